@@ -1,0 +1,315 @@
+/**
+ * The live sheet: rows of cell text, their parsed specs, and the runs that fill their results.
+ *
+ * Edits are gathered and applied in one pass (a microtask by default). A row whose spec key
+ * changed is cancelled if running, marked queued and dispatched; a row whose spec did not change
+ * (a name or a note edit) runs nothing. Every run carries the row's version: a late result from a
+ * superseded run is dropped. Listeners see immutable row snapshots, a new object per change.
+ */
+import type { CellError } from '../errors.ts';
+import { describeCellError } from '../errors.ts';
+import type { TrainProgress, TrainResult } from '../job.ts';
+import { type ParsedRow, type RowCells, parseRow } from '../spec.ts';
+import type { Runner } from './runner.ts';
+
+export type RunStatus =
+  | { readonly state: 'invalid'; readonly errors: readonly CellError[] }
+  | { readonly state: 'queued' }
+  | { readonly state: 'running'; readonly fraction: number; readonly epoch: number; readonly epochs: number }
+  | { readonly state: 'done' }
+  | { readonly state: 'diverged'; readonly epoch: number; readonly message: string }
+  | { readonly state: 'failed'; readonly message: string };
+
+export interface RowState {
+  readonly id: string;
+  readonly cells: RowCells;
+  readonly parsed: ParsedRow;
+  readonly status: RunStatus;
+  /** The latest finished result; when `resultKey` differs from the spec key it is stale. */
+  readonly result: TrainResult | null;
+  readonly resultKey: string | null;
+  /** Bumped whenever the spec changes; a run reports only while its version is current. */
+  readonly version: number;
+  /** Per-epoch loss of the run in progress (for sparklines); the finished result has the full history. */
+  readonly live: readonly number[];
+}
+
+export interface CellEdit {
+  readonly row: string;
+  readonly column: string;
+  readonly text: string;
+}
+
+export interface RowInit {
+  readonly id?: string;
+  readonly cells: RowCells;
+}
+
+export type Listener = (changed: ReadonlySet<string>) => void;
+
+export interface EngineOptions {
+  /** How a gathered pass is scheduled; tests may pass a synchronous one. */
+  readonly schedule?: (flush: () => void) => void;
+}
+
+/** Whether a row's shown result belongs to an older spec. */
+export function isStale(row: RowState): boolean {
+  return row.result !== null && (!row.parsed.ok || row.resultKey !== row.parsed.key);
+}
+
+/** The status line of a row, as the grid and the CLI print it. */
+export function statusText(s: RunStatus): string {
+  switch (s.state) {
+    case 'invalid': return `invalid — ${s.errors.map(describeCellError).join('; ')}`;
+    case 'queued': return 'queued';
+    case 'running': return `running ${Math.round(s.fraction * 100)}% (epoch ${s.epoch}/${s.epochs})`;
+    case 'done': return 'done';
+    case 'diverged': return `diverged at epoch ${s.epoch} — ${s.message}`;
+    case 'failed': return `failed — ${s.message}`;
+  }
+}
+
+export class SheetEngine {
+  private readonly byId = new Map<string, RowState>();
+  private order: string[] = [];
+  private readonly listeners = new Set<Listener>();
+  private readonly pendingEdits: CellEdit[] = [];
+  private flushScheduled = false;
+  /** Rows waiting to run, with the edit sequence that queued them (latest edit runs first). */
+  private readonly queue = new Map<string, number>();
+  private readonly running = new Map<string, { version: number; abort: AbortController }>();
+  private editSeq = 0;
+  private nextId = 1;
+  private idleWaiters: (() => void)[] = [];
+  private disposed = false;
+  private readonly schedule: (flush: () => void) => void;
+
+  constructor(rows: readonly RowInit[], private readonly runner: Runner, opts: EngineOptions = {}) {
+    this.schedule = opts.schedule ?? queueMicrotask;
+    for (const r of rows) this.insert(r, this.order.length);
+    for (const id of this.order) this.enqueueIfRunnable(id, 0);
+    this.schedule(() => this.pump());
+  }
+
+  /** Rows in sheet order. */
+  rows(): RowState[] {
+    return this.order.map((id) => this.byId.get(id)!);
+  }
+
+  row(id: string): RowState | undefined {
+    return this.byId.get(id);
+  }
+
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Queue cell edits; they are applied together in the next pass. */
+  edit(edits: readonly CellEdit[]): void {
+    this.pendingEdits.push(...edits);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      this.schedule(() => this.flush());
+    }
+  }
+
+  /** Apply gathered edits now: re-parse touched rows, cancel and requeue rows whose spec changed. */
+  flush(): void {
+    this.flushScheduled = false;
+    const edits = this.pendingEdits.splice(0);
+    if (edits.length === 0 || this.disposed) return;
+    const touched = new Map<string, Record<string, string>>();
+    for (const e of edits) {
+      const row = this.byId.get(e.row);
+      if (!row) continue;
+      const cells = touched.get(e.row) ?? { ...row.cells };
+      cells[e.column] = e.text;
+      touched.set(e.row, cells);
+    }
+    const changed = new Set<string>();
+    const seq = ++this.editSeq;
+    for (const [id, cells] of touched) {
+      const row = this.byId.get(id)!;
+      const parsed = parseRow(cells);
+      const specChanged = keyOf(parsed) !== keyOf(row.parsed) || parsed.ok !== row.parsed.ok;
+      if (!specChanged) {
+        // A name or note edit: keep the run and its result, only the text changes.
+        const status = parsed.ok ? row.status : initialStatus(parsed, row);
+        this.set({ ...row, cells, parsed: row.parsed.ok ? row.parsed : parsed, status });
+        changed.add(id);
+        continue;
+      }
+      this.cancel(id);
+      this.queue.delete(id);
+      const next: RowState = { ...row, cells, parsed, version: row.version + 1, live: [], status: initialStatus(parsed, row) };
+      this.set(next);
+      changed.add(id);
+      this.enqueueIfRunnable(id, seq);
+    }
+    this.emit(changed);
+    this.pump();
+  }
+
+  /** Insert a row (at the end by default) and queue it. Returns its id. */
+  addRow(init: RowInit, index = this.order.length): string {
+    const id = this.insert(init, index);
+    this.enqueueIfRunnable(id, ++this.editSeq);
+    this.emit(new Set([id]));
+    this.pump();
+    return id;
+  }
+
+  removeRow(id: string): void {
+    if (!this.byId.has(id)) return;
+    this.cancel(id);
+    this.queue.delete(id);
+    this.byId.delete(id);
+    this.order = this.order.filter((x) => x !== id);
+    this.emit(new Set([id]));
+    this.checkIdle();
+  }
+
+  /** Retrain a row whose spec did not change (after a failure, or to check reproducibility). */
+  rerun(id: string): void {
+    const row = this.byId.get(id);
+    if (!row || !row.parsed.ok) return;
+    this.cancel(id);
+    this.set({ ...row, version: row.version + 1, status: { state: 'queued' }, live: [] });
+    this.queue.set(id, ++this.editSeq);
+    this.emit(new Set([id]));
+    this.pump();
+  }
+
+  /** Resolves when no row is queued or running. */
+  idle(): Promise<void> {
+    if (this.queue.size === 0 && this.running.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stop every run and drop listeners. */
+  dispose(): void {
+    this.disposed = true;
+    for (const id of [...this.running.keys()]) this.cancel(id);
+    this.queue.clear();
+    this.listeners.clear();
+    this.checkIdle();
+  }
+
+  private insert(init: RowInit, index: number): string {
+    let id = init.id ?? `r${this.nextId++}`;
+    while (this.byId.has(id)) id = `r${this.nextId++}`;
+    const parsed = parseRow(init.cells);
+    const row: RowState = {
+      id, cells: { ...init.cells }, parsed, status: initialStatus(parsed, null),
+      result: null, resultKey: null, version: 1, live: [],
+    };
+    this.byId.set(id, row);
+    this.order.splice(Math.max(0, Math.min(index, this.order.length)), 0, id);
+    return id;
+  }
+
+  private enqueueIfRunnable(id: string, seq: number): void {
+    const row = this.byId.get(id);
+    if (row?.parsed.ok) this.queue.set(id, seq);
+  }
+
+  /** Start queued rows while the runner has room: latest edit first, then sheet order. */
+  private pump(): void {
+    if (this.disposed) return;
+    while (this.running.size < this.runner.capacity && this.queue.size > 0) {
+      const id = this.nextQueued();
+      this.queue.delete(id);
+      this.start(id);
+    }
+    this.checkIdle();
+  }
+
+  private nextQueued(): string {
+    let best: string | null = null;
+    let bestSeq = -1;
+    for (const id of this.order) {
+      const seq = this.queue.get(id);
+      if (seq !== undefined && seq > bestSeq) { best = id; bestSeq = seq; }
+    }
+    return best!;
+  }
+
+  private start(id: string): void {
+    const row = this.byId.get(id)!;
+    if (!row.parsed.ok) return;
+    const { version } = row;
+    const abort = new AbortController();
+    this.running.set(id, { version, abort });
+    const epochs = row.parsed.spec.epochs;
+    this.set({ ...row, status: { state: 'running', fraction: 0, epoch: 1, epochs } });
+    this.emit(new Set([id]));
+    const key = row.parsed.key;
+    const current = () => !this.disposed && this.byId.get(id)?.version === version && !abort.signal.aborted;
+    const onProgress = (p: TrainProgress) => {
+      if (!current()) return;
+      const r = this.byId.get(id)!;
+      const live = p.loss !== undefined && r.live.length < p.epoch ? [...r.live, p.loss] : r.live;
+      this.set({ ...r, live, status: { state: 'running', fraction: p.fraction, epoch: p.epoch, epochs: p.epochs } });
+      this.emit(new Set([id]));
+    };
+    this.runner.run({ id: `${id}@${version}`, spec: row.parsed.spec }, { signal: abort.signal, onProgress }).then(
+      (result) => {
+        if (!current()) return;
+        const r = this.byId.get(id)!;
+        const status: RunStatus = result.diverged
+          ? { state: 'diverged', epoch: result.diverged.epoch, message: result.diverged.message }
+          : { state: 'done' };
+        this.set({ ...r, status, result, resultKey: key, live: [] });
+        this.finish(id, version);
+      },
+      (error: unknown) => {
+        if (!current()) return;
+        const r = this.byId.get(id)!;
+        this.set({ ...r, status: { state: 'failed', message: errorMessage(error) }, live: [] });
+        this.finish(id, version);
+      },
+    );
+  }
+
+  private finish(id: string, version: number): void {
+    if (this.running.get(id)?.version === version) this.running.delete(id);
+    this.emit(new Set([id]));
+    this.pump();
+  }
+
+  private cancel(id: string): void {
+    const run = this.running.get(id);
+    if (!run) return;
+    this.running.delete(id);
+    run.abort.abort();
+  }
+
+  private set(row: RowState): void {
+    this.byId.set(row.id, row);
+  }
+
+  private emit(changed: ReadonlySet<string>): void {
+    if (changed.size === 0) return;
+    for (const fn of this.listeners) fn(changed);
+  }
+
+  private checkIdle(): void {
+    if (this.queue.size > 0 || this.running.size > 0) return;
+    const waiters = this.idleWaiters.splice(0);
+    for (const w of waiters) w();
+  }
+}
+
+function keyOf(p: ParsedRow): string | null {
+  return p.ok ? p.key : null;
+}
+
+function initialStatus(parsed: ParsedRow, _prev: RowState | null): RunStatus {
+  return parsed.ok ? { state: 'queued' } : { state: 'invalid', errors: parsed.errors };
+}
+
+function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}

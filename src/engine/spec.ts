@@ -1,0 +1,112 @@
+/**
+ * A row's raw cell text -> an experiment spec, or the list of cell errors that stop it.
+ * Every bad cell is reported, not just the first, so a person can fix a row in one pass.
+ */
+import { INPUT_COLUMNS, type InputColumn, type OptimizerName, expectedText } from './columns.ts';
+import { type DatasetName, DATASETS } from './datasets.ts';
+import { type CellError, cellError } from './errors.ts';
+import { type LayerSpec, parseLayers } from './grammar/layers.ts';
+import { type ModelSummary, summarizeModel } from './model-shape.ts';
+
+export interface DatasetRef {
+  readonly name: DatasetName;
+  /** Spread of the generated toy points. */
+  readonly noise: number;
+}
+
+/** Everything that determines a training run, and nothing else: plain serializable data. */
+export interface ExperimentSpec {
+  readonly dataset: DatasetRef;
+  readonly layers: readonly LayerSpec[];
+  readonly optimizer: OptimizerName;
+  readonly learningRate: number;
+  readonly batchSize: number;
+  readonly epochs: number;
+  readonly seed: number;
+}
+
+export type RowCells = Readonly<Record<string, string>>;
+
+export type ParsedRow =
+  | { readonly ok: true; readonly spec: ExperimentSpec; readonly key: string; readonly summary: ModelSummary }
+  | { readonly ok: false; readonly errors: readonly CellError[] };
+
+/** Read one cell through its column definition; an empty cell takes the column's default. */
+export function parseCell(col: InputColumn, raw: string | undefined): { ok: true; value: unknown } | { ok: false; error: CellError } {
+  const text = (raw ?? '').trim() === '' ? col.default : (raw ?? '').trim();
+  const fail = (message: string) => ({ ok: false as const, error: cellError(col.key, message, expectedText(col)) });
+  switch (col.type) {
+    case 'text':
+      return { ok: true, value: raw ?? '' };
+    case 'enum': {
+      const v = text.toLowerCase();
+      return col.options.includes(v) ? { ok: true, value: v } : fail(`"${clip(text)}" is not a choice`);
+    }
+    case 'number': {
+      const n = parseNumber(text);
+      if (n === null) return fail(`"${clip(text)}" is not a number`);
+      if (col.integer && !Number.isInteger(n)) return fail(`${text} is not a whole number`);
+      const low = col.minExclusive ? n <= col.min : n < col.min;
+      if (low || n > col.max) return fail(`${text} is out of range`);
+      return { ok: true, value: n };
+    }
+    case 'layers': {
+      const r = parseLayers(text);
+      if (!r.ok) return fail(`${r.error.message} (at character ${r.error.at + 1})`);
+      return { ok: true, value: r.value };
+    }
+  }
+}
+
+/** Parse a whole row. Errors come in column order; a model that cannot be built is an error on `layers`. */
+export function parseRow(cells: RowCells): ParsedRow {
+  const errors: CellError[] = [];
+  const v: Record<string, unknown> = {};
+  for (const col of INPUT_COLUMNS) {
+    if (!col.spec) continue;
+    const r = parseCell(col, cells[col.key]);
+    if (r.ok) v[col.key] = r.value;
+    else errors.push(r.error);
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  const spec: ExperimentSpec = {
+    dataset: { name: v.dataset as DatasetName, noise: v.noise as number },
+    layers: v.layers as LayerSpec[],
+    optimizer: v.optimizer as OptimizerName,
+    learningRate: v.lr as number,
+    batchSize: v.batch_size as number,
+    epochs: v.epochs as number,
+    seed: v.seed as number,
+  };
+  const info = DATASETS[spec.dataset.name];
+  const summary = summarizeModel(info.inputShape, spec.layers, info.classes);
+  if (!summary.ok) {
+    return { ok: false, errors: [cellError('layers', summary.error, `a model that fits ${spec.dataset.name} (input ${info.inputShape.join('x')})`)] };
+  }
+  return { ok: true, spec, key: specKey(spec), summary: summary.value };
+}
+
+/** A stable identity for a spec: equal specs give equal keys whatever order their fields were built in. */
+export function specKey(spec: ExperimentSpec): string {
+  return canonicalJson(spec);
+}
+
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Accepts 0.03, 3e-2, .5 and a leading +; refuses hex, empty, NaN and Infinity. */
+function parseNumber(text: string): number | null {
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) return null;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : null;
+}
+
+function clip(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 37)}…` : s;
+}
