@@ -245,7 +245,9 @@ export class SheetEngine {
     this.set({ ...row, status: { state: 'running', fraction: 0, epoch: 1, epochs } });
     this.emit(new Set([id]));
     const key = row.parsed.key;
-    const current = () => !this.disposed && this.byId.get(id)?.version === version && !abort.signal.aborted;
+    let settled = false;
+    // Progress travels on its own message port and may arrive after the result: settled drops it.
+    const current = () => !settled && !this.disposed && this.byId.get(id)?.version === version && !abort.signal.aborted;
     const onProgress = (p: TrainProgress) => {
       if (!current()) return;
       const r = this.byId.get(id)!;
@@ -256,6 +258,7 @@ export class SheetEngine {
     this.runner.run({ id: `${id}@${version}`, spec: row.parsed.spec }, { signal: abort.signal, onProgress }).then(
       (result) => {
         if (!current()) return;
+        settled = true;
         const r = this.byId.get(id)!;
         const status: RunStatus = result.diverged
           ? { state: 'diverged', epoch: result.diverged.epoch, message: result.diverged.message }
@@ -265,6 +268,7 @@ export class SheetEngine {
       },
       (error: unknown) => {
         if (!current()) return;
+        settled = true;
         const r = this.byId.get(id)!;
         this.set({ ...r, status: { state: 'failed', message: errorMessage(error) }, live: [] });
         this.finish(id, version);

@@ -1,0 +1,233 @@
+/**
+ * The pool supervisor: owns each training worker, waits for its ready handshake, tracks the call
+ * in flight, and never leaves a caller pending. A worker that dies, throws at top level or stops
+ * reporting is terminated and replaced, and its job rejected (or retried once on a fresh worker).
+ * Works the same over Web Workers and Node worker threads: only the factory differs.
+ */
+import * as Comlink from 'comlink';
+import type { TrainJob, TrainProgress, TrainResult } from '../engine/job.ts';
+import type { Runner } from '../engine/scheduler/runner.ts';
+import type { TensorMemory, TrainerApi, WorkerInfo } from './protocol.ts';
+
+/** One started worker, however it was made. `onExit` fires once when it dies or errors. */
+export interface WorkerHandle {
+  readonly endpoint: Comlink.Endpoint;
+  terminate(): void;
+  onExit(cb: (reason: string) => void): void;
+}
+
+export type WorkerFactory = () => WorkerHandle;
+
+export interface PoolOptions {
+  readonly size: number;
+  readonly factory: WorkerFactory;
+  /** A worker that has not announced itself by then is replaced. */
+  readonly readyTimeoutMs?: number;
+  /** A job with no progress for this long is declared hung: its worker is replaced. */
+  readonly stallTimeoutMs?: number;
+  /** After a cancel, how long a worker may take to stop before it is terminated. */
+  readonly cancelGraceMs?: number;
+  /** How many times a job is retried on a fresh worker after its worker died. */
+  readonly retries?: number;
+}
+
+export class WorkerCrashed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkerCrashed';
+  }
+}
+
+export class RunAborted extends Error {
+  constructor(jobId: string) {
+    super(`run ${jobId} was superseded`);
+    this.name = 'RunAborted';
+  }
+}
+
+interface Slot {
+  readonly handle: WorkerHandle;
+  readonly api: Comlink.Remote<TrainerApi>;
+  readonly ready: Promise<WorkerInfo>;
+  /** Rejects when the worker dies; settles whatever it was doing. */
+  readonly death: Promise<never>;
+  readonly die: (reason: string) => void;
+  started: boolean;
+  busy: boolean;
+  dead: boolean;
+}
+
+interface Waiting {
+  readonly take: (slot: Slot) => void;
+}
+
+export class WorkerPool implements Runner {
+  readonly capacity: number;
+  private readonly slots: Slot[] = [];
+  private readonly waiting: Waiting[] = [];
+  private disposed = false;
+  private readonly readyTimeoutMs: number;
+  private readonly stallTimeoutMs: number;
+  private readonly cancelGraceMs: number;
+  private readonly retries: number;
+  /** Count of workers replaced after a crash, hang or forced cancel (for tests and the UI). */
+  replaced = 0;
+
+  constructor(private readonly opts: PoolOptions) {
+    this.capacity = Math.max(1, Math.floor(opts.size));
+    this.readyTimeoutMs = opts.readyTimeoutMs ?? 60_000;
+    this.stallTimeoutMs = opts.stallTimeoutMs ?? 120_000;
+    this.cancelGraceMs = opts.cancelGraceMs ?? 5_000;
+    this.retries = opts.retries ?? 1;
+    for (let i = 0; i < this.capacity; i++) this.slots.push(this.spawn());
+  }
+
+  /** The ready handshake of every worker (what each found it can run on). */
+  info(): Promise<WorkerInfo[]> {
+    return Promise.all(this.slots.map((s) => s.ready));
+  }
+
+  /** Live tensors in each idle worker. */
+  async memory(): Promise<TensorMemory[]> {
+    return Promise.all(this.slots.map((s) => s.api.memory()));
+  }
+
+  async run(job: TrainJob, opts: { signal: AbortSignal; onProgress: (p: TrainProgress) => void }): Promise<TrainResult> {
+    for (let attempt = 0; ; attempt++) {
+      if (opts.signal.aborted) throw new RunAborted(job.id);
+      const slot = await this.acquire(opts.signal, job.id);
+      try {
+        return await this.runOn(slot, job, opts);
+      } catch (e) {
+        if (!(e instanceof WorkerCrashed) || attempt >= this.retries || opts.signal.aborted) throw e;
+      } finally {
+        this.release(slot);
+      }
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const s of this.slots) this.kill(s, 'the pool was closed');
+    this.slots.length = 0;
+  }
+
+  private spawn(): Slot {
+    const handle = this.opts.factory();
+    const api = Comlink.wrap<TrainerApi>(handle.endpoint);
+    let die!: (reason: string) => void;
+    const death = new Promise<never>((_, reject) => {
+      die = (reason) => reject(new WorkerCrashed(reason));
+    });
+    death.catch(() => undefined);
+    const ready = Promise.race([api.ready(), death, timeout(this.readyTimeoutMs, 'the worker did not start in time')]);
+    const slot: Slot = { handle, api, ready, death, die, started: false, busy: false, dead: false };
+    ready.then(
+      () => { slot.started = true; this.earlyDeaths = 0; },
+      (e: unknown) => this.kill(slot, e instanceof Error ? e.message : String(e)),
+    );
+    handle.onExit((reason) => this.kill(slot, `the worker crashed (${reason})`));
+    return slot;
+  }
+
+  private acquire(signal: AbortSignal, jobId: string): Promise<Slot> {
+    const free = this.slots.find((s) => !s.busy && !s.dead);
+    if (free) {
+      free.busy = true;
+      return Promise.resolve(free);
+    }
+    return new Promise((resolve, reject) => {
+      const w: Waiting = {
+        take: (slot) => {
+          signal.removeEventListener('abort', onAbort);
+          slot.busy = true;
+          resolve(slot);
+        },
+      };
+      const onAbort = () => {
+        const i = this.waiting.indexOf(w);
+        if (i >= 0) this.waiting.splice(i, 1);
+        reject(new RunAborted(jobId));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(w);
+    });
+  }
+
+  private release(slot: Slot): void {
+    slot.busy = false;
+    if (slot.dead) return;
+    const next = this.waiting.shift();
+    if (next) next.take(slot);
+  }
+
+  private async runOn(slot: Slot, job: TrainJob, opts: { signal: AbortSignal; onProgress: (p: TrainProgress) => void }): Promise<TrainResult> {
+    await slot.ready;
+    let lastBeat = Date.now();
+    let watchdog: ReturnType<typeof setInterval> | undefined;
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    const onProgress = Comlink.proxy((p: TrainProgress) => {
+      lastBeat = Date.now();
+      if (!opts.signal.aborted) opts.onProgress(p);
+    });
+    const hung = new Promise<never>((_, reject) => {
+      watchdog = setInterval(() => {
+        if (Date.now() - lastBeat > this.stallTimeoutMs) {
+          reject(new WorkerCrashed(`the worker stopped responding for ${Math.round(this.stallTimeoutMs / 1000)} s`));
+          this.kill(slot, 'hung');
+        }
+      }, Math.min(1000, this.stallTimeoutMs / 4));
+    });
+    hung.catch(() => undefined);
+    const onAbort = () => {
+      void slot.api.cancel(job.id).catch(() => undefined);
+      // A worker that does not stop in time is terminated; its replacement starts clean.
+      grace = setTimeout(() => this.kill(slot, 'did not stop after cancel'), this.cancelGraceMs);
+    };
+    opts.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await Promise.race([slot.api.train(job, onProgress), slot.death, hung]);
+    } finally {
+      clearInterval(watchdog);
+      clearTimeout(grace);
+      opts.signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Terminate a worker, reject what it was doing, and put a fresh one in its place. */
+  private kill(slot: Slot, reason: string): void {
+    if (slot.dead) return;
+    slot.dead = true;
+    slot.handle.terminate();
+    slot.api[Comlink.releaseProxy]();
+    slot.die(reason);
+    if (!slot.started) this.earlyDeaths++;
+    this.replace(slot);
+  }
+
+  /** Workers that die before their handshake are replaced with a growing delay, not in a tight loop. */
+  private earlyDeaths = 0;
+
+  private replace(dead: Slot): void {
+    if (this.disposed) return;
+    const delay = this.earlyDeaths === 0 ? 0 : Math.min(30_000, 250 * 2 ** this.earlyDeaths);
+    const swap = () => {
+      const i = this.slots.indexOf(dead);
+      if (i < 0 || this.disposed) return;
+      this.replaced++;
+      const fresh = this.spawn();
+      this.slots[i] = fresh;
+      const next = this.waiting.shift();
+      if (next) next.take(fresh);
+    };
+    if (delay === 0) swap();
+    else setTimeout(swap, delay);
+  }
+}
+
+function timeout(ms: number, message: string): Promise<never> {
+  return new Promise((_, reject) => {
+    const t = setTimeout(() => reject(new WorkerCrashed(message)), ms);
+    (t as { unref?: () => void }).unref?.();
+  });
+}

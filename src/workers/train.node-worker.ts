@@ -1,0 +1,18 @@
+/**
+ * Worker-thread entry for Node (the CLI and the tests): the same trainer as the browser worker,
+ * on tfjs' WASM backend (tfjs-node downloads a binary at install, which this project refuses).
+ */
+import { parentPort } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { createTrainer } from './trainer.ts';
+
+if (!parentPort) throw new Error('train.node-worker must run in a worker thread');
+
+const trainer = createTrainer({
+  probeWebgl: () => null,
+  yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
+});
+
+Comlink.expose(trainer, nodeEndpoint(parentPort));

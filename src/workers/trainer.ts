@@ -1,0 +1,105 @@
+/**
+ * The worker side of the protocol, shared by the browser worker and the Node worker thread:
+ * backend probing and choice, a dataset cache kept across jobs, one job at a time, cancellation.
+ */
+import * as Comlink from 'comlink';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendName, TrainJob, TrainProgress, TrainResult } from '../engine/job.ts';
+import { JobCancelled, fitJob } from '../engine/train/fit.ts';
+import { type TabularData, generateToy } from '../engine/train/toy-data.ts';
+import { type Availability, chooseBackend, isSoftwareRenderer } from './backend-choice.ts';
+import type { TensorMemory, TrainerApi, WorkerInfo } from './protocol.ts';
+
+export interface TrainerEnv {
+  /** The WebGL renderer string if a WebGL2 context can be made here (browser workers), else null. */
+  readonly probeWebgl: () => string | null;
+  /** Yield to the event loop so a cancel message can arrive mid-epoch. */
+  readonly yieldToEvents: () => Promise<void>;
+}
+
+const DATA_CACHE_LIMIT = 16;
+
+export function createTrainer(env: TrainerEnv): TrainerApi {
+  let info: Promise<WorkerInfo> | null = null;
+  let avail: Availability = { webgl: false, softwareWebgl: false, wasm: false };
+  const cancelled = new Set<string>();
+  const data = new Map<string, TabularData>();
+  let busy = false;
+
+  async function probe(): Promise<WorkerInfo> {
+    const renderer = env.probeWebgl();
+    const webgl = renderer !== null && tf.findBackendFactory('webgl') !== null;
+    let wasm = false;
+    if (tf.findBackendFactory('wasm') !== null) {
+      try {
+        wasm = await tf.setBackend('wasm');
+      } catch {
+        wasm = false;
+      }
+    }
+    if (!wasm) await tf.setBackend('cpu');
+    avail = { webgl, softwareWebgl: webgl && isSoftwareRenderer(renderer ?? ''), wasm };
+    const backends: BackendName[] = [];
+    if (webgl) backends.push('webgl');
+    if (wasm) backends.push('wasm');
+    backends.push('cpu');
+    return { backends, webglRenderer: renderer, softwareWebgl: avail.softwareWebgl };
+  }
+
+  async function use(name: BackendName): Promise<void> {
+    if (tf.getBackend() === name) return;
+    const okay = await tf.setBackend(name);
+    if (!okay) throw new Error(`the ${name} backend failed to initialise`);
+    await tf.ready();
+  }
+
+  function dataset(job: TrainJob): TabularData {
+    const { name, noise } = job.spec.dataset;
+    const key = `${name}|${noise}|${job.spec.seed}`;
+    let d = data.get(key);
+    if (!d) {
+      d = generateToy(name, noise, job.spec.seed);
+      if (data.size >= DATA_CACHE_LIMIT) data.delete(data.keys().next().value!);
+      data.set(key, d);
+    }
+    return d;
+  }
+
+  return {
+    ready() {
+      info ??= probe();
+      return info;
+    },
+    async train(job: TrainJob, onProgress: (p: TrainProgress) => void): Promise<TrainResult> {
+      await this.ready();
+      if (busy) throw new Error('this worker is already training a job');
+      busy = true;
+      try {
+        const choice = chooseBackend(job.spec.layers, avail);
+        await use(choice.backend);
+        return await fitJob(job, dataset(job), {
+          onProgress: (p) => void onProgress(p),
+          cancelled: () => cancelled.has(job.id),
+          yieldToEvents: env.yieldToEvents,
+          backend: choice.backend,
+          backendReason: choice.reason,
+        });
+      } catch (e) {
+        if (e instanceof JobCancelled) throw e;
+        throw new Error(`training failed: ${e instanceof Error ? e.message : String(e)}`);
+      } finally {
+        cancelled.delete(job.id);
+        busy = false;
+        // The callback is a Comlink proxy holding a message port open; let it go.
+        (onProgress as Partial<Comlink.Remote<object>>)[Comlink.releaseProxy]?.();
+      }
+    },
+    cancel(jobId: string) {
+      cancelled.add(jobId);
+    },
+    memory(): TensorMemory {
+      const m = tf.memory();
+      return { numTensors: m.numTensors, numBytes: m.numBytes };
+    },
+  };
+}
