@@ -99,8 +99,7 @@ export function expectedText(c: InputColumn): string {
     case 'layers': return LAYERS_EXPECTED;
     case 'number': {
       const what = c.integer ? 'a whole number' : 'a number';
-      const lo = c.minExclusive ? `above ${c.min}` : `from ${c.min}`;
-      return `${what} ${lo} to ${c.max}`;
+      return c.minExclusive ? `${what} above ${c.min}, up to ${c.max}` : `${what} from ${c.min} to ${c.max}`;
     }
   }
 }

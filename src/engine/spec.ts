@@ -31,9 +31,13 @@ export type ParsedRow =
   | { readonly ok: true; readonly spec: ExperimentSpec; readonly key: string; readonly summary: ModelSummary }
   | { readonly ok: false; readonly errors: readonly CellError[] };
 
-/** Read one cell through its column definition; an empty cell takes the column's default. */
+/**
+ * Read one cell through its column definition. A missing or blank cell takes the column's
+ * default, except a blank layers cell, which means what it says: no hidden layers.
+ */
 export function parseCell(col: InputColumn, raw: string | undefined): { ok: true; value: unknown } | { ok: false; error: CellError } {
-  const text = (raw ?? '').trim() === '' ? col.default : (raw ?? '').trim();
+  const blank = (raw ?? '').trim() === '';
+  const text = blank ? (col.type === 'layers' && raw !== undefined ? '' : col.default) : (raw ?? '').trim();
   const fail = (message: string) => ({ ok: false as const, error: cellError(col.key, message, expectedText(col)) });
   switch (col.type) {
     case 'text':

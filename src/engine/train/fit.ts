@@ -120,8 +120,19 @@ export async function fitJob(job: TrainJob, data: TabularData, hooks: FitHooks):
     };
   } finally {
     model.dispose();
-    optimizer.dispose();
+    disposeOptimizer(optimizer);
     tf.dispose([xTrain, yTrain, xTest, yTest]);
+  }
+}
+
+/**
+ * optimizer.dispose() misses some of an optimizer's own tensors in tfjs 4.22 (momentum keeps
+ * its learning-rate scalar): release every tensor field it still holds.
+ */
+function disposeOptimizer(o: tf.Optimizer): void {
+  o.dispose();
+  for (const v of Object.values(o)) {
+    if (v instanceof tf.Tensor && !v.isDisposed) v.dispose();
   }
 }
 
