@@ -4,7 +4,8 @@
  */
 import { INPUT_COLUMNS } from './columns.ts';
 import { type Result, ok, err } from './errors.ts';
-import type { RowInit } from './scheduler/sheet-engine.ts';
+import type { BackendName, TrainResult } from './job.ts';
+import type { RowInit, RowState } from './scheduler/sheet-engine.ts';
 
 export const FORMAT = 'sweepsheet';
 export const FORMAT_VERSION = 1;
@@ -61,7 +62,13 @@ export function readSheetFile(text: string): Result<SheetFile, string> {
       if (s.length > FILE_LIMITS.maxCellLength) return err(`${at}.cells.${k}: longer than ${FILE_LIMITS.maxCellLength} characters`);
       cells[k] = s;
     }
-    rows.push(id === undefined ? { cells: { ...cells } } : { id, cells: { ...cells } });
+    let saved: RowInit['saved'];
+    if (r.result !== undefined) {
+      const res = readResult(r.result, `${at}.result`);
+      if (!res.ok) return res;
+      saved = res.value;
+    }
+    rows.push({ ...(id === undefined ? {} : { id }), cells: { ...cells }, ...(saved ? { saved } : {}) });
   }
   return ok({ format: FORMAT, version: FORMAT_VERSION, title: title.value, description: description.value, rows });
 }
@@ -75,4 +82,83 @@ function optionalString(v: unknown, path: string, max: number): Result<string, s
   if (typeof v !== 'string') return err(`${path}: expected text`);
   if (v.length > max) return err(`${path}: longer than ${max} characters`);
   return ok(v);
+}
+
+const BACKENDS: readonly BackendName[] = ['webgl', 'wasm', 'cpu'];
+const MAX_HISTORY = 10_000;
+
+/** Read a saved result; numbers written as null (NaN, Infinity in JSON) come back as NaN. */
+function readResult(v: unknown, at: string): Result<NonNullable<RowInit['saved']>, string> {
+  if (!isRecord(v)) return err(`${at}: expected an object`);
+  if (typeof v.key !== 'string' || v.key.length > 100_000) return err(`${at}.key: expected the spec key as text`);
+  const num = (k: string): number | string => {
+    const x = v[k];
+    if (x === null) return NaN;
+    return typeof x === 'number' ? x : `${at}.${k}: expected a number`;
+  };
+  const fields = ['trainLoss', 'trainAcc', 'testLoss', 'testAcc', 'seconds', 'epochsRun'] as const;
+  const nums: Record<string, number> = {};
+  for (const k of fields) {
+    const n = num(k);
+    if (typeof n === 'string') return err(n);
+    nums[k] = n;
+  }
+  if (typeof v.backend !== 'string' || !BACKENDS.includes(v.backend as BackendName)) return err(`${at}.backend: expected one of ${BACKENDS.join(', ')}`);
+  const h = v.history;
+  if (!isRecord(h) || !Array.isArray(h.loss) || !Array.isArray(h.acc) || h.loss.length !== h.acc.length || h.loss.length > MAX_HISTORY) {
+    return err(`${at}.history: expected {loss: [...], acc: [...]} of equal length, at most ${MAX_HISTORY}`);
+  }
+  const toNum = (x: unknown) => (typeof x === 'number' ? x : NaN);
+  const history = h.loss.map((l, i) => ({ loss: toNum(l), acc: toNum((h.acc as unknown[])[i]) }));
+  let diverged: TrainResult['diverged'] = null;
+  if (v.diverged !== null && v.diverged !== undefined) {
+    const d = v.diverged;
+    if (!isRecord(d) || typeof d.epoch !== 'number' || typeof d.message !== 'string' || d.message.length > 1000) {
+      return err(`${at}.diverged: expected {epoch, message} or null`);
+    }
+    diverged = { epoch: d.epoch, message: d.message };
+  }
+  const reason = typeof v.backendReason === 'string' ? v.backendReason.slice(0, 500) : '';
+  return ok({
+    key: v.key,
+    result: {
+      jobId: 'saved', trainLoss: nums.trainLoss!, trainAcc: nums.trainAcc!, testLoss: nums.testLoss!, testAcc: nums.testAcc!,
+      seconds: nums.seconds!, epochsRun: nums.epochsRun!, backend: v.backend as BackendName, backendReason: reason, history, diverged,
+    },
+  });
+}
+
+export interface SheetMeta {
+  readonly title: string;
+  readonly description: string;
+}
+
+/**
+ * The file's text for the sheet as it stands: every row's cells, and the result of each row whose
+ * result belongs to its current spec. Stable key order and two-space indentation, so a save of an
+ * unchanged sheet gives the same bytes.
+ */
+export function writeSheetFile(meta: SheetMeta, rows: readonly RowState[]): string {
+  const out = {
+    format: FORMAT,
+    version: FORMAT_VERSION,
+    title: meta.title,
+    description: meta.description,
+    rows: rows.map((r) => {
+      const cells: Record<string, string> = {};
+      for (const c of INPUT_COLUMNS) if (r.cells[c.key] !== undefined) cells[c.key] = r.cells[c.key]!;
+      const fresh = r.result !== null && r.parsed.ok && r.resultKey === r.parsed.key;
+      return fresh ? { id: r.id, cells, result: storedResult(r.resultKey!, r.result!) } : { id: r.id, cells };
+    }),
+  };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+function storedResult(key: string, r: TrainResult) {
+  return {
+    key, trainLoss: r.trainLoss, trainAcc: r.trainAcc, testLoss: r.testLoss, testAcc: r.testAcc,
+    seconds: r.seconds, epochsRun: r.epochsRun, backend: r.backend, backendReason: r.backendReason,
+    history: { loss: r.history.map((h) => h.loss), acc: r.history.map((h) => h.acc) },
+    diverged: r.diverged,
+  };
 }

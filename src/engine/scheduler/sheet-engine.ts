@@ -43,6 +43,8 @@ export interface CellEdit {
 export interface RowInit {
   readonly id?: string;
   readonly cells: RowCells;
+  /** A result saved with the sheet; if its key matches the row's spec the row does not retrain. */
+  readonly saved?: { readonly key: string; readonly result: TrainResult };
 }
 
 export type Listener = (changed: ReadonlySet<string>) => void;
@@ -87,7 +89,7 @@ export class SheetEngine {
   constructor(rows: readonly RowInit[], private readonly runner: Runner, opts: EngineOptions = {}) {
     this.schedule = opts.schedule ?? queueMicrotask;
     for (const r of rows) this.insert(r, this.order.length);
-    for (const id of this.order) this.enqueueIfRunnable(id, 0);
+    for (const id of this.order) if (this.byId.get(id)!.status.state === 'queued') this.queue.set(id, 0);
     this.schedule(() => this.pump());
   }
 
@@ -154,7 +156,7 @@ export class SheetEngine {
   /** Insert a row (at the end by default) and queue it. Returns its id. */
   addRow(init: RowInit, index = this.order.length): string {
     const id = this.insert(init, index);
-    this.enqueueIfRunnable(id, ++this.editSeq);
+    if (this.byId.get(id)!.status.state === 'queued') this.queue.set(id, ++this.editSeq);
     this.emit(new Set([id]));
     this.pump();
     return id;
@@ -200,9 +202,12 @@ export class SheetEngine {
     let id = init.id ?? `r${this.nextId++}`;
     while (this.byId.has(id)) id = `r${this.nextId++}`;
     const parsed = parseRow(init.cells);
+    const saved = init.saved ?? null;
+    const fresh = saved !== null && parsed.ok && saved.key === parsed.key;
+    const status: RunStatus = fresh ? finishedStatus(saved.result) : initialStatus(parsed, null);
     const row: RowState = {
-      id, cells: { ...init.cells }, parsed, status: initialStatus(parsed, null),
-      result: null, resultKey: null, version: 1, live: [],
+      id, cells: { ...init.cells }, parsed, status,
+      result: saved?.result ?? null, resultKey: saved?.key ?? null, version: 1, live: [],
     };
     this.byId.set(id, row);
     this.order.splice(Math.max(0, Math.min(index, this.order.length)), 0, id);
@@ -260,10 +265,7 @@ export class SheetEngine {
         if (!current()) return;
         settled = true;
         const r = this.byId.get(id)!;
-        const status: RunStatus = result.diverged
-          ? { state: 'diverged', epoch: result.diverged.epoch, message: result.diverged.message }
-          : { state: 'done' };
-        this.set({ ...r, status, result, resultKey: key, live: [] });
+        this.set({ ...r, status: finishedStatus(result), result, resultKey: key, live: [] });
         this.finish(id, version);
       },
       (error: unknown) => {
@@ -303,6 +305,10 @@ export class SheetEngine {
     const waiters = this.idleWaiters.splice(0);
     for (const w of waiters) w();
   }
+}
+
+function finishedStatus(result: TrainResult): RunStatus {
+  return result.diverged ? { state: 'diverged', epoch: result.diverged.epoch, message: result.diverged.message } : { state: 'done' };
 }
 
 function keyOf(p: ParsedRow): string | null {

@@ -1,0 +1,79 @@
+/** Text for the terminal: a progress line per row and the final table. Pure functions. */
+import { type RowState, isStale, statusText } from '../engine/scheduler/sheet-engine.ts';
+
+const BAR = 20;
+
+/** `name  [########------------]  40% epoch 4/10  ETA 12s`, or the row's final status. */
+export function progressLine(row: RowState, startedAt: number | undefined, now: number, nameWidth: number): string {
+  const name = pad(displayName(row), nameWidth);
+  const s = row.status;
+  if (s.state !== 'running') return `${name}  ${statusText(s)}${s.state === 'done' && row.result ? `  test acc ${fmt(row.result.testAcc)}` : ''}`;
+  const filled = Math.round(s.fraction * BAR);
+  const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}]`;
+  let eta = '';
+  if (startedAt !== undefined && s.fraction > 0.02) {
+    const left = ((now - startedAt) / s.fraction) * (1 - s.fraction);
+    eta = `  ETA ${Math.ceil(left / 1000)}s`;
+  }
+  return `${name}  ${bar} ${String(Math.round(s.fraction * 100)).padStart(3)}% epoch ${s.epoch}/${s.epochs}${eta}`;
+}
+
+export function displayName(row: RowState): string {
+  const n = (row.cells.name ?? '').trim();
+  return n === '' ? row.id : n;
+}
+
+/** The value a row sorts by in a column: metrics from the result, else the cell text. */
+export function sortValue(row: RowState, column: string): number | string | null {
+  const r = row.result && !isStale(row) ? row.result : null;
+  const metric: Record<string, number | undefined> = {
+    train_loss: r?.trainLoss, train_acc: r?.trainAcc, test_loss: r?.testLoss, test_acc: r?.testAcc, time: r?.seconds,
+  };
+  if (column in metric) {
+    const v = metric[column];
+    return v === undefined || Number.isNaN(v) ? null : v;
+  }
+  if (column === 'status') return row.status.state;
+  if (column === 'backend') return r?.backend ?? null;
+  const text = row.cells[column] ?? '';
+  const n = Number(text);
+  return text.trim() !== '' && Number.isFinite(n) ? n : text;
+}
+
+/** Rows ordered by a column; rows without a value always come last. */
+export function sortRows(rows: readonly RowState[], column: string, descending: boolean): RowState[] {
+  return [...rows].sort((a, b) => {
+    const x = sortValue(a, column);
+    const y = sortValue(b, column);
+    if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+    return descending ? -c : c;
+  });
+}
+
+const HEADERS = ['row', 'status', 'train loss', 'train acc', 'test loss', 'test acc', 'time', 'backend'];
+
+export function resultTable(rows: readonly RowState[]): string {
+  const lines = rows.map((row) => {
+    const r = row.result && !isStale(row) ? row.result : null;
+    const status = row.status.state === 'running' ? 'running' : statusText(row.status);
+    return [
+      displayName(row), status.length > 60 ? `${status.slice(0, 57)}...` : status,
+      fmt(r?.trainLoss), fmt(r?.trainAcc), fmt(r?.testLoss), fmt(r?.testAcc),
+      r ? `${r.seconds.toFixed(1)}s` : '', r?.backend ?? '',
+    ];
+  });
+  const widths = HEADERS.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const render = (cells: string[]) => cells.map((c, i) => pad(c, widths[i]!)).join('  ').trimEnd();
+  return [render(HEADERS), render(widths.map((w) => '-'.repeat(w))), ...lines.map(render)].join('\n');
+}
+
+export function fmt(v: number | undefined): string {
+  if (v === undefined) return '';
+  if (Number.isNaN(v)) return 'NaN';
+  return v.toFixed(4);
+}
+
+function pad(s: string, w: number): string {
+  return s.length >= w ? s : s + ' '.repeat(w - s.length);
+}
