@@ -3,6 +3,7 @@
  * layer, so a bad model is refused with a message before any worker is asked to build it.
  */
 import type { LayerSpec } from './grammar/layers.ts';
+import type { Task } from './datasets.ts';
 import { type Result, ok, err } from './errors.ts';
 
 export interface LayerSummary {
@@ -22,11 +23,21 @@ export interface ModelSummary {
 export const MAX_PARAMS = 5_000_000;
 
 /**
- * Walk the layers from the dataset's input shape to the implied softmax output layer.
- * Image datasets give [h, w, c]; flat datasets give [n]. Dense on an image input flattens it
- * implicitly, as the notes' `Flatten, Dense` would.
+ * Whether the row wrote its own output layer: a last dense layer with as many units as the
+ * dataset has outputs and the output activation (softmax for classes, linear for regression),
+ * as the notes' Keras models do. Otherwise the output layer is implied.
  */
-export function summarizeModel(inputShape: readonly number[], layers: readonly LayerSpec[], classes: number): Result<ModelSummary, string> {
+export function hasExplicitOutput(layers: readonly LayerSpec[], outputs: number, task: Task): boolean {
+  const last = layers[layers.length - 1];
+  return last?.kind === 'dense' && last.units === outputs && last.activation === (task === 'classification' ? 'softmax' : 'linear');
+}
+
+/**
+ * Walk the layers from the dataset's input shape to the output layer. Image datasets give
+ * [h, w, c]; flat datasets give [n]. Dense on an image input flattens it implicitly, as the
+ * notes' `Flatten, Dense` would.
+ */
+export function summarizeModel(inputShape: readonly number[], layers: readonly LayerSpec[], outputs: number, task: Task = 'classification'): Result<ModelSummary, string> {
   let shape = [...inputShape];
   const out: LayerSummary[] = [];
   for (const [i, l] of layers.entries()) {
@@ -36,8 +47,11 @@ export function summarizeModel(inputShape: readonly number[], layers: readonly L
     shape = step.value.shape;
     out.push({ index, name: l.kind, outputShape: shape, params: step.value.params });
   }
-  const flat = shape.reduce((a, b) => a * b, 1);
-  out.push({ index: layers.length + 1, name: `dense (output, ${classes} classes)`, outputShape: [classes], params: flat * classes + classes });
+  if (!hasExplicitOutput(layers, outputs, task)) {
+    const flat = shape.reduce((a, b) => a * b, 1);
+    const what = task === 'classification' ? `softmax, ${outputs} classes` : 'linear, regression';
+    out.push({ index: layers.length + 1, name: `dense (output: ${what})`, outputShape: [outputs], params: flat * outputs + outputs });
+  }
   const totalParams = out.reduce((a, l) => a + l.params, 0);
   if (totalParams > MAX_PARAMS) {
     return err(`the model has ${totalParams.toLocaleString('en-US')} parameters, over the cap of ${MAX_PARAMS.toLocaleString('en-US')}: use fewer units or filters`);

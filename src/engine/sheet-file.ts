@@ -87,43 +87,56 @@ function optionalString(v: unknown, path: string, max: number): Result<string, s
 const BACKENDS: readonly BackendName[] = ['webgl', 'wasm', 'cpu'];
 const MAX_HISTORY = 10_000;
 
-/** Read a saved result; numbers written as null (NaN, Infinity in JSON) come back as NaN. */
+/** The numeric fields of a saved result; NaN and Infinity are written as null by JSON. */
+const RESULT_NUMBERS = [
+  'trainLoss', 'trainAcc', 'valLoss', 'valAcc', 'testLoss', 'testAcc', 'testMae', 'seconds', 'samplesPerSec',
+  'params', 'epochsRun', 'bestEpoch', 'finalLr',
+] as const;
+const HISTORY_SERIES = ['loss', 'acc', 'valLoss', 'valAcc', 'lr'] as const;
+
+/** Read a saved result; numbers written as null come back as NaN. */
 function readResult(v: unknown, at: string): Result<NonNullable<RowInit['saved']>, string> {
   if (!isRecord(v)) return err(`${at}: expected an object`);
   if (typeof v.key !== 'string' || v.key.length > 100_000) return err(`${at}.key: expected the spec key as text`);
-  const num = (k: string): number | string => {
-    const x = v[k];
-    if (x === null) return NaN;
-    return typeof x === 'number' ? x : `${at}.${k}: expected a number`;
-  };
-  const fields = ['trainLoss', 'trainAcc', 'testLoss', 'testAcc', 'seconds', 'epochsRun'] as const;
   const nums: Record<string, number> = {};
-  for (const k of fields) {
-    const n = num(k);
-    if (typeof n === 'string') return err(n);
-    nums[k] = n;
+  for (const k of RESULT_NUMBERS) {
+    const x = v[k];
+    if (x === null || x === undefined) nums[k] = NaN;
+    else if (typeof x === 'number') nums[k] = x;
+    else return err(`${at}.${k}: expected a number`);
   }
   if (typeof v.backend !== 'string' || !BACKENDS.includes(v.backend as BackendName)) return err(`${at}.backend: expected one of ${BACKENDS.join(', ')}`);
   const h = v.history;
-  if (!isRecord(h) || !Array.isArray(h.loss) || !Array.isArray(h.acc) || h.loss.length !== h.acc.length || h.loss.length > MAX_HISTORY) {
-    return err(`${at}.history: expected {loss: [...], acc: [...]} of equal length, at most ${MAX_HISTORY}`);
+  if (!isRecord(h) || !Array.isArray(h.loss) || h.loss.length > MAX_HISTORY) return err(`${at}.history: expected series of at most ${MAX_HISTORY} epochs`);
+  const len = h.loss.length;
+  const series: Record<string, unknown[]> = {};
+  for (const k of HISTORY_SERIES) {
+    const s = h[k] ?? [];
+    if (!Array.isArray(s) || (s.length !== len && s.length !== 0)) return err(`${at}.history.${k}: expected ${len} values`);
+    series[k] = s;
   }
   const toNum = (x: unknown) => (typeof x === 'number' ? x : NaN);
-  const history = h.loss.map((l, i) => ({ loss: toNum(l), acc: toNum((h.acc as unknown[])[i]) }));
-  let diverged: TrainResult['diverged'] = null;
-  if (v.diverged !== null && v.diverged !== undefined) {
-    const d = v.diverged;
-    if (!isRecord(d) || typeof d.epoch !== 'number' || typeof d.message !== 'string' || d.message.length > 1000) {
-      return err(`${at}.diverged: expected {epoch, message} or null`);
-    }
-    diverged = { epoch: d.epoch, message: d.message };
-  }
-  const reason = typeof v.backendReason === 'string' ? v.backendReason.slice(0, 500) : '';
+  const history = h.loss.map((_, i) => ({
+    loss: toNum(series.loss![i]), acc: toNum(series.acc![i]), valLoss: toNum(series.valLoss![i]), valAcc: toNum(series.valAcc![i]), lr: toNum(series.lr![i]),
+  }));
+  const note = (x: unknown, path: string): Result<{ epoch: number; message: string } | null, string> => {
+    if (x === null || x === undefined) return ok(null);
+    if (!isRecord(x) || typeof x.epoch !== 'number' || typeof x.message !== 'string' || x.message.length > 1000) return err(`${path}: expected {epoch, message} or null`);
+    return ok({ epoch: x.epoch, message: x.message });
+  };
+  const diverged = note(v.diverged, `${at}.diverged`);
+  if (!diverged.ok) return diverged;
+  const text = (x: unknown) => (typeof x === 'string' ? x.slice(0, 500) : '');
   return ok({
     key: v.key,
     result: {
-      jobId: 'saved', trainLoss: nums.trainLoss!, trainAcc: nums.trainAcc!, testLoss: nums.testLoss!, testAcc: nums.testAcc!,
-      seconds: nums.seconds!, epochsRun: nums.epochsRun!, backend: v.backend as BackendName, backendReason: reason, history, diverged,
+      jobId: 'saved',
+      trainLoss: nums.trainLoss!, trainAcc: nums.trainAcc!, valLoss: nums.valLoss!, valAcc: nums.valAcc!,
+      testLoss: nums.testLoss!, testAcc: nums.testAcc!, testMae: nums.testMae!, seconds: nums.seconds!,
+      samplesPerSec: nums.samplesPerSec!, params: nums.params!, epochsRun: nums.epochsRun!, bestEpoch: nums.bestEpoch!,
+      finalLr: nums.finalLr!, restoredBest: v.restoredBest === true,
+      backend: v.backend as BackendName, backendReason: text(v.backendReason),
+      history, diverged: diverged.value, stoppedEarly: typeof v.stoppedEarly === 'string' ? text(v.stoppedEarly) : null,
     },
   });
 }
@@ -155,10 +168,10 @@ export function writeSheetFile(meta: SheetMeta, rows: readonly RowState[]): stri
 }
 
 function storedResult(key: string, r: TrainResult) {
+  const numbers = Object.fromEntries(RESULT_NUMBERS.map((k) => [k, r[k]]));
+  const history = Object.fromEntries(HISTORY_SERIES.map((k) => [k, r.history.map((h) => h[k])]));
   return {
-    key, trainLoss: r.trainLoss, trainAcc: r.trainAcc, testLoss: r.testLoss, testAcc: r.testAcc,
-    seconds: r.seconds, epochsRun: r.epochsRun, backend: r.backend, backendReason: r.backendReason,
-    history: { loss: r.history.map((h) => h.loss), acc: r.history.map((h) => h.acc) },
-    diverged: r.diverged,
+    key, ...numbers, restoredBest: r.restoredBest, backend: r.backend, backendReason: r.backendReason,
+    stoppedEarly: r.stoppedEarly, diverged: r.diverged, history,
   };
 }

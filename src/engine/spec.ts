@@ -3,15 +3,22 @@
  * Every bad cell is reported, not just the first, so a person can fix a row in one pass.
  */
 import { INPUT_COLUMNS, type InputColumn, type OptimizerName, expectedText } from './columns.ts';
-import { type DatasetName, DATASETS } from './datasets.ts';
+import { type DatasetName, DATASETS, parseDatasetChoice, trainSamples } from './datasets.ts';
 import { type CellError, cellError } from './errors.ts';
 import { type LayerSpec, parseLayers } from './grammar/layers.ts';
 import { type ModelSummary, summarizeModel } from './model-shape.ts';
 
 export interface DatasetRef {
   readonly name: DatasetName;
-  /** Spread of the generated toy points. */
+  /** Size of the seeded stratified training subset (`mnist:5k`), or null for all. */
+  readonly subset: number | null;
+  /** Spread of the generated toy points; 0 for datasets read from files. */
   readonly noise: number;
+}
+
+export interface ReduceLr {
+  readonly factor: number;
+  readonly patience: number;
 }
 
 /** Everything that determines a training run, and nothing else: plain serializable data. */
@@ -23,7 +30,17 @@ export interface ExperimentSpec {
   readonly batchSize: number;
   readonly epochs: number;
   readonly seed: number;
+  /** Fraction of the training set held out for validation (stratified, seeded); 0 for none. */
+  readonly valSplit: number;
+  /** EarlyStopping patience in epochs; 0 is off. */
+  readonly earlyStop: number;
+  readonly reduceLr: ReduceLr | null;
+  /** Restore the best weights (by validation loss) before the test evaluation. */
+  readonly keepBest: boolean;
 }
+
+/** Sample-epochs one run may train: 60,000 MNIST images for 50 epochs. A shared file cannot ask for more. */
+export const MAX_SAMPLE_EPOCHS = 3_000_000;
 
 export type RowCells = Readonly<Record<string, string>>;
 
@@ -59,6 +76,18 @@ export function parseCell(col: InputColumn, raw: string | undefined): { ok: true
       if (!r.ok) return fail(`${r.error.message} (at character ${r.error.at + 1})`);
       return { ok: true, value: r.value };
     }
+    case 'dataset': {
+      const r = parseDatasetChoice(text);
+      return r.ok ? { ok: true, value: r.value } : fail(r.error);
+    }
+    case 'reduce_lr': {
+      if (/^(off|no|none)$/i.test(text)) return { ok: true, value: null };
+      const m = /^([0-9.]+)\s*[,/ ]\s*([0-9]+)$/.exec(text);
+      const factor = m ? Number(m[1]) : NaN;
+      const patience = m ? Number(m[2]) : NaN;
+      if (!m || !(factor >= 0.01 && factor <= 0.99) || !(patience >= 1 && patience <= 100)) return fail(`"${clip(text)}" is not a factor and a patience`);
+      return { ok: true, value: { factor, patience } };
+    }
   }
 }
 
@@ -73,17 +102,28 @@ export function parseRow(cells: RowCells): ParsedRow {
     else errors.push(r.error);
   }
   if (errors.length > 0) return { ok: false, errors };
+  const choice = v.dataset as { name: DatasetName; subset: number | null };
+  const info = DATASETS[choice.name];
   const spec: ExperimentSpec = {
-    dataset: { name: v.dataset as DatasetName, noise: v.noise as number },
+    dataset: { name: choice.name, subset: choice.subset, noise: info.source.kind === 'toy' ? (v.noise as number) : 0 },
     layers: v.layers as LayerSpec[],
     optimizer: v.optimizer as OptimizerName,
     learningRate: v.lr as number,
     batchSize: v.batch_size as number,
     epochs: v.epochs as number,
     seed: v.seed as number,
+    valSplit: v.val_split as number,
+    earlyStop: v.early_stop as number,
+    reduceLr: v.reduce_lr as ReduceLr | null,
+    keepBest: v.keep_best === 'yes',
   };
-  const info = DATASETS[spec.dataset.name];
-  const summary = summarizeModel(info.inputShape, spec.layers, info.classes);
+  const samples = trainSamples(spec.dataset);
+  if (samples * spec.epochs > MAX_SAMPLE_EPOCHS) {
+    return { ok: false, errors: [cellError('epochs',
+      `${samples.toLocaleString('en-US')} samples x ${spec.epochs} epochs is over the cap of ${MAX_SAMPLE_EPOCHS.toLocaleString('en-US')} sample-epochs`,
+      `at most ${Math.floor(MAX_SAMPLE_EPOCHS / samples)} epochs on ${choice.name}${choice.subset ? `:${choice.subset}` : ''}, or a subset such as ${choice.name}:5k`)] };
+  }
+  const summary = summarizeModel(info.inputShape, spec.layers, info.classes, info.task);
   if (!summary.ok) {
     return { ok: false, errors: [cellError('layers', summary.error, `a model that fits ${spec.dataset.name} (input ${info.inputShape.join('x')})`)] };
   }

@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { loadDatasetFile } from '../engine/data/load-node.ts';
 import { createTrainer } from './trainer.ts';
 
 if (!parentPort) throw new Error('train.node-worker must run in a worker thread');
@@ -13,6 +14,7 @@ if (!parentPort) throw new Error('train.node-worker must run in a worker thread'
 const trainer = createTrainer({
   probeWebgl: () => null,
   yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
+  loadFile: loadDatasetFile,
 });
 
 Comlink.expose(trainer, nodeEndpoint(parentPort));

@@ -9,6 +9,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { loadDatasetFile } from '../engine/data/load-browser.ts';
 import { createTrainer } from './trainer.ts';
 
 setWasmPaths({
@@ -36,6 +37,7 @@ function probeWebgl(): string | null {
 const trainer = createTrainer({
   probeWebgl,
   yieldToEvents: () => new Promise((resolve) => setTimeout(resolve, 0)),
+  loadFile: (name) => loadDatasetFile(name),
 });
 
 Comlink.expose(trainer);

@@ -6,7 +6,8 @@ import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, TrainJob, TrainProgress, TrainResult } from '../engine/job.ts';
 import { JobCancelled, fitJob } from '../engine/train/fit.ts';
-import { type TabularData, generateToy } from '../engine/train/toy-data.ts';
+import { type FileLoader, dataKey, loadData } from '../engine/train/load.ts';
+import type { LoadedData } from '../engine/train/toy-data.ts';
 import { type Availability, chooseBackend, isSoftwareRenderer } from './backend-choice.ts';
 import type { TensorMemory, TrainerApi, WorkerInfo } from './protocol.ts';
 
@@ -15,6 +16,8 @@ export interface TrainerEnv {
   readonly probeWebgl: () => string | null;
   /** Yield to the event loop so a cancel message can arrive mid-epoch. */
   readonly yieldToEvents: () => Promise<void>;
+  /** Reads a prepared dataset file (fs in Node, fetch in the browser). */
+  readonly loadFile: FileLoader;
 }
 
 const DATA_CACHE_LIMIT = 16;
@@ -23,7 +26,7 @@ export function createTrainer(env: TrainerEnv): TrainerApi {
   let info: Promise<WorkerInfo> | null = null;
   let avail: Availability = { webgl: false, softwareWebgl: false, wasm: false };
   const cancelled = new Set<string>();
-  const data = new Map<string, TabularData>();
+  const data = new Map<string, Promise<LoadedData>>();
   let busy = false;
 
   async function probe(): Promise<WorkerInfo> {
@@ -53,12 +56,13 @@ export function createTrainer(env: TrainerEnv): TrainerApi {
     await tf.ready();
   }
 
-  function dataset(job: TrainJob): TabularData {
-    const { name, noise } = job.spec.dataset;
-    const key = `${name}|${noise}|${job.spec.seed}`;
+  /** Datasets stay resident for later jobs: a file is read once per worker. */
+  async function dataset(job: TrainJob): Promise<LoadedData> {
+    const key = dataKey(job.spec.dataset, job.spec.seed);
     let d = data.get(key);
     if (!d) {
-      d = generateToy(name, noise, job.spec.seed);
+      d = loadData(job.spec.dataset, job.spec.seed, env.loadFile);
+      d.catch(() => data.delete(key));
       if (data.size >= DATA_CACHE_LIMIT) data.delete(data.keys().next().value!);
       data.set(key, d);
     }
@@ -77,7 +81,8 @@ export function createTrainer(env: TrainerEnv): TrainerApi {
       try {
         const choice = chooseBackend(job.spec.layers, avail);
         await use(choice.backend);
-        return await fitJob(job, dataset(job), {
+        const loaded = await dataset(job);
+        return await fitJob(job, loaded, {
           onProgress: (p) => void onProgress(p),
           cancelled: () => cancelled.has(job.id),
           yieldToEvents: env.yieldToEvents,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { INPUT_COLUMNS } from '../../src/engine/columns.ts';
 import { describeCellError } from '../../src/engine/errors.ts';
+import { DATASET_EXPECTED } from '../../src/engine/datasets.ts';
 import { parseRow } from '../../src/engine/spec.ts';
 
 const good = {
@@ -19,9 +20,10 @@ describe('parseRow', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.spec).toEqual({
-      dataset: { name: 'circle', noise: 0.1 },
+      dataset: { name: 'circle', subset: null, noise: 0.1 },
       layers: [{ kind: 'dense', units: 8, activation: 'relu', l1: 0, l2: 0 }],
       optimizer: 'adam', learningRate: 0.03, batchSize: 16, epochs: 10, seed: 3,
+      valSplit: 0, earlyStop: 0, reduceLr: null, keepBest: false,
     });
     expect(r.summary.totalParams).toBe(2 * 8 + 8 + 8 * 2 + 2);
   });
@@ -35,7 +37,16 @@ describe('parseRow', () => {
   });
 
   it.each([
-    ['dataset', 'mnist2', 'dataset: "mnist2" is not a choice (expected one of xor, circle, spiral, gaussian)'],
+    ['dataset', 'mnist2', `dataset: "mnist2" is not a dataset (expected ${DATASET_EXPECTED})`],
+    ['dataset', 'mnist:100k', `dataset: mnist has 60,000 training samples; a subset must be a whole number from 20 to 60000, not 100k (expected ${DATASET_EXPECTED})`],
+    ['dataset', 'spiral:5k', `dataset: spiral is generated with a fixed size; a size applies to mnist, fashion-mnist and iris (expected ${DATASET_EXPECTED})`],
+    ['dataset', 'cifar', `dataset: unknown dataset "cifar" (expected ${DATASET_EXPECTED})`],
+    ['dataset', 'mnist;5', `dataset: "mnist;5" is not a dataset (expected ${DATASET_EXPECTED})`],
+    ['val_split', '0.8', 'val_split: 0.8 is out of range (expected a number from 0 to 0.5)'],
+    ['early_stop', '-3', 'early_stop: -3 is out of range (expected a whole number from 0 to 100)'],
+    ['reduce_lr', '2, 2', 'reduce_lr: "2, 2" is not a factor and a patience (expected off, or "factor, patience" with a factor from 0.01 to 0.99 and a patience from 1 to 100, e.g. 0.1, 2)'],
+    ['reduce_lr', 'soon', 'reduce_lr: "soon" is not a factor and a patience (expected off, or "factor, patience" with a factor from 0.01 to 0.99 and a patience from 1 to 100, e.g. 0.1, 2)'],
+    ['keep_best', 'maybe', 'keep_best: "maybe" is not a choice (expected one of no, yes)'],
     ['noise', '0.9', 'noise: 0.9 is out of range (expected a number from 0 to 0.5)'],
     ['noise', 'lots', 'noise: "lots" is not a number (expected a number from 0 to 0.5)'],
     ['optimizer', 'adamw', 'optimizer: "adamw" is not a choice (expected one of sgd, momentum, adagrad, adadelta, rmsprop, adam, adamax)'],
@@ -64,6 +75,49 @@ describe('parseRow', () => {
     const { layers: _, ...rest } = good;
     const missing = parseRow(rest);
     expect(missing.ok && missing.spec.layers.length).toBe(2);
+  });
+
+  it('caps the sample-epochs of a run, and suggests a subset', () => {
+    expect(errorsOf({ ...good, dataset: 'mnist', epochs: '80' })).toEqual([
+      'epochs: 60,000 samples x 80 epochs is over the cap of 3,000,000 sample-epochs (expected at most 50 epochs on mnist, or a subset such as mnist:5k)',
+    ]);
+    expect(errorsOf({ ...good, dataset: 'mnist:5k', epochs: '80' })).toEqual([]);
+  });
+
+  it('reads the callbacks and the dataset variants', () => {
+    const r = parseRow({ ...good, dataset: 'Fashion:12k', val_split: '0.2', early_stop: '3', reduce_lr: '0.1, 2', keep_best: 'yes' });
+    expect(r.ok && r.spec).toMatchObject({
+      dataset: { name: 'fashion-mnist', subset: 12000, noise: 0 }, valSplit: 0.2, earlyStop: 3, reduceLr: { factor: 0.1, patience: 2 }, keepBest: true,
+    });
+  });
+
+  it('ignores the noise cell for datasets read from files: editing it retrains nothing', () => {
+    const a = parseRow({ ...good, dataset: 'iris', noise: '0.1' });
+    const b = parseRow({ ...good, dataset: 'iris', noise: '0.3' });
+    expect(a.ok && b.ok && a.key === b.key).toBe(true);
+  });
+
+  it('counts the parameters of the notes\' CNN (W4) as the notes do: 160, 8224, 32832', () => {
+    const r = parseRow({ ...good, dataset: 'mnist',
+      layers: 'conv2d(16, 3, padding=same) conv2d(32, 4, padding=same) conv2d(64, 4, padding=valid) maxpool(2) flatten dropout(0.5) dense(50, relu) dense(20, relu)' });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.summary.layers.filter((l) => l.name === 'conv2d').map((l) => l.params)).toEqual([160, 8224, 32832]);
+    expect(r.summary.layers.map((l) => l.outputShape)).toEqual([[28, 28, 16], [28, 28, 32], [25, 25, 64], [12, 12, 64], [9216], [9216], [50], [20], [10]]);
+  });
+
+  it('takes a last dense layer that matches the output as the output layer (Keras style)', () => {
+    const implied = parseRow({ ...good, dataset: 'mnist', layers: 'dense(512, relu)' });
+    const written = parseRow({ ...good, dataset: 'mnist', layers: 'dense(512, relu) dense(10, softmax)' });
+    expect(implied.ok && written.ok && implied.summary.totalParams).toBe(written.ok && written.summary.totalParams);
+    expect(implied.ok && implied.summary.totalParams).toBe(784 * 512 + 512 + 512 * 10 + 10);
+  });
+
+  it.each([
+    ['conv2d(8, 9) maxpool(3) conv2d(8, 9)', 'kernel 9 is larger than the 6x6 input of layer 3: use a smaller kernel or padding=same'],
+    ['dense(8) conv2d(8, 3)', 'conv2d (layer 2) needs image input: put it before flatten or dense, on an image dataset'],
+    ['conv2d(8, 15) maxpool(15)', 'pool size 15 is larger than the 14x14 input of layer 2'],
+  ])('explains a model that cannot be built: %s', (layers, message) => {
+    expect(errorsOf({ ...good, dataset: 'mnist:1k', layers })).toEqual([`layers: ${message} (expected a model that fits mnist (input 28x28x1))`]);
   });
 
   it('reports every bad cell of a row, in column order', () => {

@@ -24,8 +24,9 @@ export class ScriptedRunner implements Runner {
         signal: opts.signal,
         progress: (p) => opts.onProgress({ jobId: job.id, epoch: 1, epochs: job.spec.epochs, fraction: 0.5, backend: 'cpu', ...p }),
         finish: (m = {}) => resolve({
-          jobId: job.id, trainLoss: 0.1, trainAcc: 0.9, testLoss: 0.2, testAcc: 0.8, seconds: 1, backend: 'cpu',
-          backendReason: 'scripted', epochsRun: job.spec.epochs, history: [], diverged: null, ...m,
+          jobId: job.id, trainLoss: 0.1, trainAcc: 0.9, valLoss: NaN, valAcc: NaN, testLoss: 0.2, testAcc: 0.8, testMae: NaN,
+          seconds: 1, samplesPerSec: 100, params: 10, backend: 'cpu', backendReason: 'scripted', epochsRun: job.spec.epochs,
+          bestEpoch: job.spec.epochs, restoredBest: false, finalLr: job.spec.learningRate, history: [], diverged: null, stoppedEarly: null, ...m,
         }),
         fail: (message) => reject(new Error(message)),
       });

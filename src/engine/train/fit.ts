@@ -1,13 +1,18 @@
 /**
- * The training loop: one job on one dataset, with seeded shuffling, progress within and after
- * each epoch, cooperative cancellation, divergence detection and a test evaluation at the end.
+ * The training loop: one job on one dataset. Batches are cut from the resident typed arrays in a
+ * seeded order (no Math.random, no epoch-sized tensor copies); progress goes out within and after
+ * each epoch; the notes' callbacks (EarlyStopping, ReduceLROnPlateau, ModelCheckpoint's keep-best)
+ * run on the validation loss; cancellation is cooperative; divergence is detected and named.
  * Every tensor made here is disposed here, on success, failure and cancellation alike.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, EpochRecord, TrainJob, TrainProgress, TrainResult } from '../job.ts';
-import { buildModel, makeOptimizer } from './model.ts';
+import { batchOf, evaluateView } from './batches.ts';
+import { buildModel, makeOptimizer, setLearningRate } from './model.ts';
+import { Plateau } from './plateau.ts';
 import { deriveSeed, mulberry32, permutation } from './rng.ts';
-import type { Split, TabularData } from './toy-data.ts';
+import type { LoadedData } from './toy-data.ts';
+import { runViews } from './views.ts';
 
 export class JobCancelled extends Error {
   constructor(jobId: string) {
@@ -21,7 +26,7 @@ export interface FitHooks {
   readonly onProgress: (p: TrainProgress) => void;
   /** Polled between batches; true stops the run and rejects with JobCancelled. */
   readonly cancelled: () => boolean;
-  /** Lets queued messages (a cancel) in; between batches, at most every `yieldMs`. */
+  /** Lets queued messages (a cancel) in; called between batches every few tens of ms. */
   readonly yieldToEvents: () => Promise<void>;
   readonly backend: BackendName;
   readonly backendReason: string;
@@ -30,98 +35,114 @@ export interface FitHooks {
 const PROGRESS_MS = 200;
 const YIELD_MS = 50;
 
-export async function fitJob(job: TrainJob, data: TabularData, hooks: FitHooks): Promise<TrainResult> {
+export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks): Promise<TrainResult> {
   const { spec } = job;
-  const started = now();
-  const inputShape = [data.features];
-  const model = buildModel(spec, inputShape, data.classes);
+  const started = performance.now();
+  const views = runViews(data, spec);
+  const model = buildModel(spec, data.sampleShape, data.classes, data.task);
   const optimizer = makeOptimizer(spec.optimizer, spec.learningRate);
-  const [xTrain, yTrain] = toTensors(data.train, data.features, data.classes);
-  const [xTest, yTest] = toTensors(data.test, data.features, data.classes);
+  const classification = data.task === 'classification';
   const shuffle = mulberry32(deriveSeed(spec.seed, 'shuffle'));
   const history: EpochRecord[] = [];
-  const chance = Math.log(data.classes);
+  const chance = classification ? Math.log(data.classes) : Infinity;
+  const trainN = views.train.idx.length;
+  const batches = Math.ceil(trainN / spec.batchSize);
+  const plateau = new Plateau(spec);
+  let best: tf.Tensor[] | null = null;
   let diverged: TrainResult['diverged'] = null;
+  let stoppedEarly: string | null = null;
   let cancelled = false;
-  const batches = Math.ceil(data.train.n / spec.batchSize);
+  let lr = spec.learningRate;
+  let epoch = 0;
+  let lastProgress = 0;
+  let lastYield = performance.now();
   try {
-    model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-    let lastProgress = 0;
-    let lastYield = now();
-    for (let epoch = 1; epoch <= spec.epochs && !diverged; epoch++) {
-      const order = tf.tensor1d(permutation(data.train.n, shuffle), 'int32');
-      const xs = tf.gather(xTrain, order);
-      const ys = tf.gather(yTrain, order);
-      order.dispose();
-      let h: tf.History;
-      try {
-        h = await model.fit(xs, ys, {
-          batchSize: spec.batchSize, epochs: 1, shuffle: false, verbose: 0, yieldEvery: 'never',
-          callbacks: {
-            onBatchEnd: async (batch, logs) => {
-              const loss = logs?.loss;
-              if (loss !== undefined && !Number.isFinite(loss)) {
-                diverged = { epoch, message: `the loss became ${loss} — the learning rate (${spec.learningRate}) is probably too high` };
-                model.stopTraining = true;
-              }
-              const t = now();
-              if (t - lastYield > YIELD_MS) {
-                await hooks.yieldToEvents();
-                lastYield = now();
-              }
-              if (hooks.cancelled()) {
-                cancelled = true;
-                model.stopTraining = true;
-              }
-              if (t - lastProgress > PROGRESS_MS) {
-                lastProgress = t;
-                hooks.onProgress({
-                  jobId: job.id, epoch, epochs: spec.epochs, fraction: (epoch - 1 + (batch + 1) / batches) / spec.epochs, backend: hooks.backend,
-                });
-              }
-            },
-          },
-        });
-      } finally {
-        xs.dispose();
-        ys.dispose();
+    model.compile({ optimizer, loss: classification ? 'categoricalCrossentropy' : 'meanSquaredError', metrics: [classification ? 'accuracy' : 'mae'] });
+    // A fresh seeded order each epoch; fitDataset calls this generator once per epoch.
+    const trainSet = tf.data.generator(function* () {
+      const order = permutation(trainN, shuffle);
+      for (let b = 0; b < batches; b++) {
+        const idx = order.subarray(b * spec.batchSize, Math.min(trainN, (b + 1) * spec.batchSize)).map((i) => views.train.idx[i]!);
+        yield batchOf(data, views.train.samples, idx);
       }
-      if (cancelled) throw new JobCancelled(job.id);
-      const loss = lastOf(h.history.loss);
-      const acc = lastOf(h.history.acc ?? h.history.accuracy);
-      history.push({ loss, acc });
-      if (!diverged && !Number.isFinite(loss)) {
+    });
+    const onBatchEnd = async (batch: number, logs?: tf.Logs) => {
+      const loss = logs?.loss;
+      if (loss !== undefined && !Number.isFinite(loss)) {
+        diverged = { epoch: epoch + 1, message: `the loss became ${loss} — the learning rate (${spec.learningRate}) is probably too high` };
+        model.stopTraining = true;
+      }
+      const t = performance.now();
+      if (t - lastYield > YIELD_MS) {
+        await hooks.yieldToEvents();
+        lastYield = performance.now();
+      }
+      if (hooks.cancelled()) {
+        cancelled = true;
+        model.stopTraining = true;
+      }
+      if (t - lastProgress > PROGRESS_MS) {
+        lastProgress = t;
+        hooks.onProgress({ jobId: job.id, epoch: epoch + 1, epochs: spec.epochs, fraction: (epoch + (batch + 1) / batches) / spec.epochs, backend: hooks.backend });
+      }
+    };
+    const onEpochEnd = async (_e: number, logs?: tf.Logs) => {
+      if (cancelled || diverged) return;
+      epoch++;
+      const loss = logs?.loss ?? NaN;
+      const acc = classification ? (logs?.acc ?? logs?.accuracy ?? NaN) : NaN;
+      const val = views.val ? await evaluateView(model, data, views.val) : null;
+      const record: EpochRecord = { loss, acc, valLoss: val?.loss ?? NaN, valAcc: classification ? (val?.acc ?? NaN) : NaN, lr };
+      history.push(record);
+      if (!Number.isFinite(loss)) {
         diverged = { epoch, message: `the loss became ${loss} — the learning rate (${spec.learningRate}) is probably too high` };
+      } else if (epoch >= 3 && loss > 3 * chance && loss >= history[0]!.loss) {
+        diverged = { epoch, message: `the loss (${loss.toFixed(2)}) stayed far above chance (${chance.toFixed(2)}) — the learning rate (${spec.learningRate}) is probably too high` };
       }
-      // A loss far above chance that is not falling: the steps overshoot.
-      const first = history[0]!.loss;
-      if (!diverged && epoch >= 3 && loss > 3 * chance && loss >= first) {
-        diverged = {
-          epoch,
-          message: `the loss (${loss.toFixed(2)}) stayed far above chance (${chance.toFixed(2)}) — the learning rate (${spec.learningRate}) is probably too high`,
-        };
+      const verdict = plateau.observe(views.val ? record.valLoss : loss);
+      if (verdict.improved && spec.keepBest) {
+        tf.dispose(best ?? []);
+        best = model.getWeights().map((w) => w.clone());
       }
+      if (verdict.reduceLr) {
+        lr = Math.max(lr * spec.reduceLr!.factor, 1e-7);
+        setLearningRate(optimizer, lr);
+      }
+      if (verdict.stop) {
+        stoppedEarly = `early stopping: no better ${views.val ? 'validation' : 'training'} loss for ${spec.earlyStop} epochs`;
+      }
+      if (diverged || verdict.stop) model.stopTraining = true;
       hooks.onProgress({ jobId: job.id, epoch, epochs: spec.epochs, fraction: epoch / spec.epochs, loss, acc, backend: hooks.backend });
-    }
+    };
+    await model.fitDataset(trainSet, { epochs: spec.epochs, verbose: 0, yieldEvery: 'never', callbacks: { onBatchEnd, onEpochEnd } });
+    if (cancelled) throw new JobCancelled(job.id);
+    const trainSeconds = (performance.now() - started) / 1000;
     // Worse than guessing at the end: the steps overshoot rather than crawl.
     const end = history[history.length - 1];
     if (!diverged && end && history.length >= 5 && end.loss > 1.05 * chance) {
-      diverged = {
-        epoch: history.length,
-        message: `the loss (${end.loss.toFixed(2)}) ended above chance level (${chance.toFixed(2)}) — the learning rate (${spec.learningRate}) is probably too high`,
-      };
+      diverged = { epoch: history.length, message: `the loss (${end.loss.toFixed(2)}) ended above chance level (${chance.toFixed(2)}) — the learning rate (${spec.learningRate}) is probably too high` };
     }
-    const [testLoss, testAcc] = await evaluate(model, xTest, yTest);
-    const last = history[history.length - 1] ?? { loss: NaN, acc: NaN };
+    const restoredBest = best !== null && plateau.bestEpoch !== history.length;
+    if (best && restoredBest) model.setWeights(best);
+    const test = await evaluateView(model, data, views.test);
+    const last = history[history.length - 1];
+    const restored = restoredBest ? history[plateau.bestEpoch - 1] : last;
     return {
-      jobId: job.id, trainLoss: last.loss, trainAcc: last.acc, testLoss, testAcc,
-      seconds: (now() - started) / 1000, backend: hooks.backend, backendReason: hooks.backendReason,
-      epochsRun: history.length, history, diverged,
+      jobId: job.id,
+      trainLoss: last?.loss ?? NaN, trainAcc: last?.acc ?? NaN,
+      valLoss: restored?.valLoss ?? NaN, valAcc: restored?.valAcc ?? NaN,
+      testLoss: test.loss, testAcc: classification ? test.acc : NaN, testMae: classification ? NaN : test.acc,
+      seconds: (performance.now() - started) / 1000,
+      samplesPerSec: trainSeconds > 0 ? (trainN * history.length) / trainSeconds : 0,
+      params: model.countParams(),
+      backend: hooks.backend, backendReason: hooks.backendReason,
+      epochsRun: history.length, bestEpoch: plateau.bestEpoch, restoredBest, finalLr: lr,
+      history, diverged, stoppedEarly,
     };
   } finally {
+    tf.dispose(best ?? []);
     model.dispose();
     disposeOptimizer(optimizer);
-    tf.dispose([xTrain, yTrain, xTest, yTest]);
   }
 }
 
@@ -134,31 +155,4 @@ function disposeOptimizer(o: tf.Optimizer): void {
   for (const v of Object.values(o)) {
     if (v instanceof tf.Tensor && !v.isDisposed) v.dispose();
   }
-}
-
-function toTensors(s: Split, features: number, classes: number): [tf.Tensor2D, tf.Tensor2D] {
-  return tf.tidy(() => {
-    const x = tf.tensor2d(s.x, [s.n, features]);
-    const y = tf.oneHot(tf.tensor1d(s.y, 'int32'), classes).toFloat() as tf.Tensor2D;
-    return [x, y];
-  });
-}
-
-async function evaluate(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): Promise<[number, number]> {
-  const out = model.evaluate(x, y, { batchSize: 1024 }) as tf.Scalar[];
-  try {
-    const [loss, acc] = await Promise.all(out.map((t) => t.data()));
-    return [loss![0]!, acc![0]!];
-  } finally {
-    tf.dispose(out);
-  }
-}
-
-function lastOf(v: (number | tf.Tensor)[] | undefined): number {
-  const x = v?.[v.length - 1];
-  return typeof x === 'number' ? x : NaN;
-}
-
-function now(): number {
-  return performance.now();
 }

@@ -6,14 +6,19 @@ import * as tf from '@tensorflow/tfjs';
 import type { Activation, LayerSpec } from '../grammar/layers.ts';
 import type { OptimizerName } from '../columns.ts';
 import type { ExperimentSpec } from '../spec.ts';
+import type { Task } from '../datasets.ts';
+import { hasExplicitOutput } from '../model-shape.ts';
 import { deriveSeed } from './rng.ts';
 
 const TF_ACTIVATION = {
   sigmoid: 'sigmoid', tanh: 'tanh', relu: 'relu', elu: 'elu', selu: 'selu', softmax: 'softmax', linear: 'linear',
 } as const satisfies Record<Exclude<Activation, 'leakyrelu'>, string>;
 
-/** Build the layers of a spec on the given input shape, ending with the implied softmax output. */
-export function buildModel(spec: ExperimentSpec, inputShape: readonly number[], classes: number): tf.Sequential {
+/**
+ * Build the layers of a spec on the given input shape, ending with the output layer the dataset
+ * implies (softmax over its classes, or one linear unit for regression) unless the row wrote it.
+ */
+export function buildModel(spec: ExperimentSpec, inputShape: readonly number[], outputs: number, task: Task = 'classification'): tf.Sequential {
   const model = tf.sequential();
   let first = true;
   let n = 0;
@@ -32,12 +37,21 @@ export function buildModel(spec: ExperimentSpec, inputShape: readonly number[], 
     addLayer(model, l, withInput, seed);
     if (l.kind === 'flatten') flat = true;
   }
-  if (!flat) model.add(tf.layers.flatten(withInput({})));
-  model.add(tf.layers.dense(withInput({
-    units: classes, activation: 'softmax',
-    kernelInitializer: tf.initializers.glorotUniform({ seed: seed() }),
-  })));
+  if (!hasExplicitOutput(spec.layers, outputs, task)) {
+    if (!flat) model.add(tf.layers.flatten(withInput({})));
+    model.add(tf.layers.dense(withInput({
+      units: outputs, activation: task === 'classification' ? 'softmax' : 'linear',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed() }),
+    })));
+  }
   return model;
+}
+
+/** SGD and momentum keep the rate in a tensor; the others read a plain field at every step. */
+export function setLearningRate(o: tf.Optimizer, lr: number): void {
+  const withSetter = o as tf.Optimizer & { setLearningRate?: (lr: number) => void };
+  if (typeof withSetter.setLearningRate === 'function') withSetter.setLearningRate(lr);
+  else (o as unknown as { learningRate: number }).learningRate = lr;
 }
 
 function addLayer(

@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { TrainProgress } from '../../../src/engine/job.ts';
 import { parseRow } from '../../../src/engine/spec.ts';
 import { JobCancelled, fitJob } from '../../../src/engine/train/fit.ts';
-import { generateToy } from '../../../src/engine/train/toy-data.ts';
+import { loadData } from '../../../src/engine/train/load.ts';
+import { loadDatasetFile } from '../../../src/engine/data/load-node.ts';
 import { useWasm } from '../../helpers/tf-wasm.ts';
 
 let tf: Awaited<ReturnType<typeof useWasm>>;
@@ -16,7 +17,7 @@ const row = (over: Record<string, string>) => ({
 async function train(over: Record<string, string>, hooks: { cancelAfter?: number; progress?: TrainProgress[] } = {}) {
   const p = parseRow(row(over));
   if (!p.ok) throw new Error(JSON.stringify(p.errors));
-  const data = generateToy(p.spec.dataset.name, p.spec.dataset.noise, p.spec.seed);
+  const data = await loadData(p.spec.dataset, p.spec.seed, loadDatasetFile);
   let epochs = 0;
   return fitJob({ id: 'job', spec: p.spec }, data, {
     onProgress: (pr) => { hooks.progress?.push(pr); if (pr.loss !== undefined) epochs++; },

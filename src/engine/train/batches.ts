@@ -1,0 +1,58 @@
+/**
+ * Tensors cut from the resident typed arrays, one batch at a time: pixels are scaled to [0, 1]
+ * as they are copied, labels become one-hot rows (or a column of regression targets).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { LoadedData, Samples } from './toy-data.ts';
+import type { View } from './views.ts';
+
+export interface Batch {
+  readonly xs: tf.Tensor;
+  readonly ys: tf.Tensor;
+}
+
+export function batchOf(data: LoadedData, s: Samples, idx: ArrayLike<number>): { xs: tf.Tensor; ys: tf.Tensor } {
+  const f = data.features;
+  const n = idx.length;
+  const x = new Float32Array(n * f);
+  const scale = data.scale;
+  for (let r = 0; r < n; r++) {
+    const from = idx[r]! * f;
+    if (scale === 1) x.set(s.x.subarray(from, from + f), r * f);
+    else for (let k = 0; k < f; k++) x[r * f + k] = s.x[from + k]! * scale;
+  }
+  const xs = tf.tensor(x, [n, ...data.sampleShape], 'float32');
+  let ys: tf.Tensor;
+  if (data.task === 'classification') {
+    const y = new Float32Array(n * data.classes);
+    for (let r = 0; r < n; r++) y[r * data.classes + s.y[idx[r]!]!] = 1;
+    ys = tf.tensor2d(y, [n, data.classes]);
+  } else {
+    const y = new Float32Array(n);
+    for (let r = 0; r < n; r++) y[r] = s.y[idx[r]!]!;
+    ys = tf.tensor2d(y, [n, 1]);
+  }
+  return { xs, ys };
+}
+
+/** Loss and metric (accuracy, or MAE for regression) over a view, in batches, weighted by size. */
+export async function evaluateView(model: tf.LayersModel, data: LoadedData, view: View): Promise<{ loss: number; acc: number }> {
+  const size = data.sampleShape.length > 1 ? 256 : 2048;
+  let loss = 0;
+  let metric = 0;
+  const n = view.idx.length;
+  if (n === 0) return { loss: NaN, acc: NaN };
+  for (let from = 0; from < n; from += size) {
+    const idx = view.idx.subarray(from, Math.min(n, from + size));
+    const { xs, ys } = batchOf(data, view.samples, idx);
+    const out = model.evaluate(xs, ys, { batchSize: size }) as tf.Scalar[];
+    try {
+      const [l, m] = await Promise.all(out.map((t) => t.data()));
+      loss += l![0]! * idx.length;
+      metric += m![0]! * idx.length;
+    } finally {
+      tf.dispose([xs, ys, ...out]);
+    }
+  }
+  return { loss: loss / n, acc: metric / n };
+}

@@ -1,0 +1,38 @@
+/**
+ * Which samples a run trains, validates and tests on: the seeded training subset (mnist:5k),
+ * the stratified validation split carved from it, and the whole held-out test set.
+ */
+import { stratifiedSplit, stratifiedSubset } from '../data/subset.ts';
+import type { ExperimentSpec } from '../spec.ts';
+import type { LoadedData, Samples } from './toy-data.ts';
+
+/** Some samples of a split, by index. */
+export interface View {
+  readonly samples: Samples;
+  readonly idx: Int32Array;
+}
+
+export interface RunViews {
+  readonly train: View;
+  readonly val: View | null;
+  readonly test: View;
+}
+
+export function runViews(data: LoadedData, spec: ExperimentSpec): RunViews {
+  const all = (s: Samples): View => ({ samples: s, idx: Int32Array.from({ length: s.n }, (_, i) => i) });
+  // Regression targets have no classes: one "class" makes the split plain seeded random.
+  const strata = (s: Samples, idx: Int32Array) =>
+    data.task === 'classification' ? Array.from(idx, (i) => s.y[i]!) : new Array<number>(idx.length).fill(0);
+  const classes = data.task === 'classification' ? data.classes : 1;
+  let train = all(data.train);
+  if (spec.dataset.subset !== null && spec.dataset.subset < data.train.n) {
+    train = { samples: data.train, idx: stratifiedSubset(strata(data.train, train.idx), classes, spec.dataset.subset, spec.seed) };
+  }
+  let val: View | null = null;
+  if (spec.valSplit > 0) {
+    const split = stratifiedSplit(strata(data.train, train.idx), classes, spec.valSplit, spec.seed);
+    val = { samples: data.train, idx: split.val.map((i) => train.idx[i]!) };
+    train = { samples: data.train, idx: split.train.map((i) => train.idx[i]!) };
+  }
+  return { train, val, test: all(data.test) };
+}
