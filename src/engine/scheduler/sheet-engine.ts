@@ -87,7 +87,8 @@ export class SheetEngine {
   private readonly schedule: (flush: () => void) => void;
 
   constructor(rows: readonly RowInit[], private readonly runner: Runner, opts: EngineOptions = {}) {
-    this.schedule = opts.schedule ?? queueMicrotask;
+    // queueMicrotask must be called unbound: browsers throw "Illegal invocation" otherwise.
+    this.schedule = opts.schedule ?? ((flush) => queueMicrotask(flush));
     for (const r of rows) this.insert(r, this.order.length);
     for (const id of this.order) if (this.byId.get(id)!.status.state === 'queued') this.queue.set(id, 0);
     this.schedule(() => this.pump());

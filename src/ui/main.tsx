@@ -1,0 +1,34 @@
+/** Mounts the app: reads the chosen sheet, starts the worker pool and the engine, renders. */
+import { render } from 'solid-js/web';
+import { type RowState, SheetEngine } from '../engine/scheduler/sheet-engine.ts';
+import { createBrowserPool } from '../workers/browser-pool.ts';
+import { App, LoadError } from './App.tsx';
+import { loadSheet } from './sheet-source.ts';
+import './styles.css';
+
+declare global {
+  interface Window {
+    /** Read-only access for tests and debugging: a snapshot of the engine's rows. */
+    __sweepsheet?: { readonly rows: () => readonly RowState[] };
+  }
+}
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+
+const loaded = loadSheet(window.location.search);
+if (!loaded.ok) {
+  render(() => <LoadError message={loaded.error} />, root);
+} else {
+  const pool = createBrowserPool();
+  // The engine defaults to calling queueMicrotask as a method, which browsers reject ("Illegal
+  // invocation"); a plain closure works everywhere.
+  const engine = new SheetEngine(loaded.value.file.rows, pool);
+  window.__sweepsheet = { rows: () => engine.rows() };
+  const unmount = render(() => <App sheet={loaded.value} engine={engine} workers={pool.size} />, root);
+  import.meta.hot?.dispose(() => {
+    unmount();
+    engine.dispose();
+    pool.dispose();
+  });
+}

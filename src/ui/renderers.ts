@@ -1,0 +1,182 @@
+/**
+ * Cell renderers: they draw one cell from the engine's row state. Everything is written with
+ * textContent (cell text comes from files and strangers), and every cell carries `data-col` and
+ * `data-row-id` so tests and tools can find it whatever the sort order.
+ */
+import type Handsontable from 'handsontable/base';
+import { baseRenderer } from 'handsontable/renderers';
+import type { InputColumn, ResultColumn, ResultFormat } from '../engine/columns.ts';
+import { describeCellError } from '../engine/errors.ts';
+import type { TrainResult } from '../engine/job.ts';
+import { type RowState, type RunStatus, isStale, statusText } from '../engine/scheduler/sheet-engine.ts';
+
+type HotInstance = Handsontable.Core;
+type CellProperties = Handsontable.CellProperties;
+export type CellRenderer = (
+  instance: HotInstance, td: HTMLTableCellElement, row: number, col: number,
+  prop: string | number, value: unknown, cellProperties: CellProperties,
+) => void;
+
+/** Finds the engine row shown at a physical grid row. */
+export type RowLookup = (physicalRow: number) => RowState | undefined;
+
+/** Classes this module sets; removed before each render because Handsontable reuses cells. */
+const OWN_CLASSES = ['ss-invalid', 'ss-stale', 'ss-enum', 'ss-empty', 'ss-status', 'ss-number', 'ss-result'];
+
+function reset(td: HTMLTableCellElement, key: string, row: RowState | undefined): void {
+  td.classList.remove(...OWN_CLASSES);
+  for (const c of [...td.classList]) if (c.startsWith('ss-state-')) td.classList.remove(c);
+  td.removeAttribute('title');
+  td.removeAttribute('data-state');
+  td.replaceChildren();
+  td.dataset.col = key;
+  td.dataset.rowId = row?.id ?? '';
+}
+
+/** An input cell: the typed text, or the column default as a dim placeholder; red with a tooltip when the engine rejects it. */
+export function inputRenderer(lookup: RowLookup, col: InputColumn): CellRenderer {
+  return (instance, td, row, colIndex, prop, value, cellProperties) => {
+    baseRenderer(instance, td, row, colIndex, prop, value, cellProperties);
+    const state = lookup(instance.toPhysicalRow(row));
+    reset(td, col.key, state);
+    const text = value === null || value === undefined ? '' : String(value);
+    const placeholder = emptyMeaning(col);
+    if (text === '' && placeholder !== null) {
+      td.classList.add('ss-empty');
+      td.textContent = placeholder;
+      td.title = `empty: ${placeholder}`;
+    } else {
+      td.textContent = text;
+    }
+    if (col.type === 'enum' || col.type === 'dataset') td.classList.add('ss-enum');
+    const error = state && !state.parsed.ok ? state.parsed.errors.find((e) => e.column === col.key) : undefined;
+    if (error) {
+      td.classList.add('ss-invalid');
+      td.title = describeCellError(error);
+    }
+  };
+}
+
+/** What an empty cell stands for, shown dimmed in its place; null for free text. */
+function emptyMeaning(col: InputColumn): string | null {
+  if (!col.spec) return null;
+  // The engine reads a blank layers cell as "no hidden layer", any other blank as the default.
+  if (col.type === 'layers') return 'none (no hidden layer)';
+  return col.default === '' ? null : col.default;
+}
+
+/** A read-only result cell, formatted from the row's latest result; dimmed while that result is stale. */
+export function resultRenderer(lookup: RowLookup, col: ResultColumn): CellRenderer {
+  if (col.format === 'status') return statusRenderer(lookup, col);
+  return (instance, td, row, colIndex, prop, value, cellProperties) => {
+    baseRenderer(instance, td, row, colIndex, prop, value, cellProperties);
+    const state = lookup(instance.toPhysicalRow(row));
+    reset(td, col.key, state);
+    td.classList.add('ss-result');
+    if (col.format !== 'text') td.classList.add('ss-number');
+    if (!state) return;
+    td.textContent = formatResult(col.format, resultField(col.key, state));
+    if (col.format === 'seconds' && td.textContent !== '') td.title = `${td.textContent} seconds`;
+    if (state.result && isStale(state)) {
+      td.classList.add('ss-stale');
+      td.title = 'from an earlier setting of this row; kept until the new run finishes';
+    }
+  };
+}
+
+function statusRenderer(lookup: RowLookup, col: ResultColumn): CellRenderer {
+  return (instance, td, row, colIndex, prop, value, cellProperties) => {
+    baseRenderer(instance, td, row, colIndex, prop, value, cellProperties);
+    const state = lookup(instance.toPhysicalRow(row));
+    reset(td, col.key, state);
+    if (!state) return;
+    const s = state.status;
+    const text = statusText(s);
+    td.classList.add('ss-status', `ss-state-${s.state}`);
+    td.dataset.state = s.state;
+    td.title = text;
+    const fraction = progressOf(s);
+    if (fraction !== null) {
+      const track = document.createElement('div');
+      track.className = 'ss-progress';
+      const fill = document.createElement('div');
+      fill.className = 'ss-progress-fill';
+      fill.style.width = `${(Math.min(1, Math.max(0, fraction)) * 100).toFixed(1)}%`;
+      track.append(fill);
+      td.append(track);
+    }
+    const label = document.createElement('span');
+    label.className = 'ss-status-text';
+    label.textContent = text;
+    td.append(label);
+  };
+}
+
+/** How full the bar is; null where a bar would say nothing. */
+function progressOf(s: RunStatus): number | null {
+  switch (s.state) {
+    case 'running': return s.fraction;
+    case 'queued': return 0;
+    default: return null;
+  }
+}
+
+type Field = (r: TrainResult) => number | string;
+
+/** Result column key -> the field of TrainResult it shows. */
+const RESULT_FIELDS: Record<string, Field> = {
+  train_loss: (r) => r.trainLoss,
+  train_acc: (r) => r.trainAcc,
+  val_loss: (r) => r.valLoss,
+  val_acc: (r) => r.valAcc,
+  test_loss: (r) => r.testLoss,
+  test_acc: (r) => r.testAcc,
+  test_mae: (r) => r.testMae,
+  epochs_run: (r) => r.epochsRun,
+  best_epoch: (r) => r.bestEpoch,
+  final_lr: (r) => r.finalLr,
+  params: (r) => r.params,
+  samples_per_s: (r) => r.samplesPerSec,
+  time: (r) => r.seconds,
+  backend: (r) => r.backend,
+};
+
+/**
+ * The raw value of a result column, or null when there is none. The parameter count is known
+ * before training, so a row without a result still shows it.
+ */
+export function resultField(key: string, row: RowState): number | string | null {
+  if (key === 'params' && !row.result) return row.parsed.ok ? row.parsed.summary.totalParams : null;
+  const get = RESULT_FIELDS[key];
+  return row.result && get ? get(row.result) : null;
+}
+
+/**
+ * What the grid holds for sorting: finite numbers and text; anything missing or non-finite is
+ * null, which the sort plugin keeps at the end in both directions.
+ */
+export function sortValue(key: string, row: RowState): number | string | null {
+  const v = resultField(key, row);
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  return v;
+}
+
+/**
+ * Losses to 4 significant digits, accuracies as 0.xxxx, time in seconds with one decimal (the unit
+ * is in the header help), counts as whole numbers. NaN means "does not apply" (no validation
+ * split, accuracy of a regression) and shows as an empty cell.
+ */
+export function formatResult(format: ResultFormat, v: number | string | null): string {
+  if (v === null) return '';
+  if (typeof v === 'string') return v;
+  if (Number.isNaN(v)) return '';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '-∞';
+  switch (format) {
+    case 'loss': return v.toPrecision(4);
+    case 'accuracy': return v.toFixed(4);
+    case 'seconds': return v.toFixed(1);
+    case 'count': return Math.round(v).toLocaleString('en-US');
+    case 'number': return String(Number(v.toPrecision(4)));
+    default: return String(v);
+  }
+}

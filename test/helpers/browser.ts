@@ -1,0 +1,94 @@
+/**
+ * Browser-test plumbing: the project's Vite dev server on a free loopback port, and Debian's
+ * chromium driven by playwright-core (never a downloaded browser).
+ */
+import { createServer as createNetServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { type ViteDevServer, createServer } from 'vite';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  // WebGL on SwiftShader: headless Chrome is dropping its automatic software fallback.
+  '--enable-unsafe-swiftshader',
+];
+
+export interface AppHarness {
+  readonly server: ViteDevServer;
+  readonly browser: Browser;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** The app's address, e.g. http://127.0.0.1:40123/ */
+  readonly url: string;
+  /** Messages the page logged as errors, and uncaught page errors. */
+  readonly pageErrors: string[];
+  close(): Promise<void>;
+}
+
+/** A port the OS says is free right now on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createNetServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => (port ? resolve(port) : reject(new Error('no port was assigned'))));
+    });
+  });
+}
+
+export async function startDevServer(): Promise<{ server: ViteDevServer; url: string }> {
+  const port = await freePort();
+  const server = await createServer({
+    root: PROJECT_ROOT,
+    configFile: `${PROJECT_ROOT}/vite.config.ts`,
+    logLevel: 'warn',
+    clearScreen: false,
+    server: { host: '127.0.0.1', port, strictPort: true, hmr: false, open: false },
+  });
+  await server.listen();
+  return { server, url: `http://127.0.0.1:${port}/` };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** Dev server + chromium + a fresh context and page; close() tears all of it down. */
+export async function startApp(viewport = { width: 2400, height: 900 }): Promise<AppHarness> {
+  const { server, url } = await startDevServer();
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(`console.error: ${m.text()}`);
+    });
+    const b = browser;
+    return {
+      server, browser: b, context, page, url, pageErrors,
+      async close() {
+        await context.close().catch(() => {});
+        await b.close().catch(() => {});
+        await server.close();
+      },
+    };
+  } catch (e) {
+    await browser?.close().catch(() => {});
+    await server.close();
+    throw e;
+  }
+}
