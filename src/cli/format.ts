@@ -7,7 +7,11 @@ const BAR = 20;
 export function progressLine(row: RowState, startedAt: number | undefined, now: number, nameWidth: number): string {
   const name = pad(displayName(row), nameWidth);
   const s = row.status;
-  if (s.state !== 'running') return `${name}  ${statusText(s)}${s.state === 'done' && row.result ? `  test acc ${fmt(row.result.testAcc)}` : ''}`;
+  if (s.state !== 'running') {
+    const r = row.result;
+    const score = s.state !== 'done' || !r ? '' : Number.isNaN(r.testAcc) ? `  test MAE ${fmt(r.testMae)}` : `  test acc ${fmt(r.testAcc)}`;
+    return `${name}  ${statusText(s)}${score}`;
+  }
   const filled = Math.round(s.fraction * BAR);
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}]`;
   let eta = '';
@@ -27,7 +31,9 @@ export function displayName(row: RowState): string {
 export function sortValue(row: RowState, column: string): number | string | null {
   const r = row.result && !isStale(row) ? row.result : null;
   const metric: Record<string, number | undefined> = {
-    train_loss: r?.trainLoss, train_acc: r?.trainAcc, test_loss: r?.testLoss, test_acc: r?.testAcc, time: r?.seconds,
+    train_loss: r?.trainLoss, train_acc: r?.trainAcc, val_loss: r?.valLoss, val_acc: r?.valAcc, test_loss: r?.testLoss,
+    test_acc: r?.testAcc, test_mae: r?.testMae, epochs_run: r?.epochsRun, best_epoch: r?.bestEpoch, final_lr: r?.finalLr,
+    params: r?.params, samples_per_s: r?.samplesPerSec, time: r?.seconds,
   };
   if (column in metric) {
     const v = metric[column];
@@ -51,7 +57,7 @@ export function sortRows(rows: readonly RowState[], column: string, descending: 
   });
 }
 
-const HEADERS = ['row', 'status', 'train loss', 'train acc', 'test loss', 'test acc', 'time', 'backend'];
+const HEADERS = ['row', 'status', 'train loss', 'train acc', 'val loss', 'val acc', 'test loss', 'test acc', 'test MAE', 'epochs', 'time', 'backend'];
 
 export function resultTable(rows: readonly RowState[]): string {
   const lines = rows.map((row) => {
@@ -59,8 +65,8 @@ export function resultTable(rows: readonly RowState[]): string {
     const status = row.status.state === 'running' ? 'running' : statusText(row.status);
     return [
       displayName(row), status.length > 60 ? `${status.slice(0, 57)}...` : status,
-      fmt(r?.trainLoss), fmt(r?.trainAcc), fmt(r?.testLoss), fmt(r?.testAcc),
-      r ? `${r.seconds.toFixed(1)}s` : '', r?.backend ?? '',
+      fmt(r?.trainLoss), fmt(r?.trainAcc), fmt(r?.valLoss), fmt(r?.valAcc), fmt(r?.testLoss), fmt(r?.testAcc), fmt(r?.testMae),
+      r ? String(r.epochsRun) : '', r ? `${r.seconds.toFixed(1)}s` : '', r?.backend ?? '',
     ];
   });
   const widths = HEADERS.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
@@ -70,7 +76,8 @@ export function resultTable(rows: readonly RowState[]): string {
 
 export function fmt(v: number | undefined): string {
   if (v === undefined) return '';
-  if (Number.isNaN(v)) return 'NaN';
+  // Not applicable (no validation split, accuracy of a regression): left blank.
+  if (Number.isNaN(v)) return '';
   return v.toFixed(4);
 }
 
