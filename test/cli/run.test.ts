@@ -1,0 +1,92 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const BIN = new URL('../../bin/sweepsheet.mjs', import.meta.url).pathname;
+
+const row = (id: string, over: Record<string, string>) => ({
+  id, cells: { name: id, dataset: 'circle', noise: '0.1', layers: 'dense(8, relu)', optimizer: 'adam', lr: '0.03', batch_size: '32', epochs: '3', seed: '1', ...over },
+});
+
+function sheetFile(rows: unknown[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sweepsheet-cli-'));
+  const path = join(dir, 'test.sheet.json');
+  writeFileSync(path, JSON.stringify({ format: 'sweepsheet', version: 1, title: 'cli test', rows }));
+  return path;
+}
+
+function start(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; out: string; err: string }> } {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => { out += d; });
+  child.stderr!.on('data', (d) => { err += d; });
+  const done = new Promise<{ code: number | null; signal: string | null; out: string; err: string }>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal, out, err }));
+  });
+  return { child, done };
+}
+
+const saved = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as { rows: { id: string; result?: { testAcc: number } }[] };
+
+describe('sweepsheet run', () => {
+  it('trains a small sheet, writes the results into the file and prints them sorted', async () => {
+    const path = sheetFile([row('a', { epochs: '2' }), row('b', { layers: 'dense(16, relu) dense(16, relu)', epochs: '10' })]);
+    const { done } = start(['run', path, '--workers', '2', '--json', '--sort', 'test_acc:desc']);
+    const r = await done;
+    expect(r.code, r.err).toBe(0);
+    const printed = JSON.parse(r.out) as { id: string; result: { testAcc: number } }[];
+    expect(printed.map((p) => p.id).sort()).toEqual(['a', 'b']);
+    expect(printed[0]!.result.testAcc).toBeGreaterThanOrEqual(printed[1]!.result.testAcc);
+    const file = saved(path);
+    for (const x of file.rows) expect(x.result!.testAcc, x.id).toBeGreaterThan(0.5);
+    // A second run finds every result up to date and trains nothing.
+    const again = await start(['run', path]).done;
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('2 rows, 0 to train');
+  });
+
+  it('keeps every finished row when killed with SIGKILL mid-run, and resumes with the rest', async () => {
+    const path = sheetFile([
+      row('quick1', { epochs: '2' }), row('quick2', { epochs: '2', seed: '2' }),
+      row('long', { dataset: 'spiral', layers: 'dense(16, relu) dense(16, relu)', epochs: '500', batch_size: '8' }),
+    ]);
+    const { child, done } = start(['run', path, '--workers', '1']);
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const rows = saved(path).rows;
+      if (rows.filter((x) => x.result).length === 2) break;
+      if (Date.now() > deadline) throw new Error('the quick rows never landed in the file');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    child.kill('SIGKILL');
+    const r = await done;
+    expect(r.signal).toBe('SIGKILL');
+    const file = saved(path); // still whole, valid JSON: writes are atomic
+    expect(file.rows.filter((x) => x.result).map((x) => x.id).sort()).toEqual(['quick1', 'quick2']);
+    const resumed = start(['run', path, '--workers', '1']);
+    await new Promise((res) => setTimeout(res, 4000));
+    resumed.child.kill('SIGKILL');
+    expect((await resumed.done).out).toContain('3 rows, 1 to train');
+  });
+
+  it('exits 1 when a row is invalid, naming the cell', async () => {
+    const path = sheetFile([row('ok', { epochs: '1' }), row('bad', { lr: 'fast' })]);
+    const r = await start(['run', path]).done;
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('invalid — lr: "fast" is not a number');
+    expect(r.err).toContain('1 row did not train: bad');
+  });
+
+  it('refuses a file that is not a sheet, with exit 2 and the reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sweepsheet-cli-'));
+    const path = join(dir, 'bad.sheet.json');
+    writeFileSync(path, '{"format": "sweepsheet", "version": 99, "rows": []}');
+    const r = await start(['run', path]).done;
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('version: this app reads version 1, the file says 99');
+    expect(readFileSync(path, 'utf8')).toBe('{"format": "sweepsheet", "version": 99, "rows": []}');
+  });
+});
