@@ -28,6 +28,8 @@ export default defineConfig({
   },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
   test: {
+    // vite-plugin-solid would default every test to jsdom; ours run in Node or in real chromium.
+    environment: 'node',
     projects: [
       {
         extends: true,
