@@ -139,6 +139,47 @@ describe('SheetEngine', () => {
     expect(statusText(engine.row('a')!.status)).toBe('diverged at epoch 3 — the loss became NaN — the learning rate (3) is probably too high');
   });
 
+  it('typing an old value back shows its result at once, without training', async () => {
+    const { runner, engine, state } = sheet();
+    await settle();
+    for (const r of ['a', 'b', 'c']) runner.last(r).finish({ testAcc: 0.61 });
+    await settle();
+    engine.edit([{ row: 'a', column: 'lr', text: '0.5' }]);
+    await settle();
+    runner.last('a').finish({ testAcc: 0.42 });
+    await settle();
+    expect(engine.row('a')!.result!.testAcc).toBe(0.42);
+    engine.edit([{ row: 'a', column: 'lr', text: '0.03' }]); // back to the first value
+    await settle();
+    expect(runner.calls).toHaveLength(4);
+    expect(state('a')).toBe('done');
+    expect(engine.row('a')!.result!.testAcc).toBe(0.61);
+    expect(isStale(engine.row('a')!)).toBe(false);
+  });
+
+  it('identical specs run once: the twin waits and takes the result', async () => {
+    const runner = new ScriptedRunner(2);
+    const engine = new SheetEngine([{ id: 'x', cells: cells() }, { id: 'y', cells: cells({ name: 'same spec' }) }], runner);
+    await settle();
+    expect(runner.started()).toEqual(['x']);
+    expect(engine.row('y')!.status.state).toBe('queued');
+    runner.last('x').finish({ testAcc: 0.7 });
+    await settle();
+    expect(runner.calls).toHaveLength(1);
+    expect(engine.row('y')!.status.state).toBe('done');
+    expect(engine.row('y')!.result!.testAcc).toBe(0.7);
+  });
+
+  it('rerun retrains even when the result is known', async () => {
+    const { runner, engine } = sheet();
+    await settle();
+    for (const r of ['a', 'b', 'c']) runner.last(r).finish();
+    await settle();
+    engine.rerun('a');
+    await settle();
+    expect(runner.started()).toEqual(['a', 'b', 'c', 'a']);
+  });
+
   it('idle() resolves once every row has settled', async () => {
     const { runner, engine } = sheet();
     let idle = false;

@@ -49,9 +49,17 @@ export interface RowInit {
 
 export type Listener = (changed: ReadonlySet<string>) => void;
 
+/** Finished results by spec key: typing an old value back shows its result without training. */
+export interface ResultCache {
+  get(key: string): TrainResult | undefined;
+  set(key: string, result: TrainResult): void;
+}
+
 export interface EngineOptions {
   /** How a gathered pass is scheduled; tests may pass a synchronous one. */
   readonly schedule?: (flush: () => void) => void;
+  /** Where finished results are kept by spec key; an in-memory map by default. */
+  readonly cache?: ResultCache;
 }
 
 /** Whether a row's shown result belongs to an older spec. */
@@ -85,11 +93,16 @@ export class SheetEngine {
   private idleWaiters: (() => void)[] = [];
   private disposed = false;
   private readonly schedule: (flush: () => void) => void;
+  private readonly cache: ResultCache;
 
   constructor(rows: readonly RowInit[], private readonly runner: Runner, opts: EngineOptions = {}) {
     // queueMicrotask must be called unbound: browsers throw "Illegal invocation" otherwise.
     this.schedule = opts.schedule ?? ((flush) => queueMicrotask(flush));
-    for (const r of rows) this.insert(r, this.order.length);
+    this.cache = opts.cache ?? new Map<string, TrainResult>();
+    for (const r of rows) {
+      if (r.saved) this.cache.set(r.saved.key, r.saved.result);
+      this.insert(r, this.order.length);
+    }
     for (const id of this.order) if (this.byId.get(id)!.status.state === 'queued') this.queue.set(id, 0);
     this.schedule(() => this.pump());
   }
@@ -145,10 +158,16 @@ export class SheetEngine {
       }
       this.cancel(id);
       this.queue.delete(id);
-      const next: RowState = { ...row, cells, parsed, version: row.version + 1, live: [], status: initialStatus(parsed, row) };
-      this.set(next);
+      const cached = parsed.ok ? this.cache.get(parsed.key) : undefined;
+      const base: RowState = { ...row, cells, parsed, version: row.version + 1, live: [] };
+      if (cached && parsed.ok) {
+        // Seen before (an undo, an old value typed back): the result is shown at once.
+        this.set({ ...base, status: finishedStatus(cached), result: cached, resultKey: parsed.key });
+      } else {
+        this.set({ ...base, status: initialStatus(parsed, row) });
+        this.enqueueIfRunnable(id, seq);
+      }
       changed.add(id);
-      this.enqueueIfRunnable(id, seq);
     }
     this.emit(changed);
     this.pump();
@@ -203,7 +222,8 @@ export class SheetEngine {
     let id = init.id ?? `r${this.nextId++}`;
     while (this.byId.has(id)) id = `r${this.nextId++}`;
     const parsed = parseRow(init.cells);
-    const saved = init.saved ?? null;
+    const cachedResult = parsed.ok ? this.cache.get(parsed.key) : undefined;
+    const saved = init.saved ?? (cachedResult && parsed.ok ? { key: parsed.key, result: cachedResult } : null);
     const fresh = saved !== null && parsed.ok && saved.key === parsed.key;
     const status: RunStatus = fresh ? finishedStatus(saved.result) : initialStatus(parsed, null);
     const row: RowState = {
@@ -223,22 +243,33 @@ export class SheetEngine {
   /** Start queued rows while the runner has room: latest edit first, then sheet order. */
   private pump(): void {
     if (this.disposed) return;
-    while (this.running.size < this.runner.capacity && this.queue.size > 0) {
+    while (this.running.size < this.runner.capacity) {
       const id = this.nextQueued();
+      if (id === null) break;
       this.queue.delete(id);
       this.start(id);
     }
     this.checkIdle();
   }
 
-  private nextQueued(): string {
+  /** The queued row to start next, skipping rows whose identical spec is already training. */
+  private nextQueued(): string | null {
+    const inFlight = new Set<string>();
+    for (const id of this.running.keys()) {
+      const p = this.byId.get(id)?.parsed;
+      if (p?.ok) inFlight.add(p.key);
+    }
     let best: string | null = null;
     let bestSeq = -1;
     for (const id of this.order) {
       const seq = this.queue.get(id);
-      if (seq !== undefined && seq > bestSeq) { best = id; bestSeq = seq; }
+      if (seq === undefined || seq <= bestSeq) continue;
+      const p = this.byId.get(id)!.parsed;
+      if (p.ok && inFlight.has(p.key)) continue;
+      best = id;
+      bestSeq = seq;
     }
-    return best!;
+    return best;
   }
 
   private start(id: string): void {
@@ -267,6 +298,8 @@ export class SheetEngine {
         settled = true;
         const r = this.byId.get(id)!;
         this.set({ ...r, status: finishedStatus(result), result, resultKey: key, live: [] });
+        this.cache.set(key, result);
+        this.settleTwins(key, result);
         this.finish(id, version);
       },
       (error: unknown) => {
@@ -277,6 +310,17 @@ export class SheetEngine {
         this.finish(id, version);
       },
     );
+  }
+
+  /** Identical specs run once: rows that waited on the same key take the result. */
+  private settleTwins(key: string, result: TrainResult): void {
+    for (const [id] of this.queue) {
+      const r = this.byId.get(id)!;
+      if (!r.parsed.ok || r.parsed.key !== key) continue;
+      this.queue.delete(id);
+      this.set({ ...r, status: finishedStatus(result), result, resultKey: key, live: [] });
+      this.emit(new Set([id]));
+    }
   }
 
   private finish(id: string, version: number): void {
