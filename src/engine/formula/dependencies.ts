@@ -1,0 +1,74 @@
+/**
+ * What a formula reads, for the caller's dependency graph (which this module does not build).
+ *
+ * Both branches of an IF count: what a formula may read depends on values, but its edges must not.
+ * References outside the sheet are left out (they evaluate to #REF!), and ranges are cut to the
+ * sheet, so the answer depends on the columns and row count: compute it again when those change.
+ */
+import type { FormulaAst } from './parser.ts';
+
+/** One cell: a 0-based row and a column key. */
+export interface CellAddress {
+  readonly row: number;
+  readonly column: string;
+}
+
+/** The cells and whole columns a formula reads, each listed once, in the order first read. */
+export interface Dependencies {
+  /** Single cells, from A1 references, ranges and same-row column names. */
+  readonly cells: readonly CellAddress[];
+  /** Columns read in every row, from column names given whole to an aggregate (`=MAX(test_acc)`). */
+  readonly columns: readonly string[];
+}
+
+/** Where a formula sits and what the sheet looks like. */
+export interface DependencyContext {
+  readonly columns: readonly string[];
+  readonly rowCount: number;
+  /** The formula's own row, 0-based: what a bare column name reads. */
+  readonly row: number;
+}
+
+/** Lists what a parsed formula reads in this row of this sheet. */
+export function dependencies(ast: FormulaAst, ctx: DependencyContext): Dependencies {
+  const known = new Set(ctx.columns);
+  const cells: CellAddress[] = [];
+  const seen = new Set<string>();
+  const columns = new Set<string>();
+  const add = (row: number, column: string) => {
+    const key = `${row}:${column}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    cells.push({ row, column });
+  };
+
+  const walk = (node: FormulaAst): void => {
+    switch (node.kind) {
+      case 'cell': {
+        const column = ctx.columns[node.ref.column];
+        if (column !== undefined && node.ref.row < ctx.rowCount) add(node.ref.row, column);
+        return;
+      }
+      case 'range': {
+        const lastColumn = Math.min(node.to.column, ctx.columns.length - 1);
+        const lastRow = Math.min(node.to.row, ctx.rowCount - 1);
+        for (let c = node.from.column; c <= lastColumn; c++) {
+          for (let row = node.from.row; row <= lastRow; row++) add(row, ctx.columns[c]!);
+        }
+        return;
+      }
+      case 'name':
+        if (known.has(node.column)) add(ctx.row, node.column);
+        return;
+      case 'column':
+        if (known.has(node.column)) columns.add(node.column);
+        return;
+      case 'unary': return walk(node.operand);
+      case 'binary': walk(node.left); return walk(node.right);
+      case 'call': for (const a of node.args) walk(a); return;
+      default: return;
+    }
+  };
+  walk(ast);
+  return { cells, columns: [...columns] };
+}

@@ -1,0 +1,227 @@
+/**
+ * The evaluator: a tree walk over a parsed formula that reads cells through the caller's `get`.
+ *
+ * Rules, as in spreadsheets:
+ * - Errors are values. The first error met, left to right, is the result, except that IF only
+ *   evaluates the branch it takes and COUNT skips errors.
+ * - Empty cells read as empty (`null`): 0 in arithmetic, "" against text, FALSE against a boolean,
+ *   skipped by aggregates. A formula that only reads an empty cell (`=B3`) is itself empty.
+ * - Arithmetic coerces TRUE to 1 and numeric text to its number; other text is #VALUE!.
+ * - Division by zero is #DIV/0!; a result that is not a finite number is #NUM!.
+ * - Comparisons of numbers, of text (ignoring case) and of booleans (FALSE < TRUE) give booleans;
+ *   `=` and `<>` across kinds give FALSE and TRUE; ordering text against a number is #VALUE!.
+ * - A cell reference past the last row or column is #REF!; a range is cut to the sheet's rows and
+ *   columns, so B2:B100 on a ten-row sheet reads B2:B10.
+ */
+import type { BinaryOp, FormulaAst } from './parser.ts';
+import { type AggregateSpec, lookupFunction, finite, power } from './functions.ts';
+import { type CellRef, columnLetters, formatCellRef, unknownColumnMessage } from './references.ts';
+import {
+  type FormulaError, type FormulaValue, type PlainValue,
+  FORMULA_LIMITS, formulaError, isFormulaError, normalizeValue, parseNumericText, toBoolean, toNumber,
+} from './values.ts';
+
+/** What a formula can see of the sheet. */
+export interface EvalContext {
+  /** The row the formula is in, 0-based: what a bare column name reads. */
+  readonly row: number;
+  /** The sheet's column keys in grid order: A is the first. */
+  readonly columns: readonly string[];
+  /** How many rows the sheet has. */
+  readonly rowCount: number;
+  /** The value of a cell (0-based row, column key), including results and other formulas' values. */
+  get(row: number, column: string): FormulaValue;
+}
+
+/** Evaluates a parsed formula in one row. Never throws for any formula; errors are values. */
+export function evaluate(ast: FormulaAst, ctx: EvalContext): FormulaValue {
+  const known = new Set(ctx.columns);
+  const read = (row: number, column: string) => normalizeValue(ctx.get(row, column));
+
+  function cellColumn(ref: CellRef): string | FormulaError {
+    const key = ctx.columns[ref.column];
+    if (key === undefined) {
+      return formulaError('#REF!', `${formatCellRef(ref)} is past the last column of the sheet (${columnLetters(ctx.columns.length - 1)})`);
+    }
+    return key;
+  }
+
+  function ev(node: FormulaAst): FormulaValue {
+    switch (node.kind) {
+      case 'number': case 'string': case 'boolean': return node.value;
+      case 'cell': {
+        const column = cellColumn(node.ref);
+        if (isFormulaError(column)) return column;
+        if (node.ref.row >= ctx.rowCount) {
+          return formulaError('#REF!', `${formatCellRef(node.ref)} is past the last row of the sheet (row ${ctx.rowCount})`);
+        }
+        return read(node.ref.row, column);
+      }
+      case 'name':
+        if (!known.has(node.column)) return formulaError('#NAME?', unknownColumnMessage(node.column, ctx.columns));
+        return read(ctx.row, node.column);
+      case 'range': case 'column':
+        // The parser lets these stand only as aggregate arguments, which aggregate() reads itself.
+        return formulaError('#VALUE!', 'a range can only be an argument of MIN, MAX, SUM, AVERAGE, STDEV or COUNT');
+      case 'unary': {
+        const x = toNumber(ev(node.operand));
+        if (isFormulaError(x)) return x;
+        return node.op === '-' ? -x : x;
+      }
+      case 'binary': return binary(node.op, node.left, node.right);
+      case 'call': return call(node.name, node.args);
+    }
+  }
+
+  function binary(op: BinaryOp, l: FormulaAst, r: FormulaAst): FormulaValue {
+    const a = ev(l);
+    if (isFormulaError(a)) return a;
+    const b = ev(r);
+    if (isFormulaError(b)) return b;
+    if (op === '=' || op === '<>' || op === '<' || op === '<=' || op === '>' || op === '>=') return compare(op, a, b);
+    const x = toNumber(a);
+    if (isFormulaError(x)) return x;
+    const y = toNumber(b);
+    if (isFormulaError(y)) return y;
+    switch (op) {
+      case '+': return finite(x + y, `${x} + ${y}`);
+      case '-': return finite(x - y, `${x} - ${y}`);
+      case '*': return finite(x * y, `${x} * ${y}`);
+      case '/': return y === 0 ? formulaError('#DIV/0!', `${x} / 0 divides by zero`) : finite(x / y, `${x} / ${y}`);
+      case '^': return power(x, y);
+    }
+  }
+
+  function call(name: string, args: readonly FormulaAst[]): FormulaValue {
+    const fn = lookupFunction(name);
+    if (!fn) return formulaError('#NAME?', `unknown function ${name}`);
+    switch (fn.kind) {
+      case 'if': {
+        const cond = ev(args[0]!);
+        if (isFormulaError(cond)) return cond;
+        const which = toBoolean(cond);
+        if (isFormulaError(which)) return which;
+        if (which) return ev(args[1]!);
+        return args[2] ? ev(args[2]) : false;
+      }
+      case 'scalar': {
+        const values: PlainValue[] = [];
+        for (const a of args) {
+          const v = ev(a);
+          if (isFormulaError(v)) return v;
+          values.push(v);
+        }
+        return fn.apply(values);
+      }
+      case 'aggregate': {
+        const numbers = gather(fn, args);
+        return isFormulaError(numbers) ? numbers : fn.fold(numbers);
+      }
+    }
+  }
+
+  /** The numbers an aggregate works on, in argument and row order, or the first error. */
+  function gather(fn: AggregateSpec, args: readonly FormulaAst[]): number[] | FormulaError {
+    const numbers: number[] = [];
+    // From a reference, numbers count and errors propagate (COUNT: skip); all else is skipped.
+    const take = (v: FormulaValue): FormulaError | undefined => {
+      if (typeof v === 'number') numbers.push(v);
+      else if (isFormulaError(v) && !fn.lenient) return v;
+      return undefined;
+    };
+    for (const a of args) {
+      if (a.kind === 'range' || a.kind === 'column' || a.kind === 'cell') {
+        const bad = readRange(a, take);
+        if (bad) return bad;
+        continue;
+      }
+      // A value written as the argument itself is coerced: TRUE is 1, numeric text its number.
+      const v = ev(a);
+      if (v === null) continue;
+      if (isFormulaError(v)) {
+        if (fn.lenient) continue;
+        return v;
+      }
+      if (typeof v === 'number') numbers.push(v);
+      else if (typeof v === 'boolean') numbers.push(v ? 1 : 0);
+      else {
+        const n = parseNumericText(v);
+        if (n !== undefined) numbers.push(n);
+        else if (!fn.lenient) return formulaError('#VALUE!', `${fn.name} expected numbers but got the text "${v}"`);
+      }
+    }
+    return numbers;
+  }
+
+  /** Feeds every cell of a reference to `take`, stopping at the first error it returns. */
+  function readRange(
+    a: Extract<FormulaAst, { kind: 'range' | 'column' | 'cell' }>,
+    take: (v: FormulaValue) => FormulaError | undefined,
+  ): FormulaError | undefined {
+    if (a.kind === 'cell') return take(ev(a));
+    if (a.kind === 'column') {
+      if (!known.has(a.column)) return formulaError('#NAME?', unknownColumnMessage(a.column, ctx.columns));
+      if (ctx.rowCount > FORMULA_LIMITS.maxRangeCells) return tooLarge(a.column, ctx.rowCount);
+      for (let row = 0; row < ctx.rowCount; row++) {
+        const bad = take(read(row, a.column));
+        if (bad) return bad;
+      }
+      return undefined;
+    }
+    const first = cellColumn(a.from);
+    if (isFormulaError(first)) return first;
+    const lastColumn = Math.min(a.to.column, ctx.columns.length - 1);
+    const lastRow = Math.min(a.to.row, ctx.rowCount - 1);
+    for (let c = a.from.column; c <= lastColumn; c++) {
+      const key = ctx.columns[c]!;
+      for (let row = a.from.row; row <= lastRow; row++) {
+        const bad = take(read(row, key));
+        if (bad) return bad;
+      }
+    }
+    return undefined;
+  }
+
+  return ev(ast);
+}
+
+function tooLarge(column: string, rows: number): FormulaError {
+  return formulaError('#REF!', `column ${column} has ${rows.toLocaleString('en-US')} rows; a range can have at most ${FORMULA_LIMITS.maxRangeCells.toLocaleString('en-US')} cells`);
+}
+
+type Comparison = '=' | '<>' | '<' | '<=' | '>' | '>=';
+
+function compare(op: Comparison, a: PlainValue, b: PlainValue): FormulaValue {
+  // Empty takes the kind of the other side: 0, "" or FALSE.
+  const fill = (v: PlainValue, other: PlainValue): Exclude<PlainValue, null> =>
+    v !== null ? v : typeof other === 'string' ? '' : typeof other === 'boolean' ? false : 0;
+  const x = fill(a, b);
+  const y = fill(b, a);
+  if (typeof x !== typeof y) {
+    if (op === '=') return false;
+    if (op === '<>') return true;
+    return formulaError('#VALUE!', `cannot order ${kindOf(x)} against ${kindOf(y)} with ${op}`);
+  }
+  let c: number;
+  if (typeof x === 'string') {
+    const p = x.toLowerCase();
+    const q = (y as string).toLowerCase();
+    c = p < q ? -1 : p > q ? 1 : 0;
+  } else {
+    const p = Number(x);
+    const q = Number(y);
+    c = p < q ? -1 : p > q ? 1 : 0;
+  }
+  switch (op) {
+    case '=': return c === 0;
+    case '<>': return c !== 0;
+    case '<': return c < 0;
+    case '<=': return c <= 0;
+    case '>': return c > 0;
+    case '>=': return c >= 0;
+  }
+}
+
+function kindOf(v: Exclude<PlainValue, null>): string {
+  return typeof v === 'string' ? 'text' : typeof v === 'number' ? 'a number' : 'a boolean';
+}
