@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendName, TrainJob, TrainProgress, TrainResult } from '../engine/job.ts';
 import { JobCancelled, fitJob } from '../engine/train/fit.ts';
 import { type FileLoader, dataKey, loadData } from '../engine/train/load.ts';
+import { installFastWasmMatMul } from '../engine/train/wasm-kernels.ts';
 import type { LoadedData } from '../engine/train/toy-data.ts';
 import { type Availability, chooseBackend, isSoftwareRenderer } from './backend-choice.ts';
 import type { TensorMemory, TrainerApi, WorkerInfo } from './protocol.ts';
@@ -40,7 +41,9 @@ export function createTrainer(env: TrainerEnv): TrainerApi {
         wasm = false;
       }
     }
-    if (!wasm) await tf.setBackend('cpu');
+    // Dense gradients use transposed products, which the stock wasm kernel runs 5-10x slower.
+    if (wasm) installFastWasmMatMul();
+    else await tf.setBackend('cpu');
     avail = { webgl, softwareWebgl: webgl && isSoftwareRenderer(renderer ?? ''), wasm };
     const backends: BackendName[] = [];
     if (webgl) backends.push('webgl');

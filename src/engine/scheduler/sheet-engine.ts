@@ -6,46 +6,15 @@
  * (a name or a note edit) runs nothing. Every run carries the row's version: a late result from a
  * superseded run is dropped. Listeners see immutable row snapshots, a new object per change.
  */
-import type { CellError } from '../errors.ts';
-import { describeCellError } from '../errors.ts';
+import { expandRow } from '../grammar/sweep.ts';
 import type { TrainProgress, TrainResult } from '../job.ts';
 import { type ParsedRow, type RowCells, parseRow } from '../spec.ts';
+import {
+  type CellEdit, type RowInit, type RowState, type RunStatus, finishedStatus, pendingStatus, sweepStatus,
+} from './row-state.ts';
 import type { Runner } from './runner.ts';
 
-export type RunStatus =
-  | { readonly state: 'invalid'; readonly errors: readonly CellError[] }
-  | { readonly state: 'queued' }
-  | { readonly state: 'running'; readonly fraction: number; readonly epoch: number; readonly epochs: number }
-  | { readonly state: 'done' }
-  | { readonly state: 'diverged'; readonly epoch: number; readonly message: string }
-  | { readonly state: 'failed'; readonly message: string };
-
-export interface RowState {
-  readonly id: string;
-  readonly cells: RowCells;
-  readonly parsed: ParsedRow;
-  readonly status: RunStatus;
-  /** The latest finished result; when `resultKey` differs from the spec key it is stale. */
-  readonly result: TrainResult | null;
-  readonly resultKey: string | null;
-  /** Bumped whenever the spec changes; a run reports only while its version is current. */
-  readonly version: number;
-  /** Per-epoch loss of the run in progress (for sparklines); the finished result has the full history. */
-  readonly live: readonly number[];
-}
-
-export interface CellEdit {
-  readonly row: string;
-  readonly column: string;
-  readonly text: string;
-}
-
-export interface RowInit {
-  readonly id?: string;
-  readonly cells: RowCells;
-  /** A result saved with the sheet; if its key matches the row's spec the row does not retrain. */
-  readonly saved?: { readonly key: string; readonly result: TrainResult };
-}
+export { type CellEdit, type RowInit, type RowState, type RunStatus, isStale, statusText } from './row-state.ts';
 
 export type Listener = (changed: ReadonlySet<string>) => void;
 
@@ -62,25 +31,9 @@ export interface EngineOptions {
   readonly cache?: ResultCache;
 }
 
-/** Whether a row's shown result belongs to an older spec. */
-export function isStale(row: RowState): boolean {
-  return row.result !== null && (!row.parsed.ok || row.resultKey !== row.parsed.key);
-}
-
-/** The status line of a row, as the grid and the CLI print it. */
-export function statusText(s: RunStatus): string {
-  switch (s.state) {
-    case 'invalid': return `invalid — ${s.errors.map(describeCellError).join('; ')}`;
-    case 'queued': return 'queued';
-    case 'running': return `running ${Math.round(s.fraction * 100)}% (epoch ${s.epoch}/${s.epochs})`;
-    case 'done': return 'done';
-    case 'diverged': return `diverged at epoch ${s.epoch} — ${s.message}`;
-    case 'failed': return `failed — ${s.message}`;
-  }
-}
-
 export class SheetEngine {
   private readonly byId = new Map<string, RowState>();
+  /** Rows in sheet order; a sweep's children follow it. */
   private order: string[] = [];
   private readonly listeners = new Set<Listener>();
   private readonly pendingEdits: CellEdit[] = [];
@@ -101,9 +54,10 @@ export class SheetEngine {
     this.cache = opts.cache ?? new Map<string, TrainResult>();
     for (const r of rows) {
       if (r.saved) this.cache.set(r.saved.key, r.saved.result);
-      this.insert(r, this.order.length);
+      const id = this.freshId(r.id);
+      this.order.push(id);
+      this.place(id, r.cells, null, 0, r.saved);
     }
-    for (const id of this.order) if (this.byId.get(id)!.status.state === 'queued') this.queue.set(id, 0);
     this.schedule(() => this.pump());
   }
 
@@ -121,7 +75,7 @@ export class SheetEngine {
     return () => this.listeners.delete(fn);
   }
 
-  /** Queue cell edits; they are applied together in the next pass. */
+  /** Queue cell edits; they are applied together in the next pass. Edits to a sweep's children are ignored: edit the sweep. */
   edit(edits: readonly CellEdit[]): void {
     this.pendingEdits.push(...edits);
     if (!this.flushScheduled) {
@@ -130,7 +84,7 @@ export class SheetEngine {
     }
   }
 
-  /** Apply gathered edits now: re-parse touched rows, cancel and requeue rows whose spec changed. */
+  /** Apply gathered edits now: only rows whose spec changed are cancelled and queued. */
   flush(): void {
     this.flushScheduled = false;
     const edits = this.pendingEdits.splice(0);
@@ -138,36 +92,15 @@ export class SheetEngine {
     const touched = new Map<string, Record<string, string>>();
     for (const e of edits) {
       const row = this.byId.get(e.row);
-      if (!row) continue;
+      if (!row || row.parent !== null) continue;
       const cells = touched.get(e.row) ?? { ...row.cells };
       cells[e.column] = e.text;
       touched.set(e.row, cells);
     }
-    const changed = new Set<string>();
     const seq = ++this.editSeq;
+    const changed = new Set<string>();
     for (const [id, cells] of touched) {
-      const row = this.byId.get(id)!;
-      const parsed = parseRow(cells);
-      const specChanged = keyOf(parsed) !== keyOf(row.parsed) || parsed.ok !== row.parsed.ok;
-      if (!specChanged) {
-        // A name or note edit: keep the run and its result, only the text changes.
-        const status = parsed.ok ? row.status : initialStatus(parsed, row);
-        this.set({ ...row, cells, parsed: row.parsed.ok ? row.parsed : parsed, status });
-        changed.add(id);
-        continue;
-      }
-      this.cancel(id);
-      this.queue.delete(id);
-      const cached = parsed.ok ? this.cache.get(parsed.key) : undefined;
-      const base: RowState = { ...row, cells, parsed, version: row.version + 1, live: [] };
-      if (cached && parsed.ok) {
-        // Seen before (an undo, an old value typed back): the result is shown at once.
-        this.set({ ...base, status: finishedStatus(cached), result: cached, resultKey: parsed.key });
-      } else {
-        this.set({ ...base, status: initialStatus(parsed, row) });
-        this.enqueueIfRunnable(id, seq);
-      }
-      changed.add(id);
+      for (const c of this.place(id, cells, this.byId.get(id)!, seq)) changed.add(c);
     }
     this.emit(changed);
     this.pump();
@@ -175,31 +108,41 @@ export class SheetEngine {
 
   /** Insert a row (at the end by default) and queue it. Returns its id. */
   addRow(init: RowInit, index = this.order.length): string {
-    const id = this.insert(init, index);
-    if (this.byId.get(id)!.status.state === 'queued') this.queue.set(id, ++this.editSeq);
-    this.emit(new Set([id]));
+    const id = this.freshId(init.id);
+    const at = this.topLevelIndex(index);
+    this.order.splice(at, 0, id);
+    const changed = this.place(id, init.cells, null, ++this.editSeq, init.saved);
+    this.emit(changed);
     this.pump();
     return id;
   }
 
+  /** Remove a row (with a sweep's children). Children cannot be removed on their own. */
   removeRow(id: string): void {
-    if (!this.byId.has(id)) return;
-    this.cancel(id);
-    this.queue.delete(id);
-    this.byId.delete(id);
-    this.order = this.order.filter((x) => x !== id);
-    this.emit(new Set([id]));
+    const row = this.byId.get(id);
+    if (!row || row.parent !== null) return;
+    const gone = [id, ...(row.sweep?.children ?? [])];
+    for (const g of gone) this.drop(g);
+    this.order = this.order.filter((x) => !gone.includes(x));
+    this.emit(new Set(gone));
     this.checkIdle();
   }
 
   /** Retrain a row whose spec did not change (after a failure, or to check reproducibility). */
   rerun(id: string): void {
     const row = this.byId.get(id);
-    if (!row || !row.parsed.ok) return;
-    this.cancel(id);
-    this.set({ ...row, version: row.version + 1, status: { state: 'queued' }, live: [] });
-    this.queue.set(id, ++this.editSeq);
-    this.emit(new Set([id]));
+    if (!row) return;
+    const targets = row.sweep ? row.sweep.children : [id];
+    const seq = ++this.editSeq;
+    for (const t of targets) {
+      const r = this.byId.get(t)!;
+      if (!r.parsed.ok) continue;
+      this.cancel(t);
+      this.set({ ...r, version: r.version + 1, status: { state: 'queued' }, live: [] });
+      this.queue.set(t, seq);
+    }
+    this.emit(new Set([id, ...targets]));
+    this.refreshSweep(row.parent ?? id);
     this.pump();
   }
 
@@ -218,26 +161,104 @@ export class SheetEngine {
     this.checkIdle();
   }
 
-  private insert(init: RowInit, index: number): string {
-    let id = init.id ?? `r${this.nextId++}`;
-    while (this.byId.has(id)) id = `r${this.nextId++}`;
-    const parsed = parseRow(init.cells);
-    const cachedResult = parsed.ok ? this.cache.get(parsed.key) : undefined;
-    const saved = init.saved ?? (cachedResult && parsed.ok ? { key: parsed.key, result: cachedResult } : null);
-    const fresh = saved !== null && parsed.ok && saved.key === parsed.key;
-    const status: RunStatus = fresh ? finishedStatus(saved.result) : initialStatus(parsed, null);
-    const row: RowState = {
-      id, cells: { ...init.cells }, parsed, status,
-      result: saved?.result ?? null, resultKey: saved?.key ?? null, version: 1, live: [],
+  /**
+   * Give top-level row `id` these cells: a plain row (re)parses and queues if its spec changed;
+   * a row whose cells sweep becomes a group whose children are matched to the old ones by spec,
+   * so a child whose spec did not change keeps its result, or its run in progress.
+   */
+  private place(id: string, cells: RowCells, prev: RowState | null, seq: number, saved?: RowInit['saved']): Set<string> {
+    const changed = new Set<string>([id]);
+    const expansion = expandRow(cells);
+    const oldChildren = prev?.sweep?.children ?? [];
+    if (!expansion.ok || expansion.value === null) {
+      for (const c of oldChildren) { this.drop(c); changed.add(c); }
+      this.order = this.order.filter((x) => !oldChildren.includes(x));
+      const parsed: ParsedRow = expansion.ok ? parseRow(cells) : { ok: false, errors: expansion.error };
+      const base = prev && !prev.sweep ? prev : null;
+      this.setPlain(id, cells, parsed, base, seq, null, saved);
+      return changed;
+    }
+    // A sweep: the row itself trains nothing.
+    this.cancel(id);
+    this.queue.delete(id);
+    const byKey = new Map<string, string>();
+    for (const c of oldChildren) {
+      const p = this.byId.get(c)?.parsed;
+      if (p?.ok && !byKey.has(p.key)) byKey.set(p.key, c);
+    }
+    const children: string[] = [];
+    for (const combo of expansion.value.combos) {
+      const parsed = parseRow(combo);
+      const reuse = parsed.ok ? byKey.get(parsed.key) : undefined;
+      if (reuse !== undefined) {
+        byKey.delete(parsed.ok ? parsed.key : '');
+        const old = this.byId.get(reuse)!;
+        this.set({ ...old, cells: combo });
+        children.push(reuse);
+        continue;
+      }
+      const cid = this.freshId(`${id}/${children.length + 1}`);
+      this.setPlain(cid, combo, parsed, null, seq, id);
+      children.push(cid);
+    }
+    const keep = new Set(children);
+    for (const c of oldChildren) if (!keep.has(c)) this.drop(c);
+    for (const c of [...oldChildren, ...children]) changed.add(c);
+    this.order = this.order.filter((x) => !oldChildren.includes(x));
+    this.order.splice(this.order.indexOf(id) + 1, 0, ...children);
+    const parsed = parseRow(expansion.value.combos[0]!);
+    this.set({
+      id, cells: { ...cells }, parsed, status: sweepStatus(children.map((c) => this.byId.get(c)!)),
+      result: null, resultKey: null, version: (prev?.version ?? 0) + 1, live: [], parent: null,
+      sweep: { swept: expansion.value.swept, children },
+    });
+    return changed;
+  }
+
+  /** Set a trainable row: keep its run when the spec did not change, else show a known result or queue it. */
+  private setPlain(id: string, cells: RowCells, parsed: ParsedRow, prev: RowState | null, seq: number, parent: string | null, saved?: RowInit['saved']): void {
+    if (prev && keyOf(parsed) === keyOf(prev.parsed) && parsed.ok === prev.parsed.ok) {
+      // A name or note edit: the run and its result stay.
+      this.set({ ...prev, cells: { ...cells }, parsed, status: parsed.ok ? prev.status : pendingStatus(parsed) });
+      return;
+    }
+    this.cancel(id);
+    this.queue.delete(id);
+    const known = saved && parsed.ok && saved.key === parsed.key ? saved.result : parsed.ok ? this.cache.get(parsed.key) : undefined;
+    const base: RowState = {
+      id, cells: { ...cells }, parsed, status: pendingStatus(parsed),
+      result: prev?.result ?? saved?.result ?? null, resultKey: prev?.resultKey ?? saved?.key ?? null,
+      version: (prev?.version ?? 0) + 1, live: [], parent, sweep: null,
     };
-    this.byId.set(id, row);
-    this.order.splice(Math.max(0, Math.min(index, this.order.length)), 0, id);
+    if (known && parsed.ok) {
+      // Seen before (an undo, an old value typed back, a saved file): shown at once, no training.
+      this.set({ ...base, status: finishedStatus(known), result: known, resultKey: parsed.key });
+      return;
+    }
+    this.set(base);
+    if (parsed.ok) this.queue.set(id, seq);
+  }
+
+  private freshId(wanted?: string): string {
+    let id = wanted ?? `r${this.nextId++}`;
+    while (this.byId.has(id) || this.order.includes(id)) id = `r${this.nextId++}`;
     return id;
   }
 
-  private enqueueIfRunnable(id: string, seq: number): void {
-    const row = this.byId.get(id);
-    if (row?.parsed.ok) this.queue.set(id, seq);
+  /** Sheet position for a new top-level row at top-level index `index` (children stay with their sweep). */
+  private topLevelIndex(index: number): number {
+    let seen = 0;
+    for (let i = 0; i < this.order.length; i++) {
+      if (this.byId.get(this.order[i]!)!.parent !== null) continue;
+      if (seen++ === index) return i;
+    }
+    return this.order.length;
+  }
+
+  private drop(id: string): void {
+    this.cancel(id);
+    this.queue.delete(id);
+    this.byId.delete(id);
   }
 
   /** Start queued rows while the runner has room: latest edit first, then sheet order. */
@@ -281,6 +302,7 @@ export class SheetEngine {
     const epochs = row.parsed.spec.epochs;
     this.set({ ...row, status: { state: 'running', fraction: 0, epoch: 1, epochs } });
     this.emit(new Set([id]));
+    this.refreshSweep(row.parent);
     const key = row.parsed.key;
     let settled = false;
     // Progress travels on its own message port and may arrive after the result: settled drops it.
@@ -320,13 +342,23 @@ export class SheetEngine {
       this.queue.delete(id);
       this.set({ ...r, status: finishedStatus(result), result, resultKey: key, live: [] });
       this.emit(new Set([id]));
+      this.refreshSweep(r.parent);
     }
   }
 
   private finish(id: string, version: number): void {
     if (this.running.get(id)?.version === version) this.running.delete(id);
     this.emit(new Set([id]));
+    this.refreshSweep(this.byId.get(id)?.parent ?? null);
     this.pump();
+  }
+
+  /** Recount a sweep's status from its children. */
+  private refreshSweep(parent: string | null): void {
+    const p = parent === null ? undefined : this.byId.get(parent);
+    if (!p?.sweep) return;
+    this.set({ ...p, status: sweepStatus(p.sweep.children.map((c) => this.byId.get(c)!)) });
+    this.emit(new Set([p.id]));
   }
 
   private cancel(id: string): void {
@@ -352,16 +384,8 @@ export class SheetEngine {
   }
 }
 
-function finishedStatus(result: TrainResult): RunStatus {
-  return result.diverged ? { state: 'diverged', epoch: result.diverged.epoch, message: result.diverged.message } : { state: 'done' };
-}
-
 function keyOf(p: ParsedRow): string | null {
   return p.ok ? p.key : null;
-}
-
-function initialStatus(parsed: ParsedRow, _prev: RowState | null): RunStatus {
-  return parsed.ok ? { state: 'queued' } : { state: 'invalid', errors: parsed.errors };
 }
 
 function errorMessage(e: unknown): string {

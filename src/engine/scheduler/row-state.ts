@@ -1,0 +1,90 @@
+/**
+ * What the sheet engine shows of each row: immutable snapshots, a new object per change, so a
+ * view can compare by reference. Plain data and pure helpers only.
+ */
+import type { CellError } from '../errors.ts';
+import { describeCellError } from '../errors.ts';
+import type { TrainResult } from '../job.ts';
+import type { ParsedRow, RowCells } from '../spec.ts';
+
+export type RunStatus =
+  | { readonly state: 'invalid'; readonly errors: readonly CellError[] }
+  | { readonly state: 'queued' }
+  | { readonly state: 'running'; readonly fraction: number; readonly epoch: number; readonly epochs: number }
+  | { readonly state: 'done' }
+  | { readonly state: 'diverged'; readonly epoch: number; readonly message: string }
+  | { readonly state: 'failed'; readonly message: string }
+  /** A row whose cells sweep: it trains nothing itself; its children do. */
+  | { readonly state: 'sweep'; readonly total: number; readonly done: number; readonly running: number; readonly failed: number };
+
+export interface RowState {
+  readonly id: string;
+  readonly cells: RowCells;
+  readonly parsed: ParsedRow;
+  readonly status: RunStatus;
+  /** The latest finished result; when `resultKey` differs from the spec key it is stale. */
+  readonly result: TrainResult | null;
+  readonly resultKey: string | null;
+  /** Bumped whenever the spec changes; a run reports only while its version is current. */
+  readonly version: number;
+  /** Per-epoch loss of the run in progress (for sparklines); the finished result has the full history. */
+  readonly live: readonly number[];
+  /** For a sweep's child: the row it was expanded from. */
+  readonly parent: string | null;
+  /** For a row whose cells sweep: the swept columns and the child rows, in order. */
+  readonly sweep: { readonly swept: readonly string[]; readonly children: readonly string[] } | null;
+}
+
+export interface CellEdit {
+  readonly row: string;
+  readonly column: string;
+  readonly text: string;
+}
+
+export interface RowInit {
+  readonly id?: string;
+  readonly cells: RowCells;
+  /** A result saved with the sheet; if its key matches the row's spec the row does not retrain. */
+  readonly saved?: { readonly key: string; readonly result: TrainResult };
+}
+
+/** Whether a row's shown result belongs to an older spec. */
+export function isStale(row: RowState): boolean {
+  return row.result !== null && (!row.parsed.ok || row.resultKey !== row.parsed.key);
+}
+
+/** The status line of a row, as the grid and the CLI print it. */
+export function statusText(s: RunStatus): string {
+  switch (s.state) {
+    case 'invalid': return `invalid — ${s.errors.map(describeCellError).join('; ')}`;
+    case 'queued': return 'queued';
+    case 'running': return `running ${Math.round(s.fraction * 100)}% (epoch ${s.epoch}/${s.epochs})`;
+    case 'done': return 'done';
+    case 'diverged': return `diverged at epoch ${s.epoch} — ${s.message}`;
+    case 'failed': return `failed — ${s.message}`;
+    case 'sweep': {
+      const extra = [s.running ? `${s.running} running` : '', s.failed ? `${s.failed} failed` : ''].filter(Boolean).join(', ');
+      return `sweep: ${s.done}/${s.total} done${extra ? ` (${extra})` : ''}`;
+    }
+  }
+}
+
+export function finishedStatus(result: TrainResult): RunStatus {
+  return result.diverged ? { state: 'diverged', epoch: result.diverged.epoch, message: result.diverged.message } : { state: 'done' };
+}
+
+export function pendingStatus(parsed: ParsedRow): RunStatus {
+  return parsed.ok ? { state: 'queued' } : { state: 'invalid', errors: parsed.errors };
+}
+
+/** A sweep's status from its children's. */
+export function sweepStatus(children: readonly RowState[]): RunStatus {
+  let done = 0, running = 0, failed = 0;
+  for (const c of children) {
+    const s = c.status.state;
+    if (s === 'done' || s === 'diverged') done++;
+    else if (s === 'running') running++;
+    else if (s === 'failed' || s === 'invalid') failed++;
+  }
+  return { state: 'sweep', total: children.length, done, running, failed };
+}
