@@ -1,16 +1,15 @@
-/** The page: the sheet's title and description, a toolbar, the run summary and the grid. */
-import { createSignal, onCleanup } from 'solid-js';
+/** The page: the sheet's title and description, a toolbar, the run summary, the grid and the selected row's details. */
+import { createMemo, createSignal } from 'solid-js';
 import type { SheetEngine } from '../engine/scheduler/sheet-engine.ts';
+import { createEngineTick } from './engine-signal.ts';
 import { Grid } from './Grid.tsx';
+import { RowDetail } from './RowDetail.tsx';
 import type { LoadedSheet } from './sheet-source.ts';
 
 export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: number }) {
-  const [summary, setSummary] = createSignal(summarize(props.engine));
-  let frame = 0;
-  const unsubscribe = props.engine.subscribe(() => {
-    if (frame === 0) frame = requestAnimationFrame(() => { frame = 0; setSummary(summarize(props.engine)); });
-  });
-  onCleanup(() => { unsubscribe(); if (frame !== 0) cancelAnimationFrame(frame); });
+  const tick = createEngineTick(props.engine);
+  const summary = createMemo(() => { tick(); return summarize(props.engine); });
+  const [selected, setSelected] = createSignal<string | null>(null);
 
   const addRow = () => {
     const last = props.engine.rows().at(-1);
@@ -30,7 +29,8 @@ export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: n
         </span>
         <span class="ss-summary" data-testid="summary">{summary()}</span>
       </div>
-      <Grid engine={props.engine} />
+      <Grid engine={props.engine} onSelectRow={setSelected} />
+      <RowDetail engine={props.engine} rowId={selected} tick={tick} />
       <footer class="ss-footer">Grid by Handsontable under its non-commercial licence.</footer>
     </main>
   );

@@ -8,6 +8,7 @@
  *   only the cells whose value changed (setSourceDataAtCell does not fire afterChange, so our own
  *   writes never loop back as edits), then one render for the formatting that lives outside data.
  * - Grid -> engine: afterChange from a person (edit, paste, autofill, undo) becomes engine.edit.
+ * - Selection: the row of the active cell, as an engine row id, goes to `onSelectRow`.
  */
 import Handsontable from 'handsontable/base';
 import { AutocompleteCellType, DropdownCellType, TextCellType, registerCellType } from 'handsontable/cellTypes';
@@ -32,10 +33,10 @@ type SortConfig = Exclude<ReturnType<ColumnSorting['getSortConfig']>, readonly u
 /** Sources of afterChange that are our own bulk writes, not a person's edit. */
 const OWN_SOURCES = new Set(['loadData', 'updateData', 'sweepsheet']);
 
-export function Grid(props: { engine: SheetEngine }) {
+export function Grid(props: { engine: SheetEngine; onSelectRow?: (id: string) => void }) {
   let host!: HTMLDivElement;
   onMount(() => {
-    const sync = new GridSync(host, props.engine);
+    const sync = new GridSync(host, props.engine, (id) => props.onSelectRow?.(id));
     onCleanup(() => sync.destroy());
   });
   return <div ref={host} class="ss-grid" />;
@@ -49,7 +50,7 @@ class GridSync {
   private frame = 0;
   private readonly unsubscribe: () => void;
 
-  constructor(host: HTMLElement, private readonly engine: SheetEngine) {
+  constructor(host: HTMLElement, private readonly engine: SheetEngine, private readonly onSelectRow: (id: string) => void) {
     const rows = engine.rows();
     this.setIds(rows.map((r) => r.id));
     const lookup = (physical: number) => {
@@ -78,6 +79,7 @@ class GridSync {
       beforeCreateCol: () => false,
       afterGetColHeader: (col, th) => decorateHeader(col, th),
       afterChange: (changes, source) => this.onGridChange(changes, source),
+      afterSelectionEnd: () => this.onSelection(),
     });
     this.unsubscribe = engine.subscribe((changed) => {
       for (const id of changed) this.pending.add(id);
@@ -108,6 +110,14 @@ class GridSync {
       if (text !== old) edits.push({ row: id, column: prop, text });
     }
     if (edits.length > 0) this.engine.edit(edits);
+  }
+
+  /** The active cell's row (a range selects the row its highlight sits in); headers select nothing. */
+  private onSelection(): void {
+    const visualRow = this.hot.getSelectedRangeLast()?.highlight.row ?? -1;
+    if (visualRow < 0) return;
+    const id = this.ids[this.hot.toPhysicalRow(visualRow)];
+    if (id !== undefined) this.onSelectRow(id);
   }
 
   /** One pass per frame: rebuild on added or removed rows, otherwise patch only changed cells. */

@@ -14,12 +14,39 @@ export const GRID_COLUMNS: readonly Column[] = [...INPUT_COLUMNS, ...RESULT_COLU
 export type GridValue = string | number | null;
 export type GridRow = Record<string, GridValue>;
 
+/**
+ * Width of a text in the grid's 12 px header and status font. A fixed per-character estimate
+ * rather than a measurement, so widths are the same before the fonts load, in every browser and
+ * in tests; the browser test checks that every header label fits in chromium.
+ */
+export function textWidth(text: string): number {
+  return Math.ceil(text.length * PX_PER_CHAR);
+}
+
+const PX_PER_CHAR = 6.5;
+/** Header padding on both sides, the 16 px sort arrow Handsontable draws beside the label, and slack. */
+const HEADER_CHROME = 26;
+/** Status cell padding on both sides plus a little slack. */
+const STATUS_CHROME = 14;
+/** The longest status the grid must show whole; diverged and failed reasons are cut, and shown whole in the row details and the tooltip. */
+const LONGEST_STATUS = statusText({ state: 'running', fraction: 1, epoch: 500, epochs: 500 });
+
+/**
+ * The column table's suggested width, widened so the header label is never cut, and the status
+ * column so a running row's progress (`running 40% (epoch 12/500)`) reads whole.
+ */
+export function columnWidth(col: Column): number {
+  let width = Math.max(col.width, textWidth(col.label) + HEADER_CHROME);
+  if (col.role === 'result' && col.format === 'status') width = Math.max(width, textWidth(LONGEST_STATUS) + STATUS_CHROME);
+  return width;
+}
+
 export function columnSettings(lookup: RowLookup): Handsontable.ColumnSettings[] {
   return GRID_COLUMNS.map((col): Handsontable.ColumnSettings => {
     if (col.role === 'result') {
-      return { data: col.key, readOnly: true, width: col.width, renderer: resultRenderer(lookup, col) };
+      return { data: col.key, readOnly: true, width: columnWidth(col), renderer: resultRenderer(lookup, col) };
     }
-    const base = { data: col.key, width: col.width, renderer: inputRenderer(lookup, col) };
+    const base = { data: col.key, width: columnWidth(col), renderer: inputRenderer(lookup, col) };
     // Only the editor comes from Handsontable: validation is the engine's, so no validator is set.
     if (col.type === 'enum') return { ...base, editor: 'dropdown', source: [...col.options] };
     // Datasets take suggestions but also free text such as mnist:2k.

@@ -1,7 +1,8 @@
 /**
  * The app in chromium, end to end: the example sheet trains in real workers, one edit retrains
- * one row only, a bad cell shows the engine's message, and sorting by a header orders the rows.
- * Steps run in order and share one page, as a person would use it.
+ * one row only, a bad cell shows the engine's message, sorting by a header orders the rows, and
+ * selecting a cell shows its row's details. Steps run in order and share one page, as a person
+ * would use it. A second page opens the Iris sheet, whose data comes from a prepared file.
  */
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -65,7 +66,8 @@ async function testAccTexts(): Promise<Map<string, string>> {
 /** Type into a cell through the grid's own editor: double-click, replace the text, Enter. */
 async function typeInto(id: string, col: string, text: string): Promise<void> {
   await cell(id, col).dblclick();
-  const editor = app.page.locator('textarea.handsontableInput');
+  // Each editor kind (text, dropdown) keeps its own textarea: type into the open one.
+  const editor = app.page.locator('.handsontableInputHolder:not(.ht_editor_hidden) textarea.handsontableInput');
   await editor.waitFor({ state: 'visible' });
   await app.page.keyboard.press('ControlOrMeta+A');
   await app.page.keyboard.type(text);
@@ -115,6 +117,7 @@ describe('Sweepsheet in chromium', () => {
     for (const id of ids) await expect(cell(id, 'status').count()).resolves.toBe(1);
     await expect(app.page.locator('h1').textContent()).resolves.toMatch(/XOR/);
     await expect(app.page.getByTestId('workers').textContent()).resolves.toMatch(/^\d+ workers? /);
+    await expect(app.page.getByTestId('row-detail').textContent()).resolves.toMatch(/^Select a cell/);
     await app.page.screenshot({ path: `${OUT}/app-loaded.png`, fullPage: true });
 
     await waitUntilSettled();
@@ -227,6 +230,123 @@ describe('Sweepsheet in chromium', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
+  test('every header label reads whole, and the status column fits a running row', async () => {
+    const cut = await app.page.$$eval('.ht_clone_top thead th[data-col]', (ths) =>
+      ths.flatMap((th) => {
+        const label = th.querySelector<HTMLElement>('.colHeader');
+        if (!label) return [`${th.dataset.col}: no label`];
+        const text = document.createRange();
+        text.selectNodeContents(label);
+        // Room for the label, its padding and the 16 px arrow that appears beside it once sorted.
+        const needed = text.getBoundingClientRect().width + 6 + 16;
+        return label.scrollWidth > label.clientWidth || needed > th.clientWidth
+          ? [`${th.dataset.col}: "${label.textContent}" needs ${Math.ceil(needed)} px, has ${th.clientWidth}`]
+          : [];
+      }),
+    );
+    expect(cut).toEqual([]);
+    const fits = await app.page.$eval('.ht_master td[data-col="status"]', (td) => {
+      const probe = document.createElement('span');
+      probe.className = 'ss-status-text';
+      probe.textContent = 'running 100% (epoch 500/500)';
+      td.append(probe);
+      const width = probe.getBoundingClientRect().width;
+      probe.remove();
+      return { width, room: td.clientWidth - 8 };
+    });
+    expect(fits.width).toBeLessThanOrEqual(fits.room);
+  });
+
+  test('clicking a cell of a finished row shows its model, run and every epoch', async () => {
+    const detail = app.page.getByTestId('row-detail');
+    // The grid is still sorted by test acc from the step before: the click must find the row by id.
+    await cell('spiral-deep', 'noise').click();
+    await app.page.waitForFunction(() => document.querySelector('[data-testid="row-detail"]')?.getAttribute('data-row-id') === 'spiral-deep');
+    const result = await app.page.evaluate(() => {
+      const r = window.__sweepsheet!.rows().find((x) => x.id === 'spiral-deep')!;
+      return { state: r.status.state, epochsRun: r.result!.epochsRun, bestEpoch: r.result!.bestEpoch };
+    });
+    expect(SETTLED.has(result.state)).toBe(true);
+    await expect(detail.getByTestId('detail-name').textContent()).resolves.toBe('spiral, three hidden layers');
+    await expect(detail.getByTestId('detail-status').textContent()).resolves.toBe(await cell('spiral-deep', 'status').textContent());
+    const layers = await detail.getByTestId('detail-layer').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(layers.map((l) => l[0])).toEqual(['1', '2', '3', '4']);
+    expect(layers.map((l) => l[1])).toEqual(['dense', 'dense', 'dense', expect.stringMatching(/^dense \(output: softmax, 2 classes\)$/)]);
+    expect(layers.map((l) => l[2])).toEqual(['16', '16', '16', '2']);
+    expect(layers.map((l) => l[3])).toEqual(['48', '272', '272', '34']);
+    await expect(detail.getByTestId('detail-total').textContent()).resolves.toBe('626');
+    await expect(detail.getByTestId('detail-history').getAttribute('data-live')).resolves.toBe('no');
+    await expect(detail.getByTestId('detail-epoch').count()).resolves.toBe(result.epochsRun);
+    await expect(detail.locator('[data-testid="detail-epoch"].ss-best td').first().textContent()).resolves.toBe(String(result.bestEpoch));
+    // The first epoch has a loss and an accuracy; without a validation split those cells are blank.
+    const first = await detail.getByTestId('detail-epoch').first().evaluate((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));
+    expect(first[0]).toBe('1');
+    expect(first[1]).toMatch(NUMBER);
+    expect(first[2]).toMatch(NUMBER);
+    expect(first.slice(3, 5)).toEqual(['', '']);
+    expect(first[5]).toBe('0.01');
+    await expect(detail.locator('[data-field="backend"]').textContent()).resolves.toMatch(/^(webgl|wasm|cpu) — \S/);
+    await expect(detail.locator('[data-field="epochs_run"]').textContent()).resolves.toBe(String(result.epochsRun));
+    await app.page.screenshot({ path: `${OUT}/app-detail.png`, fullPage: true });
+
+    // Another row replaces it; a diverged row tells why.
+    await cell('circle-lr-3', 'layers').click();
+    await app.page.waitForFunction(() => document.querySelector('[data-testid="row-detail"]')?.getAttribute('data-row-id') === 'circle-lr-3');
+    const state = (await snapshot()).find((r) => r.id === 'circle-lr-3')!.state;
+    if (state === 'diverged') await expect(detail.getByTestId('detail-status').textContent()).resolves.toMatch(/^diverged at epoch \d+ — .*learning rate/);
+    await expect(detail.getByTestId('detail-total').textContent()).resolves.toBe('114');
+  });
+
+  test('a running row shows its losses so far, then its whole history', async () => {
+    const detail = app.page.getByTestId('row-detail');
+    await typeInto('spiral-deep', 'seed', '2');
+    // Enter moved the selection down a row: select the spiral again while it trains.
+    await cell('spiral-deep', 'noise').click();
+    await app.page.waitForFunction(() => {
+      const table = document.querySelector('[data-testid="detail-history"]');
+      return table?.getAttribute('data-live') === 'yes' && table.querySelectorAll('[data-testid="detail-epoch"]').length >= 2;
+    }, undefined, { timeout: 60_000, polling: 20 });
+    await expect(detail.getByTestId('detail-status').textContent()).resolves.toMatch(/^running \d+% \(epoch \d+\/80\)$/);
+    await expect(detail.getByTestId('detail-history-title').textContent()).resolves.toMatch(/^Live: \d+ epochs so far/);
+    const live = await detail.getByTestId('detail-epoch').first().evaluate((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));
+    expect(live[0]).toBe('1');
+    expect(live[1]).toMatch(NUMBER);
+    await waitUntilSettled();
+    const epochsRun = await app.page.evaluate(() => window.__sweepsheet!.rows().find((x) => x.id === 'spiral-deep')!.result!.epochsRun);
+    await app.page.waitForFunction(() => document.querySelector('[data-testid="detail-history"]')?.getAttribute('data-live') === 'no');
+    await expect(detail.getByTestId('detail-epoch').count()).resolves.toBe(epochsRun);
+  });
+
+  test('selecting an invalid row shows its cell errors', async () => {
+    const id = 'circle-lr-0.03';
+    const detail = app.page.getByTestId('row-detail');
+    await typeInto(id, 'lr', 'abc');
+    await typeInto(id, 'batch_size', '0');
+    await cell(id, 'optimizer').click();
+    await app.page.waitForFunction((id) => {
+      const panel = document.querySelector('[data-testid="row-detail"]');
+      return panel?.getAttribute('data-row-id') === id && panel.querySelectorAll('[data-testid="detail-error"]').length === 2;
+    }, id);
+    const errors = await detail.getByTestId('detail-error').evaluateAll((trs) =>
+      trs.map((tr) => Object.fromEntries([...tr.querySelectorAll('td')].map((td) => [td.dataset.field, td.textContent]))));
+    expect(errors).toEqual([
+      { column: 'lr', message: '"abc" is not a number', expected: expect.stringMatching(/^a number above 0/) },
+      { column: 'batch_size', message: '0 is out of range', expected: 'a whole number from 1 to 4096' },
+    ]);
+    await expect(detail.getByTestId('detail-layers').count()).resolves.toBe(0);
+    await expect(detail.getByTestId('detail-status').textContent()).resolves.toMatch(/^invalid — lr: /);
+    await expect(detail.getByTestId('detail-stale').count()).resolves.toBe(1);
+    await app.page.screenshot({ path: `${OUT}/app-detail-invalid.png`, fullPage: true });
+
+    await typeInto(id, 'lr', '0.03');
+    await typeInto(id, 'batch_size', '16');
+    await waitUntilSettled();
+    await cell(id, 'optimizer').click();
+    await expect(detail.getByTestId('detail-total').textContent()).resolves.toBe('114');
+    await expect(detail.getByTestId('detail-error').count()).resolves.toBe(0);
+    expect(app.pageErrors).toEqual([]);
+  });
+
   test('pasted HTML lands as text: no markup, no script', async () => {
     const id = ids[0]!;
     await cell(id, 'notes').click();
@@ -243,6 +363,40 @@ describe('Sweepsheet in chromium', () => {
     await expect(app.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
     // A notes cell never retrains.
     expect((await snapshot()).every((r) => SETTLED.has(r.state))).toBe(true);
+  });
+
+  test('the Iris sheet trains in the browser from the prepared data file', async () => {
+    const page = await app.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(`console.error: ${m.text()}`); });
+    const dataRequests: string[] = [];
+    page.on('request', (r) => { if (r.url().includes('/data/')) dataRequests.push(new URL(r.url()).pathname); });
+    try {
+      const started = Date.now();
+      await page.goto(`${app.url}?sheet=iris`);
+      await page.waitForFunction(() => {
+        const rows = window.__sweepsheet?.rows() ?? [];
+        return rows.length > 0 && rows.every((r) => ['done', 'diverged', 'failed', 'invalid'].includes(r.status.state));
+      }, undefined, { timeout: FINISH_TIMEOUT, polling: 100 }).catch(async (e: unknown) => {
+        // Say where it stuck: the page's errors, its requests for data and each row's status.
+        const states = await page.evaluate(() => window.__sweepsheet?.rows().map((r) => `${r.id}: ${JSON.stringify(r.status)}`) ?? 'no app');
+        throw new Error(`${String(e)}\nrows: ${JSON.stringify(states)}\nerrors: ${JSON.stringify(errors)}\ndata: ${JSON.stringify(dataRequests)}`);
+      });
+      const rows = await page.evaluate(() => window.__sweepsheet!.rows().map((r) => ({
+        id: r.id, state: r.status.state, testAcc: r.result?.testAcc ?? NaN, status: r.status,
+      })));
+      console.log(`[e2e] iris: ${rows.length} rows in ${((Date.now() - started) / 1000).toFixed(1)} s, test acc ${rows.map((r) => r.testAcc.toFixed(4)).join(', ')}`);
+      expect(rows.length).toBeGreaterThan(0);
+      for (const r of rows) {
+        expect(r.state, `${r.id} ${JSON.stringify(r.status)}`).toBe('done');
+        expect(r.testAcc, r.id).toBeGreaterThan(0.8);
+      }
+      expect(dataRequests).toContain('/data/iris.bin');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
   });
 
   test('an unknown ?sheet= name shows a message instead of a grid', async () => {

@@ -5,6 +5,7 @@
 import type { CellError } from '../errors.ts';
 import { describeCellError } from '../errors.ts';
 import type { TrainResult } from '../job.ts';
+import type { FormulaValue } from '../formula/index.ts';
 import type { ParsedRow, RowCells } from '../spec.ts';
 
 export type RunStatus =
@@ -33,6 +34,15 @@ export interface RowState {
   readonly parent: string | null;
   /** For a row whose cells sweep: the swept columns and the child rows, in order. */
   readonly sweep: { readonly swept: readonly string[]; readonly children: readonly string[] } | null;
+  /** Values of this row's formula cells (input cells starting with `=`, formula columns), by column. */
+  readonly formulas: Readonly<Record<string, FormulaValue>>;
+}
+
+/** A column the person added whose every cell computes the same formula, e.g. `=train_acc - test_acc`. */
+export interface FormulaColumn {
+  readonly key: string;
+  readonly label: string;
+  readonly formula: string;
 }
 
 export interface CellEdit {

@@ -6,15 +6,19 @@
  * (a name or a note edit) runs nothing. Every run carries the row's version: a late result from a
  * superseded run is dropped. Listeners see immutable row snapshots, a new object per change.
  */
+import { COLUMNS } from '../columns.ts';
+import { type CellRef, FormulaCells } from '../graph/formula-cells.ts';
+import { type FormulaValue, isFormulaText } from '../formula/index.ts';
 import { expandRow } from '../grammar/sweep.ts';
 import type { TrainProgress, TrainResult } from '../job.ts';
 import { type ParsedRow, type RowCells, parseRow } from '../spec.ts';
+import { RESULT_KEYS, effectiveCells, isInputColumn, plainValue } from './cell-values.ts';
 import {
-  type CellEdit, type RowInit, type RowState, type RunStatus, finishedStatus, pendingStatus, sweepStatus,
+  type CellEdit, type FormulaColumn, type RowInit, type RowState, finishedStatus, pendingStatus, sweepStatus,
 } from './row-state.ts';
 import type { Runner } from './runner.ts';
 
-export { type CellEdit, type RowInit, type RowState, type RunStatus, isStale, statusText } from './row-state.ts';
+export { type CellEdit, type FormulaColumn, type RowInit, type RowState, type RunStatus, isStale, statusText } from './row-state.ts';
 
 export type Listener = (changed: ReadonlySet<string>) => void;
 
@@ -29,6 +33,8 @@ export interface EngineOptions {
   readonly schedule?: (flush: () => void) => void;
   /** Where finished results are kept by spec key; an in-memory map by default. */
   readonly cache?: ResultCache;
+  /** Columns the person added, computed by a formula in every row. */
+  readonly formulaColumns?: readonly FormulaColumn[];
 }
 
 export class SheetEngine {
@@ -47,18 +53,84 @@ export class SheetEngine {
   private disposed = false;
   private readonly schedule: (flush: () => void) => void;
   private readonly cache: ResultCache;
+  private formulaCols: FormulaColumn[];
+  private readonly formulas: FormulaCells;
+  /** Work for the next recompute: cells whose value changed, rows whose result changed. */
+  private seeds: CellRef[] = [];
+  private readonly resultsChanged = new Set<string>();
+  private structureChanged = false;
 
   constructor(rows: readonly RowInit[], private readonly runner: Runner, opts: EngineOptions = {}) {
     // queueMicrotask must be called unbound: browsers throw "Illegal invocation" otherwise.
     this.schedule = opts.schedule ?? ((flush) => queueMicrotask(flush));
     this.cache = opts.cache ?? new Map<string, TrainResult>();
+    this.formulaCols = [...(opts.formulaColumns ?? [])];
+    this.formulas = new FormulaCells({
+      columns: () => this.columnKeys(),
+      rowIds: () => this.order,
+      plainValue: (row, column) => {
+        const r = this.byId.get(row);
+        return r ? plainValue(r, column) : null;
+      },
+    });
+    // Typed text first, so formulas can read it; then formulas; then each row's spec.
+    const ids: string[] = [];
     for (const r of rows) {
       if (r.saved) this.cache.set(r.saved.key, r.saved.result);
       const id = this.freshId(r.id);
+      ids.push(id);
       this.order.push(id);
-      this.place(id, r.cells, null, 0, r.saved);
+      this.set(bare(id, r.cells));
     }
+    for (const id of [...this.order]) this.defineFormulas(id);
+    this.formulas.relink();
+    this.seeds.push(...this.formulas.all());
+    this.recompute(new Set(), 0, false);
+    for (const [i, r] of rows.entries()) this.place(ids[i]!, r.cells, null, 0, r.saved);
+    this.recompute(new Set(), 0);
     this.schedule(() => this.pump());
+  }
+
+  /** Column keys in grid order, as A1 references see them: inputs, results, then formula columns. */
+  columnKeys(): string[] {
+    return [...COLUMNS.map((c) => c.key), ...this.formulaCols.map((c) => c.key)];
+  }
+
+  formulaColumns(): readonly FormulaColumn[] {
+    return this.formulaCols;
+  }
+
+  /** Add a formula column, or change the formula of one with the same key. */
+  setFormulaColumn(col: FormulaColumn): void {
+    const i = this.formulaCols.findIndex((c) => c.key === col.key);
+    if (i >= 0) this.formulaCols[i] = col;
+    else this.formulaCols.push(col);
+    this.formulas.relink();
+    for (const id of this.order) {
+      this.formulas.define(id, col.key, col.formula);
+      this.seeds.push({ row: id, column: col.key });
+    }
+    const changed = new Set<string>();
+    this.recompute(changed, ++this.editSeq);
+    this.emit(changed);
+    this.pump();
+  }
+
+  removeFormulaColumn(key: string): void {
+    if (!this.formulaCols.some((c) => c.key === key)) return;
+    this.formulaCols = this.formulaCols.filter((c) => c.key !== key);
+    const changed = new Set<string>();
+    for (const id of this.order) {
+      this.formulas.define(id, key, null);
+      const r = this.byId.get(id)!;
+      const { [key]: _gone, ...rest } = r.formulas;
+      this.set({ ...r, formulas: rest });
+      changed.add(id);
+    }
+    this.formulas.relink();
+    this.seeds.push(...this.formulas.all());
+    this.recompute(changed, ++this.editSeq);
+    this.emit(changed);
   }
 
   /** Rows in sheet order. */
@@ -99,9 +171,19 @@ export class SheetEngine {
     }
     const seq = ++this.editSeq;
     const changed = new Set<string>();
-    for (const [id, cells] of touched) {
-      for (const c of this.place(id, cells, this.byId.get(id)!, seq)) changed.add(c);
+    // The typed text lands first, so formulas read the new values...
+    for (const [id, cells] of touched) this.set({ ...this.byId.get(id)!, cells });
+    for (const e of edits) {
+      if (!touched.has(e.row)) continue;
+      if (isInputColumn(e.column)) this.formulas.define(e.row, e.column, isFormulaText(e.text) ? e.text : null);
+      this.seeds.push({ row: e.row, column: e.column });
     }
+    // ...then each edited row takes its new spec, and formulas downstream recompute.
+    for (const id of touched.keys()) {
+      const row = this.byId.get(id)!;
+      for (const c of this.place(id, row.cells, row, seq)) changed.add(c);
+    }
+    this.recompute(changed, seq);
     this.emit(changed);
     this.pump();
   }
@@ -111,7 +193,13 @@ export class SheetEngine {
     const id = this.freshId(init.id);
     const at = this.topLevelIndex(index);
     this.order.splice(at, 0, id);
-    const changed = this.place(id, init.cells, null, ++this.editSeq, init.saved);
+    this.set(bare(id, init.cells));
+    this.structureChanged = true;
+    this.defineFormulas(id);
+    const seq = ++this.editSeq;
+    this.recompute(new Set(), seq, false);
+    const changed = this.place(id, init.cells, null, seq, init.saved);
+    this.recompute(changed, seq);
     this.emit(changed);
     this.pump();
     return id;
@@ -124,7 +212,9 @@ export class SheetEngine {
     const gone = [id, ...(row.sweep?.children ?? [])];
     for (const g of gone) this.drop(g);
     this.order = this.order.filter((x) => !gone.includes(x));
-    this.emit(new Set(gone));
+    const changed = new Set(gone);
+    this.recompute(changed, ++this.editSeq);
+    this.emit(changed);
     this.checkIdle();
   }
 
@@ -168,14 +258,16 @@ export class SheetEngine {
    */
   private place(id: string, cells: RowCells, prev: RowState | null, seq: number, saved?: RowInit['saved']): Set<string> {
     const changed = new Set<string>([id]);
-    const expansion = expandRow(cells);
+    const effective = effectiveCells(cells, (column) => this.formulas.value(id, column));
+    const expansion = effective.errors.length > 0 ? { ok: false as const, error: effective.errors } : expandRow(effective.cells);
     const oldChildren = prev?.sweep?.children ?? [];
     if (!expansion.ok || expansion.value === null) {
       for (const c of oldChildren) { this.drop(c); changed.add(c); }
       this.order = this.order.filter((x) => !oldChildren.includes(x));
-      const parsed: ParsedRow = expansion.ok ? parseRow(cells) : { ok: false, errors: expansion.error };
+      const parsed: ParsedRow = expansion.ok ? parseRow(effective.cells) : { ok: false, errors: expansion.error };
       const base = prev && !prev.sweep ? prev : null;
       this.setPlain(id, cells, parsed, base, seq, null, saved);
+      if (oldChildren.length > 0) this.structureChanged = true;
       return changed;
     }
     // A sweep: the row itself trains nothing.
@@ -200,9 +292,11 @@ export class SheetEngine {
       const cid = this.freshId(`${id}/${children.length + 1}`);
       this.setPlain(cid, combo, parsed, null, seq, id);
       children.push(cid);
+      this.structureChanged = true;
     }
     const keep = new Set(children);
     for (const c of oldChildren) if (!keep.has(c)) this.drop(c);
+    for (const c of children) if (!oldChildren.includes(c)) this.defineFormulas(c);
     for (const c of [...oldChildren, ...children]) changed.add(c);
     this.order = this.order.filter((x) => !oldChildren.includes(x));
     this.order.splice(this.order.indexOf(id) + 1, 0, ...children);
@@ -210,8 +304,9 @@ export class SheetEngine {
     this.set({
       id, cells: { ...cells }, parsed, status: sweepStatus(children.map((c) => this.byId.get(c)!)),
       result: null, resultKey: null, version: (prev?.version ?? 0) + 1, live: [], parent: null,
-      sweep: { swept: expansion.value.swept, children },
+      sweep: { swept: expansion.value.swept, children }, formulas: this.byId.get(id)?.formulas ?? {},
     });
+    this.resultsChanged.add(id);
     return changed;
   }
 
@@ -228,8 +323,10 @@ export class SheetEngine {
     const base: RowState = {
       id, cells: { ...cells }, parsed, status: pendingStatus(parsed),
       result: prev?.result ?? saved?.result ?? null, resultKey: prev?.resultKey ?? saved?.key ?? null,
-      version: (prev?.version ?? 0) + 1, live: [], parent, sweep: null,
+      version: (prev?.version ?? 0) + 1, live: [], parent, sweep: null, formulas: this.byId.get(id)?.formulas ?? {},
     };
+    // The shown result changes (or turns stale): formulas reading it recompute.
+    this.resultsChanged.add(id);
     if (known && parsed.ok) {
       // Seen before (an undo, an old value typed back, a saved file): shown at once, no training.
       this.set({ ...base, status: finishedStatus(known), result: known, resultKey: parsed.key });
@@ -258,7 +355,63 @@ export class SheetEngine {
   private drop(id: string): void {
     this.cancel(id);
     this.queue.delete(id);
+    for (const column of this.columnKeys()) this.formulas.define(id, column, null);
     this.byId.delete(id);
+    this.structureChanged = true;
+  }
+
+  /** Put a row's formulas in the graph: its input cells that start with `=`, and every formula column. */
+  private defineFormulas(id: string): void {
+    const row = this.byId.get(id)!;
+    for (const [column, text] of Object.entries(row.cells)) {
+      if (isInputColumn(column) && isFormulaText(text)) {
+        this.formulas.define(id, column, text);
+        this.seeds.push({ row: id, column });
+      }
+    }
+    for (const col of this.formulaCols) {
+      this.formulas.define(id, col.key, col.formula);
+      this.seeds.push({ row: id, column: col.key });
+    }
+  }
+
+  /**
+   * Bring formulas up to date with what changed (edits, results, rows added or removed), then
+   * re-place rows whose input formulas changed value: a formula can feed a spec. Rounds are
+   * bounded; a formula chain that keeps changing specs stops after a few.
+   */
+  private recompute(changed: Set<string>, seq: number, placeRows = true): void {
+    for (let round = 0; round < 8; round++) {
+      if (this.structureChanged) {
+        this.formulas.relink();
+        this.structureChanged = false;
+      }
+      const seeds = this.seeds.splice(0);
+      for (const id of this.resultsChanged) {
+        if (this.byId.has(id)) for (const column of RESULT_KEYS) seeds.push({ row: id, column });
+      }
+      this.resultsChanged.clear();
+      if (seeds.length === 0) return;
+      const updated = this.formulas.update(seeds);
+      const values = new Map<string, Record<string, FormulaValue>>();
+      for (const c of updated) {
+        const row = this.byId.get(c.row);
+        if (!row) continue;
+        const v = values.get(c.row) ?? { ...row.formulas };
+        v[c.column] = this.formulas.value(c.row, c.column) ?? null;
+        values.set(c.row, v);
+      }
+      for (const [id, formulas] of values) {
+        this.set({ ...this.byId.get(id)!, formulas });
+        changed.add(id);
+      }
+      if (!placeRows) continue;
+      const feeds = new Set(updated.filter((c) => isInputColumn(c.column) && this.byId.get(c.row)?.parent === null).map((c) => c.row));
+      for (const id of feeds) {
+        const row = this.byId.get(id)!;
+        for (const c of this.place(id, row.cells, row, seq)) changed.add(c);
+      }
+    }
   }
 
   /** Start queued rows while the runner has room: latest edit first, then sheet order. */
@@ -320,6 +473,7 @@ export class SheetEngine {
         settled = true;
         const r = this.byId.get(id)!;
         this.set({ ...r, status: finishedStatus(result), result, resultKey: key, live: [] });
+        this.resultsChanged.add(id);
         this.cache.set(key, result);
         this.settleTwins(key, result);
         this.finish(id, version);
@@ -341,6 +495,7 @@ export class SheetEngine {
       if (!r.parsed.ok || r.parsed.key !== key) continue;
       this.queue.delete(id);
       this.set({ ...r, status: finishedStatus(result), result, resultKey: key, live: [] });
+      this.resultsChanged.add(id);
       this.emit(new Set([id]));
       this.refreshSweep(r.parent);
     }
@@ -348,7 +503,9 @@ export class SheetEngine {
 
   private finish(id: string, version: number): void {
     if (this.running.get(id)?.version === version) this.running.delete(id);
-    this.emit(new Set([id]));
+    const changed = new Set([id]);
+    this.recompute(changed, ++this.editSeq);
+    this.emit(changed);
     this.refreshSweep(this.byId.get(id)?.parent ?? null);
     this.pump();
   }
@@ -382,6 +539,14 @@ export class SheetEngine {
     const waiters = this.idleWaiters.splice(0);
     for (const w of waiters) w();
   }
+}
+
+/** A row before its spec is read: the typed text, so formulas can see it. */
+function bare(id: string, cells: RowCells): RowState {
+  return {
+    id, cells: { ...cells }, parsed: { ok: false, errors: [] }, status: { state: 'queued' }, result: null, resultKey: null,
+    version: 0, live: [], parent: null, sweep: null, formulas: {},
+  };
 }
 
 function keyOf(p: ParsedRow): string | null {

@@ -1,0 +1,64 @@
+/**
+ * Between cells and formulas: what a formula reads from a typed cell or a result cell, and the
+ * text a formula in an input cell hands to the row's parser.
+ */
+import { INPUT_COLUMNS, RESULT_COLUMNS } from '../columns.ts';
+import { type CellError, cellError } from '../errors.ts';
+import { type FormulaValue, formatValue, isFormulaError, isFormulaText } from '../formula/index.ts';
+import { parseNumericText } from '../formula/values.ts';
+import type { TrainResult } from '../job.ts';
+import type { RowCells } from '../spec.ts';
+import { type RowState, isStale } from './row-state.ts';
+
+const RESULT_FIELDS: Readonly<Record<string, (r: TrainResult) => number | string>> = {
+  train_loss: (r) => r.trainLoss, train_acc: (r) => r.trainAcc, val_loss: (r) => r.valLoss, val_acc: (r) => r.valAcc,
+  test_loss: (r) => r.testLoss, test_acc: (r) => r.testAcc, test_mae: (r) => r.testMae, epochs_run: (r) => r.epochsRun,
+  best_epoch: (r) => r.bestEpoch, final_lr: (r) => r.finalLr, params: (r) => r.params, samples_per_s: (r) => r.samplesPerSec,
+  time: (r) => r.seconds, backend: (r) => r.backend,
+};
+
+export const RESULT_KEYS: readonly string[] = RESULT_COLUMNS.map((c) => c.key);
+const INPUT_KEYS = new Set(INPUT_COLUMNS.map((c) => c.key));
+
+/** Whether a column is one the person types (and so may hold a formula that feeds the spec). */
+export function isInputColumn(key: string): boolean {
+  return INPUT_KEYS.has(key);
+}
+
+/**
+ * The value of a cell holding no formula: typed text as a number when it reads as one, a result
+ * when the row has a current one (stale or missing results read as empty), the status as text.
+ */
+export function plainValue(row: RowState, column: string): FormulaValue {
+  if (column === 'status') return row.status.state;
+  const field = Object.hasOwn(RESULT_FIELDS, column) ? RESULT_FIELDS[column] : undefined;
+  if (field) {
+    if (!row.result || isStale(row) || row.sweep) return null;
+    const v = field(row.result);
+    return typeof v === 'number' && Number.isNaN(v) ? null : v;
+  }
+  const text = (row.cells[column] ?? '').trim();
+  if (text === '') return null;
+  return parseNumericText(text) ?? text;
+}
+
+/**
+ * The cells a row's parser sees: each input formula replaced by its value's text. A formula
+ * that evaluates to an error makes a cell error naming the column.
+ */
+export function effectiveCells(cells: RowCells, valueOf: (column: string) => FormulaValue | undefined): { cells: Record<string, string>; errors: CellError[] } {
+  const out: Record<string, string> = { ...cells };
+  const errors: CellError[] = [];
+  for (const col of INPUT_COLUMNS) {
+    const text = cells[col.key];
+    if (text === undefined || !isFormulaText(text)) continue;
+    const v = valueOf(col.key);
+    if (v === undefined) continue;
+    if (isFormulaError(v)) {
+      errors.push(cellError(col.key, `the formula gives ${v.code}: ${v.message}`, 'a formula whose value fits the column'));
+      continue;
+    }
+    out[col.key] = v === null ? '' : typeof v === 'number' ? String(v) : formatValue(v);
+  }
+  return { cells: out, errors };
+}

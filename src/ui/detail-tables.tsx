@@ -1,0 +1,119 @@
+/**
+ * The tables of the row detail panel: the model summary (Keras' model.summary() layout), the
+ * cell errors of an invalid row, and the per-epoch history. All text goes through JSX text
+ * nodes, never markup.
+ */
+import { For, Show } from 'solid-js';
+import type { CellError } from '../engine/errors.ts';
+import type { EpochRecord } from '../engine/job.ts';
+import type { ModelSummary } from '../engine/model-shape.ts';
+import { formatResult } from './renderers.ts';
+
+const count = (n: number) => formatResult('count', n);
+
+/** Output shape as the notes write it: 28x28x16, or 16 for a flat layer. */
+export function shapeText(shape: readonly number[]): string {
+  return shape.join('x');
+}
+
+export function ModelSummaryTable(props: { summary: ModelSummary; input: readonly number[] }) {
+  return (
+    <table class="ss-detail-table" data-testid="detail-layers">
+      <caption>input shape {shapeText(props.input)}</caption>
+      <thead>
+        <tr><th scope="col">#</th><th scope="col">layer</th><th scope="col">output shape</th><th scope="col" class="ss-num">params</th></tr>
+      </thead>
+      <tbody>
+        <For each={props.summary.layers}>
+          {(layer) => (
+            <tr data-testid="detail-layer">
+              <td class="ss-num">{layer.index}</td>
+              <td>{layer.name}</td>
+              <td>{shapeText(layer.outputShape)}</td>
+              <td class="ss-num" data-field="params">{count(layer.params)}</td>
+            </tr>
+          )}
+        </For>
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row" colSpan={3}>Total params</th>
+          <td class="ss-num" data-testid="detail-total">{count(props.summary.totalParams)}</td>
+        </tr>
+      </tfoot>
+    </table>
+  );
+}
+
+export function CellErrorTable(props: { errors: readonly CellError[] }) {
+  return (
+    <table class="ss-detail-table ss-detail-errors" data-testid="detail-errors">
+      <caption>Cells to fix</caption>
+      <thead>
+        <tr><th scope="col">column</th><th scope="col">problem</th><th scope="col">expected</th></tr>
+      </thead>
+      <tbody>
+        <For each={props.errors}>
+          {(e) => (
+            <tr data-testid="detail-error">
+              <td data-field="column">{e.column}</td>
+              <td data-field="message">{e.message}</td>
+              <td data-field="expected">{e.expected}</td>
+            </tr>
+          )}
+        </For>
+      </tbody>
+    </table>
+  );
+}
+
+/** One line of the history table; a live row knows only its loss. */
+export interface HistoryLine {
+  readonly epoch: number;
+  readonly loss: number;
+  readonly acc: number;
+  readonly valLoss: number;
+  readonly valAcc: number;
+  readonly lr: number;
+}
+
+export function historyLines(history: readonly EpochRecord[]): HistoryLine[] {
+  return history.map((h, i) => ({ epoch: i + 1, ...h }));
+}
+
+export function liveLines(losses: readonly number[]): HistoryLine[] {
+  return losses.map((loss, i) => ({ epoch: i + 1, loss, acc: NaN, valLoss: NaN, valAcc: NaN, lr: NaN }));
+}
+
+/** Per-epoch numbers; NaN (no validation split, not known yet) is a blank cell. */
+export function HistoryTable(props: { lines: readonly HistoryLine[]; live: boolean; best: number | null }) {
+  return (
+    <div class="ss-detail-scroll">
+      <table class="ss-detail-table ss-detail-history" data-testid="detail-history" data-live={props.live ? 'yes' : 'no'}>
+        <thead>
+          <tr>
+            <th scope="col" class="ss-num">epoch</th><th scope="col" class="ss-num">loss</th><th scope="col" class="ss-num">acc</th>
+            <th scope="col" class="ss-num">val loss</th><th scope="col" class="ss-num">val acc</th><th scope="col" class="ss-num">lr</th>
+          </tr>
+        </thead>
+        <tbody>
+          <For each={props.lines}>
+            {(h) => (
+              <tr data-testid="detail-epoch" classList={{ 'ss-best': h.epoch === props.best }}>
+                <td class="ss-num">{h.epoch}</td>
+                <td class="ss-num">{formatResult('loss', h.loss)}</td>
+                <td class="ss-num">{formatResult('accuracy', h.acc)}</td>
+                <td class="ss-num">{formatResult('loss', h.valLoss)}</td>
+                <td class="ss-num">{formatResult('accuracy', h.valAcc)}</td>
+                <td class="ss-num">{formatResult('number', h.lr)}</td>
+              </tr>
+            )}
+          </For>
+        </tbody>
+      </table>
+      <Show when={props.lines.length === 0}>
+        <p class="ss-detail-note">No epoch has finished yet.</p>
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+/**
+ * Formulas in the live sheet: cells -> parsed values -> spec -> run -> results -> formulas.
+ *
+ *   row a: lr 0.05 ───────────────> row b: lr (=F1 * 2) ──> b's spec ──> b's run
+ *   row a: run ──> train_acc, test_acc ──> a's gap (=train_acc - test_acc)
+ *                          └──────────────> every row's best (=MAX(test_acc))
+ */
+import { describe, expect, it } from 'vitest';
+import { COLUMNS } from '../../src/engine/columns.ts';
+import { formatValue } from '../../src/engine/formula/index.ts';
+import { SheetEngine, statusText } from '../../src/engine/scheduler/sheet-engine.ts';
+import { ScriptedRunner, settle } from '../helpers/scripted-runner.ts';
+
+const cells = (over: Record<string, string> = {}) => ({
+  dataset: 'circle', layers: 'dense(4, relu)', optimizer: 'adam', lr: '0.03', batch_size: '16', epochs: '5', seed: '1', ...over,
+});
+const letter = (key: string) => String.fromCharCode(65 + COLUMNS.findIndex((c) => c.key === key));
+
+describe('formulas in the sheet engine', () => {
+  it('a formula column computes from results as they land, and only then', async () => {
+    const runner = new ScriptedRunner(4);
+    const engine = new SheetEngine([{ id: 'a', cells: cells() }, { id: 'b', cells: cells({ lr: '0.1' }) }], runner, {
+      formulaColumns: [{ key: 'gap', label: 'gap', formula: '=train_acc - test_acc' }, { key: 'best', label: 'best', formula: '=MAX(test_acc)' }],
+    });
+    await settle();
+    // As in spreadsheets, an empty cell is 0 in arithmetic: a row without results reads 0 - 0.
+    expect(engine.row('a')!.formulas.gap).toBe(0);
+    expect(engine.row('a')!.formulas.best).toBe(0);
+    runner.last('a').finish({ trainAcc: 0.9, testAcc: 0.8 });
+    await settle();
+    expect(engine.row('a')!.formulas.gap).toBeCloseTo(0.1, 12);
+    expect(engine.row('b')!.formulas.best).toBe(0.8);
+    runner.last('b').finish({ trainAcc: 0.99, testAcc: 0.95 });
+    await settle();
+    expect(engine.row('a')!.formulas.best).toBe(0.95);
+  });
+
+  it('an input cell with a formula feeds the spec, and an edit upstream re-runs the row that reads it', async () => {
+    const runner = new ScriptedRunner(4);
+    const lrA = `${letter('lr')}1`;
+    const engine = new SheetEngine([{ id: 'a', cells: cells({ lr: '0.05' }) }, { id: 'b', cells: cells({ lr: `=${lrA} * 2` }) }], runner);
+    await settle();
+    expect(runner.last('b').job.spec.learningRate).toBe(0.1);
+    expect(engine.row('b')!.formulas.lr).toBe(0.1);
+    engine.edit([{ row: 'a', column: 'lr', text: '0.2' }]);
+    await settle();
+    expect(runner.last('b').job.spec.learningRate).toBe(0.4);
+    expect(runner.started()).toEqual(['a', 'b', 'a', 'b']);
+  });
+
+  it('a formula in an input cell that gives an error makes the row invalid, naming the cell', async () => {
+    const runner = new ScriptedRunner(4);
+    const engine = new SheetEngine([{ id: 'a', cells: cells({ lr: '=1/0' }) }], runner);
+    await settle();
+    expect(statusText(engine.row('a')!.status)).toBe('invalid — lr: the formula gives #DIV/0!: 1 / 0 divides by zero (expected a formula whose value fits the column)');
+  });
+
+  it('a cycle is an error value on each cell in it while other rows run', async () => {
+    const runner = new ScriptedRunner(4);
+    const [lr, ep] = [letter('lr'), letter('epochs')];
+    const engine = new SheetEngine([
+      { id: 'a', cells: cells({ lr: `=${ep}1 / 100`, epochs: `=${lr}1 * 100` }) },
+      { id: 'b', cells: cells() },
+    ], runner);
+    await settle();
+    const v = engine.row('a')!.formulas.lr as { code: string; message: string };
+    expect(v.code).toBe('#CYCLE!');
+    expect(v.message).toMatch(/circular reference: .*→.*→/);
+    expect(engine.row('a')!.status.state).toBe('invalid');
+    expect(runner.started()).toEqual(['b']);
+  });
+
+  it('adding and removing a formula column recomputes every row; a bad formula is a value, not a crash', async () => {
+    const runner = new ScriptedRunner(4);
+    const engine = new SheetEngine([{ id: 'a', cells: cells() }], runner);
+    await settle();
+    runner.last('a').finish({ testAcc: 0.5 });
+    await settle();
+    engine.setFormulaColumn({ key: 'pct', label: 'test %', formula: '=ROUND(test_acc * 100, 1)' });
+    expect(engine.row('a')!.formulas.pct).toBe(50);
+    engine.setFormulaColumn({ key: 'pct', label: 'test %', formula: '=ROUND(tst_acc * 100, 1)' });
+    expect(formatValue(engine.row('a')!.formulas.pct!)).toBe('#NAME?');
+    engine.removeFormulaColumn('pct');
+    expect(engine.row('a')!.formulas.pct).toBeUndefined();
+    expect(engine.columnKeys()).not.toContain('pct');
+  });
+
+  it('formula columns apply to a sweep\'s children, and the children see their own results', async () => {
+    const runner = new ScriptedRunner(4);
+    const engine = new SheetEngine([{ id: 'g', cells: cells({ seed: '1..2' }) }], runner, {
+      formulaColumns: [{ key: 'ok', label: 'ok', formula: '=IF(test_acc > 0.7, "good", "poor")' }],
+    });
+    await settle();
+    runner.last('g/1').finish({ testAcc: 0.9 });
+    runner.last('g/2').finish({ testAcc: 0.6 });
+    await settle();
+    expect([engine.row('g/1')!.formulas.ok, engine.row('g/2')!.formulas.ok]).toEqual(['good', 'poor']);
+  });
+});
