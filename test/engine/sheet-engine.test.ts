@@ -180,6 +180,44 @@ describe('SheetEngine', () => {
     expect(runner.started()).toEqual(['a', 'b', 'c', 'a']);
   });
 
+  it('manual mode marks edited rows stale, keeps their old results, and runs them on "run stale"', async () => {
+    const runner = new ScriptedRunner(3);
+    const engine = new SheetEngine([{ id: 'a', cells: cells() }, { id: 'b', cells: cells({ lr: '0.1' }) }], runner, { runMode: 'manual' });
+    await settle();
+    expect(runner.calls).toHaveLength(0);
+    expect(engine.rows().map((r) => r.status.state)).toEqual(['stale', 'stale']);
+    engine.runStale();
+    await settle();
+    runner.last('a').finish({ testAcc: 0.7 });
+    runner.last('b').finish();
+    await settle();
+    engine.edit([{ row: 'a', column: 'lr', text: '0.3' }]);
+    await settle();
+    expect(runner.calls).toHaveLength(2);
+    expect(statusText(engine.row('a')!.status)).toBe('stale — run it to update');
+    expect(engine.row('a')!.result!.testAcc).toBe(0.7);
+    expect(isStale(engine.row('a')!)).toBe(true);
+    engine.setRunMode('auto');
+    await settle();
+    expect(runner.started()).toEqual(['a', 'b', 'a']);
+  });
+
+  it('queue order: the row just edited, then rows on screen, then the rest', async () => {
+    const runner = new ScriptedRunner(1);
+    const rows = ['a', 'b', 'c', 'd', 'e'].map((id, i) => ({ id, cells: cells({ seed: String(i + 1) }) }));
+    const engine = new SheetEngine(rows, runner);
+    engine.setVisible(['d', 'e']);
+    await settle();
+    expect(runner.started()).toEqual(['d']);
+    engine.edit([{ row: 'b', column: 'lr', text: '0.2' }]);
+    await settle();
+    for (let i = 0; i < 4; i++) {
+      runner.calls[runner.calls.length - 1]!.finish();
+      await settle();
+    }
+    expect(runner.started()).toEqual(['d', 'b', 'e', 'a', 'c']);
+  });
+
   it('idle() resolves once every row has settled', async () => {
     const { runner, engine } = sheet();
     let idle = false;

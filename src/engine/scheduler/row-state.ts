@@ -11,6 +11,8 @@ import type { ParsedRow, RowCells } from '../spec.ts';
 export type RunStatus =
   | { readonly state: 'invalid'; readonly errors: readonly CellError[] }
   | { readonly state: 'queued' }
+  /** Manual mode: the spec changed and the row waits for "run stale"; any old result stays shown. */
+  | { readonly state: 'stale' }
   | { readonly state: 'running'; readonly fraction: number; readonly epoch: number; readonly epochs: number }
   | { readonly state: 'done' }
   | { readonly state: 'diverged'; readonly epoch: number; readonly message: string }
@@ -45,6 +47,9 @@ export interface FormulaColumn {
   readonly formula: string;
 }
 
+/** auto: an edit queues its runs at once; manual: changed rows are marked stale until "run stale". */
+export type RunMode = 'auto' | 'manual';
+
 export interface CellEdit {
   readonly row: string;
   readonly column: string;
@@ -68,6 +73,7 @@ export function statusText(s: RunStatus): string {
   switch (s.state) {
     case 'invalid': return `invalid — ${s.errors.map(describeCellError).join('; ')}`;
     case 'queued': return 'queued';
+    case 'stale': return 'stale — run it to update';
     case 'running': return `running ${Math.round(s.fraction * 100)}% (epoch ${s.epoch}/${s.epochs})`;
     case 'done': return 'done';
     case 'diverged': return `diverged at epoch ${s.epoch} — ${s.message}`;

@@ -14,11 +14,11 @@ import type { TrainProgress, TrainResult } from '../job.ts';
 import { type ParsedRow, type RowCells, parseRow } from '../spec.ts';
 import { RESULT_KEYS, effectiveCells, isInputColumn, plainValue } from './cell-values.ts';
 import {
-  type CellEdit, type FormulaColumn, type RowInit, type RowState, finishedStatus, pendingStatus, sweepStatus,
+  type CellEdit, type FormulaColumn, type RowInit, type RowState, type RunMode, finishedStatus, pendingStatus, sweepStatus,
 } from './row-state.ts';
 import type { Runner } from './runner.ts';
 
-export { type CellEdit, type FormulaColumn, type RowInit, type RowState, type RunStatus, isStale, statusText } from './row-state.ts';
+export { type CellEdit, type FormulaColumn, type RowInit, type RowState, type RunMode, type RunStatus, isStale, statusText } from './row-state.ts';
 
 export type Listener = (changed: ReadonlySet<string>) => void;
 
@@ -35,6 +35,7 @@ export interface EngineOptions {
   readonly cache?: ResultCache;
   /** Columns the person added, computed by a formula in every row. */
   readonly formulaColumns?: readonly FormulaColumn[];
+  readonly runMode?: RunMode;
 }
 
 export class SheetEngine {
@@ -59,12 +60,16 @@ export class SheetEngine {
   private seeds: CellRef[] = [];
   private readonly resultsChanged = new Set<string>();
   private structureChanged = false;
+  private mode: RunMode;
+  /** Rows on screen: after the row just edited, they run before the rest. */
+  private visible = new Set<string>();
 
   constructor(rows: readonly RowInit[], private readonly runner: Runner, opts: EngineOptions = {}) {
     // queueMicrotask must be called unbound: browsers throw "Illegal invocation" otherwise.
     this.schedule = opts.schedule ?? ((flush) => queueMicrotask(flush));
     this.cache = opts.cache ?? new Map<string, TrainResult>();
     this.formulaCols = [...(opts.formulaColumns ?? [])];
+    this.mode = opts.runMode ?? 'auto';
     this.formulas = new FormulaCells({
       columns: () => this.columnKeys(),
       rowIds: () => this.order,
@@ -218,6 +223,39 @@ export class SheetEngine {
     this.checkIdle();
   }
 
+  runMode(): RunMode {
+    return this.mode;
+  }
+
+  /** Switch run mode; switching to auto starts every stale row. */
+  setRunMode(mode: RunMode): void {
+    this.mode = mode;
+    if (mode === 'auto') this.runStale();
+  }
+
+  /** Queue every stale row (manual mode's "run stale"), or just the given ones. */
+  runStale(ids?: Iterable<string>): void {
+    const wanted = ids ? new Set(ids) : null;
+    const seq = ++this.editSeq;
+    const changed = new Set<string>();
+    for (const id of this.order) {
+      const r = this.byId.get(id)!;
+      if (r.status.state !== 'stale' || (wanted && !wanted.has(id) && !(r.parent && wanted.has(r.parent)))) continue;
+      this.set({ ...r, status: { state: 'queued' } });
+      this.queue.set(id, seq);
+      changed.add(id);
+      if (r.parent) changed.add(r.parent);
+    }
+    for (const id of changed) this.refreshSweep(id);
+    this.emit(changed);
+    this.pump();
+  }
+
+  /** Tell the engine which rows are on screen: they run before rows scrolled out of view. */
+  setVisible(ids: Iterable<string>): void {
+    this.visible = new Set(ids);
+  }
+
   /** Retrain a row whose spec did not change (after a failure, or to check reproducibility). */
   rerun(id: string): void {
     const row = this.byId.get(id);
@@ -333,7 +371,9 @@ export class SheetEngine {
       return;
     }
     this.set(base);
-    if (parsed.ok) this.queue.set(id, seq);
+    if (!parsed.ok) return;
+    if (this.mode === 'auto') this.queue.set(id, seq);
+    else this.set({ ...base, status: { state: 'stale' } });
   }
 
   private freshId(wanted?: string): string {
@@ -433,15 +473,18 @@ export class SheetEngine {
       const p = this.byId.get(id)?.parsed;
       if (p?.ok) inFlight.add(p.key);
     }
+    // The row just edited first, then rows on screen, then the rest; ties in sheet order.
     let best: string | null = null;
-    let bestSeq = -1;
+    let bestRank = -1;
     for (const id of this.order) {
       const seq = this.queue.get(id);
-      if (seq === undefined || seq <= bestSeq) continue;
+      if (seq === undefined) continue;
+      const rank = seq * 2 + (this.visible.has(id) ? 1 : 0);
+      if (rank <= bestRank) continue;
       const p = this.byId.get(id)!.parsed;
       if (p.ok && inFlight.has(p.key)) continue;
       best = id;
-      bestSeq = seq;
+      bestRank = rank;
     }
     return best;
   }
