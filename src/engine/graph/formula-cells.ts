@@ -68,7 +68,7 @@ export class FormulaCells {
       this.nodes.delete(key);
       return;
     }
-    const parsed = parseFormula(text, { columns: this.host.columns() });
+    const parsed = this.parse(text);
     const node: Node = {
       row, column, text,
       ast: parsed.ok ? parsed.value : null,
@@ -77,6 +77,25 @@ export class FormulaCells {
     };
     this.nodes.set(key, node);
     this.link(key, node);
+  }
+
+  /** A formula column puts one text in every row: parse it once. ASTs are plain immutable data. */
+  private readonly parsed = new Map<string, ReturnType<typeof parseFormula>>();
+  private parsedFor: readonly string[] | null = null;
+
+  private parse(text: string): ReturnType<typeof parseFormula> {
+    const columns = this.host.columns();
+    if (columns !== this.parsedFor) {
+      this.parsed.clear();
+      this.parsedFor = columns;
+    }
+    let r = this.parsed.get(text);
+    if (!r) {
+      r = parseFormula(text, { columns });
+      if (this.parsed.size > 10_000) this.parsed.clear();
+      this.parsed.set(text, r);
+    }
+    return r;
   }
 
   /** Re-read where every formula points: after rows were added, removed or reordered. */
@@ -189,8 +208,11 @@ export class FormulaCells {
         if (indegree.get(n) === 0) ready.push(n);
       }
     };
+    let head = 0;
     const drain = () => {
-      for (let k = ready.shift(); k !== undefined; k = ready.shift()) {
+      // An index, not shift(): shift is O(n) and this queue can hold every formula of the sheet.
+      for (; head < ready.length; head++) {
+        const k = ready[head]!;
         sequence.push(k);
         placed.add(k);
         release(k);

@@ -97,9 +97,13 @@ export class SheetEngine {
   }
 
   /** Column keys in grid order, as A1 references see them: inputs, results, then formula columns. */
-  columnKeys(): string[] {
-    return [...COLUMNS.map((c) => c.key), ...this.formulaCols.map((c) => c.key)];
+  columnKeys(): readonly string[] {
+    // One array per set of columns: the formula graph compares it by identity to reuse parses.
+    this.keys ??= [...COLUMNS.map((c) => c.key), ...this.formulaCols.map((c) => c.key)];
+    return this.keys;
   }
+
+  private keys: readonly string[] | null = null;
 
   formulaColumns(): readonly FormulaColumn[] {
     return this.formulaCols;
@@ -109,8 +113,10 @@ export class SheetEngine {
   setFormulaColumn(col: FormulaColumn): void {
     const i = this.formulaCols.findIndex((c) => c.key === col.key);
     if (i >= 0) this.formulaCols[i] = col;
-    else this.formulaCols.push(col);
-    this.formulas.relink();
+    else {
+      this.formulaCols.push(col);
+      this.keys = null;
+    }
     for (const id of this.order) {
       this.formulas.define(id, col.key, col.formula);
       this.seeds.push({ row: id, column: col.key });
@@ -124,6 +130,7 @@ export class SheetEngine {
   removeFormulaColumn(key: string): void {
     if (!this.formulaCols.some((c) => c.key === key)) return;
     this.formulaCols = this.formulaCols.filter((c) => c.key !== key);
+    this.keys = null;
     const changed = new Set<string>();
     for (const id of this.order) {
       this.formulas.define(id, key, null);
@@ -300,8 +307,11 @@ export class SheetEngine {
     const expansion = effective.errors.length > 0 ? { ok: false as const, error: effective.errors } : expandRow(effective.cells);
     const oldChildren = prev?.sweep?.children ?? [];
     if (!expansion.ok || expansion.value === null) {
-      for (const c of oldChildren) { this.drop(c); changed.add(c); }
-      this.order = this.order.filter((x) => !oldChildren.includes(x));
+      if (oldChildren.length > 0) {
+        const gone = new Set(oldChildren);
+        for (const c of oldChildren) { this.drop(c); changed.add(c); }
+        this.order = this.order.filter((x) => !gone.has(x));
+      }
       const parsed: ParsedRow = expansion.ok ? parseRow(effective.cells) : { ok: false, errors: expansion.error };
       const base = prev && !prev.sweep ? prev : null;
       this.setPlain(id, cells, parsed, base, seq, null, saved);
@@ -336,7 +346,8 @@ export class SheetEngine {
     for (const c of oldChildren) if (!keep.has(c)) this.drop(c);
     for (const c of children) if (!oldChildren.includes(c)) this.defineFormulas(c);
     for (const c of [...oldChildren, ...children]) changed.add(c);
-    this.order = this.order.filter((x) => !oldChildren.includes(x));
+    const old = new Set(oldChildren);
+    this.order = this.order.filter((x) => !old.has(x));
     this.order.splice(this.order.indexOf(id) + 1, 0, ...children);
     const parsed = parseRow(expansion.value.combos[0]!);
     this.set({
@@ -378,7 +389,7 @@ export class SheetEngine {
 
   private freshId(wanted?: string): string {
     let id = wanted ?? `r${this.nextId++}`;
-    while (this.byId.has(id) || this.order.includes(id)) id = `r${this.nextId++}`;
+    while (this.byId.has(id)) id = `r${this.nextId++}`;
     return id;
   }
 

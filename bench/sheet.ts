@@ -1,0 +1,85 @@
+/**
+ * `npm run bench:sheet`: the sheet engine on 10,000 rows with formula columns.
+ *   1. one input edit -> stale marking and queueing (edit + flush), median over 300 edits
+ *   2. recomputing every formula of the sheet (a formula column redefined over all rows)
+ * Targets from the issue: (1) median <= 5 ms, (2) <= 50 ms. Prints numbers and ratios to target.
+ * The runner here accepts jobs and never finishes them: this measures the scheduler, not training.
+ */
+import { performance } from 'node:perf_hooks';
+import type { TrainJob, TrainResult } from '../src/engine/job.ts';
+import type { Runner } from '../src/engine/scheduler/runner.ts';
+import { type RowInit, SheetEngine } from '../src/engine/scheduler/sheet-engine.ts';
+import { parseRow } from '../src/engine/spec.ts';
+import { mulberry32 } from '../src/engine/train/rng.ts';
+
+const ROWS = Number(process.argv[2] ?? 10_000);
+const rand = mulberry32(42);
+
+class HoldingRunner implements Runner {
+  readonly capacity = 2;
+  started = 0;
+  run(_job: TrainJob): Promise<TrainResult> {
+    this.started++;
+    return new Promise(() => {});
+  }
+}
+
+function result(testAcc: number): TrainResult {
+  return {
+    jobId: 'saved', trainLoss: 0.1, trainAcc: Math.min(1, testAcc + 0.02), valLoss: NaN, valAcc: NaN, testLoss: 0.2, testAcc, testMae: NaN,
+    seconds: 1, samplesPerSec: 1000, params: 100, backend: 'wasm', backendReason: '', epochsRun: 10, bestEpoch: 10,
+    restoredBest: false, finalLr: 0.01, history: [], diverged: null, stoppedEarly: null,
+  };
+}
+
+const rows: RowInit[] = [];
+for (let i = 0; i < ROWS; i++) {
+  const cells = {
+    name: `run ${i}`, dataset: 'circle', noise: '0.1', layers: 'dense(8, relu)', optimizer: 'adam',
+    lr: String(Number((0.001 + rand() * 0.1).toPrecision(4))), batch_size: '32', epochs: '10', seed: String(i),
+  };
+  const p = parseRow(cells);
+  rows.push({ id: `r${i}`, cells, ...(p.ok ? { saved: { key: p.key, result: result(0.5 + rand() * 0.5) } } : {}) });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
+
+let t = performance.now();
+const runner = new HoldingRunner();
+const engine = new SheetEngine(rows, runner, {
+  schedule: () => {},
+  formulaColumns: [
+    { key: 'gap', label: 'gap', formula: '=train_acc - test_acc' },
+    { key: 'pct', label: 'test %', formula: '=ROUND(test_acc * 100, 1)' },
+    { key: 'lr10', label: 'lr x 10', formula: '=lr * 10' },
+  ],
+});
+const loadMs = performance.now() - t;
+
+const editTimes: number[] = [];
+for (let i = 0; i < 300; i++) {
+  const id = `r${Math.floor(rand() * ROWS)}`;
+  t = performance.now();
+  engine.edit([{ row: id, column: 'lr', text: String(Number((0.001 + rand() * 0.1).toPrecision(4))) }]);
+  engine.flush();
+  editTimes.push(performance.now() - t);
+}
+const queued = engine.rows().filter((r) => r.status.state === 'queued' || r.status.state === 'running').length;
+
+const recomputeTimes: number[] = [];
+for (let i = 0; i < 5; i++) {
+  t = performance.now();
+  engine.setFormulaColumn({ key: 'gap', label: 'gap', formula: i % 2 ? '=train_acc - test_acc' : '=test_acc - train_acc' });
+  recomputeTimes.push(performance.now() - t);
+}
+
+const report = (label: string, value: number, target: number) =>
+  console.log(`${label.padEnd(58)} ${value.toFixed(2).padStart(9)} ms   target ${String(target).padStart(3)} ms   ratio ${(value / target).toFixed(2)}`);
+console.log(`sheet engine, ${ROWS.toLocaleString('en-US')} rows, 3 formula columns (${(ROWS * 3).toLocaleString('en-US')} formula cells), node ${process.version}`);
+console.log(`load (parse, formulas, saved results)                     ${loadMs.toFixed(0).padStart(9)} ms`);
+report('one input edit -> stale + queue, median of 300', median(editTimes), 5);
+report('one input edit -> stale + queue, 95th percentile', p95(editTimes), 5);
+report('recompute every formula (a column over all rows), median', median(recomputeTimes), 50);
+console.log(`rows queued or running after the edits: ${queued}; jobs handed to the runner: ${runner.started}`);
+engine.dispose();
