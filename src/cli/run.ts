@@ -4,8 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type RowState, SheetEngine, isStale } from '../engine/scheduler/sheet-engine.ts';
-import { readSheetFile, writeSheetFile } from '../engine/sheet-file.ts';
+import { cachedResults, readSheetFile, writeSheetFile } from '../engine/sheet-file.ts';
 import { createNodePool, defaultPoolSize } from '../workers/node-pool.ts';
+import { version as tfVersion } from '@tensorflow/tfjs';
 import type { RunArgs } from './args.ts';
 import { atomicWriter } from './atomic-write.ts';
 import { displayName, progressLine, resultTable, sortRows } from './format.ts';
@@ -16,6 +17,8 @@ export interface Output {
   /** Redraw a block of lines in place (a TTY), or null to print only settled rows. */
   readonly redraw: ((lines: string[]) => void) | null;
 }
+
+const APP_VERSION = '0.1.0';
 
 /** Runs the sheet; resolves to the process exit code. */
 export async function runSheet(args: RunArgs, io: Output): Promise<number> {
@@ -34,9 +37,16 @@ export async function runSheet(args: RunArgs, io: Output): Promise<number> {
   const rows = args.rerun ? file.value.rows.map(({ saved: _saved, ...r }) => r) : file.value.rows;
   const size = args.workers ?? defaultPoolSize();
   const pool = createNodePool({ size });
-  const engine = new SheetEngine(rows, pool);
+  const doc = file.value.document;
+  // Saved results are the cache: sweep children and formula-fed rows find theirs by spec key.
+  const engine = new SheetEngine(rows, pool, {
+    formulaColumns: doc.columns,
+    runMode: 'auto',
+    ...(args.rerun ? {} : { cache: cachedResults(doc) }),
+  });
   const save = atomicWriter(args.file);
-  const meta = { title: file.value.title, description: file.value.description };
+  const meta = file.value;
+  const stamp = () => ({ app: APP_VERSION, tfjs: tfVersion.tfjs, finishedAt: new Date().toISOString() });
   const startedAt = new Map<string, number>();
   const reported = new Set<string>();
   const nameWidth = Math.min(40, Math.max(...engine.rows().map((r) => displayName(r).length), 4));
@@ -59,7 +69,7 @@ export async function runSheet(args: RunArgs, io: Output): Promise<number> {
         if (!io.redraw && !args.json) io.out(progressLine(r, undefined, Date.now(), nameWidth));
       }
     }
-    if (finished) void save(writeSheetFile(meta, engine.rows())).catch((e) => io.err(`could not save ${args.file}: ${(e as Error).message}`));
+    if (finished) void save(writeSheetFile(meta, engine.rows(), stamp())).catch((e) => io.err(`could not save ${args.file}: ${(e as Error).message}`));
   });
   const ticker = io.redraw ? setInterval(draw, 250) : undefined;
   const stop = () => {
@@ -72,7 +82,7 @@ export async function runSheet(args: RunArgs, io: Output): Promise<number> {
   try {
     await engine.idle();
     draw();
-    await save(writeSheetFile(meta, engine.rows()));
+    await save(writeSheetFile(meta, engine.rows(), stamp()));
   } finally {
     clearInterval(ticker);
     unsubscribe();

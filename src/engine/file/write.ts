@@ -1,0 +1,128 @@
+/**
+ * Writing a sheet file. The output is canonical — fixed key order, two-space indentation, lists of
+ * numbers on one line, results sorted by spec key, a trailing newline — so save, open, save gives
+ * the same bytes, and a diff of two saves shows only what changed.
+ */
+import { INPUT_COLUMNS } from '../columns.ts';
+import type { RowState } from '../scheduler/sheet-engine.ts';
+import { canonicalJson } from '../spec.ts';
+import { utf8Length } from './json.ts';
+import { type ResultStamp, savedFromTrainResult } from './result.ts';
+import { FILE_LIMITS, type SavedResult, type SheetDocument } from './types.ts';
+
+/** The file's text for a document. */
+export function writeSheet(doc: SheetDocument): string {
+  return `${print(fileObject(doc), 0)}\n`;
+}
+
+/** The document as plain JSON data in canonical key order (NaN stays NaN; print() writes it as null). */
+export function fileObject(doc: SheetDocument): object {
+  const results: Record<string, object> = {};
+  for (const k of sortedKeys(doc.results)) results[k] = resultObject(doc.results[k]!);
+  return {
+    format: doc.format,
+    version: doc.version,
+    title: doc.title,
+    description: doc.description,
+    settings: { runMode: doc.settings.runMode },
+    columns: doc.columns.map((c) => ({ key: c.key, label: c.label, formula: c.formula })),
+    rows: doc.rows.map((r) => ({ id: r.id, cells: cellsObject(r.cells) })),
+    results,
+  };
+}
+
+function cellsObject(cells: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of INPUT_COLUMNS) if (Object.hasOwn(cells, c.key)) out[c.key] = cells[c.key]!;
+  return out;
+}
+
+function resultObject(r: SavedResult): object {
+  return {
+    status: r.status,
+    trainLoss: r.trainLoss, trainAcc: r.trainAcc, valLoss: r.valLoss, valAcc: r.valAcc, testLoss: r.testLoss,
+    testAcc: r.testAcc, testMae: r.testMae, seconds: r.seconds, samplesPerSec: r.samplesPerSec, params: r.params,
+    backend: r.backend, backendReason: r.backendReason, epochsRun: r.epochsRun, bestEpoch: r.bestEpoch,
+    restoredBest: r.restoredBest, finalLr: r.finalLr,
+    diverged: r.diverged === null ? null : { epoch: r.diverged.epoch, message: r.diverged.message },
+    stoppedEarly: r.stoppedEarly,
+    history: { loss: r.history.loss, acc: r.history.acc, valLoss: r.history.valLoss, valAcc: r.history.valAcc, lr: r.history.lr },
+    finishedAt: r.finishedAt,
+    provenance: { app: r.provenance.app, tfjs: r.provenance.tfjs, backend: r.provenance.backend },
+  };
+}
+
+/** Code-unit order, the same on every machine (localeCompare is not). */
+function sortedKeys(o: object): string[] {
+  return Object.keys(o).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** JSON with NaN and ±Infinity as null, and lists of plain values kept on one line. */
+function print(v: unknown, depth: number): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'number') return Number.isFinite(v) ? JSON.stringify(v) : 'null';
+  if (typeof v !== 'object') return JSON.stringify(v);
+  const pad = '  '.repeat(depth + 1);
+  const end = '  '.repeat(depth);
+  if (Array.isArray(v)) {
+    if (v.length === 0) return '[]';
+    if (v.every((x) => x === null || typeof x !== 'object')) return `[${v.map((x) => print(x, 0)).join(', ')}]`;
+    return `[\n${v.map((x) => pad + print(x, depth + 1)).join(',\n')}\n${end}]`;
+  }
+  const keys = Object.keys(v);
+  if (keys.length === 0) return '{}';
+  return `{\n${keys.map((k) => `${pad}${JSON.stringify(k)}: ${print((v as Record<string, unknown>)[k], depth + 1)}`).join(',\n')}\n${end}}`;
+}
+
+/**
+ * The document for the sheet as it stands: `base` (title, settings, columns, the results cache)
+ * with the engine's top-level rows (a sweep's children are left out: they come back from the
+ * sweep's cells) and every result any row holds, fresh or stale, keyed by the spec it belongs to. A result already in `base` keeps its stamp; a new one gets `stamp`. Results no row refers
+ * to are dropped oldest first when the file would pass the result or size caps, so every saved
+ * file can be opened again.
+ */
+export function documentFromRows(base: SheetDocument, rows: readonly RowState[], stamp: ResultStamp): SheetDocument {
+  const results: Record<string, SavedResult> = { ...base.results };
+  const referenced = new Set<string>();
+  for (const r of rows) {
+    if (r.parsed.ok) referenced.add(r.parsed.key);
+    if (r.result === null || r.resultKey === null) continue;
+    referenced.add(r.resultKey);
+    const fresh = savedFromTrainResult(r.result, stamp);
+    const old = Object.hasOwn(results, r.resultKey) ? results[r.resultKey] : undefined;
+    results[r.resultKey] = old && sameRun(old, fresh) ? old : fresh;
+  }
+  const doc: SheetDocument = {
+    ...base,
+    // A sweep's children are made from its cells on open; only their results are kept.
+    rows: rows.filter((r) => !r.parent).map((r) => ({ id: r.id, cells: cellsObject(r.cells) })),
+    results,
+  };
+  return pruneResults(doc, referenced);
+}
+
+function sameRun(a: SavedResult, b: SavedResult): boolean {
+  const strip = (r: SavedResult) => canonicalJson({ ...resultObject(r), finishedAt: null, provenance: null });
+  return strip(a) === strip(b);
+}
+
+/** Drop unreferenced results, oldest (or undated) first, until the counts and the size fit. */
+export function pruneResults(doc: SheetDocument, keep: ReadonlySet<string>): SheetDocument {
+  const keys = Object.keys(doc.results);
+  const sizeOf = (k: string) => utf8Length(`    ${JSON.stringify(k)}: ${print(resultObject(doc.results[k]!), 2)},\n`);
+  const sizes = new Map(keys.map((k) => [k, sizeOf(k)]));
+  // The sizes include each entry's ",\n"; the braces of a non-empty results object add 2 more bytes than "{}".
+  let total = utf8Length(writeSheet({ ...doc, results: {} })) + [...sizes.values()].reduce((a, b) => a + b, 0) + 2;
+  let count = keys.length;
+  if (count <= FILE_LIMITS.maxResults && total <= FILE_LIMITS.maxBytes) return doc;
+  const droppable = keys.filter((k) => !keep.has(k))
+    .sort((a, b) => (doc.results[a]!.finishedAt ?? '').localeCompare(doc.results[b]!.finishedAt ?? '') || (a < b ? -1 : 1));
+  const results = { ...doc.results };
+  for (const k of droppable) {
+    if (count <= FILE_LIMITS.maxResults && total <= FILE_LIMITS.maxBytes) break;
+    delete results[k];
+    count--;
+    total -= sizes.get(k)!;
+  }
+  return { ...doc, results };
+}

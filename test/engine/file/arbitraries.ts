@@ -1,0 +1,64 @@
+/** fast-check generators of valid version 2 documents, for the round-trip and fuzz tests. */
+import fc from 'fast-check';
+import { COLUMNS, INPUT_COLUMNS } from '../../../src/engine/columns.ts';
+import type { FormulaColumn, SavedResult, SheetDocument, SheetRow } from '../../../src/engine/sheet-file.ts';
+
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+const BUILT_IN = new Set(COLUMNS.map((c) => c.key));
+
+/** Any UTF-16 text, lone surrogates included: JSON must carry them all. */
+const text = (maxLength: number) => fc.oneof(fc.string({ maxLength }), fc.string({ unit: 'binary', maxLength }));
+
+/** A stored number: anything finite (-0 is written as 0, so it is left out) or NaN. */
+const num = fc.oneof(
+  { weight: 8, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => (Object.is(x, -0) ? 0 : x)) },
+  { weight: 1, arbitrary: fc.constant(NaN) },
+);
+
+const cellValue = fc.oneof(text(30), fc.constantFrom('0.001', '0.1, 0.01', '=B2*10', 'dense(8, relu)', '', '  '));
+
+const row: fc.Arbitrary<SheetRow> = fc.record({
+  id: text(12).filter((s) => s.length > 0),
+  cells: fc.record(Object.fromEntries(INPUT_COLUMNS.map((c) => [c.key, cellValue])), { requiredKeys: [] }) as fc.Arbitrary<Record<string, string>>,
+});
+
+const column: fc.Arbitrary<FormulaColumn> = fc.record({
+  key: fc.stringMatching(/^[a-z][a-z0-9_]{0,31}$/).filter((k) => !BUILT_IN.has(k) && !FORBIDDEN.has(k)),
+  label: text(20).filter((s) => s.length > 0),
+  formula: text(30).map((f) => `=${f}`),
+});
+
+const savedResult: fc.Arbitrary<SavedResult> = fc.integer({ min: 0, max: 12 }).chain((epochs) => {
+  const series = fc.array(num, { minLength: epochs, maxLength: epochs });
+  return fc.record({
+    trainLoss: num, trainAcc: num, valLoss: num, valAcc: num, testLoss: num, testAcc: num, testMae: num,
+    seconds: num, samplesPerSec: num, params: num, epochsRun: num, bestEpoch: num, finalLr: num,
+    backend: fc.constantFrom('webgl' as const, 'wasm' as const, 'cpu' as const),
+    backendReason: text(40),
+    restoredBest: fc.boolean(),
+    diverged: fc.option(fc.record({ epoch: fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => (Object.is(x, -0) ? 0 : x)), message: text(40) })),
+    stoppedEarly: fc.option(text(40)),
+    history: fc.record({ loss: series, acc: series, valLoss: series, valAcc: series, lr: series }),
+    finishedAt: fc.option(fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => d.toISOString())),
+    app: fc.option(text(10)),
+    tfjs: fc.option(text(10)),
+  }).map(({ app, tfjs, ...r }) => ({
+    ...r,
+    status: r.diverged ? 'diverged' as const : 'done' as const,
+    provenance: { app, tfjs, backend: r.backend },
+  }));
+});
+
+const resultKey = text(60).filter((k) => !FORBIDDEN.has(k));
+
+export const documentArb: fc.Arbitrary<SheetDocument> = fc.record({
+  title: text(40),
+  description: text(60),
+  runMode: fc.constantFrom('auto' as const, 'manual' as const),
+  columns: fc.uniqueArray(column, { maxLength: 4, selector: (c) => c.key }),
+  rows: fc.uniqueArray(row, { maxLength: 6, selector: (r) => r.id }),
+  results: fc.uniqueArray(fc.tuple(resultKey, savedResult), { maxLength: 4, selector: ([k]) => k }),
+}).map(({ runMode, results, ...d }) => ({
+  format: 'sweepsheet' as const, version: 2 as const, ...d, settings: { runMode },
+  results: Object.fromEntries(results),
+}));

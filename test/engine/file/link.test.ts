@@ -1,0 +1,69 @@
+import { deflateSync } from 'fflate';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LINK_LIMITS, fromLink, toLink, writeSheet } from '../../../src/engine/sheet-file.ts';
+import { documentArb } from './arbitraries.ts';
+import { sampleDocument } from './helpers.ts';
+
+/** A fragment holding these bytes, deflated, as toLink writes them. */
+const fragment = (bytes: Uint8Array) => `#s=${Buffer.from(deflateSync(bytes)).toString('base64url')}`;
+const utf8 = (s: string) => new TextEncoder().encode(s);
+
+describe('links', () => {
+  it('carries everything but the results', () => {
+    const link = toLink(sampleDocument());
+    expect(link).toMatch(/^#s=[A-Za-z0-9_-]+$/);
+    expect(fromLink(link)).toEqual({ ok: true, value: { ...sampleDocument(), results: {} } });
+    expect(link.length).toBeLessThan(writeSheet({ ...sampleDocument(), results: {} }).length / 2);
+  });
+
+  it('accepts the fragment without its # and with spaces around it', () => {
+    expect(fromLink(` ${toLink(sampleDocument()).slice(1)}\n`).ok).toBe(true);
+  });
+
+  it('round-trips any document', () => {
+    fc.assert(fc.property(documentArb, (doc) => {
+      expect(fromLink(toLink(doc))).toEqual({ ok: true, value: { ...doc, results: {} } });
+    }), { numRuns: 200, seed: 11 });
+  });
+
+  it('never throws on damaged links', () => {
+    const good = toLink(sampleDocument());
+    fc.assert(fc.property(fc.nat(), fc.constantFrom('A', '_', '-', '0', ''), (pos, ch) => {
+      const at = 3 + (pos % (good.length - 3));
+      const r = fromLink(good.slice(0, at) + ch + good.slice(at + 1));
+      expect(r.ok || r.error.length > 0).toBe(true);
+    }), { numRuns: 300, seed: 12 });
+  });
+
+  it.each([
+    ['not a fragment', 'https://example.org/', 'the link does not hold a sheet'],
+    ['other characters', '#s=abc+/=', 'the link does not hold a sheet'],
+    ['not base64url', '#s=a', 'the link is damaged: its text is not valid base64url'],
+    ['not deflate', '#s=AAAA', 'the link is damaged'],
+    ['cut short', toLink(sampleDocument()).slice(0, 40), 'the link is damaged'],
+    ['not UTF-8', fragment(new Uint8Array([0xff, 0xfe, 0x80])), 'the link is damaged: it does not hold UTF-8 text'],
+    ['not JSON', fragment(utf8('hello')), 'the link is not valid JSON'],
+    ['a newer version', fragment(utf8('{"format":"sweepsheet","version":3,"rows":[]}')), 'the link was refused: this file was written by a newer Sweepsheet (version 3); this app reads up to 2'],
+    ['a bad cell', fragment(utf8('{"format":"sweepsheet","version":2,"rows":[{"id":"a","cells":{"lr":1}}]}')), 'the link was refused: rows[0].cells.lr: expected text, found a number'],
+    ['a fragment too long', `#s=${'A'.repeat(LINK_LIMITS.maxEncoded + 1)}`, 'the link is 100,001 characters long; the limit is 100,000'],
+  ])('refuses %s', (_what, link, message) => {
+    const r = fromLink(link);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error).toContain(message);
+  });
+
+  it('stops a decompression bomb at the cap without expanding it', () => {
+    const bomb = fragment(new Uint8Array(50_000_000).fill(0x20));
+    expect(bomb.length).toBeLessThan(LINK_LIMITS.maxEncoded);
+    const started = performance.now();
+    expect(fromLink(bomb)).toEqual({ ok: false, error: 'the link expands to more than 1,000,000 bytes; the limit is 1,000,000' });
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('drops prototype keys in links too', () => {
+    const r = fromLink(fragment(utf8('{"format":"sweepsheet","version":2,"__proto__":{"polluted":1},"rows":[{"id":"a","cells":{"constructor":{"polluted":1}}}]}')));
+    expect(r.ok).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
