@@ -11,6 +11,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+// Seeded, so both runs train on the same numbers when there is no MNIST file.
+import { mulberry32 } from '../src/engine/train/rng.ts';
 
 type Mode = 'stock' | 'fast';
 
@@ -36,18 +38,6 @@ function option(name: string): number | undefined {
   const v = Number(arg.slice(name.length + 3));
   if (!Number.isInteger(v) || v <= 0) throw new Error(`Expected --${name} to be a positive integer, but got ${arg}`);
   return v;
-}
-
-/** Seeded, so both runs train on the same numbers when there is no MNIST file. */
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function loadTrainSet(): Promise<{ name: string; features: Uint8Array; labels: Uint8Array }> {
