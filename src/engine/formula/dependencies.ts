@@ -6,6 +6,7 @@
  * sheet, so the answer depends on the columns and row count: compute it again when those change.
  */
 import type { FormulaAst } from './parser.ts';
+import { knownColumns } from './references.ts';
 
 /** One cell: a 0-based row and a column key. */
 export interface CellAddress {
@@ -31,7 +32,7 @@ export interface DependencyContext {
 
 /** Lists what a parsed formula reads in this row of this sheet. */
 export function dependencies(ast: FormulaAst, ctx: DependencyContext): Dependencies {
-  const known = new Set(ctx.columns);
+  const known = knownColumns(ctx.columns);
   const cells: CellAddress[] = [];
   const seen = new Set<string>();
   const columns = new Set<string>();

@@ -15,7 +15,7 @@
  */
 import type { BinaryOp, FormulaAst } from './parser.ts';
 import { type AggregateSpec, lookupFunction, finite, power } from './functions.ts';
-import { type CellRef, columnLetters, formatCellRef, unknownColumnMessage } from './references.ts';
+import { type CellRef, columnLetters, formatCellRef, unknownColumnMessage, knownColumns } from './references.ts';
 import {
   type FormulaError, type FormulaValue, type PlainValue,
   FORMULA_LIMITS, formulaError, isFormulaError, normalizeValue, parseNumericText, toBoolean, toNumber,
@@ -35,7 +35,7 @@ export interface EvalContext {
 
 /** Evaluates a parsed formula in one row. Never throws for any formula; errors are values. */
 export function evaluate(ast: FormulaAst, ctx: EvalContext): FormulaValue {
-  const known = new Set(ctx.columns);
+  const known = knownColumns(ctx.columns);
   const read = (row: number, column: string) => normalizeValue(ctx.get(row, column));
 
   function cellColumn(ref: CellRef): string | FormulaError {

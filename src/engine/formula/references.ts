@@ -109,3 +109,12 @@ function editDistance(a: string, b: string, limit: number): number {
   }
   return prev[b.length]!;
 }
+
+const knownCache = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+/** The column keys as a set, built once per columns array: formulas are evaluated by the thousand. */
+export function knownColumns(columns: readonly string[]): ReadonlySet<string> {
+  let set = knownCache.get(columns);
+  if (!set) knownCache.set(columns, (set = new Set(columns)));
+  return set;
+}

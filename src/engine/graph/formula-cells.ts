@@ -188,7 +188,14 @@ export class FormulaCells {
    */
   private order(affected: ReadonlySet<string>): { sequence: string[]; cyclic: string[] } {
     const deps = new Map<string, string[]>();
-    for (const key of affected) deps.set(key, this.formulaInputs(key).filter((d) => affected.has(d)));
+    let edges = 0;
+    for (const key of affected) {
+      const ds = this.formulaInputs(key).filter((d) => affected.has(d));
+      deps.set(key, ds);
+      edges += ds.length;
+    }
+    // The common case (a column of formulas reading typed cells and results): nothing to order.
+    if (edges === 0) return { sequence: [...affected], cyclic: [] };
     const indegree = new Map<string, number>();
     const next = new Map<string, string[]>();
     for (const [key, ds] of deps) {
