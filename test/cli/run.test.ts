@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readSheetFile } from '../../src/engine/sheet-file.ts';
 
 const BIN = new URL('../../bin/sweepsheet.mjs', import.meta.url).pathname;
@@ -11,8 +11,17 @@ const row = (id: string, over: Record<string, string>) => ({
   id, cells: { name: id, dataset: 'circle', noise: '0.1', layers: 'dense(8, relu)', optimizer: 'adam', lr: '0.03', batch_size: '32', epochs: '3', seed: '1', ...over },
 });
 
-function sheetFile(rows: unknown[]): string {
+const dirs: string[] = [];
+afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
+function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'sweepsheet-cli-'));
+  dirs.push(dir);
+  return dir;
+}
+
+function sheetFile(rows: unknown[]): string {
+  const dir = tempDir();
   const path = join(dir, 'test.sheet.json');
   writeFileSync(path, JSON.stringify({ format: 'sweepsheet', version: 1, title: 'cli test', rows }));
   return path;
@@ -88,8 +97,7 @@ describe('sweepsheet run', () => {
   });
 
   it('refuses a file that is not a sheet, with exit 2 and the reason', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sweepsheet-cli-'));
-    const path = join(dir, 'bad.sheet.json');
+    const path = join(tempDir(), 'bad.sheet.json');
     writeFileSync(path, '{"format": "sweepsheet", "version": 99, "rows": []}');
     const r = await start(['run', path]).done;
     expect(r.code).toBe(2);
