@@ -1,0 +1,75 @@
+/**
+ * Sheets in and out of the page: open a file (picker or drop), save/download, copy a link, export
+ * CSV. Everything read goes through the engine's validation; a refused file changes nothing and
+ * comes back as a message.
+ */
+import { INPUT_COLUMNS, RESULT_COLUMNS } from '../engine/columns.ts';
+import { type Result, err } from '../engine/errors.ts';
+import { formatValue } from '../engine/formula/index.ts';
+import { type RowState, isStale } from '../engine/scheduler/sheet-engine.ts';
+import { plainValue } from '../engine/scheduler/cell-values.ts';
+import { FILE_LIMITS, type SheetDocument, fromLink, readSheet, toCsv, toLink, writeSheet } from '../engine/sheet-file.ts';
+
+/** Read a file a person chose or dropped; its size is checked before a byte is read. */
+export async function readSheetBlob(file: Blob & { name?: string }): Promise<Result<SheetDocument, string>> {
+  const name = file.name ?? 'the file';
+  if (file.size > FILE_LIMITS.maxBytes) {
+    return err(`${name} is ${(file.size / 1e6).toFixed(1)} MB; a sheet file may be at most ${FILE_LIMITS.maxBytes / 1e6} MB`);
+  }
+  let text: string;
+  try {
+    text = await file.text();
+  } catch (e) {
+    return err(`${name} could not be read: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const doc = readSheet(text);
+  return doc.ok ? doc : err(`${name} was not opened: ${doc.error}`);
+}
+
+/** The sheet in the page's address (`#s=…`), if any. */
+export function sheetFromHash(hash: string): Result<SheetDocument, string> | null {
+  if (!hash.startsWith('#s=')) return null;
+  const doc = fromLink(hash);
+  return doc.ok ? doc : err(`the link could not be opened: ${doc.error}`);
+}
+
+/** The page's address with the sheet's settings (not its results) in the fragment. */
+export function linkFor(doc: SheetDocument, location: { origin: string; pathname: string }): string {
+  return `${location.origin}${location.pathname}${toLink(doc)}`;
+}
+
+export function downloadText(text: string, filename: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.rel = 'noopener';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function saveSheet(doc: SheetDocument): void {
+  downloadText(writeSheet(doc), `${fileStem(doc.title)}.sheet.json`, 'application/json');
+}
+
+/** The table as shown (inputs as typed, results, formula columns), with formula-like text escaped. */
+export function exportCsv(rows: readonly RowState[], formulaColumns: readonly { key: string; label: string }[], title: string): void {
+  const header = [...INPUT_COLUMNS.map((c) => c.key), ...RESULT_COLUMNS.map((c) => c.key), ...formulaColumns.map((c) => c.label)];
+  const body = rows.map((r) => [
+    ...INPUT_COLUMNS.map((c) => r.cells[c.key] ?? ''),
+    ...RESULT_COLUMNS.map((c) => (c.key === 'status' ? r.status.state : isStale(r) ? '' : cellText(plainValue(r, c.key)))),
+    ...formulaColumns.map((c) => (r.formulas[c.key] === undefined ? '' : formatValue(r.formulas[c.key]!))),
+  ]);
+  downloadText(toCsv(header, body), `${fileStem(title)}.csv`, 'text/csv');
+}
+
+function cellText(v: ReturnType<typeof plainValue>): string {
+  return v === null ? '' : formatValue(v);
+}
+
+function fileStem(title: string): string {
+  const stem = title.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+  return stem === '' ? 'sheet' : stem;
+}

@@ -1,0 +1,60 @@
+/**
+ * One open sheet in the page: its worker pool, engine, result cache and autosave. Opening another
+ * sheet builds a new session first and only then closes the old one, so a sheet that fails to
+ * open leaves the open one as it was.
+ */
+import { version as tfVersion } from '@tensorflow/tfjs';
+import { SheetEngine } from '../engine/scheduler/sheet-engine.ts';
+import { type SheetDocument, rowInits } from '../engine/sheet-file.ts';
+import { type Autosave, recoverSheet, startAutosave } from '../persist/autosave.ts';
+import type { PersistStore, StoreError } from '../persist/idb.ts';
+import { ResultStore } from '../persist/result-store.ts';
+import { type BrowserPool, createBrowserPool } from '../workers/browser-pool.ts';
+
+export const APP_VERSION = '0.1.0';
+export const STAMP = { app: APP_VERSION, tfjs: tfVersion.tfjs };
+
+export interface Session {
+  /** The id the sheet is saved under in the browser: `fixture:<name>`, `file:<name>`, `link:<hash>`. */
+  readonly id: string;
+  readonly engine: SheetEngine;
+  readonly pool: BrowserPool;
+  readonly saver: Autosave;
+  /** The sheet as it stands now (for save and copy link). */
+  document(): SheetDocument;
+  close(): Promise<void>;
+}
+
+export interface SessionOptions {
+  readonly store: PersistStore;
+  readonly cache: ResultStore;
+  readonly onError: (e: StoreError) => void;
+  /** Take the copy saved in this browser over `doc` when there is one (a reload); false for a file just opened. */
+  readonly preferSaved: boolean;
+}
+
+/** Open `doc` under `id`: restore the browser's copy if asked, warm the cache, start the engine and autosave. */
+export async function openSession(id: string, doc: SheetDocument, opts: SessionOptions): Promise<Session> {
+  const saved = opts.preferSaved ? await recoverSheet(opts.store, id, opts.onError) : null;
+  const base = saved ?? doc;
+  // A file's own results keep their stamps; the cache makes them (and every earlier result) instant.
+  opts.cache.importSaved(base.results);
+  const pool = createBrowserPool();
+  const engine = new SheetEngine(rowInits(base), pool, {
+    cache: opts.cache, formulaColumns: base.columns, runMode: base.settings.runMode,
+  });
+  const saver = startAutosave(engine, { sheetId: id, base, store: opts.store, onError: opts.onError, stamp: STAMP });
+  return {
+    id, engine, pool, saver,
+    document: () => saver.document(),
+    async close() {
+      await saver.stop();
+      engine.dispose();
+      pool.dispose();
+    },
+  };
+}
+
+export async function openCache(store: PersistStore, onError: (e: StoreError) => void): Promise<ResultStore> {
+  return ResultStore.open({ store, onError, stamp: STAMP });
+}
