@@ -1,19 +1,45 @@
 /** The page: the sheet's title and description, a toolbar, the run summary, the grid and the selected row's details. */
-import { createMemo, createSignal } from 'solid-js';
-import type { SheetEngine } from '../engine/scheduler/sheet-engine.ts';
+import { Show, createMemo, createSignal } from 'solid-js';
+import type { RunMode, SheetEngine } from '../engine/scheduler/sheet-engine.ts';
 import { createEngineTick } from './engine-signal.ts';
+import { type FormulaDraft, FormulaColumnForm, nextFormulaKey } from './FormulaColumnForm.tsx';
 import { Grid } from './Grid.tsx';
 import { RowDetail } from './RowDetail.tsx';
 import type { LoadedSheet } from './sheet-source.ts';
 
-export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: number }) {
+export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: number; onVisibleRows?: (ids: readonly string[]) => void }) {
   const tick = createEngineTick(props.engine);
   const summary = createMemo(() => { tick(); return summarize(props.engine); });
+  const staleCount = createMemo(() => { tick(); return props.engine.rows().filter((r) => r.status.state === 'stale').length; });
   const [selected, setSelected] = createSignal<string | null>(null);
+  const [mode, setMode] = createSignal<RunMode>(props.engine.runMode());
+  const [draft, setDraft] = createSignal<FormulaDraft | null>(null);
+  // Bumped when formula columns change: the grid redraws its columns even if no value changed.
+  const [columnsVersion, setColumnsVersion] = createSignal(0);
 
   const addRow = () => {
-    const last = props.engine.rows().at(-1);
+    const last = props.engine.rows().filter((r) => r.parent === null).at(-1);
     props.engine.addRow({ cells: last ? { ...last.cells } : {} });
+  };
+  const switchMode = (auto: boolean) => {
+    const next: RunMode = auto ? 'auto' : 'manual';
+    props.engine.setRunMode(next);
+    setMode(next);
+  };
+  const editFormulaColumn = (key: string) => {
+    const col = props.engine.formulaColumns().find((c) => c.key === key);
+    if (col) setDraft({ key: col.key, label: col.label, formula: col.formula });
+  };
+  const saveFormulaColumn = (col: { key: string | null; label: string; formula: string }) => {
+    const key = col.key ?? nextFormulaKey(props.engine.formulaColumns());
+    props.engine.setFormulaColumn({ key, label: col.label || key, formula: col.formula });
+    setColumnsVersion((n) => n + 1);
+    setDraft(null);
+  };
+  const removeFormulaColumn = (key: string) => {
+    props.engine.removeFormulaColumn(key);
+    setColumnsVersion((n) => n + 1);
+    setDraft(null);
   };
 
   return (
@@ -23,13 +49,29 @@ export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: n
         <p class="ss-description">{props.sheet.file.description}</p>
       </header>
       <div class="ss-toolbar" role="toolbar">
-        <button type="button" class="ss-add-row" onClick={addRow}>Add row</button>
+        <button type="button" class="ss-button" onClick={addRow}>Add row</button>
+        <button type="button" class="ss-button" data-testid="add-formula-column" onClick={() => setDraft({ key: null, label: '', formula: '' })}>
+          Add formula column
+        </button>
+        <label class="ss-toggle" title="On: an edit trains its row at once. Off: edited rows wait, marked stale, until you run them.">
+          <input type="checkbox" data-testid="auto-run" checked={mode() === 'auto'} onChange={(e) => switchMode(e.currentTarget.checked)} />
+          Auto-run
+        </label>
+        <button
+          type="button" class="ss-button" data-testid="run-stale" disabled={mode() === 'auto' || staleCount() === 0}
+          onClick={() => props.engine.runStale()}
+        >
+          Run stale ({staleCount()})
+        </button>
         <span class="ss-workers" data-testid="workers">
           {props.workers} {props.workers === 1 ? 'worker' : 'workers'} training in the background
         </span>
         <span class="ss-summary" data-testid="summary">{summary()}</span>
       </div>
-      <Grid engine={props.engine} onSelectRow={setSelected} />
+      <Show when={draft()} keyed>
+        {(d) => <FormulaColumnForm draft={d} onSave={saveFormulaColumn} onRemove={removeFormulaColumn} onClose={() => setDraft(null)} />}
+      </Show>
+      <Grid engine={props.engine} onSelectRow={setSelected} onEditFormulaColumn={editFormulaColumn} onVisibleRows={props.onVisibleRows} columnsVersion={columnsVersion} />
       <RowDetail engine={props.engine} rowId={selected} tick={tick} />
       <footer class="ss-footer">Grid by Handsontable under its non-commercial licence.</footer>
     </main>
@@ -45,13 +87,13 @@ export function LoadError(props: { message: string }) {
   );
 }
 
-/** "6 rows: 2 running, 1 queued, 3 done" in a fixed order of states. */
+/** "6 rows: 2 running, 1 queued, 3 done" in a fixed order of states; a sweep counts as one row plus its runs. */
 function summarize(engine: SheetEngine): string {
   const rows = engine.rows();
   const counts = new Map<string, number>();
   for (const r of rows) counts.set(r.status.state, (counts.get(r.status.state) ?? 0) + 1);
-  const parts = ['running', 'queued', 'done', 'diverged', 'failed', 'invalid']
+  const parts = ['running', 'queued', 'stale', 'done', 'diverged', 'failed', 'invalid', 'sweep']
     .filter((s) => counts.has(s))
-    .map((s) => `${counts.get(s)} ${s}`);
+    .map((s) => `${counts.get(s)} ${s === 'sweep' ? (counts.get(s) === 1 ? 'sweep' : 'sweeps') : s}`);
   return `${rows.length} ${rows.length === 1 ? 'row' : 'rows'}${parts.length ? `: ${parts.join(', ')}` : ''}`;
 }

@@ -2,22 +2,30 @@
  * The Handsontable adapter. Handsontable owns the DOM of the grid; this component owns the
  * mapping between grid rows and engine rows and keeps the two in step:
  *
- * - Physical grid row i shows engine row `ids[i]` (engine order). Sorting only changes the
- *   visual order, so every hook converts visual -> physical before looking up the row id.
+ * - Physical grid row i shows engine row `ids[i]` (engine order: a sweep's children follow it).
+ *   The visual order is ours: the sort plugin keeps the sort state and draws the header arrow,
+ *   but its sort is replaced by a grouped one (grid-order.ts) that keeps each sweep's children
+ *   right under it. Every hook converts visual -> physical before looking up the row id.
  * - Engine -> grid: changed row ids are gathered and applied once per animation frame, writing
  *   only the cells whose value changed (setSourceDataAtCell does not fire afterChange, so our own
  *   writes never loop back as edits), then one render for the formatting that lives outside data.
- * - Grid -> engine: afterChange from a person (edit, paste, autofill, undo) becomes engine.edit.
- * - Selection: the row of the active cell, as an engine row id, goes to `onSelectRow`.
+ * - Grid -> engine: afterChange from a person (edit, paste, autofill, undo) becomes engine.edit;
+ *   values pasted or filled below the last row become new engine rows (grid-growth.ts).
+ * - Selection: the row of the active cell, as an engine row id, goes to `onSelectRow`; the rows
+ *   on screen go to engine.setVisible so they train first.
  */
 import Handsontable from 'handsontable/base';
 import { AutocompleteCellType, DropdownCellType, TextCellType, registerCellType } from 'handsontable/cellTypes';
 import { Autofill, ColumnSorting, CopyPaste, UndoRedo, registerPlugin } from 'handsontable/plugins';
 import 'handsontable/styles/handsontable.min.css';
 import 'handsontable/styles/ht-theme-main.min.css';
-import { onCleanup, onMount } from 'solid-js';
-import type { CellEdit, SheetEngine } from '../engine/scheduler/sheet-engine.ts';
-import { GRID_COLUMNS, type GridRow, type GridValue, columnSettings, decorateHeader, gridRow, headerLabel, isInputKey } from './grid-columns.ts';
+import { type Accessor, createEffect, on, onCleanup, onMount } from 'solid-js';
+import type { CellEdit, RowState, SheetEngine } from '../engine/scheduler/sheet-engine.ts';
+import {
+  type GridColumn, type GridRow, type GridValue, columnSettings, decorateHeader, gridColumns, gridRow, isInputKey, rowSortKey,
+} from './grid-columns.ts';
+import { autofillValues, takeNewRowValues } from './grid-growth.ts';
+import { groupedOrder } from './row-values.ts';
 import { sanitizeGridHtml } from './sanitize.ts';
 
 registerCellType(TextCellType);
@@ -33,34 +41,67 @@ type SortConfig = Exclude<ReturnType<ColumnSorting['getSortConfig']>, readonly u
 /** Sources of afterChange that are our own bulk writes, not a person's edit. */
 const OWN_SOURCES = new Set(['loadData', 'updateData', 'sweepsheet']);
 
-export function Grid(props: { engine: SheetEngine; onSelectRow?: (id: string) => void }) {
+export interface GridProps {
+  engine: SheetEngine;
+  onSelectRow?: (id: string) => void;
+  /** The ✎ button of a formula column's header. */
+  onEditFormulaColumn?: (key: string) => void;
+  /** The engine rows on screen, after each render and scroll (also given to engine.setVisible). */
+  onVisibleRows?: (ids: readonly string[]) => void;
+  /** Changes when formula columns were added, edited or removed. */
+  columnsVersion?: Accessor<number>;
+}
+
+export function Grid(props: GridProps) {
   let host!: HTMLDivElement;
   onMount(() => {
-    const sync = new GridSync(host, props.engine, (id) => props.onSelectRow?.(id));
+    const sync = new GridSync(host, props.engine, {
+      selectRow: (id) => props.onSelectRow?.(id),
+      editFormulaColumn: (key) => props.onEditFormulaColumn?.(key),
+      visibleRows: (ids) => props.onVisibleRows?.(ids),
+    });
+    createEffect(on(() => props.columnsVersion?.(), () => sync.refresh(), { defer: true }));
     onCleanup(() => sync.destroy());
   });
   return <div ref={host} class="ss-grid" />;
+}
+
+interface GridCallbacks {
+  selectRow(id: string): void;
+  editFormulaColumn(key: string): void;
+  visibleRows(ids: readonly string[]): void;
 }
 
 class GridSync {
   private readonly hot: Handsontable.Core;
   private ids: string[] = [];
   private physicalOf = new Map<string, number>();
+  private columns: GridColumn[];
+  private columnsSignature: string;
   private readonly pending = new Set<string>();
   private frame = 0;
   private readonly unsubscribe: () => void;
+  private visibleSignature = '';
+  private visibleFrame = 0;
+  private readonly onWindowScroll = () => this.reportVisible();
+  /** The row a fill handle drag copies into new rows: the source row next to the filled range. */
+  private fillTemplate: string | null = null;
+  private readonly source = (id: string) => this.engine.row(id);
 
-  constructor(host: HTMLElement, private readonly engine: SheetEngine, private readonly onSelectRow: (id: string) => void) {
+  constructor(private readonly host: HTMLElement, private readonly engine: SheetEngine, private readonly on: GridCallbacks) {
     const rows = engine.rows();
     this.setIds(rows.map((r) => r.id));
+    this.columns = gridColumns(engine.formulaColumns());
+    this.columnsSignature = signature(this.columns);
     const lookup = (physical: number) => {
       const id = this.ids[physical];
       return id === undefined ? undefined : this.engine.row(id);
     };
+    this.lookup = lookup;
     this.hot = new Handsontable(host, {
-      data: rows.map(gridRow),
-      columns: columnSettings(lookup),
-      colHeaders: headerLabel,
+      data: rows.map((r) => gridRow(r, this.columns, this.source)),
+      columns: columnSettings(this.columns, lookup, this.source),
+      colHeaders: (i) => this.columns[i]?.label ?? '',
       rowHeaders: true,
       // The name stays in view while the many setting and result columns scroll past.
       fixedColumnsStart: 1,
@@ -71,26 +112,60 @@ class GridSync {
       autoWrapRow: true,
       autoWrapCol: true,
       stretchH: 'none',
+      // Every column is rendered (a sheet has about thirty): in window-scroll mode Handsontable 18's
+      // column calculator dropped the last columns once a wide formula column was added.
+      viewportColumnRenderingOffset: 100,
       // One line per row: long names and notes are cut with an ellipsis and shown whole in the editor.
       wordWrap: false,
       textEllipsis: true,
-      // Rows come from the engine only (the "Add row" button); paste and fill never grow the grid.
-      beforeCreateRow: () => false,
+      // Dragging the fill handle past the last row adds rows for the drag (see beforeCreateRow).
+      fillHandle: { autoInsertRow: true },
+      // A sweep's children are expanded from the sweep's cells: edit the sweep, not them.
+      cells: (physicalRow, _col, prop) => (isInputKey(prop) ? { readOnly: lookup(physicalRow)?.parent != null } : {}),
+      // Rows come from the engine. The one exception: the fill handle reaching past the last row
+      // adds grid rows for the drag; what lands in them becomes engine rows (beforeChange).
+      beforeCreateRow: (_index, _amount, source) => source === 'Autofill.fill',
       beforeCreateCol: () => false,
-      afterGetColHeader: (col, th) => decorateHeader(col, th),
+      afterGetColHeader: (col, th) => decorateHeader(this.columns, col, th, (key) => this.on.editFormulaColumn(key)),
+      beforeColumnSort: (_current, destination) => this.sortGrouped(destination as SortConfig[]),
+      beforeAutofill: (selection, sourceRange, targetRange, direction) => {
+        const edge = direction === 'up' ? sourceRange.getTopStartCorner().row : sourceRange.getBottomEndCorner().row;
+        this.fillTemplate = edge === null ? null : this.idAt(edge) ?? null;
+        return autofillValues(selection, targetRange.getHeight(), direction);
+      },
+      beforeChange: (changes, source) => this.addRowsFromChanges(changes, source),
       afterChange: (changes, source) => this.onGridChange(changes, source),
       afterSelectionEnd: () => this.onSelection(),
+      afterRender: () => this.reportVisible(),
+      afterScrollVertically: () => this.reportVisible(),
     });
     this.unsubscribe = engine.subscribe((changed) => {
       for (const id of changed) this.pending.add(id);
-      if (this.frame === 0) this.frame = requestAnimationFrame(() => this.applyPending());
+      this.schedule();
     });
+    // The page scrolls the grid (it has no height of its own): a scroll changes what is on screen.
+    window.addEventListener('scroll', this.onWindowScroll, { passive: true });
+    window.addEventListener('resize', this.onWindowScroll, { passive: true });
   }
+
+  private readonly lookup: (physical: number) => RowState | undefined;
 
   destroy(): void {
     this.unsubscribe();
+    window.removeEventListener('scroll', this.onWindowScroll);
+    window.removeEventListener('resize', this.onWindowScroll);
     if (this.frame !== 0) cancelAnimationFrame(this.frame);
+    if (this.visibleFrame !== 0) cancelAnimationFrame(this.visibleFrame);
     this.hot.destroy();
+  }
+
+  /** Redraw at the next frame even if no row changed (formula columns were edited). */
+  refresh(): void {
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.frame === 0) this.frame = requestAnimationFrame(() => this.applyPending());
   }
 
   private setIds(ids: string[]): void {
@@ -98,12 +173,35 @@ class GridSync {
     this.physicalOf = new Map(ids.map((id, i) => [id, i]));
   }
 
+  private idAt(visualRow: number): string | undefined {
+    if (visualRow < 0 || visualRow >= this.hot.countRows()) return undefined;
+    return this.ids[this.hot.toPhysicalRow(visualRow)];
+  }
+
+  /**
+   * Values pasted or filled where the engine has no row become new engine rows, in order: each a
+   * copy of the fill's source row, or for a paste of the last row above, with the new values.
+   */
+  private addRowsFromChanges(changes: (Handsontable.CellChange | null)[], source: string): void {
+    if (OWN_SOURCES.has(source)) return;
+    const fresh = takeNewRowValues(changes, (visualRow) => this.idAt(visualRow) !== undefined);
+    if (fresh.length === 0) return;
+    let templateId = source === 'Autofill.fill' ? this.fillTemplate : null;
+    if (templateId === null || !this.engine.row(templateId)) {
+      for (let v = Math.min(fresh[0]!.visualRow, this.hot.countRows()) - 1; v >= 0 && templateId === null; v--) templateId = this.idAt(v) ?? null;
+    }
+    const template = templateId === null ? undefined : this.engine.row(templateId);
+    for (const { values } of fresh) this.engine.addRow({ cells: { ...template?.cells, ...values } });
+    // Grid rows the fill handle added are dropped when the engine's rows are next drawn.
+    this.schedule();
+  }
+
   private onGridChange(changes: Handsontable.CellChange[] | null, source: string): void {
     if (!changes || OWN_SOURCES.has(source)) return;
     const edits: CellEdit[] = [];
     for (const [visualRow, prop, before, after] of changes) {
       if (!isInputKey(prop)) continue;
-      const id = this.ids[this.hot.toPhysicalRow(visualRow)];
+      const id = this.idAt(visualRow);
       if (id === undefined) continue;
       const text = after === null || after === undefined ? '' : String(after);
       const old = before === null || before === undefined ? '' : String(before);
@@ -115,45 +213,107 @@ class GridSync {
   /** The active cell's row (a range selects the row its highlight sits in); headers select nothing. */
   private onSelection(): void {
     const visualRow = this.hot.getSelectedRangeLast()?.highlight.row ?? -1;
-    if (visualRow < 0) return;
-    const id = this.ids[this.hot.toPhysicalRow(visualRow)];
-    if (id !== undefined) this.onSelectRow(id);
+    const id = visualRow < 0 ? undefined : this.idAt(visualRow);
+    if (id !== undefined) this.on.selectRow(id);
   }
 
-  /** One pass per frame: rebuild on added or removed rows, otherwise patch only changed cells. */
+  /**
+   * Tell the engine which rows are on screen, when that changed. Read from the rows Handsontable
+   * rendered, clipped to the window and the grid's holder, a frame after the render or scroll:
+   * in window-scroll mode Handsontable's own first/last visible row lag behind the page's scroll.
+   */
+  private reportVisible(): void {
+    if (this.visibleFrame !== 0) return;
+    this.visibleFrame = requestAnimationFrame(() => {
+      this.visibleFrame = 0;
+      const holder = this.host.querySelector('.ht_master .wtHolder')?.getBoundingClientRect();
+      const header = this.host.querySelector('.ht_clone_top')?.getBoundingClientRect();
+      if (!holder) return;
+      const top = Math.max(0, holder.top, header && header.bottom > 0 ? header.bottom : 0);
+      const bottom = Math.min(window.innerHeight, holder.bottom);
+      const ids: string[] = [];
+      for (const tr of this.host.querySelectorAll<HTMLTableRowElement>('.ht_master tbody tr')) {
+        const r = tr.getBoundingClientRect();
+        const id = tr.querySelector<HTMLElement>('td[data-row-id]')?.dataset.rowId;
+        if (id && r.bottom > top && r.top < bottom) ids.push(id);
+      }
+      const sig = ids.join('\n');
+      if (sig === this.visibleSignature) return;
+      this.visibleSignature = sig;
+      this.engine.setVisible(ids);
+      this.on.visibleRows(ids);
+    });
+  }
+
+  /** One pass per frame: rebuild on added or removed rows or columns, otherwise patch only changed cells. */
   private applyPending(): void {
     this.frame = 0;
     const changed = [...this.pending];
     this.pending.clear();
     const rows = this.engine.rows();
-    const sortConfig = this.sortConfig();
-    const sortedKeys = new Set(sortConfig.map((c) => GRID_COLUMNS[c.column]?.key));
-    if (!sameIds(rows.map((r) => r.id), this.ids)) {
+    const columns = this.syncColumns();
+    if (columns || !sameIds(rows.map((r) => r.id), this.ids) || this.hot.countSourceRows() !== this.ids.length) {
       this.setIds(rows.map((r) => r.id));
-      this.hot.updateData(rows.map(gridRow), 'updateData');
-      this.resort(sortConfig);
+      const data = rows.map((r) => gridRow(r, this.columns, this.source));
+      // New columns and their data in one call: Handsontable sizes its viewport from both.
+      if (columns) this.hot.updateSettings({ columns, data });
+      else this.hot.updateData(data, 'updateData');
+      this.resort();
       return;
     }
+    const sortedKeys = new Set(this.sortConfig().map((c) => this.columns[c.column]?.key));
     const writes: [number, string, GridValue][] = [];
     for (const id of changed) {
       const physical = this.physicalOf.get(id);
       const row = this.engine.row(id);
       if (physical === undefined || !row) continue;
       const shown = this.hot.getSourceDataAtRow(physical) as GridRow;
-      for (const [key, value] of Object.entries(gridRow(row))) {
+      for (const [key, value] of Object.entries(gridRow(row, this.columns, this.source))) {
         if (shown[key] !== value) writes.push([physical, key, value]);
       }
     }
     if (writes.length > 0) this.hot.setSourceDataAtCell(writes, 'sweepsheet');
-    if (writes.some(([, key]) => sortedKeys.has(key))) this.resort(sortConfig);
+    if (writes.some(([, key]) => sortedKeys.has(key))) this.resort();
     // Status, staleness and errors are drawn from the engine row, so redraw even without writes.
     else if (writes.length === 0) this.hot.render();
   }
 
+  /** Follow the engine's formula columns: new column settings when one was added, removed or changed, else null. */
+  private syncColumns(): Handsontable.ColumnSettings[] | null {
+    const next = gridColumns(this.engine.formulaColumns());
+    const sig = signature(next);
+    if (sig === this.columnsSignature) return null;
+    const sortedKey = this.columns[this.sortConfig()[0]?.column ?? -1]?.key;
+    this.columns = next;
+    this.columnsSignature = sig;
+    if (sortedKey !== undefined && !next.some((c) => c.key === sortedKey)) this.sorting().setSortConfig([]);
+    return columnSettings(next, this.lookup, this.source);
+  }
+
   /** Keep a chosen sort while results arrive, but never move rows under an open editor. */
-  private resort(config: SortConfig[]): void {
-    if (config.length === 0 || this.hot.getActiveEditor()?.isOpened()) return;
-    this.sorting().sort(config);
+  private resort(): void {
+    if (this.hot.getActiveEditor()?.isOpened()) return;
+    this.sortGrouped(this.sortConfig());
+  }
+
+  /**
+   * The sort plugin's sort, replaced: record the wanted sort (the plugin draws the arrow), then
+   * order rows in groups — a sweep and its children move together by the sweep's value, the
+   * children sorted among themselves by theirs. Returns false so the plugin does not sort.
+   */
+  private sortGrouped(config: readonly SortConfig[]): false {
+    this.sorting().setSortConfig([...config]);
+    const first = config[0];
+    const key = first === undefined ? undefined : this.columns[first.column]?.key;
+    const rows = this.ids.map((id) => this.engine.row(id)).filter((r): r is RowState => r !== undefined);
+    const order = key === undefined || first === undefined
+      ? this.ids.map((_, i) => i)
+      : groupedOrder(rows, first.sortOrder === 'desc' ? 'desc' : 'asc', (r) => rowSortKey(key, r, this.source)).map((id) => this.physicalOf.get(id)!);
+    // Grid rows without an engine row (a fill in progress) stay at the end.
+    for (let p = this.ids.length; p < this.hot.countSourceRows(); p++) order.push(p);
+    this.hot.rowIndexMapper.setIndexesSequence(order);
+    this.hot.render();
+    return false;
   }
 
   private sorting(): ColumnSorting {
@@ -164,6 +324,10 @@ class GridSync {
     const config = this.sorting().getSortConfig();
     return Array.isArray(config) ? config : config ? [config] : [];
   }
+}
+
+function signature(columns: readonly GridColumn[]): string {
+  return JSON.stringify(columns.map((c) => (c.role === 'formula' ? [c.key, c.label, c.formula] : c.key)));
 }
 
 function sameIds(a: readonly string[], b: readonly string[]): boolean {

@@ -9,8 +9,11 @@ import type { TrainResult } from '../engine/job.ts';
 import { type RowState, type SheetEngine, isStale, statusText } from '../engine/scheduler/sheet-engine.ts';
 import { CellErrorTable, HistoryTable, ModelSummaryTable, historyLines, liveLines } from './detail-tables.tsx';
 import { formatResult } from './renderers.ts';
+import { type RowSource, childLabel } from './row-values.ts';
+import { SweepDetail } from './SweepDetail.tsx';
 
 export function RowDetail(props: { engine: SheetEngine; rowId: Accessor<string | null>; tick: Accessor<number> }) {
+  const source = (id: string) => props.engine.row(id);
   const row = createMemo(() => {
     props.tick();
     const id = props.rowId();
@@ -19,13 +22,18 @@ export function RowDetail(props: { engine: SheetEngine; rowId: Accessor<string |
   return (
     <section class="ss-detail" data-testid="row-detail" data-row-id={row()?.id ?? ''} aria-label="Row details">
       <Show when={row()} fallback={<p class="ss-detail-note">Select a cell to see its row: the model, how the run went and every epoch.</p>}>
-        {(r) => <Detail row={r()} />}
+        {(r) => (
+          <Show when={r().sweep !== null} fallback={<Detail row={r()} source={source} />}>
+            <SweepDetail row={r()} source={source} />
+          </Show>
+        )}
       </Show>
     </section>
   );
 }
 
-function Detail(props: { row: RowState }) {
+function Detail(props: { row: RowState; source: RowSource }) {
+  const parent = () => (props.row.parent === null ? undefined : props.source(props.row.parent));
   const running = () => props.row.status.state === 'running';
   // Only a new epoch or a new result changes these arrays, so the table is rebuilt that often.
   const source = createMemo(() => (running() ? props.row.live : props.row.result?.history ?? null));
@@ -39,6 +47,13 @@ function Detail(props: { row: RowState }) {
     <>
       <header class="ss-detail-head">
         <h2 data-testid="detail-name">{props.row.cells.name?.trim() || props.row.id}</h2>
+        <Show when={parent()}>
+          {(p) => (
+            <p class="ss-detail-note" data-testid="detail-parent">
+              One run of the sweep “{p().cells.name?.trim() || p().id}”: {childLabel(props.row, p()).slice(2)}. Edit the sweep row to change it.
+            </p>
+          )}
+        </Show>
         <p class={`ss-detail-status ss-state-${props.row.status.state}`} data-testid="detail-status" data-state={props.row.status.state}>
           {statusText(props.row.status)}
         </p>

@@ -1,18 +1,42 @@
 /**
- * The grid's columns, read from the one column table: editors, widths, headers, header tooltips
- * and what each grid row holds. Input cells hold the typed text; result cells hold the value the
- * sort plugin compares (the renderers format from the engine row, not from this value).
+ * The grid's columns, read from the one column table plus the formula columns the person added:
+ * editors, widths, headers, header tooltips and what each grid row holds. Input cells hold the
+ * typed text (a formula's text, so the editor opens on it); result and formula cells hold the
+ * value the grid sorts by (the renderers format from the engine row, not from this value).
  */
 import type Handsontable from 'handsontable/base';
 import { type Column, INPUT_COLUMNS, RESULT_COLUMNS } from '../engine/columns.ts';
-import { type RowState, statusText } from '../engine/scheduler/sheet-engine.ts';
-import { type RowLookup, inputRenderer, resultRenderer, sortValue } from './renderers.ts';
+import { type FormulaColumn, type RowState, statusText } from '../engine/scheduler/sheet-engine.ts';
+import { type RowLookup, formulaColumnRenderer, inputRenderer, resultRenderer, sortValue } from './renderers.ts';
+import { type RowSource, SWEPT_COLUMNS, type SortKey, sortKey } from './row-values.ts';
 
-/** Grid column order: inputs, then results. */
-export const GRID_COLUMNS: readonly Column[] = [...INPUT_COLUMNS, ...RESULT_COLUMNS];
+/** A column the person added: every cell computes the same formula. */
+export interface FormulaGridColumn {
+  readonly role: 'formula';
+  readonly key: string;
+  readonly label: string;
+  readonly formula: string;
+  readonly help: string;
+  readonly width: number;
+}
+
+export type GridColumn = Column | FormulaGridColumn;
 
 export type GridValue = string | number | null;
 export type GridRow = Record<string, GridValue>;
+
+/** Grid column order: inputs, then results, then formula columns (the order A1 references use). */
+export function gridColumns(formulaColumns: readonly FormulaColumn[]): GridColumn[] {
+  return [
+    ...INPUT_COLUMNS,
+    ...RESULT_COLUMNS,
+    ...formulaColumns.map((c): FormulaGridColumn => ({
+      role: 'formula', key: c.key, label: c.label || c.key, formula: c.formula,
+      help: `${c.formula} — click ✎ to edit or remove this column`,
+      width: Math.max(80, textWidth(c.label || c.key) + HEADER_CHROME + EDIT_BUTTON),
+    })),
+  ];
+}
 
 /**
  * Width of a text in the grid's 12 px header and status font. A fixed per-character estimate
@@ -26,6 +50,10 @@ export function textWidth(text: string): number {
 const PX_PER_CHAR = 6.5;
 /** Header padding on both sides, the 16 px sort arrow Handsontable draws beside the label, and slack. */
 const HEADER_CHROME = 26;
+/** The ✎ button of a formula column's header. */
+const EDIT_BUTTON = 18;
+/** Number cell padding on both sides plus a little slack. */
+const SPREAD_CHROME = 26;
 /** Status cell padding on both sides plus a little slack. */
 const STATUS_CHROME = 14;
 /** The longest status the grid must show whole; diverged and failed reasons are cut, and shown whole in the row details and the tooltip. */
@@ -35,18 +63,25 @@ const LONGEST_STATUS = statusText({ state: 'running', fraction: 1, epoch: 500, e
  * The column table's suggested width, widened so the header label is never cut, and the status
  * column so a running row's progress (`running 40% (epoch 12/500)`) reads whole.
  */
-export function columnWidth(col: Column): number {
+export function columnWidth(col: GridColumn): number {
+  if (col.role === 'formula') return col.width;
   let width = Math.max(col.width, textWidth(col.label) + HEADER_CHROME);
   if (col.role === 'result' && col.format === 'status') width = Math.max(width, textWidth(LONGEST_STATUS) + STATUS_CHROME);
+  // A sweep row shows mean ± sd in its metrics: room for `0.9475 ± 0.0601` whole.
+  const swept = col.role === 'result' ? SWEPT_COLUMNS[col.key] : undefined;
+  if (swept) width = Math.max(width, textWidth(`0.${'0'.repeat(swept.digits)} ± 0.${'0'.repeat(swept.digits)}`) + SPREAD_CHROME);
   return width;
 }
 
-export function columnSettings(lookup: RowLookup): Handsontable.ColumnSettings[] {
-  return GRID_COLUMNS.map((col): Handsontable.ColumnSettings => {
-    if (col.role === 'result') {
-      return { data: col.key, readOnly: true, width: columnWidth(col), renderer: resultRenderer(lookup, col) };
+export function columnSettings(columns: readonly GridColumn[], lookup: RowLookup, source: RowSource): Handsontable.ColumnSettings[] {
+  return columns.map((col): Handsontable.ColumnSettings => {
+    if (col.role === 'formula') {
+      return { data: col.key, readOnly: true, width: columnWidth(col), renderer: formulaColumnRenderer(lookup, col.key, () => col.formula) };
     }
-    const base = { data: col.key, width: columnWidth(col), renderer: inputRenderer(lookup, col) };
+    if (col.role === 'result') {
+      return { data: col.key, readOnly: true, width: columnWidth(col), renderer: resultRenderer(lookup, col, source) };
+    }
+    const base = { data: col.key, width: columnWidth(col), renderer: inputRenderer(lookup, col, source) };
     // Only the editor comes from Handsontable: validation is the engine's, so no validator is set.
     if (col.type === 'enum') return { ...base, editor: 'dropdown', source: [...col.options] };
     // Datasets take suggestions but also free text such as mnist:2k.
@@ -55,28 +90,45 @@ export function columnSettings(lookup: RowLookup): Handsontable.ColumnSettings[]
   });
 }
 
-export function headerLabel(visualColumn: number): string {
-  return GRID_COLUMNS[visualColumn]?.label ?? '';
-}
-
-/** Header tooltips and test hooks; called by Handsontable after it renders each header cell. */
-export function decorateHeader(visualColumn: number, th: HTMLTableCellElement): void {
-  const col = GRID_COLUMNS[visualColumn];
+/** Header tooltips and test hooks; a formula column's header gets a ✎ button that opens its form. */
+export function decorateHeader(columns: readonly GridColumn[], visualColumn: number, th: HTMLTableCellElement, onEdit: (key: string) => void): void {
+  const col = columns[visualColumn];
+  // Handsontable reuses header cells for other columns as it scrolls: undo what another column set.
+  th.querySelector('.ss-edit-formula')?.remove();
+  th.classList.remove('ss-formula-header');
   if (!col) return;
   th.title = `${col.label}: ${col.help}`;
   th.dataset.col = col.key;
+  if (col.role !== 'formula') return;
+  th.classList.add('ss-formula-header');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'ss-edit-formula';
+  button.textContent = '✎';
+  button.title = `Edit or remove the formula column ${col.label}`;
+  button.setAttribute('aria-label', button.title);
+  // The header's own mousedown selects the column; the button is not a column click.
+  button.addEventListener('mousedown', (e) => e.stopPropagation());
+  button.addEventListener('click', (e) => { e.stopPropagation(); onEdit(col.key); });
+  (th.firstElementChild ?? th).append(button);
 }
 
 export function isInputKey(key: unknown): key is string {
   return typeof key === 'string' && INPUT_COLUMNS.some((c) => c.key === key);
 }
 
+/** What a row sorts by in a grid column (see sortKey). */
+export function rowSortKey(key: string, row: RowState, source: RowSource): SortKey {
+  return sortKey(key, row, source, sortValue);
+}
+
 /** The grid's copy of one engine row. */
-export function gridRow(row: RowState): GridRow {
+export function gridRow(row: RowState, columns: readonly GridColumn[], source: RowSource): GridRow {
   const out: GridRow = {};
-  for (const col of INPUT_COLUMNS) out[col.key] = row.cells[col.key] ?? '';
-  for (const col of RESULT_COLUMNS) {
-    out[col.key] = col.format === 'status' ? statusText(row.status) : sortValue(col.key, row);
+  for (const col of columns) {
+    if (col.role === 'input') out[col.key] = row.cells[col.key] ?? '';
+    else if (col.role === 'result' && col.format === 'status') out[col.key] = statusText(row.status);
+    else out[col.key] = rowSortKey(col.key, row, source);
   }
   return out;
 }

@@ -9,6 +9,9 @@ import type { InputColumn, ResultColumn, ResultFormat } from '../engine/columns.
 import { describeCellError } from '../engine/errors.ts';
 import type { TrainResult } from '../engine/job.ts';
 import { type RowState, type RunStatus, isStale, statusText } from '../engine/scheduler/sheet-engine.ts';
+import { formatSpread } from '../engine/scheduler/sweep-stats.ts';
+import { isFormulaText } from '../engine/formula/index.ts';
+import { type RowSource, SWEPT_COLUMNS, childLabel, formulaText, sweepSpread } from './row-values.ts';
 
 type HotInstance = Handsontable.Core;
 type CellProperties = Handsontable.CellProperties;
@@ -21,27 +24,55 @@ export type CellRenderer = (
 export type RowLookup = (physicalRow: number) => RowState | undefined;
 
 /** Classes this module sets; removed before each render because Handsontable reuses cells. */
-const OWN_CLASSES = ['ss-invalid', 'ss-stale', 'ss-enum', 'ss-empty', 'ss-status', 'ss-number', 'ss-result'];
+const OWN_CLASSES = [
+  'ss-invalid', 'ss-stale', 'ss-enum', 'ss-empty', 'ss-status', 'ss-number', 'ss-result',
+  'ss-sweep', 'ss-child', 'ss-formula', 'ss-formula-error', 'ss-formula-col',
+];
 
 function reset(td: HTMLTableCellElement, key: string, row: RowState | undefined): void {
   td.classList.remove(...OWN_CLASSES);
   for (const c of [...td.classList]) if (c.startsWith('ss-state-')) td.classList.remove(c);
   td.removeAttribute('title');
   td.removeAttribute('data-state');
+  td.removeAttribute('data-parent');
   td.replaceChildren();
   td.dataset.col = key;
   td.dataset.rowId = row?.id ?? '';
+  // A sweep and its children read as one block: the sweep row bold, its children indented and lighter.
+  if (row?.sweep) td.classList.add('ss-sweep');
+  if (row?.parent) {
+    td.classList.add('ss-child');
+    td.dataset.parent = row.parent;
+  }
+}
+
+/** A formula's value in the cell, its text in the tooltip; an error shows its code, its message in the tooltip. */
+function showFormula(td: HTMLTableCellElement, formula: string, value: RowState['formulas'][string] | undefined): void {
+  const shown = formulaText(value);
+  td.textContent = shown.text;
+  td.classList.add('ss-formula');
+  if (shown.error) {
+    td.classList.add('ss-formula-error');
+    td.title = `${shown.error.code} ${shown.error.message}`;
+  } else {
+    td.title = formula;
+  }
 }
 
 /** An input cell: the typed text, or the column default as a dim placeholder; red with a tooltip when the engine rejects it. */
-export function inputRenderer(lookup: RowLookup, col: InputColumn): CellRenderer {
+export function inputRenderer(lookup: RowLookup, col: InputColumn, source: RowSource): CellRenderer {
   return (instance, td, row, colIndex, prop, value, cellProperties) => {
     baseRenderer(instance, td, row, colIndex, prop, value, cellProperties);
     const state = lookup(instance.toPhysicalRow(row));
     reset(td, col.key, state);
     const text = value === null || value === undefined ? '' : String(value);
     const placeholder = emptyMeaning(col);
-    if (text === '' && placeholder !== null) {
+    if (state?.parent && col.key === 'name') {
+      td.textContent = childLabel(state, source(state.parent));
+      td.title = text === '' ? td.textContent : `${text} — ${td.textContent}`;
+    } else if (state && isFormulaText(text)) {
+      showFormula(td, text, state.formulas[col.key]);
+    } else if (text === '' && placeholder !== null) {
       td.classList.add('ss-empty');
       td.textContent = placeholder;
       td.title = `empty: ${placeholder}`;
@@ -52,7 +83,8 @@ export function inputRenderer(lookup: RowLookup, col: InputColumn): CellRenderer
     const error = state && !state.parsed.ok ? state.parsed.errors.find((e) => e.column === col.key) : undefined;
     if (error) {
       td.classList.add('ss-invalid');
-      td.title = describeCellError(error);
+      // A formula error's own message (the code, the path of a cycle) says more than the row's.
+      if (!td.classList.contains('ss-formula-error')) td.title = describeCellError(error);
     }
   };
 }
@@ -66,7 +98,7 @@ function emptyMeaning(col: InputColumn): string | null {
 }
 
 /** A read-only result cell, formatted from the row's latest result; dimmed while that result is stale. */
-export function resultRenderer(lookup: RowLookup, col: ResultColumn): CellRenderer {
+export function resultRenderer(lookup: RowLookup, col: ResultColumn, source: RowSource): CellRenderer {
   if (col.format === 'status') return statusRenderer(lookup, col);
   return (instance, td, row, colIndex, prop, value, cellProperties) => {
     baseRenderer(instance, td, row, colIndex, prop, value, cellProperties);
@@ -75,6 +107,13 @@ export function resultRenderer(lookup: RowLookup, col: ResultColumn): CellRender
     td.classList.add('ss-result');
     if (col.format !== 'text') td.classList.add('ss-number');
     if (!state) return;
+    if (state.sweep) {
+      // A sweep trains nothing itself: it shows mean ± sd over its finished children.
+      const spread = sweepSpread(state, col.key, source);
+      td.textContent = spread ? formatSpread(spread, SWEPT_COLUMNS[col.key]!.digits) : '';
+      if (spread) td.title = `mean ± sd over ${spread.n} finished ${spread.n === 1 ? 'run' : 'runs'}`;
+      return;
+    }
     td.textContent = formatResult(col.format, resultField(col.key, state));
     if (col.format === 'seconds' && td.textContent !== '') td.title = `${td.textContent} seconds`;
     if (state.result && isStale(state)) {
@@ -112,11 +151,31 @@ function statusRenderer(lookup: RowLookup, col: ResultColumn): CellRenderer {
   };
 }
 
+/** A formula column's cell: the value of the column's formula in this row. */
+export function formulaColumnRenderer(lookup: RowLookup, key: string, formula: () => string): CellRenderer {
+  return (instance, td, row, colIndex, prop, value, cellProperties) => {
+    baseRenderer(instance, td, row, colIndex, prop, value, cellProperties);
+    const state = lookup(instance.toPhysicalRow(row));
+    reset(td, key, state);
+    td.classList.add('ss-result', 'ss-formula-col');
+    if (!state) return;
+    const v = state.formulas[key];
+    showFormula(td, formula(), v);
+    if (typeof v === 'number' && Number.isFinite(v)) {
+      // Metrics are float32: four significant digits in the cell, every digit in the tooltip.
+      td.classList.add('ss-number');
+      td.textContent = String(Number(v.toPrecision(4)));
+      td.title = `${formula()} = ${formulaText(v).text}`;
+    }
+  };
+}
+
 /** How full the bar is; null where a bar would say nothing. */
 function progressOf(s: RunStatus): number | null {
   switch (s.state) {
     case 'running': return s.fraction;
     case 'queued': return 0;
+    case 'sweep': return s.total > 0 ? s.done / s.total : null;
     default: return null;
   }
 }

@@ -1,0 +1,90 @@
+/**
+ * The detail panel of a sweep row: which columns sweep and over what values, how many runs it
+ * made and how far they are, and each metric as mean ± sd over the finished runs, then the runs
+ * themselves. All text goes through JSX text nodes.
+ */
+import { For, Show } from 'solid-js';
+import { INPUT_COLUMNS } from '../engine/columns.ts';
+import { type RowState, statusText } from '../engine/scheduler/sheet-engine.ts';
+import { formatSpread } from '../engine/scheduler/sweep-stats.ts';
+import { formatResult } from './renderers.ts';
+import { type RowSource, SWEPT_COLUMNS, childLabel, sweepSpreads } from './row-values.ts';
+
+const LABELS = new Map(INPUT_COLUMNS.map((c) => [c.key, c.label]));
+
+export function SweepDetail(props: { row: RowState; source: RowSource }) {
+  const sweep = () => props.row.sweep!;
+  const children = () => sweep().children.map(props.source).filter((c): c is RowState => c !== undefined);
+  const spreads = () => sweepSpreads(props.row, props.source);
+  const metrics = () => Object.entries(SWEPT_COLUMNS).flatMap(([key, m]) => {
+    const s = spreads()[m.metric];
+    return s ? [{ key, spread: formatSpread(s, m.digits), n: s.n }] : [];
+  });
+  return (
+    <>
+      <header class="ss-detail-head">
+        <h2 data-testid="detail-name">{props.row.cells.name?.trim() || props.row.id}</h2>
+        <p class="ss-detail-status ss-state-sweep" data-testid="detail-status" data-state="sweep">{statusText(props.row.status)}</p>
+        <p data-testid="detail-sweep-summary">
+          A sweep over {sweep().swept.map((k) => LABELS.get(k) ?? k).join(' × ')}: {children().length} {children().length === 1 ? 'run' : 'runs'}.
+        </p>
+      </header>
+      <div class="ss-detail-body">
+        <div class="ss-detail-part">
+          <h3>Swept columns</h3>
+          <table class="ss-detail-table" data-testid="detail-swept">
+            <thead><tr><th scope="col">column</th><th scope="col">cell</th><th scope="col">values</th></tr></thead>
+            <tbody>
+              <For each={sweep().swept}>
+                {(key) => (
+                  <tr data-testid="detail-swept-column">
+                    <td data-field="column">{LABELS.get(key) ?? key}</td>
+                    <td data-field="cell">{props.row.cells[key] ?? ''}</td>
+                    <td data-field="values">{[...new Set(children().map((c) => c.cells[key] ?? ''))].join(', ')}</td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </div>
+        <div class="ss-detail-part">
+          <h3>Mean ± sd over finished runs</h3>
+          <Show when={metrics().length > 0} fallback={<p class="ss-detail-note">No run has finished yet.</p>}>
+            <table class="ss-detail-table" data-testid="detail-spread">
+              <thead><tr><th scope="col">metric</th><th scope="col" class="ss-num">mean ± sd</th><th scope="col" class="ss-num">runs</th></tr></thead>
+              <tbody>
+                <For each={metrics()}>
+                  {(m) => (
+                    <tr data-testid="detail-spread-row" data-metric={m.key}>
+                      <td>{m.key.replace('_', ' ')}</td>
+                      <td class="ss-num" data-field="spread">{m.spread}</td>
+                      <td class="ss-num" data-field="n">{m.n}</td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </Show>
+        </div>
+        <div class="ss-detail-part">
+          <h3>Runs</h3>
+          <table class="ss-detail-table" data-testid="detail-children">
+            <thead><tr><th scope="col">run</th><th scope="col">status</th><th scope="col" class="ss-num">test acc</th><th scope="col" class="ss-num">test loss</th></tr></thead>
+            <tbody>
+              <For each={children()}>
+                {(c) => (
+                  <tr data-testid="detail-child" data-row-id={c.id}>
+                    <td>{childLabel(c, props.row)}</td>
+                    <td>{statusText(c.status)}</td>
+                    <td class="ss-num">{c.result ? formatResult('accuracy', c.result.testAcc) : ''}</td>
+                    <td class="ss-num">{c.result ? formatResult('loss', c.result.testLoss) : ''}</td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </div>
+      </div>
+    </>
+  );
+}
