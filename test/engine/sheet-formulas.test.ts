@@ -95,5 +95,7 @@ describe('formulas in the sheet engine', () => {
     runner.last('g/2').finish({ testAcc: 0.6 });
     await settle();
     expect([engine.row('g/1')!.formulas.ok, engine.row('g/2')!.formulas.ok]).toEqual(['good', 'poor']);
+    // The sweep's own row reads the mean of its children: (0.9 + 0.6) / 2 = 0.75.
+    expect(engine.row('g')!.formulas.ok).toBe('good');
   });
 });

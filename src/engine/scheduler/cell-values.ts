@@ -9,6 +9,7 @@ import { parseNumericText } from '../formula/values.ts';
 import type { TrainResult } from '../job.ts';
 import type { RowCells } from '../spec.ts';
 import { type RowState, isStale } from './row-state.ts';
+import { type SweptMetric, sweepSummary } from './sweep-stats.ts';
 
 const RESULT_FIELDS: Readonly<Record<string, (r: TrainResult) => number | string>> = {
   train_loss: (r) => r.trainLoss, train_acc: (r) => r.trainAcc, val_loss: (r) => r.valLoss, val_acc: (r) => r.valAcc,
@@ -61,4 +62,17 @@ export function effectiveCells(cells: RowCells, valueOf: (column: string) => For
     out[col.key] = v === null ? '' : typeof v === 'number' ? String(v) : formatValue(v);
   }
   return { cells: out, errors };
+}
+
+const SWEPT: Readonly<Record<string, SweptMetric>> = {
+  train_loss: 'trainLoss', train_acc: 'trainAcc', val_loss: 'valLoss', val_acc: 'valAcc',
+  test_loss: 'testLoss', test_acc: 'testAcc', test_mae: 'testMae', time: 'seconds',
+};
+
+/** What a formula reads from a sweep's row: the mean of a metric over its finished children, else empty. */
+export function sweepValue(children: readonly RowState[], column: string): FormulaValue {
+  if (column === 'status') return 'sweep';
+  const metric = Object.hasOwn(SWEPT, column) ? SWEPT[column] : undefined;
+  if (!metric) return null;
+  return sweepSummary(children)[metric]?.mean ?? null;
 }

@@ -12,7 +12,7 @@ import { type FormulaValue, isFormulaText } from '../formula/index.ts';
 import { expandRow } from '../grammar/sweep.ts';
 import type { TrainProgress, TrainResult } from '../job.ts';
 import { type ParsedRow, type RowCells, parseRow } from '../spec.ts';
-import { RESULT_KEYS, effectiveCells, isInputColumn, plainValue } from './cell-values.ts';
+import { RESULT_KEYS, effectiveCells, isInputColumn, plainValue, sweepValue } from './cell-values.ts';
 import {
   type CellEdit, type FormulaColumn, type RowInit, type RowState, type RunMode, finishedStatus, pendingStatus, sweepStatus,
 } from './row-state.ts';
@@ -75,7 +75,9 @@ export class SheetEngine {
       rowIds: () => this.order,
       plainValue: (row, column) => {
         const r = this.byId.get(row);
-        return r ? plainValue(r, column) : null;
+        if (!r) return null;
+        // A sweep's metrics read as the mean over its finished children, as its row shows them.
+        return r.sweep ? sweepValue(r.sweep.children.map((c) => this.byId.get(c)!), column) : plainValue(r, column);
       },
     });
     // Typed text first, so formulas can read it; then formulas; then each row's spec.
@@ -121,7 +123,8 @@ export class SheetEngine {
       this.formulas.define(id, col.key, col.formula);
       this.seeds.push({ row: id, column: col.key });
     }
-    const changed = new Set<string>();
+    // Every row: a view redraws its columns even where no value changed.
+    const changed = new Set<string>(this.order);
     this.recompute(changed, ++this.editSeq);
     this.emit(changed);
     this.pump();
@@ -238,6 +241,7 @@ export class SheetEngine {
   setRunMode(mode: RunMode): void {
     this.mode = mode;
     if (mode === 'auto') this.runStale();
+    this.emit(new Set(this.order));
   }
 
   /** Queue every stale row (manual mode's "run stale"), or just the given ones. */
@@ -439,7 +443,10 @@ export class SheetEngine {
       }
       const seeds = this.seeds.splice(0);
       for (const id of this.resultsChanged) {
-        if (this.byId.has(id)) for (const column of RESULT_KEYS) seeds.push({ row: id, column });
+        const r = this.byId.get(id);
+        if (!r) continue;
+        for (const column of RESULT_KEYS) seeds.push({ row: id, column });
+        if (r.parent !== null) for (const column of RESULT_KEYS) seeds.push({ row: r.parent, column });
       }
       this.resultsChanged.clear();
       if (seeds.length === 0) return;

@@ -117,9 +117,11 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks): 
     await model.fitDataset(trainSet, { epochs: spec.epochs, verbose: 0, yieldEvery: 'never', callbacks: { onBatchEnd, onEpochEnd } });
     if (cancelled) throw new JobCancelled(job.id);
     const trainSeconds = (performance.now() - started) / 1000;
-    // Worse than guessing at the end: the steps overshoot rather than crawl.
+    // Worse than guessing at the end, and not at its lowest: the steps overshoot and bounce. (A
+    // rate too small also ends above chance after a bad start, but its loss is still falling.)
     const end = history[history.length - 1];
-    if (!diverged && end && history.length >= 5 && end.loss > 1.05 * chance) {
+    const lowest = Math.min(...history.map((h) => h.loss));
+    if (!diverged && end && history.length >= 5 && end.loss > 1.05 * chance && end.loss > 1.02 * lowest) {
       diverged = { epoch: history.length, message: `the loss (${end.loss.toFixed(2)}) ended above chance level (${chance.toFixed(2)}) — the learning rate (${spec.learningRate}) is probably too high` };
     }
     const restoredBest = best !== null && plateau.bestEpoch !== history.length;

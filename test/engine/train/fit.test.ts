@@ -66,6 +66,11 @@ describe('training on the toy sets (real tfjs, wasm)', () => {
     expect(r.diverged!.epoch).toBeLessThanOrEqual(30);
   });
 
+  it('a learning rate too small is slow, not diverged, even when the loss is still above chance', async () => {
+    const r = await train({ dataset: 'xor', noise: '0', layers: 'dense(8, tanh)', optimizer: 'sgd', lr: '0.0001', epochs: '5' });
+    expect(r.diverged).toBeNull();
+  });
+
   it('reports progress per epoch with losses, fractions rising to 1', async () => {
     const progress: TrainProgress[] = [];
     await train({ epochs: '4' }, { progress });
