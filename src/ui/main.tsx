@@ -1,9 +1,19 @@
-/** Mounts the app: reads the chosen sheet, starts the worker pool and the engine, renders. */
+/**
+ * Mounts the app. Which sheet opens: a link in the address (`#s=…`), else `?sheet=<fixture>` (fresh,
+ * like opening a file), else the sheet last open in this browser (restored with every edit and
+ * result), else the example. Everything typed or trained is saved in the browser as it happens.
+ */
+import { Show, createSignal } from 'solid-js';
 import { render } from 'solid-js/web';
-import { type FormulaColumn, type RowState, type RunMode, SheetEngine } from '../engine/scheduler/sheet-engine.ts';
-import { createBrowserPool } from '../workers/browser-pool.ts';
+import { type FormulaColumn, type RowState, type RunMode } from '../engine/scheduler/sheet-engine.ts';
+import { FORMAT, FORMAT_VERSION, type SheetDocument } from '../engine/sheet-file.ts';
+import { currentSheetId, listRecent, recoverSheet } from '../persist/autosave.ts';
+import { type StoreError, openStore } from '../persist/idb.ts';
 import { App, LoadError } from './App.tsx';
-import { loadSheet } from './sheet-source.ts';
+import { exportCsv, linkFor, readSheetBlob, saveSheet, sheetFromHash } from './file-actions.ts';
+import { SheetMenu } from './SheetMenu.tsx';
+import { type Session, openCache, openSession } from './session.ts';
+import { type LoadedSheet, loadSheet } from './sheet-source.ts';
 import './styles.css';
 
 declare global {
@@ -15,6 +25,8 @@ declare global {
       readonly visible: () => readonly string[];
       readonly formulaColumns: () => readonly FormulaColumn[];
       readonly runMode: () => RunMode;
+      /** The id the open sheet is saved under in this browser. */
+      readonly sheetId: () => string;
     };
   }
 }
@@ -23,22 +35,94 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
 const loaded = loadSheet(window.location.search);
-if (!loaded.ok) {
-  render(() => <LoadError message={loaded.error} />, root);
-} else {
-  const pool = createBrowserPool();
-  // The engine defaults to calling queueMicrotask as a method, which browsers reject ("Illegal
-  // invocation"); a plain closure works everywhere.
-  const engine = new SheetEngine(loaded.value.file.rows, pool);
+if (!loaded.ok) render(() => <LoadError message={loaded.error} />, root);
+else void start(loaded.value, root);
+
+type Message = { kind: 'error' | 'info'; text: string } | null;
+
+async function start(fixture: LoadedSheet, mount: HTMLElement): Promise<void> {
+  const [message, setMessage] = createSignal<Message>(null);
+  const store = await openStore({ onClosed: (text) => setMessage({ kind: 'error', text }) });
+  if (store.warning) setMessage({ kind: 'info', text: store.warning });
+  const onError = (e: StoreError) => setMessage({ kind: 'error', text: `could not save in this browser: ${e.message}` });
+  const cache = await openCache(store, onError);
+  const explicit = new URLSearchParams(window.location.search).has('sheet');
+  const fromLink = sheetFromHash(window.location.hash);
+  if (fromLink && !fromLink.ok) setMessage({ kind: 'error', text: fromLink.error });
+  const last = explicit || fromLink?.ok ? null : await currentSheetId(store);
+  const first = fromLink?.ok
+    ? { id: `link:${Date.now()}`, doc: fromLink.value, preferSaved: false }
+    : last ? { id: last, doc: fixture.file.document, preferSaved: true }
+    : { id: `fixture:${fixture.name}`, doc: fixture.file.document, preferSaved: !explicit };
+  const [session, setSession] = createSignal<Session>(await openSession(first.id, first.doc, { store, cache, onError, preferSaved: first.preferSaved }));
+  const [recent, setRecent] = createSignal(await listRecent(store));
   let visible: readonly string[] = [];
   window.__sweepsheet = {
-    rows: () => engine.rows(), visible: () => visible, formulaColumns: () => engine.formulaColumns(), runMode: () => engine.runMode(),
+    rows: () => session().engine.rows(), visible: () => visible, formulaColumns: () => session().engine.formulaColumns(),
+    runMode: () => session().engine.runMode(), sheetId: () => session().id,
   };
-  const onVisibleRows = (ids: readonly string[]) => { visible = ids; };
-  const unmount = render(() => <App sheet={loaded.value} engine={engine} workers={pool.size} onVisibleRows={onVisibleRows} />, root);
+
+  /** Open another sheet; the current one stays until the new one is ready. */
+  const switchTo = async (id: string, doc: SheetDocument, note: string) => {
+    try {
+      const next = await openSession(id, doc, { store, cache, onError, preferSaved: false });
+      const old = session();
+      setSession(next);
+      await old.close();
+      setMessage({ kind: 'info', text: note });
+      setRecent(await listRecent(store));
+    } catch (e) {
+      setMessage({ kind: 'error', text: `the sheet could not be opened: ${e instanceof Error ? e.message : String(e)}. The open sheet is unchanged.` });
+    }
+  };
+
+  const menu = {
+    recent,
+    message,
+    onOpenFile: async (file: File) => {
+      const doc = await readSheetBlob(file);
+      if (!doc.ok) {
+        setMessage({ kind: 'error', text: `${doc.error}. The open sheet is unchanged.` });
+        return;
+      }
+      await switchTo(`file:${file.name}:${Date.now()}`, doc.value, `opened ${file.name}`);
+    },
+    onOpenRecent: async (id: string) => {
+      const doc = await recoverSheet(store, id, onError);
+      if (doc) await switchTo(id, doc, `opened ${doc.title || id}`);
+      else setMessage({ kind: 'error', text: 'that sheet is no longer stored in this browser' });
+    },
+    onSave: () => saveSheet(session().document()),
+    onCopyLink: async () => {
+      const link = linkFor(session().document(), window.location);
+      try {
+        await navigator.clipboard.writeText(link);
+        setMessage({ kind: 'info', text: 'link copied: it opens this sheet\'s settings (not its results)' });
+      } catch {
+        setMessage({ kind: 'info', text: 'copy the link below: it opens this sheet\'s settings (not its results)' });
+      }
+      return link;
+    },
+    onExportCsv: () => {
+      const s = session();
+      exportCsv(s.engine.rows(), s.engine.formulaColumns(), s.document().title);
+    },
+  };
+
+  const sheetOf = (s: Session): LoadedSheet => {
+    const doc = s.document();
+    return { name: s.id, file: { format: FORMAT, version: FORMAT_VERSION, title: doc.title, description: doc.description, rows: [], document: doc } };
+  };
+  const unmount = render(() => (
+    <>
+      <SheetMenu {...menu} />
+      <Show when={session()} keyed>
+        {(s) => <App sheet={sheetOf(s)} engine={s.engine} workers={s.pool.size} onVisibleRows={(ids) => { visible = ids; }} />}
+      </Show>
+    </>
+  ), mount);
   import.meta.hot?.dispose(() => {
     unmount();
-    engine.dispose();
-    pool.dispose();
+    void session().close();
   });
 }

@@ -1,0 +1,74 @@
+/** Open, save, share and export the sheet; drop a file anywhere on the page to open it. Messages are text. */
+import { For, Show, createSignal, onCleanup, onMount } from 'solid-js';
+import type { SheetSummary } from '../persist/autosave.ts';
+
+export interface SheetMenuProps {
+  readonly recent: () => readonly SheetSummary[];
+  readonly onOpenFile: (file: File) => void;
+  readonly onOpenRecent: (id: string) => void;
+  readonly onSave: () => void;
+  readonly onCopyLink: () => Promise<string>;
+  readonly onExportCsv: () => void;
+  /** The last refusal or warning, shown until the next action. */
+  readonly message: () => { kind: 'error' | 'info'; text: string } | null;
+}
+
+export function SheetMenu(props: SheetMenuProps) {
+  let input!: HTMLInputElement;
+  const [link, setLink] = createSignal<string | null>(null);
+  const [dragging, setDragging] = createSignal(false);
+
+  onMount(() => {
+    const over = (e: DragEvent) => {
+      if (!e.dataTransfer?.types.includes('Files')) return;
+      e.preventDefault();
+      setDragging(true);
+    };
+    const leave = () => setDragging(false);
+    const drop = (e: DragEvent) => {
+      const file = e.dataTransfer?.files[0];
+      if (!file) return;
+      e.preventDefault();
+      setDragging(false);
+      props.onOpenFile(file);
+    };
+    document.addEventListener('dragover', over);
+    document.addEventListener('dragleave', leave);
+    document.addEventListener('drop', drop);
+    onCleanup(() => {
+      document.removeEventListener('dragover', over);
+      document.removeEventListener('dragleave', leave);
+      document.removeEventListener('drop', drop);
+    });
+  });
+
+  return (
+    <div class="ss-sheet-menu" classList={{ 'ss-dragging': dragging() }} role="toolbar" aria-label="sheet">
+      <button type="button" class="ss-button" data-testid="open-file" onClick={() => input.click()}>Open…</button>
+      <input
+        ref={input} type="file" accept=".json,application/json" hidden data-testid="file-input"
+        onChange={(e) => {
+          const file = e.currentTarget.files?.[0];
+          if (file) props.onOpenFile(file);
+          e.currentTarget.value = '';
+        }}
+      />
+      <button type="button" class="ss-button" data-testid="save-file" onClick={() => props.onSave()}>Save</button>
+      <button type="button" class="ss-button" data-testid="copy-link" onClick={() => void props.onCopyLink().then(setLink)}>Copy link</button>
+      <button type="button" class="ss-button" data-testid="export-csv" onClick={() => props.onExportCsv()}>Export CSV</button>
+      <Show when={props.recent().length > 0}>
+        <select class="ss-recent" data-testid="recent" aria-label="recent sheets" onChange={(e) => { if (e.currentTarget.value) props.onOpenRecent(e.currentTarget.value); }}>
+          <option value="">Recent sheets…</option>
+          <For each={props.recent()}>{(s) => <option value={s.id}>{s.title || s.id}</option>}</For>
+        </select>
+      </Show>
+      <Show when={link()}>
+        {(l) => <input class="ss-link" data-testid="link" readonly value={l()} onFocus={(e) => e.currentTarget.select()} />}
+      </Show>
+      <Show when={props.message()}>
+        {(m) => <p class={m().kind === 'error' ? 'ss-error' : 'ss-info'} role={m().kind === 'error' ? 'alert' : 'status'} data-testid="sheet-message">{m().text}</p>}
+      </Show>
+      <Show when={dragging()}><p class="ss-info">Drop a .sheet.json file to open it</p></Show>
+    </div>
+  );
+}
