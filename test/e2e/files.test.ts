@@ -1,0 +1,117 @@
+/**
+ * Sheets as files and links, and nothing lost, in chromium with real IndexedDB and real workers:
+ * save and reopen; a dropped file opens; a hostile file is refused and the open sheet is untouched;
+ * closing the page mid-run and reopening brings back every finished result and queues the
+ * interrupted row; a copied link opens the same sheet in a fresh browser profile.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type AppHarness, startApp } from '../helpers/browser.ts';
+
+const TIMEOUT = 180_000;
+let app: AppHarness;
+
+beforeAll(async () => { app = await startApp(); });
+afterAll(async () => { await app?.close(); });
+
+type Snap = { id: string; state: string; name: string; lr: string; testAcc: number | null };
+
+const snapshot = (page = app.page): Promise<Snap[]> => page.evaluate(() => window.__sweepsheet!.rows().map((r) => ({
+  id: r.id, state: r.status.state, name: r.cells.name ?? '', lr: r.cells.lr ?? '', testAcc: r.result?.testAcc ?? null,
+})));
+
+async function waitFor(page: typeof app.page, ok: (rows: Snap[]) => boolean, what: string): Promise<Snap[]> {
+  const deadline = Date.now() + TIMEOUT;
+  for (;;) {
+    const rows = await snapshot(page).catch(() => [] as Snap[]);
+    if (rows.length > 0 && ok(rows)) return rows;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(rows)}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+const settled = (r: Snap) => r.state === 'done' || r.state === 'diverged';
+
+describe('files, links and no data loss', () => {
+  test('save downloads the sheet; opening that file shows the same rows and results without training', async () => {
+    const { page, url } = app;
+    await page.goto(`${url}?sheet=xor`);
+    const trained = await waitFor(page, (rows) => rows.every(settled), 'the xor sheet to train');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-file').click()]);
+    const text = readFileSync((await download.path())!, 'utf8');
+    expect(JSON.parse(text)).toMatchObject({ format: 'sweepsheet', version: 2 });
+    await page.goto(`${url}?sheet=lesson-xor-lr`);
+    await waitFor(page, (rows) => rows.length === 6, 'the lesson sheet');
+    await page.getByTestId('file-input').setInputFiles({ name: 'xor.sheet.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+    const reopened = await waitFor(page, (rows) => rows.length === trained.length && rows.every(settled), 'the saved sheet to open');
+    expect(reopened.map((r) => [r.id, r.testAcc])).toEqual(trained.map((r) => [r.id, r.testAcc]));
+    await expect.poll(() => page.getByTestId('sheet-message').textContent()).toContain('opened xor.sheet.json');
+  }, TIMEOUT);
+
+  test('a hostile file is refused with a message and the open sheet stays as it was', async () => {
+    const { page } = app;
+    const before = await snapshot();
+    const hostile = '{"format":"sweepsheet","version":2,"title":"x","rows":[{"id":"a","cells":{"__proto__":{"polluted":1},"lr":7}}]}';
+    await page.getByTestId('file-input').setInputFiles({ name: 'evil.sheet.json', mimeType: 'application/json', buffer: Buffer.from(hostile) });
+    await expect.poll(() => page.getByTestId('sheet-message').textContent()).toMatch(/evil\.sheet\.json was not opened: .*rows\[0\]\.cells\.lr.*The open sheet is unchanged/);
+    expect(await page.getByTestId('sheet-message').getAttribute('role')).toBe('alert');
+    expect(await snapshot()).toEqual(before);
+    expect(await page.evaluate(() => ({} as Record<string, unknown>).polluted)).toBeUndefined();
+  }, TIMEOUT);
+
+  test('a sheet file dropped on the page opens', async () => {
+    const { page, url } = app;
+    const text = readFileSync(new URL('../../fixtures/iris.sheet.json', import.meta.url), 'utf8');
+    await page.evaluate(({ text }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'iris.sheet.json', { type: 'application/json' }));
+      document.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      document.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, { text });
+    await waitFor(page, (rows) => rows.map((r) => r.id).join() === 'w5-seed1,w5-seed2,w5-seed3', 'the dropped iris sheet');
+    expect(url).toBeTruthy();
+  }, TIMEOUT);
+
+  test('closing the page mid-run and reopening brings back every finished result and queues the rest again', async () => {
+    const { context, url } = app;
+    const page = await context.newPage();
+    await page.goto(url); // no ?sheet: the sheet last open in this browser, or the example
+    const before = await waitFor(page, (rows) => rows.some(settled) && rows.some((r) => !settled(r)), 'some rows done, some not');
+    await page.waitForTimeout(600); // autosave coalesces for 250 ms
+    const sheetId = await page.evaluate(() => window.__sweepsheet!.sheetId());
+    await page.close({ runBeforeUnload: true });
+    const again = await context.newPage();
+    await again.goto(url);
+    const after = await waitFor(again, (rows) => rows.length === before.length, 'the sheet to come back');
+    expect(await again.evaluate(() => window.__sweepsheet!.sheetId())).toBe(sheetId);
+    for (const r of before.filter(settled)) {
+      const back = after.find((x) => x.id === r.id)!;
+      expect(settled(back), r.id).toBe(true);
+      expect(back.testAcc, r.id).toBe(r.testAcc);
+    }
+    for (const r of before.filter((x) => !settled(x))) {
+      expect(['queued', 'running', 'done', 'diverged'], r.id).toContain(after.find((x) => x.id === r.id)!.state);
+    }
+    await waitFor(again, (rows) => rows.every(settled), 'the interrupted rows to train again');
+    await again.close();
+  }, TIMEOUT);
+
+  test('a copied link opens the same sheet in a fresh browser profile', async () => {
+    const { page, url, browser } = app;
+    await page.goto(`${url}?sheet=xor`);
+    await waitFor(page, (rows) => rows.length === 3, 'the xor sheet');
+    await page.getByTestId('copy-link').click();
+    const link = await page.getByTestId('link').inputValue();
+    expect(link).toMatch(/#s=/);
+    const fresh = await browser.newContext();
+    try {
+      const other = await fresh.newPage();
+      await other.goto(link);
+      const rows = await waitFor(other, (r) => r.length === 3, 'the linked sheet');
+      const original = await snapshot(page);
+      expect(rows.map((r) => [r.id, r.name, r.lr])).toEqual(original.map((r) => [r.id, r.name, r.lr]));
+    } finally {
+      await fresh.close();
+    }
+  }, TIMEOUT);
+});
