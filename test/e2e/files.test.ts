@@ -96,6 +96,24 @@ describe('files, links and no data loss', () => {
     await again.close();
   }, TIMEOUT);
 
+  test('undo brings back the old value and, from the result cache, its result at once', async () => {
+    const { page, url } = app;
+    await page.goto(`${url}?sheet=xor`);
+    const first = await waitFor(page, (rows) => rows.length === 3 && rows.every(settled), 'the xor sheet');
+    const before = first.find((r) => r.id === 'w8-mlp')!;
+    const lr = page.locator('.ht_master td[data-row-id="w8-mlp"][data-col="lr"]');
+    await lr.dblclick();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('0.05');
+    await page.keyboard.press('Enter');
+    await waitFor(page, (rows) => { const r = rows.find((x) => x.id === 'w8-mlp')!; return r.lr === '0.05' && settled(r); }, 'the edited row to train');
+    await page.keyboard.press('Control+z');
+    const back = await waitFor(page, (rows) => rows.find((x) => x.id === 'w8-mlp')!.lr === before.lr, 'undo');
+    const row = back.find((x) => x.id === 'w8-mlp')!;
+    expect(settled(row)).toBe(true);
+    expect(row.testAcc).toBe(before.testAcc);
+  }, TIMEOUT);
+
   test('a copied link opens the same sheet in a fresh browser profile', async () => {
     const { page, url, browser } = app;
     await page.goto(`${url}?sheet=xor`);
