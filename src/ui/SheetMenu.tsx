@@ -9,12 +9,14 @@ export interface SheetMenuProps {
   readonly onSave: () => void;
   readonly onCopyLink: () => Promise<string>;
   readonly onExportCsv: () => void;
+  readonly onImportCsv: (file: File) => void;
   /** The last refusal or warning, shown until the next action. */
   readonly message: () => { kind: 'error' | 'info'; text: string } | null;
 }
 
 export function SheetMenu(props: SheetMenuProps) {
   let input!: HTMLInputElement;
+  let csvInput!: HTMLInputElement;
   const [link, setLink] = createSignal<string | null>(null);
   const [dragging, setDragging] = createSignal(false);
 
@@ -56,6 +58,15 @@ export function SheetMenu(props: SheetMenuProps) {
       <button type="button" class="ss-button" data-testid="save-file" onClick={() => props.onSave()}>Save</button>
       <button type="button" class="ss-button" data-testid="copy-link" onClick={() => void props.onCopyLink().then(setLink)}>Copy link</button>
       <button type="button" class="ss-button" data-testid="export-csv" onClick={() => props.onExportCsv()}>Export CSV</button>
+      <button type="button" class="ss-button" data-testid="import-csv" onClick={() => csvInput.click()}>Import CSV</button>
+      <input
+        ref={csvInput} type="file" accept=".csv,text/csv" hidden data-testid="csv-input"
+        onChange={(e) => {
+          const file = e.currentTarget.files?.[0];
+          if (file) props.onImportCsv(file);
+          e.currentTarget.value = '';
+        }}
+      />
       <Show when={props.recent().length > 0}>
         <select class="ss-recent" data-testid="recent" aria-label="recent sheets" onChange={(e) => { if (e.currentTarget.value) props.onOpenRecent(e.currentTarget.value); }}>
           <option value="">Recent sheets…</option>

@@ -8,7 +8,7 @@ import { type Result, err } from '../engine/errors.ts';
 import { formatValue } from '../engine/formula/index.ts';
 import { type RowState, isStale } from '../engine/scheduler/sheet-engine.ts';
 import { plainValue } from '../engine/scheduler/cell-values.ts';
-import { FILE_LIMITS, type SheetDocument, fromLink, readSheet, toCsv, toLink, writeSheet } from '../engine/sheet-file.ts';
+import { FILE_LIMITS, type SheetDocument, fromCsv, fromLink, readSheet, toCsv, toLink, writeSheet } from '../engine/sheet-file.ts';
 
 /** Read a file a person chose or dropped; its size is checked before a byte is read. */
 export async function readSheetBlob(file: Blob & { name?: string }): Promise<Result<SheetDocument, string>> {
@@ -24,6 +24,17 @@ export async function readSheetBlob(file: Blob & { name?: string }): Promise<Res
   }
   const doc = readSheet(text);
   return doc.ok ? doc : err(`${name} was not opened: ${doc.error}`);
+}
+
+/** Hyperparameter rows from a CSV (headers named by column key or label); unknown headers are listed. */
+export async function readCsvBlob(file: Blob & { name?: string }): Promise<Result<{ rows: Record<string, string>[]; unknown: string[] }, string>> {
+  const name = file.name ?? 'the file';
+  if (file.size > FILE_LIMITS.maxBytes) return err(`${name} is larger than ${FILE_LIMITS.maxBytes / 1e6} MB`);
+  const table = fromCsv(await file.text());
+  if (!table.ok) return err(`${name} was not imported: ${table.error}`);
+  const { header, rows, unknown } = table.value;
+  if (rows.length > FILE_LIMITS.maxRows) return err(`${name} has ${rows.length} rows; a sheet may have at most ${FILE_LIMITS.maxRows}`);
+  return { ok: true, value: { rows: rows.map((r) => Object.fromEntries(header.map((k, i) => [k, r[i] ?? '']))), unknown } };
 }
 
 /** The sheet in the page's address (`#s=…`), if any. */

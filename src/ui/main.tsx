@@ -10,7 +10,7 @@ import { FORMAT, FORMAT_VERSION, type SheetDocument } from '../engine/sheet-file
 import { currentSheetId, listRecent, recoverSheet } from '../persist/autosave.ts';
 import { type StoreError, openStore } from '../persist/idb.ts';
 import { App, LoadError } from './App.tsx';
-import { exportCsv, linkFor, readSheetBlob, saveSheet, sheetFromHash } from './file-actions.ts';
+import { exportCsv, linkFor, readCsvBlob, readSheetBlob, saveSheet, sheetFromHash } from './file-actions.ts';
 import { SheetMenu } from './SheetMenu.tsx';
 import { type Session, openCache, openSession } from './session.ts';
 import { type LoadedSheet, loadSheet } from './sheet-source.ts';
@@ -102,6 +102,19 @@ async function start(fixture: LoadedSheet, mount: HTMLElement): Promise<void> {
         setMessage({ kind: 'info', text: 'copy the link below: it opens this sheet\'s settings (not its results)' });
       }
       return link;
+    },
+    onImportCsv: async (file: File) => {
+      const csv = await readCsvBlob(file);
+      if (!csv.ok) {
+        setMessage({ kind: 'error', text: `${csv.error}. The open sheet is unchanged.` });
+        return;
+      }
+      // Each line becomes a row: the last row's settings, with the CSV's columns over them.
+      const { engine } = session();
+      const template = engine.rows().filter((r) => r.parent === null).at(-1)?.cells ?? {};
+      for (const cells of csv.value.rows) engine.addRow({ cells: { ...template, ...cells } });
+      const ignored = csv.value.unknown.length > 0 ? `; ignored columns: ${csv.value.unknown.join(', ')}` : '';
+      setMessage({ kind: 'info', text: `imported ${csv.value.rows.length} rows from ${file.name}${ignored}` });
     },
     onExportCsv: () => {
       const s = session();

@@ -114,6 +114,17 @@ describe('files, links and no data loss', () => {
     expect(row.testAcc).toBe(before.testAcc);
   }, TIMEOUT);
 
+  test('importing a CSV of hyperparameters adds a row per line; unknown columns are named', async () => {
+    const { page, url } = app;
+    await page.goto(`${url}?sheet=xor`);
+    await waitFor(page, (rows) => rows.length === 3, 'the xor sheet');
+    const csv = 'name,lr,Epochs,colour\nfrom csv a,0.01,5,red\nfrom csv b,0.1,5,blue\n';
+    await page.getByTestId('csv-input').setInputFiles({ name: 'grid.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    const rows = await waitFor(page, (r) => r.length === 5, 'two imported rows');
+    expect(rows.slice(3).map((r) => [r.name, r.lr])).toEqual([['from csv a', '0.01'], ['from csv b', '0.1']]);
+    await expect.poll(() => page.getByTestId('sheet-message').textContent()).toBe('imported 2 rows from grid.csv; ignored columns: colour');
+  }, TIMEOUT);
+
   test('a copied link opens the same sheet in a fresh browser profile', async () => {
     const { page, url, browser } = app;
     await page.goto(`${url}?sheet=xor`);
