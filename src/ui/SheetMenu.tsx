@@ -17,6 +17,12 @@ export interface SheetMenuProps {
 export function SheetMenu(props: SheetMenuProps) {
   let input!: HTMLInputElement;
   let csvInput!: HTMLInputElement;
+  /** A hidden file input: hands the chosen file on and clears itself so the same file can be chosen again. */
+  const picked = (take: (file: File) => void) => (e: Event & { currentTarget: HTMLInputElement }) => {
+    const file = e.currentTarget.files?.[0];
+    if (file) take(file);
+    e.currentTarget.value = '';
+  };
   const [link, setLink] = createSignal<string | null>(null);
   const [dragging, setDragging] = createSignal(false);
 
@@ -47,26 +53,12 @@ export function SheetMenu(props: SheetMenuProps) {
   return (
     <div class="ss-sheet-menu" classList={{ 'ss-dragging': dragging() }} role="toolbar" aria-label="sheet">
       <button type="button" class="ss-button" data-testid="open-file" onClick={() => input.click()}>Open…</button>
-      <input
-        ref={input} type="file" accept=".json,application/json" hidden data-testid="file-input"
-        onChange={(e) => {
-          const file = e.currentTarget.files?.[0];
-          if (file) props.onOpenFile(file);
-          e.currentTarget.value = '';
-        }}
-      />
+      <input ref={input} type="file" accept=".json,application/json" hidden data-testid="file-input" onChange={picked(props.onOpenFile)} />
       <button type="button" class="ss-button" data-testid="save-file" onClick={() => props.onSave()}>Save</button>
       <button type="button" class="ss-button" data-testid="copy-link" onClick={() => void props.onCopyLink().then(setLink)}>Copy link</button>
       <button type="button" class="ss-button" data-testid="export-csv" onClick={() => props.onExportCsv()}>Export CSV</button>
       <button type="button" class="ss-button" data-testid="import-csv" onClick={() => csvInput.click()}>Import CSV</button>
-      <input
-        ref={csvInput} type="file" accept=".csv,text/csv" hidden data-testid="csv-input"
-        onChange={(e) => {
-          const file = e.currentTarget.files?.[0];
-          if (file) props.onImportCsv(file);
-          e.currentTarget.value = '';
-        }}
-      />
+      <input ref={csvInput} type="file" accept=".csv,text/csv" hidden data-testid="csv-input" onChange={picked(props.onImportCsv)} />
       <Show when={props.recent().length > 0}>
         <select class="ss-recent" data-testid="recent" aria-label="recent sheets" onChange={(e) => { if (e.currentTarget.value) props.onOpenRecent(e.currentTarget.value); }}>
           <option value="">Recent sheets…</option>
