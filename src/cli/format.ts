@@ -1,4 +1,5 @@
 /** Text for the terminal: a progress line per row and the final table. Pure functions. */
+import { plainValue } from '../engine/scheduler/cell-values.ts';
 import { type RowState, isStale, statusText } from '../engine/scheduler/sheet-engine.ts';
 
 const BAR = 20;
@@ -27,23 +28,10 @@ export function displayName(row: RowState): string {
   return n === '' ? row.id : n;
 }
 
-/** The value a row sorts by in a column: metrics from the result, else the cell text. */
+/** The value a row sorts by in a column: what a formula would read there (results, typed text). */
 export function sortValue(row: RowState, column: string): number | string | null {
-  const r = row.result && !isStale(row) ? row.result : null;
-  const metric: Record<string, number | undefined> = {
-    train_loss: r?.trainLoss, train_acc: r?.trainAcc, val_loss: r?.valLoss, val_acc: r?.valAcc, test_loss: r?.testLoss,
-    test_acc: r?.testAcc, test_mae: r?.testMae, epochs_run: r?.epochsRun, best_epoch: r?.bestEpoch, final_lr: r?.finalLr,
-    params: r?.params, samples_per_s: r?.samplesPerSec, time: r?.seconds,
-  };
-  if (column in metric) {
-    const v = metric[column];
-    return v === undefined || Number.isNaN(v) ? null : v;
-  }
-  if (column === 'status') return row.status.state;
-  if (column === 'backend') return r?.backend ?? null;
-  const text = row.cells[column] ?? '';
-  const n = Number(text);
-  return text.trim() !== '' && Number.isFinite(n) ? n : text;
+  const v = plainValue(row, column);
+  return typeof v === 'number' || typeof v === 'string' ? v : null;
 }
 
 /** Rows ordered by a column; rows without a value always come last. */

@@ -5,6 +5,7 @@
  */
 import { DATASET_EXPECTED, DATASET_SUGGESTIONS } from './datasets.ts';
 import { LAYERS_EXPECTED } from './grammar/layers.ts';
+import type { TrainResult } from './job.ts';
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'adamax'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -36,6 +37,8 @@ export type ResultFormat = 'status' | 'loss' | 'accuracy' | 'seconds' | 'count' 
 export interface ResultColumn extends ColumnBase {
   readonly role: 'result';
   readonly format: ResultFormat;
+  /** The field of a finished run this column shows (the status column has none). */
+  readonly value?: (r: TrainResult) => number | string;
 }
 
 export type Column = InputColumn | ResultColumn;
@@ -74,33 +77,33 @@ export const INPUT_COLUMNS: readonly InputColumn[] = [
 export const RESULT_COLUMNS: readonly ResultColumn[] = [
   { key: 'status', label: 'status', role: 'result', format: 'status', width: 150,
     help: 'queued, running (with progress), done, diverged (with the epoch and likely cause), failed (with the reason), or invalid input.' },
-  { key: 'train_loss', label: 'train loss', role: 'result', format: 'loss', width: 72,
+  { key: 'train_loss', label: 'train loss', role: 'result', format: 'loss', value: (r) => r.trainLoss, width: 72,
     help: 'Loss on the training set over the last epoch (cross-entropy, or MSE for regression).' },
-  { key: 'train_acc', label: 'train acc', role: 'result', format: 'accuracy', width: 65,
+  { key: 'train_acc', label: 'train acc', role: 'result', format: 'accuracy', value: (r) => r.trainAcc, width: 65,
     help: 'Accuracy on the training set over the last epoch.' },
-  { key: 'val_loss', label: 'val loss', role: 'result', format: 'loss', width: 65,
+  { key: 'val_loss', label: 'val loss', role: 'result', format: 'loss', value: (r) => r.valLoss, width: 65,
     help: 'Loss on the validation split after the last epoch: rising while train loss falls means overfitting.' },
-  { key: 'val_acc', label: 'val acc', role: 'result', format: 'accuracy', width: 60,
+  { key: 'val_acc', label: 'val acc', role: 'result', format: 'accuracy', value: (r) => r.valAcc, width: 60,
     help: 'Accuracy on the validation split after the last epoch.' },
-  { key: 'test_loss', label: 'test loss', role: 'result', format: 'loss', width: 65,
+  { key: 'test_loss', label: 'test loss', role: 'result', format: 'loss', value: (r) => r.testLoss, width: 65,
     help: 'Loss on the held-out test set.' },
-  { key: 'test_acc', label: 'test acc', role: 'result', format: 'accuracy', width: 65,
+  { key: 'test_acc', label: 'test acc', role: 'result', format: 'accuracy', value: (r) => r.testAcc, width: 65,
     help: 'Accuracy on the held-out test set: the number to sort by.' },
-  { key: 'test_mae', label: 'test MAE', role: 'result', format: 'loss', width: 65,
+  { key: 'test_mae', label: 'test MAE', role: 'result', format: 'loss', value: (r) => r.testMae, width: 65,
     help: 'Regression only: mean absolute error on the test set.' },
-  { key: 'epochs_run', label: 'epochs run', role: 'result', format: 'count', width: 60,
+  { key: 'epochs_run', label: 'epochs run', role: 'result', format: 'count', value: (r) => r.epochsRun, width: 60,
     help: 'Epochs actually trained (early stopping may end a run sooner).' },
-  { key: 'best_epoch', label: 'best epoch', role: 'result', format: 'count', width: 60,
+  { key: 'best_epoch', label: 'best epoch', role: 'result', format: 'count', value: (r) => r.bestEpoch, width: 60,
     help: 'The epoch with the lowest validation loss (training loss without a validation split).' },
-  { key: 'final_lr', label: 'final lr', role: 'result', format: 'number', width: 60,
+  { key: 'final_lr', label: 'final lr', role: 'result', format: 'number', value: (r) => r.finalLr, width: 60,
     help: 'The learning rate at the end, after any reduce-on-plateau steps.' },
-  { key: 'params', label: 'params', role: 'result', format: 'count', width: 65,
+  { key: 'params', label: 'params', role: 'result', format: 'count', value: (r) => r.params, width: 65,
     help: 'Trainable and non-trainable parameters of the model (known before training).' },
-  { key: 'samples_per_s', label: 'samples/s', role: 'result', format: 'count', width: 70,
+  { key: 'samples_per_s', label: 'samples/s', role: 'result', format: 'count', value: (r) => r.samplesPerSec, width: 70,
     help: 'Training throughput: samples per second over all epochs.' },
-  { key: 'time', label: 'time', role: 'result', format: 'seconds', width: 55,
+  { key: 'time', label: 'time', role: 'result', format: 'seconds', value: (r) => r.seconds, width: 55,
     help: 'Wall-clock training time in seconds.' },
-  { key: 'backend', label: 'backend', role: 'result', format: 'text', width: 65,
+  { key: 'backend', label: 'backend', role: 'result', format: 'text', value: (r) => r.backend, width: 65,
     help: 'The tfjs backend the worker chose: webgl, wasm or cpu.' },
 ];
 
@@ -110,6 +113,12 @@ const byKey = new Map<string, Column>(COLUMNS.map((c) => [c.key, c]));
 
 export function column(key: string): Column | undefined {
   return byKey.get(key);
+}
+
+/** The value a result column shows for a finished run, or undefined for a column without one. */
+export function resultValue(key: string, r: TrainResult): number | string | undefined {
+  const c = byKey.get(key);
+  return c?.role === 'result' && c.value ? c.value(r) : undefined;
 }
 
 export function inputColumn(key: string): InputColumn | undefined {

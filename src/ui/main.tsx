@@ -36,7 +36,12 @@ if (!root) throw new Error('index.html has no #root element');
 
 const loaded = loadSheet(window.location.search);
 if (!loaded.ok) render(() => <LoadError message={loaded.error} />, root);
-else void start(loaded.value, root);
+else {
+  // A failure before the first render (workers that cannot start, storage that throws) is a message, not a blank page.
+  start(loaded.value, root).catch((e: unknown) => {
+    render(() => <LoadError message={`the app could not start: ${e instanceof Error ? e.message : String(e)}`} />, root);
+  });
+}
 
 type Message = { kind: 'error' | 'info'; text: string } | null;
 

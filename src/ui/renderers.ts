@@ -5,9 +5,8 @@
  */
 import type Handsontable from 'handsontable/base';
 import { baseRenderer } from 'handsontable/renderers';
-import type { InputColumn, ResultColumn, ResultFormat } from '../engine/columns.ts';
+import { type InputColumn, type ResultColumn, type ResultFormat, resultValue } from '../engine/columns.ts';
 import { describeCellError } from '../engine/errors.ts';
-import type { TrainResult } from '../engine/job.ts';
 import { type RowState, type RunStatus, isStale, statusText } from '../engine/scheduler/sheet-engine.ts';
 import { formatSpread } from '../engine/scheduler/sweep-stats.ts';
 import { isFormulaText } from '../engine/formula/index.ts';
@@ -180,34 +179,13 @@ function progressOf(s: RunStatus): number | null {
   }
 }
 
-type Field = (r: TrainResult) => number | string;
-
-/** Result column key -> the field of TrainResult it shows. */
-const RESULT_FIELDS: Record<string, Field> = {
-  train_loss: (r) => r.trainLoss,
-  train_acc: (r) => r.trainAcc,
-  val_loss: (r) => r.valLoss,
-  val_acc: (r) => r.valAcc,
-  test_loss: (r) => r.testLoss,
-  test_acc: (r) => r.testAcc,
-  test_mae: (r) => r.testMae,
-  epochs_run: (r) => r.epochsRun,
-  best_epoch: (r) => r.bestEpoch,
-  final_lr: (r) => r.finalLr,
-  params: (r) => r.params,
-  samples_per_s: (r) => r.samplesPerSec,
-  time: (r) => r.seconds,
-  backend: (r) => r.backend,
-};
-
 /**
  * The raw value of a result column, or null when there is none. The parameter count is known
  * before training, so a row without a result still shows it.
  */
 export function resultField(key: string, row: RowState): number | string | null {
   if (key === 'params' && !row.result) return row.parsed.ok ? row.parsed.summary.totalParams : null;
-  const get = RESULT_FIELDS[key];
-  return row.result && get ? get(row.result) : null;
+  return row.result ? resultValue(key, row.result) ?? null : null;
 }
 
 /**

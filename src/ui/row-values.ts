@@ -6,22 +6,15 @@
 import { type FormulaValue, formatValue, isFormulaError, isFormulaText } from '../engine/formula/index.ts';
 import { parseNumericText } from '../engine/formula/values.ts';
 import { type RowState, statusText } from '../engine/scheduler/sheet-engine.ts';
-import { type Spread, type SweptMetric, sweepSummary } from '../engine/scheduler/sweep-stats.ts';
+import { SWEPT_COLUMN_METRICS, type Spread, type SweptMetric, sweepSummary } from '../engine/scheduler/sweep-stats.ts';
 
 /** Finds an engine row by id (the grid's view of the engine). */
 export type RowSource = (id: string) => RowState | undefined;
 
 /** Result columns a sweep summarizes, with the field and the decimals of its spread. */
-export const SWEPT_COLUMNS: Readonly<Record<string, { readonly metric: SweptMetric; readonly digits: number }>> = {
-  train_loss: { metric: 'trainLoss', digits: 4 },
-  train_acc: { metric: 'trainAcc', digits: 4 },
-  val_loss: { metric: 'valLoss', digits: 4 },
-  val_acc: { metric: 'valAcc', digits: 4 },
-  test_loss: { metric: 'testLoss', digits: 4 },
-  test_acc: { metric: 'testAcc', digits: 4 },
-  test_mae: { metric: 'testMae', digits: 4 },
-  time: { metric: 'seconds', digits: 1 },
-};
+export const SWEPT_COLUMNS: Readonly<Record<string, { readonly metric: SweptMetric; readonly digits: number }>> = Object.fromEntries(
+  Object.entries(SWEPT_COLUMN_METRICS).map(([key, metric]) => [key, { metric, digits: metric === 'seconds' ? 1 : 4 }]),
+);
 
 /** Spread per metric of a sweep row, cached per snapshot: the engine makes a new parent object whenever a child changes. */
 const spreads = new WeakMap<RowState, { children: readonly (RowState | undefined)[]; value: Partial<Record<SweptMetric, Spread>> }>();

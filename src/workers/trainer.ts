@@ -8,6 +8,7 @@ import type { BackendName, TrainJob, TrainProgress, TrainResult } from '../engin
 import { JobCancelled, fitJob } from '../engine/train/fit.ts';
 import { type FileLoader, dataKey, loadData } from '../engine/train/load.ts';
 import { installFastWasmMatMul } from '../engine/train/wasm-kernels.ts';
+import { DATASETS } from '../engine/datasets.ts';
 import type { LoadedData } from '../engine/train/toy-data.ts';
 import { type Availability, chooseBackend, isSoftwareRenderer } from './backend-choice.ts';
 import type { TensorMemory, TrainerApi, WorkerInfo } from './protocol.ts';
@@ -21,13 +22,15 @@ export interface TrainerEnv {
   readonly loadFile: FileLoader;
 }
 
-const DATA_CACHE_LIMIT = 16;
+/** Generated toy sets kept per worker (cheap to make again); prepared files are all kept, being few and costly to load. */
+const TOY_CACHE_LIMIT = 16;
 
 export function createTrainer(env: TrainerEnv): TrainerApi {
   let info: Promise<WorkerInfo> | null = null;
   let avail: Availability = { webgl: false, softwareWebgl: false, wasm: false };
   const cancelled = new Set<string>();
   const data = new Map<string, Promise<LoadedData>>();
+  const toyKeys = new Set<string>();
   let busy = false;
 
   async function probe(): Promise<WorkerInfo> {
@@ -66,7 +69,14 @@ export function createTrainer(env: TrainerEnv): TrainerApi {
     if (!d) {
       d = loadData(job.spec.dataset, job.spec.seed, env.loadFile);
       d.catch(() => data.delete(key));
-      if (data.size >= DATA_CACHE_LIMIT) data.delete(data.keys().next().value!);
+      if (DATASETS[job.spec.dataset.name].source.kind === 'toy') {
+        const toys = [...data.keys()].filter((k) => toyKeys.has(k));
+        if (toys.length >= TOY_CACHE_LIMIT) {
+          data.delete(toys[0]!);
+          toyKeys.delete(toys[0]!);
+        }
+        toyKeys.add(key);
+      }
       data.set(key, d);
     }
     return d;
@@ -96,7 +106,8 @@ export function createTrainer(env: TrainerEnv): TrainerApi {
         if (e instanceof JobCancelled) throw e;
         throw new Error(`training failed: ${e instanceof Error ? e.message : String(e)}`);
       } finally {
-        cancelled.delete(job.id);
+        // One job at a time: a cancel that arrived late for this job must not linger.
+        cancelled.clear();
         busy = false;
         // The callback is a Comlink proxy holding a message port open; let it go.
         (onProgress as Partial<Comlink.Remote<object>>)[Comlink.releaseProxy]?.();

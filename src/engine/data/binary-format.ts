@@ -36,26 +36,26 @@ export interface DatasetSplit {
   readonly labels: Uint8Array;
 }
 
-/** What encodeDataset takes and decodeDataset returns. */
-export interface DatasetFile {
+/** What the header says of a dataset, whether or not its samples are read. */
+interface DatasetMeta {
   readonly shape: readonly number[];
   readonly dtype: FeatureDtype;
   /** One name per class; label k means classNames[k]. */
   readonly classNames: readonly string[];
   /** Where the data came from and how it was prepared; prepare-data compares it to skip work. */
   readonly source: string;
+}
+
+/** What encodeDataset takes and decodeDataset returns. */
+export interface DatasetFile extends DatasetMeta {
   readonly train: DatasetSplit;
   readonly test: DatasetSplit;
 }
 
 export type DecodedDataset = DatasetFile;
 
-export interface DatasetHeader {
+export interface DatasetHeader extends DatasetMeta {
   readonly version: number;
-  readonly shape: readonly number[];
-  readonly dtype: FeatureDtype;
-  readonly classNames: readonly string[];
-  readonly source: string;
   readonly trainCount: number;
   readonly testCount: number;
   /** Where the features start. */

@@ -2,23 +2,16 @@
  * Between cells and formulas: what a formula reads from a typed cell or a result cell, and the
  * text a formula in an input cell hands to the row's parser.
  */
-import { INPUT_COLUMNS, RESULT_COLUMNS } from '../columns.ts';
+import { INPUT_COLUMNS, RESULT_COLUMNS, resultValue } from '../columns.ts';
 import { type CellError, cellError } from '../errors.ts';
 import { type FormulaValue, formatValue, isFormulaError, isFormulaText } from '../formula/index.ts';
 import { parseNumericText } from '../formula/values.ts';
-import type { TrainResult } from '../job.ts';
 import type { RowCells } from '../spec.ts';
 import { type RowState, isStale } from './row-state.ts';
-import { type SweptMetric, sweepSummary } from './sweep-stats.ts';
-
-const RESULT_FIELDS: Readonly<Record<string, (r: TrainResult) => number | string>> = {
-  train_loss: (r) => r.trainLoss, train_acc: (r) => r.trainAcc, val_loss: (r) => r.valLoss, val_acc: (r) => r.valAcc,
-  test_loss: (r) => r.testLoss, test_acc: (r) => r.testAcc, test_mae: (r) => r.testMae, epochs_run: (r) => r.epochsRun,
-  best_epoch: (r) => r.bestEpoch, final_lr: (r) => r.finalLr, params: (r) => r.params, samples_per_s: (r) => r.samplesPerSec,
-  time: (r) => r.seconds, backend: (r) => r.backend,
-};
+import { SWEPT_COLUMN_METRICS, sweepSummary } from './sweep-stats.ts';
 
 export const RESULT_KEYS: readonly string[] = RESULT_COLUMNS.map((c) => c.key);
+const RESULT_KEY_SET = new Set(RESULT_KEYS);
 const INPUT_KEYS = new Set(INPUT_COLUMNS.map((c) => c.key));
 
 /** Whether a column is one the person types (and so may hold a formula that feeds the spec). */
@@ -32,11 +25,10 @@ export function isInputColumn(key: string): boolean {
  */
 export function plainValue(row: RowState, column: string): FormulaValue {
   if (column === 'status') return row.status.state;
-  const field = Object.hasOwn(RESULT_FIELDS, column) ? RESULT_FIELDS[column] : undefined;
-  if (field) {
+  if (RESULT_KEY_SET.has(column)) {
     if (!row.result || isStale(row) || row.sweep) return null;
-    const v = field(row.result);
-    return typeof v === 'number' && Number.isNaN(v) ? null : v;
+    const v = resultValue(column, row.result);
+    return v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? null : v;
   }
   const text = (row.cells[column] ?? '').trim();
   if (text === '') return null;
@@ -64,15 +56,10 @@ export function effectiveCells(cells: RowCells, valueOf: (column: string) => For
   return { cells: out, errors };
 }
 
-const SWEPT: Readonly<Record<string, SweptMetric>> = {
-  train_loss: 'trainLoss', train_acc: 'trainAcc', val_loss: 'valLoss', val_acc: 'valAcc',
-  test_loss: 'testLoss', test_acc: 'testAcc', test_mae: 'testMae', time: 'seconds',
-};
-
 /** What a formula reads from a sweep's row: the mean of a metric over its finished children, else empty. */
 export function sweepValue(children: readonly RowState[], column: string): FormulaValue {
   if (column === 'status') return 'sweep';
-  const metric = Object.hasOwn(SWEPT, column) ? SWEPT[column] : undefined;
+  const metric = Object.hasOwn(SWEPT_COLUMN_METRICS, column) ? SWEPT_COLUMN_METRICS[column] : undefined;
   if (!metric) return null;
   return sweepSummary(children)[metric]?.mean ?? null;
 }

@@ -9,6 +9,12 @@ export type SweptMetric = 'trainLoss' | 'trainAcc' | 'valLoss' | 'valAcc' | 'tes
 
 export const SWEPT_METRICS: readonly SweptMetric[] = ['trainLoss', 'trainAcc', 'valLoss', 'valAcc', 'testLoss', 'testAcc', 'testMae', 'seconds'];
 
+/** Result columns a sweep's row summarizes, and the metric each shows. */
+export const SWEPT_COLUMN_METRICS: Readonly<Record<string, SweptMetric>> = {
+  train_loss: 'trainLoss', train_acc: 'trainAcc', val_loss: 'valLoss', val_acc: 'valAcc',
+  test_loss: 'testLoss', test_acc: 'testAcc', test_mae: 'testMae', time: 'seconds',
+};
+
 export interface Spread {
   readonly mean: number;
   /** Sample standard deviation; NaN with fewer than two values. */
