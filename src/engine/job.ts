@@ -21,6 +21,10 @@ export interface TrainProgress {
   /** Set once the epoch has ended. */
   readonly loss?: number;
   readonly acc?: number;
+  /** The epoch's full record, set at epoch end (the live learning curve). */
+  readonly record?: EpochRecord;
+  /** The decision boundary after this epoch, for 2-D inputs; throttled, so not every epoch has one. */
+  readonly boundary?: Boundary;
   readonly backend: BackendName;
 }
 
@@ -34,6 +38,41 @@ export interface EpochRecord {
   readonly valAcc: number;
   /** Learning rate in force during the epoch. */
   readonly lr: number;
+}
+
+/**
+ * What a 2-D model predicts over a grid spanning its inputs: the heatmap under the data points.
+ * The data points themselves are not included: the page regenerates the toy set from its seed
+ * (train/toy-data.ts is pure), so a saved boundary stays small.
+ */
+export interface Boundary {
+  /** The grid is size x size cells (e.g. 40). */
+  readonly size: number;
+  /** xMin, xMax, yMin, yMax of the grid; cell centres sit at even steps inside it. */
+  readonly extent: readonly [number, number, number, number];
+  readonly classes: number;
+  /** size*size predicted classes, row-major, the first row at yMax (the top). */
+  readonly predicted: readonly number[];
+  /** size*size probabilities of the predicted class, 0..1 with 2 decimals. */
+  readonly confidence: readonly number[];
+}
+
+/** One test sample's prediction; `index` is its position in the dataset's test set. */
+export interface SamplePrediction {
+  readonly index: number;
+  readonly label: number;
+  readonly predicted: number;
+  readonly confidence: number;
+}
+
+/** What a finished run shows a learner beyond its metrics. */
+export interface Insights {
+  /** Test set counts [true][predicted]; null for regression. */
+  readonly confusion: readonly (readonly number[])[] | null;
+  /** Up to 24 test samples, wrong ones first. */
+  readonly samples: readonly SamplePrediction[];
+  /** 2-D inputs only. */
+  readonly boundary: Boundary | null;
 }
 
 export interface TrainResult {
@@ -67,4 +106,6 @@ export interface TrainResult {
   readonly diverged: { readonly epoch: number; readonly message: string } | null;
   /** Why training ended before its last epoch (early stopping), if it did. */
   readonly stoppedEarly: string | null;
+  /** Confusion matrix, sample predictions, decision boundary; absent in results from before they existed. */
+  readonly insights?: Insights;
 }

@@ -40,7 +40,7 @@ function Detail(props: { row: RowState; source: RowSource }) {
   const lines = createMemo(() => {
     const s = source();
     if (s === null) return [];
-    return running() ? liveLines(s as readonly number[]) : historyLines(s as TrainResult['history']);
+    return running() ? liveLines(s) : historyLines(s);
   });
   const shownResult = () => (running() ? null : props.row.result);
   return (

@@ -67,7 +67,7 @@ export function CellErrorTable(props: { errors: readonly CellError[] }) {
   );
 }
 
-/** One line of the history table; a live row knows only its loss. */
+/** One line of the history table. */
 export interface HistoryLine {
   readonly epoch: number;
   readonly loss: number;
@@ -81,9 +81,7 @@ export function historyLines(history: readonly EpochRecord[]): HistoryLine[] {
   return history.map((h, i) => ({ epoch: i + 1, ...h }));
 }
 
-export function liveLines(losses: readonly number[]): HistoryLine[] {
-  return losses.map((loss, i) => ({ epoch: i + 1, loss, acc: NaN, valLoss: NaN, valAcc: NaN, lr: NaN }));
-}
+export const liveLines = historyLines;
 
 /** Per-epoch numbers; NaN (no validation split, not known yet) is a blank cell. */
 export function HistoryTable(props: { lines: readonly HistoryLine[]; live: boolean; best: number | null }) {

@@ -4,7 +4,7 @@
  */
 import type { CellError } from '../errors.ts';
 import { describeCellError } from '../errors.ts';
-import type { TrainResult } from '../job.ts';
+import type { Boundary, EpochRecord, TrainProgress, TrainResult } from '../job.ts';
 import type { FormulaValue } from '../formula/index.ts';
 import type { ParsedRow, RowCells } from '../spec.ts';
 
@@ -30,8 +30,10 @@ export interface RowState {
   readonly resultKey: string | null;
   /** Bumped whenever the spec changes; a run reports only while its version is current. */
   readonly version: number;
-  /** Per-epoch loss of the run in progress (for sparklines); the finished result has the full history. */
-  readonly live: readonly number[];
+  /** Per-epoch records of the run in progress (live curves, sparklines); the finished result has the full history. */
+  readonly live: readonly EpochRecord[];
+  /** The latest decision boundary of the run in progress (2-D datasets); the finished result has the final one. */
+  readonly liveBoundary: Boundary | null;
   /** For a sweep's child: the row it was expanded from. */
   readonly parent: string | null;
   /** For a row whose cells sweep: the swept columns and the child rows, in order. */
@@ -61,6 +63,15 @@ export interface RowInit {
   readonly cells: RowCells;
   /** A result saved with the sheet; if its key matches the row's spec the row does not retrain. */
   readonly saved?: { readonly key: string; readonly result: TrainResult };
+}
+
+/**
+ * The epoch record a progress message completes, if any: its full record, or (from a worker that
+ * sends only loss and accuracy) a record with the rest unknown.
+ */
+export function progressRecord(p: TrainProgress): EpochRecord | undefined {
+  if (p.record) return p.record;
+  return p.loss === undefined ? undefined : { loss: p.loss, acc: p.acc ?? NaN, valLoss: NaN, valAcc: NaN, lr: NaN };
 }
 
 /** Whether a row's shown result belongs to an older spec. */

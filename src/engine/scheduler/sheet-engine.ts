@@ -14,7 +14,7 @@ import type { TrainProgress, TrainResult } from '../job.ts';
 import { type ParsedRow, type RowCells, parseRow } from '../spec.ts';
 import { RESULT_KEYS, effectiveCells, isInputColumn, plainValue, sweepValue } from './cell-values.ts';
 import {
-  type CellEdit, type FormulaColumn, type RowInit, type RowState, type RunMode, finishedStatus, pendingStatus, sweepStatus,
+  type CellEdit, type FormulaColumn, type RowInit, type RowState, type RunMode, finishedStatus, pendingStatus, progressRecord, sweepStatus,
 } from './row-state.ts';
 import type { Runner } from './runner.ts';
 
@@ -277,7 +277,7 @@ export class SheetEngine {
       const r = this.byId.get(t)!;
       if (!r.parsed.ok) continue;
       this.cancel(t);
-      this.set({ ...r, version: r.version + 1, status: { state: 'queued' }, live: [] });
+      this.set({ ...r, version: r.version + 1, status: { state: 'queued' }, live: [], liveBoundary: null });
       this.queue.set(t, seq);
     }
     this.emit(new Set([id, ...targets]));
@@ -356,7 +356,7 @@ export class SheetEngine {
     const parsed = parseRow(expansion.value.combos[0]!);
     this.set({
       id, cells: { ...cells }, parsed, status: sweepStatus(children.map((c) => this.byId.get(c)!)),
-      result: null, resultKey: null, version: (prev?.version ?? 0) + 1, live: [], parent: null,
+      result: null, resultKey: null, version: (prev?.version ?? 0) + 1, live: [], liveBoundary: null, parent: null,
       sweep: { swept: expansion.value.swept, children }, formulas: this.byId.get(id)?.formulas ?? {},
     });
     this.resultsChanged.add(id);
@@ -376,7 +376,7 @@ export class SheetEngine {
     const base: RowState = {
       id, cells: { ...cells }, parsed, status: pendingStatus(parsed),
       result: prev?.result ?? saved?.result ?? null, resultKey: prev?.resultKey ?? saved?.key ?? null,
-      version: (prev?.version ?? 0) + 1, live: [], parent, sweep: null, formulas: this.byId.get(id)?.formulas ?? {},
+      version: (prev?.version ?? 0) + 1, live: [], liveBoundary: null, parent, sweep: null, formulas: this.byId.get(id)?.formulas ?? {},
     };
     // The shown result changes (or turns stale): formulas reading it recompute.
     this.resultsChanged.add(id);
@@ -524,8 +524,9 @@ export class SheetEngine {
     const onProgress = (p: TrainProgress) => {
       if (!current()) return;
       const r = this.byId.get(id)!;
-      const live = p.loss !== undefined && r.live.length < p.epoch ? [...r.live, p.loss] : r.live;
-      this.set({ ...r, live, status: { state: 'running', fraction: p.fraction, epoch: p.epoch, epochs: p.epochs } });
+      const record = progressRecord(p);
+      const live = record !== undefined && r.live.length < p.epoch ? [...r.live, record] : r.live;
+      this.set({ ...r, live, liveBoundary: p.boundary ?? r.liveBoundary, status: { state: 'running', fraction: p.fraction, epoch: p.epoch, epochs: p.epochs } });
       this.emit(new Set([id]));
     };
     this.runner.run({ id: `${id}@${version}`, spec: row.parsed.spec }, { signal: abort.signal, onProgress }).then(
@@ -533,7 +534,7 @@ export class SheetEngine {
         if (!current()) return;
         settled = true;
         const r = this.byId.get(id)!;
-        this.set({ ...r, status: finishedStatus(result), result, resultKey: key, live: [] });
+        this.set({ ...r, status: finishedStatus(result), result, resultKey: key, live: [], liveBoundary: null });
         this.resultsChanged.add(id);
         this.cache.set(key, result);
         this.settleTwins(key, result);
@@ -543,7 +544,7 @@ export class SheetEngine {
         if (!current()) return;
         settled = true;
         const r = this.byId.get(id)!;
-        this.set({ ...r, status: { state: 'failed', message: errorMessage(error) }, live: [] });
+        this.set({ ...r, status: { state: 'failed', message: errorMessage(error) }, live: [], liveBoundary: null });
         this.finish(id, version);
       },
     );
@@ -555,7 +556,7 @@ export class SheetEngine {
       const r = this.byId.get(id)!;
       if (!r.parsed.ok || r.parsed.key !== key) continue;
       this.queue.delete(id);
-      this.set({ ...r, status: finishedStatus(result), result, resultKey: key, live: [] });
+      this.set({ ...r, status: finishedStatus(result), result, resultKey: key, live: [], liveBoundary: null });
       this.resultsChanged.add(id);
       this.emit(new Set([id]));
       this.refreshSweep(r.parent);
@@ -606,7 +607,7 @@ export class SheetEngine {
 function bare(id: string, cells: RowCells): RowState {
   return {
     id, cells: { ...cells }, parsed: { ok: false, errors: [] }, status: { state: 'queued' }, result: null, resultKey: null,
-    version: 0, live: [], parent: null, sweep: null, formulas: {},
+    version: 0, live: [], liveBoundary: null, parent: null, sweep: null, formulas: {},
   };
 }
 

@@ -40,7 +40,7 @@ export function rowState(id: string, c: Record<string, string>, result: TrainRes
   const parsed = parseRow(c);
   return {
     id, cells: c, parsed, status: result ? { state: 'done' } : { state: 'queued' }, result,
-    resultKey: result ? (resultKey ?? (parsed.ok ? parsed.key : null)) : null, version: 1, live: [],
+    resultKey: result ? (resultKey ?? (parsed.ok ? parsed.key : null)) : null, version: 1, live: [], liveBoundary: null,
     parent, sweep: null, formulas: {},
   };
 }
