@@ -6,8 +6,9 @@
  * Every tensor made here is disposed here, on success, failure and cancellation alike.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BackendName, EpochRecord, TrainJob, TrainProgress, TrainResult } from '../job.ts';
+import type { BackendName, Boundary, EpochRecord, TrainJob, TrainProgress, TrainResult } from '../job.ts';
 import { batchOf, evaluateView } from './batches.ts';
+import { BoundaryThrottle, boundaryExtent, computeBoundary, computeInsights, hasBoundary } from './insights.ts';
 import { buildModel, makeOptimizer, setLearningRate } from './model.ts';
 import { Plateau } from './plateau.ts';
 import { deriveSeed, mulberry32, permutation } from './rng.ts';
@@ -48,6 +49,9 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks): 
   const trainN = views.train.idx.length;
   const batches = Math.ceil(trainN / spec.batchSize);
   const plateau = new Plateau(spec);
+  // The live boundary shares one extent with the final one, so the picture does not jump.
+  const extent = hasBoundary(data) ? boundaryExtent(data) : null;
+  const throttle = new BoundaryThrottle(started);
   let best: tf.Tensor[] | null = null;
   let diverged: TrainResult['diverged'] = null;
   let stoppedEarly: string | null = null;
@@ -112,7 +116,13 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks): 
         stoppedEarly = `early stopping: no better ${views.val ? 'validation' : 'training'} loss for ${spec.earlyStop} epochs`;
       }
       if (diverged || verdict.stop) model.stopTraining = true;
-      hooks.onProgress({ jobId: job.id, epoch, epochs: spec.epochs, fraction: epoch / spec.epochs, loss, acc, backend: hooks.backend });
+      let boundary: Boundary | undefined;
+      const t0 = performance.now();
+      if (extent && !model.stopTraining && throttle.due(t0)) {
+        boundary = await computeBoundary(model, data, undefined, extent);
+        throttle.took(t0, performance.now());
+      }
+      hooks.onProgress({ jobId: job.id, epoch, epochs: spec.epochs, fraction: epoch / spec.epochs, loss, acc, record, ...(boundary ? { boundary } : {}), backend: hooks.backend });
     };
     await model.fitDataset(trainSet, { epochs: spec.epochs, verbose: 0, yieldEvery: 'never', callbacks: { onBatchEnd, onEpochEnd } });
     if (cancelled) throw new JobCancelled(job.id);
@@ -127,6 +137,7 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks): 
     const restoredBest = best !== null && plateau.bestEpoch !== history.length;
     if (best && restoredBest) model.setWeights(best);
     const test = await evaluateView(model, data, views.test);
+    const insights = await computeInsights(model, data, views.test);
     const last = history[history.length - 1];
     const restored = restoredBest ? history[plateau.bestEpoch - 1] : last;
     return {
@@ -139,7 +150,7 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks): 
       params: model.countParams(),
       backend: hooks.backend, backendReason: hooks.backendReason,
       epochsRun: history.length, bestEpoch: plateau.bestEpoch, restoredBest, finalLr: lr,
-      history, diverged, stoppedEarly,
+      history, diverged, stoppedEarly, insights,
     };
   } finally {
     tf.dispose(best ?? []);
