@@ -49,6 +49,18 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Real redis-server and worker processes: one file at a time on this 2-core machine.
+          name: 'queue',
+          include: ['test/queue/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 300_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'browser',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',

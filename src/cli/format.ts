@@ -4,10 +4,12 @@ import { type RowState, isStale, statusText } from '../engine/scheduler/sheet-en
 
 const BAR = 20;
 
-/** `name  [########------------]  40% epoch 4/10  ETA 12s`, or the row's final status. */
-export function progressLine(row: RowState, startedAt: number | undefined, now: number, nameWidth: number): string {
+/** `name  [########------------]  40% epoch 4/10  ETA 12s`, `waiting for a worker`, or the row's final status. */
+export function progressLine(row: RowState, startedAt: number | undefined, now: number, nameWidth: number, waiting = false): string {
   const name = pad(displayName(row), nameWidth);
   const s = row.status;
+  // On the queue, a row the engine started may still wait for a free worker somewhere.
+  if (waiting && s.state === 'running' && s.fraction === 0) return `${name}  waiting for a worker`;
   if (s.state !== 'running') {
     const r = row.result;
     const score = s.state !== 'done' || !r ? '' : Number.isNaN(r.testAcc) ? `  test MAE ${fmt(r.testMae)}` : `  test acc ${fmt(r.testAcc)}`;

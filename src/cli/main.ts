@@ -18,13 +18,20 @@ if (!parsed.ok) {
   console.error(`sweepsheet: ${parsed.error}\n\n${USAGE}`);
   process.exit(2);
 }
-if (parsed.value.command === 'help') {
+const args = parsed.value;
+if (args.command === 'help') {
   console.log(USAGE);
   process.exit(0);
 }
-const code = await runSheet(parsed.value, {
-  out: (t) => console.log(t),
-  err: (t) => console.error(t),
-  redraw: parsed.value.json ? null : ttyRedraw(),
-});
+const plain = { out: (t: string) => console.log(t), err: (t: string) => console.error(t), redraw: null };
+let code: number;
+if (args.command === 'worker') {
+  const { runWorker } = await import('./worker.ts');
+  code = await runWorker(args, plain);
+} else if (args.command === 'serve') {
+  const { runServe } = await import('./serve.ts');
+  code = await runServe(args, plain);
+} else {
+  code = await runSheet(args, { ...plain, redraw: args.json ? null : ttyRedraw() });
+}
 process.exit(code);

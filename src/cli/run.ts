@@ -5,7 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import { type RowState, SheetEngine, isStale } from '../engine/scheduler/sheet-engine.ts';
 import { cachedResults, readSheetFile, writeSheetFile } from '../engine/sheet-file.ts';
+import type { Runner } from '../engine/scheduler/runner.ts';
 import { createNodePool, defaultPoolSize } from '../workers/node-pool.ts';
+import { exposureWarning, parseRedisUrl } from '../queue/connection.ts';
 import { version as tfVersion } from '@tensorflow/tfjs';
 import type { RunArgs } from './args.ts';
 import { atomicWriter } from './atomic-write.ts';
@@ -35,11 +37,22 @@ export async function runSheet(args: RunArgs, io: Output): Promise<number> {
     return 2;
   }
   const rows = args.rerun ? file.value.rows.map(({ saved: _saved, ...r }) => r) : file.value.rows;
-  const size = args.workers ?? defaultPoolSize();
-  const pool = createNodePool({ size });
+  // On the queue: rows a worker has taken; the ETA counts from then, not from submission.
+  const active = new Set<string>();
+  const startedAt = new Map<string, number>();
+  const opened = await openRunner(args, io, (jobId) => {
+    const rowId = jobId.slice(0, jobId.lastIndexOf('@'));
+    active.add(rowId);
+    startedAt.set(rowId, Date.now());
+  });
+  if (!opened.ok) {
+    io.err(opened.error);
+    return 2;
+  }
+  const { runner, dispose, where } = opened.value;
   const doc = file.value.document;
   // Saved results are the cache: sweep children and formula-fed rows find theirs by spec key.
-  const engine = new SheetEngine(rows, pool, {
+  const engine = new SheetEngine(rows, runner, {
     formulaColumns: doc.columns,
     runMode: 'auto',
     ...(args.rerun ? {} : { cache: cachedResults(doc) }),
@@ -47,15 +60,15 @@ export async function runSheet(args: RunArgs, io: Output): Promise<number> {
   const save = atomicWriter(args.file);
   const meta = file.value;
   const stamp = () => ({ app: APP_VERSION, tfjs: tfVersion.tfjs, finishedAt: new Date().toISOString() });
-  const startedAt = new Map<string, number>();
   const reported = new Set<string>();
   const nameWidth = Math.min(40, Math.max(...engine.rows().map((r) => displayName(r).length), 4));
   const pending = engine.rows().filter((r) => r.status.state === 'queued').length;
-  if (!args.json) io.out(`${args.file}: ${engine.rows().length} rows, ${pending} to train on ${size} worker${size === 1 ? '' : 's'}`);
+  if (!args.json) io.out(`${args.file}: ${engine.rows().length} rows, ${pending} to train ${where}`);
 
   const draw = () => {
     const now = Date.now();
-    if (io.redraw) io.redraw(engine.rows().map((r) => progressLine(r, startedAt.get(r.id), now, nameWidth)));
+    const waiting = (r: RowState) => args.redis !== null && r.status.state === 'running' && !active.has(r.id);
+    if (io.redraw) io.redraw(engine.rows().map((r) => progressLine(r, startedAt.get(r.id), now, nameWidth, waiting(r))));
   };
   const settled = (r: RowState) => r.status.state !== 'queued' && r.status.state !== 'running';
   const unsubscribe = engine.subscribe((ids) => {
@@ -75,8 +88,7 @@ export async function runSheet(args: RunArgs, io: Output): Promise<number> {
   const stop = () => {
     // Finished rows are already in the file; leave the rest to the next run.
     engine.dispose();
-    pool.dispose();
-    process.exit(130);
+    void dispose().finally(() => process.exit(130));
   };
   process.once('SIGINT', stop);
   try {
@@ -88,7 +100,7 @@ export async function runSheet(args: RunArgs, io: Output): Promise<number> {
     unsubscribe();
     process.off('SIGINT', stop);
     engine.dispose();
-    pool.dispose();
+    await dispose();
   }
   const sorted = sortRows(engine.rows(), args.sort.column, args.sort.descending);
   if (args.json) {
@@ -113,4 +125,35 @@ function jsonRow(r: RowState) {
       seconds: res.seconds, epochsRun: res.epochsRun, backend: res.backend, diverged: res.diverged,
     },
   };
+}
+
+/** The local worker threads, or the queue with `--redis`; `where` says which for the first line. */
+async function openRunner(args: RunArgs, io: Output, onActive: (jobId: string) => void): Promise<
+  { ok: true; value: { runner: Runner; dispose: () => Promise<void>; where: string } } | { ok: false; error: string }
+> {
+  if (args.redis === null) {
+    const size = args.workers ?? defaultPoolSize();
+    const pool = createNodePool({ size });
+    return { ok: true, value: { runner: pool, dispose: async () => pool.dispose(), where: `on ${size} worker${size === 1 ? '' : 's'}` } };
+  }
+  const target = parseRedisUrl(args.redis, process.env);
+  if (!target.ok) return { ok: false, error: `--redis: ${target.error}` };
+  const warning = exposureWarning(target.value);
+  if (warning) io.err(warning);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // Loaded only here: a local run does not pay for BullMQ and its Redis driver.
+  const { QueueRunner } = await import('../queue/runner.ts');
+  const opening = QueueRunner.open({ target: target.value, fresh: args.rerun, onActive });
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`cannot reach Redis at ${target.value.display} (is redis-server running?)`)), 15_000);
+  });
+  try {
+    const q = await Promise.race([opening, late]);
+    return { ok: true, value: { runner: q, dispose: () => q.close(), where: `on the queue at ${target.value.display}` } };
+  } catch (e) {
+    void opening.then((q) => q.close(), () => undefined);
+    return { ok: false, error: (e as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
 }
