@@ -26,6 +26,7 @@ export function savedFromTrainResult(r: TrainResult, stamp: ResultStamp): SavedR
       loss: r.history.map((h) => h.loss), acc: r.history.map((h) => h.acc), valLoss: r.history.map((h) => h.valLoss),
       valAcc: r.history.map((h) => h.valAcc), lr: r.history.map((h) => h.lr),
     },
+    ...(r.insights ? { insights: r.insights } : {}),
     finishedAt: stamp.finishedAt,
     provenance: { app: stamp.app, tfjs: stamp.tfjs, backend: r.backend },
   };
@@ -42,5 +43,6 @@ export function trainResultFromSaved(s: SavedResult): TrainResult {
     restoredBest: s.restoredBest, finalLr: s.finalLr,
     history: h.loss.map((loss, i) => ({ loss, acc: h.acc[i] ?? NaN, valLoss: h.valLoss[i] ?? NaN, valAcc: h.valAcc[i] ?? NaN, lr: h.lr[i] ?? NaN })),
     diverged: s.diverged, stoppedEarly: s.stoppedEarly,
+    ...(s.insights ? { insights: s.insights } : {}),
   };
 }

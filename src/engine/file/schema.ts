@@ -42,6 +42,42 @@ const finishedAt = z.string().nullable().refine((s) => s === null || (ISO_DATE.t
   error: (iss) => `expected a date and time like "2026-01-31T12:00:00.000Z" or null, found ${typeof iss.input === 'string' ? JSON.stringify(iss.input.slice(0, 40)) : describeValue(iss.input)}`,
 });
 
+// -0 reads as 0 (see finite) so that read → write → read is stable.
+const zero = (v: number) => (v === 0 ? 0 : v);
+const count = z.number().int().min(0).transform(zero);
+const classIndex = z.number().int().min(0).max(FILE_LIMITS.maxClasses - 1).transform(zero);
+const probability = z.number().min(0).max(1).transform(zero);
+
+const boundary = z.strictObject({
+  size: z.number().int().min(1).max(FILE_LIMITS.maxBoundarySize),
+  extent: z.tuple([finite, finite, finite, finite]),
+  classes: z.number().int().min(1).max(FILE_LIMITS.maxClasses),
+  predicted: z.array(classIndex).max(FILE_LIMITS.maxBoundarySize ** 2),
+  confidence: z.array(probability).max(FILE_LIMITS.maxBoundarySize ** 2),
+}).superRefine((b, ctx) => {
+  for (const k of ['predicted', 'confidence'] as const) {
+    if (b[k].length !== b.size * b.size) {
+      ctx.addIssue({ code: 'custom', path: [k], input: b[k], message: `${fmt(b[k].length)} values, but a ${b.size}x${b.size} grid needs ${fmt(b.size * b.size)}` });
+    }
+  }
+  const bad = b.predicted.findIndex((p) => p >= b.classes);
+  if (bad >= 0) ctx.addIssue({ code: 'custom', path: ['predicted', bad], input: b.predicted[bad], message: `class ${b.predicted[bad]}, but there are ${b.classes} classes` });
+});
+
+const confusion = z.array(z.array(count).max(FILE_LIMITS.maxClasses)).max(FILE_LIMITS.maxClasses).superRefine((m, ctx) => {
+  m.forEach((row, i) => {
+    if (row.length !== m.length) ctx.addIssue({ code: 'custom', path: [i], input: row, message: `${fmt(row.length)} counts, but the matrix has ${fmt(m.length)} rows; it must be square` });
+  });
+});
+
+const insights = z.strictObject({
+  confusion: confusion.nullable(),
+  samples: z.array(z.strictObject({ index: count, label: count, predicted: count, confidence: probability })).max(FILE_LIMITS.maxSamples, {
+    error: (iss) => `${Array.isArray(iss.input) ? fmt(iss.input.length) : 'too many'} samples; the limit is ${FILE_LIMITS.maxSamples}`,
+  }),
+  boundary: boundary.nullable(),
+});
+
 const backend = z.enum(BACKENDS as [string, ...string[]]).transform((b) => b as SavedResult['backend']);
 
 export const savedResultSchema = z.strictObject({
@@ -57,6 +93,7 @@ export const savedResultSchema = z.strictObject({
   diverged: z.strictObject({ epoch: finite, message: text(FILE_LIMITS.maxNote) }).nullable(),
   stoppedEarly: text(FILE_LIMITS.maxNote).nullable(),
   history,
+  insights: insights.optional(),
   finishedAt,
   provenance: z.strictObject({ app: text(50).nullable(), tfjs: text(50).nullable(), backend }),
 }).superRefine((r, ctx) => {

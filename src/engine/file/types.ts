@@ -29,6 +29,12 @@ export const FILE_LIMITS = {
   maxSpecKey: 50_000,
   /** backendReason, stoppedEarly, a divergence message. */
   maxNote: 2_000,
+  /** A result's decision boundary: at most this many cells per side. */
+  maxBoundarySize: 64,
+  /** Classes in a boundary or a confusion matrix. */
+  maxClasses: 100,
+  /** Test predictions kept with a result. */
+  maxSamples: 24,
   /** The deepest a valid file nests is 5; anything past this is refused before it is looked at. */
   maxDepth: 32,
 } as const;

@@ -4,6 +4,7 @@
  * the same bytes, and a diff of two saves shows only what changed.
  */
 import { INPUT_COLUMNS } from '../columns.ts';
+import type { Insights } from '../job.ts';
 import type { RowState } from '../scheduler/sheet-engine.ts';
 import { canonicalJson } from '../spec.ts';
 import { utf8Length } from './json.ts';
@@ -47,8 +48,18 @@ function resultObject(r: SavedResult): object {
     diverged: r.diverged === null ? null : { epoch: r.diverged.epoch, message: r.diverged.message },
     stoppedEarly: r.stoppedEarly,
     history: { loss: r.history.loss, acc: r.history.acc, valLoss: r.history.valLoss, valAcc: r.history.valAcc, lr: r.history.lr },
+    ...(r.insights ? { insights: insightsObject(r.insights) } : {}),
     finishedAt: r.finishedAt,
     provenance: { app: r.provenance.app, tfjs: r.provenance.tfjs, backend: r.provenance.backend },
+  };
+}
+
+function insightsObject(i: Insights): object {
+  const b = i.boundary;
+  return {
+    confusion: i.confusion,
+    samples: i.samples.map((s) => ({ index: s.index, label: s.label, predicted: s.predicted, confidence: s.confidence })),
+    boundary: b === null ? null : { size: b.size, extent: b.extent, classes: b.classes, predicted: b.predicted, confidence: b.confidence },
   };
 }
 

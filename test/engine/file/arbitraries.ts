@@ -1,6 +1,7 @@
 /** fast-check generators of valid version 2 documents, for the round-trip and fuzz tests. */
 import fc from 'fast-check';
 import { COLUMNS, INPUT_COLUMNS } from '../../../src/engine/columns.ts';
+import type { Boundary, Insights } from '../../../src/engine/job.ts';
 import type { FormulaColumn, SavedResult, SheetDocument, SheetRow } from '../../../src/engine/sheet-file.ts';
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
@@ -28,6 +29,25 @@ const column: fc.Arbitrary<FormulaColumn> = fc.record({
   formula: text(30).map((f) => `=${f}`),
 });
 
+/** Two-decimal probabilities, as training writes them. */
+const probability = fc.integer({ min: 0, max: 100 }).map((c) => c / 100);
+
+const boundary: fc.Arbitrary<Boundary> = fc.record({ size: fc.integer({ min: 1, max: 6 }), classes: fc.integer({ min: 1, max: 5 }) }).chain(({ size, classes }) =>
+  fc.record({
+    size: fc.constant(size),
+    extent: fc.tuple(num.filter(Number.isFinite), num.filter(Number.isFinite), num.filter(Number.isFinite), num.filter(Number.isFinite)),
+    classes: fc.constant(classes),
+    predicted: fc.array(fc.integer({ min: 0, max: classes - 1 }), { minLength: size * size, maxLength: size * size }),
+    confidence: fc.array(probability, { minLength: size * size, maxLength: size * size }),
+  }));
+
+const insights: fc.Arbitrary<Insights> = fc.record({
+  confusion: fc.option(fc.integer({ min: 1, max: 4 }).chain((k) =>
+    fc.array(fc.array(fc.nat(1000), { minLength: k, maxLength: k }), { minLength: k, maxLength: k }))),
+  samples: fc.array(fc.record({ index: fc.nat(10_000), label: fc.nat(9), predicted: fc.nat(9), confidence: probability }), { maxLength: 24 }),
+  boundary: fc.option(boundary),
+});
+
 const savedResult: fc.Arbitrary<SavedResult> = fc.integer({ min: 0, max: 12 }).chain((epochs) => {
   const series = fc.array(num, { minLength: epochs, maxLength: epochs });
   return fc.record({
@@ -42,8 +62,11 @@ const savedResult: fc.Arbitrary<SavedResult> = fc.integer({ min: 0, max: 12 }).c
     finishedAt: fc.option(fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => d.toISOString())),
     app: fc.option(text(10)),
     tfjs: fc.option(text(10)),
-  }).map(({ app, tfjs, ...r }) => ({
+    insights: fc.option(insights),
+  }).map(({ app, tfjs, insights, ...r }) => ({
     ...r,
+    // Results from before insights existed have none: the key is absent, not null.
+    ...(insights ? { insights } : {}),
     status: r.diverged ? 'diverged' as const : 'done' as const,
     provenance: { app, tfjs, backend: r.backend },
   }));
