@@ -8,6 +8,7 @@ import type { BackendName, TrainJob, TrainProgress, TrainResult } from '../engin
 import { JobCancelled, fitJob } from '../engine/train/fit.ts';
 import { type FileLoader, dataKey, loadData } from '../engine/train/load.ts';
 import { installFastWasmMatMul } from '../engine/train/wasm-kernels.ts';
+import { installWasmConvKernels } from '../engine/train/wasm-conv.ts';
 import { DATASETS } from '../engine/datasets.ts';
 import type { LoadedData } from '../engine/train/toy-data.ts';
 import { type Availability, chooseBackend, isSoftwareRenderer } from './backend-choice.ts';
@@ -44,9 +45,14 @@ export function createTrainer(env: TrainerEnv): TrainerApi {
         wasm = false;
       }
     }
-    // Dense gradients use transposed products, which the stock wasm kernel runs 5-10x slower.
-    if (wasm) installFastWasmMatMul();
-    else await tf.setBackend('cpu');
+    // Dense gradients use transposed products, which the stock wasm kernel runs 5-10x slower;
+    // conv gradients are missing (filter) or slow (input, max pool) in stock tfjs-backend-wasm.
+    if (wasm) {
+      installFastWasmMatMul();
+      installWasmConvKernels();
+    } else {
+      await tf.setBackend('cpu');
+    }
     avail = { webgl, softwareWebgl: webgl && isSoftwareRenderer(renderer ?? ''), wasm };
     const backends: BackendName[] = [];
     if (webgl) backends.push('webgl');
