@@ -56,7 +56,7 @@ async function openEvents(): Promise<{ session: string; events: { event: string;
   const events: { event: string; data: Record<string, unknown> }[] = [];
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
-  let hello: (s: string) => void;
+  let hello: (s: string) => void = () => undefined;
   const session = new Promise<string>((r) => { hello = r; });
   void (async () => {
     try {
