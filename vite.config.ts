@@ -29,6 +29,7 @@ export default defineConfig({
       'solid-js/web',
       'zod',
       'fflate',
+      'uplot',
     ],
   },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },

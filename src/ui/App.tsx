@@ -4,6 +4,7 @@ import type { RunMode, SheetEngine } from '../engine/scheduler/sheet-engine.ts';
 import { createEngineTick } from './engine-signal.ts';
 import { type FormulaDraft, FormulaColumnForm, nextFormulaKey } from './FormulaColumnForm.tsx';
 import { Grid } from './Grid.tsx';
+import { ComparePanel } from './compare/ComparePanel.tsx';
 import { RowDetail } from './RowDetail.tsx';
 import type { LoadedSheet } from './sheet-source.ts';
 
@@ -12,6 +13,9 @@ export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: n
   const summary = createMemo(() => { tick(); return summarize(props.engine); });
   const staleCount = createMemo(() => { tick(); return props.engine.rows().filter((r) => r.status.state === 'stale').length; });
   const [selected, setSelected] = createSignal<string | null>(null);
+  // Rows to compare (the grid's selection) and the rows the parallel coordinates' brushes keep.
+  const [compared, setCompared] = createSignal<readonly string[]>([]);
+  const [rowFilter, setRowFilter] = createSignal<ReadonlySet<string> | null>(null);
   const [mode, setMode] = createSignal<RunMode>(props.engine.runMode());
   const [draft, setDraft] = createSignal<FormulaDraft | null>(null);
   // Bumped when formula columns change: the grid redraws its columns even if no value changed.
@@ -71,8 +75,10 @@ export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: n
       <Show when={draft()} keyed>
         {(d) => <FormulaColumnForm draft={d} onSave={saveFormulaColumn} onRemove={removeFormulaColumn} onClose={() => setDraft(null)} />}
       </Show>
-      <Grid engine={props.engine} onSelectRow={setSelected} onEditFormulaColumn={editFormulaColumn} onVisibleRows={props.onVisibleRows} columnsVersion={columnsVersion} />
+      <Grid engine={props.engine} onSelectRow={setSelected} onEditFormulaColumn={editFormulaColumn} onVisibleRows={props.onVisibleRows} columnsVersion={columnsVersion}
+        onSelectRows={setCompared} rowFilter={rowFilter} />
       <RowDetail engine={props.engine} rowId={selected} tick={tick} />
+      <ComparePanel engine={props.engine} tick={tick} selected={compared} onFilter={setRowFilter} />
       <footer class="ss-footer">Grid by Handsontable under its non-commercial licence.</footer>
     </main>
   );

@@ -11,19 +11,31 @@
  *   writes never loop back as edits), then one render for the formatting that lives outside data.
  * - Grid -> engine: afterChange from a person (edit, paste, autofill, undo) becomes engine.edit;
  *   values pasted or filled below the last row become new engine rows (grid-growth.ts).
- * - Selection: the row of the active cell, as an engine row id, goes to `onSelectRow`; the rows
- *   on screen go to engine.setVisible so they train first.
+ * - Selection: the row of the active cell, as an engine row id, goes to `onSelectRow`, every
+ *   selected row to `onSelectRows` (to compare them); the rows on screen go to engine.setVisible
+ *   so they train first.
+ * - Columns: groups that do not apply to the sheet, or that the person turned off in the columns
+ *   menu, are hidden (hiddenColumns plugin); the name column stays frozen at the left.
+ * - Rows can be filtered from outside (the parallel coordinates' brushes): a hiding map on the
+ *   row index mapper, so the grouped sort order is untouched and hidden rows are not rendered.
+ * - Colour scales of the metric columns are computed once per pass, not per cell render.
  */
 import Handsontable from 'handsontable/base';
 import { AutocompleteCellType, DropdownCellType, TextCellType, registerCellType } from 'handsontable/cellTypes';
-import { Autofill, ColumnSorting, CopyPaste, UndoRedo, registerPlugin } from 'handsontable/plugins';
+import { Autofill, ColumnSorting, CopyPaste, HiddenColumns, UndoRedo, registerPlugin } from 'handsontable/plugins';
 import 'handsontable/styles/handsontable.min.css';
 import 'handsontable/styles/ht-theme-main.min.css';
-import { type Accessor, createEffect, on, onCleanup, onMount } from 'solid-js';
+import { type Accessor, createEffect, createSignal, on, onCleanup, onMount } from 'solid-js';
 import type { CellEdit, RowState, SheetEngine } from '../engine/scheduler/sheet-engine.ts';
 import {
-  type GridColumn, type GridRow, type GridValue, columnSettings, decorateHeader, gridColumns, gridRow, isInputKey, rowSortKey,
+  type GridColumn, type GridRow, type GridValue, columnLabel, columnSettings, decorateHeader, gridColumns, gridRow, isInputKey, rowSortKey,
 } from './grid-columns.ts';
+import { ColumnsMenu } from './ColumnsMenu.tsx';
+import { type GroupChoices, type SheetUse, hiddenColumns, loadChoices, saveChoices, sheetUse } from './column-visibility.ts';
+import { pruneCellCharts } from './grid-charts.ts';
+import { locale } from './i18n/index.ts';
+import { type GridView, sortValue } from './renderers.ts';
+import { type MetricScale, metricScales } from './row-values.ts';
 import { autofillValues, takeNewRowValues } from './grid-growth.ts';
 import { groupedOrder } from './row-values.ts';
 import { sanitizeGridHtml } from './sanitize.ts';
@@ -35,6 +47,7 @@ registerPlugin(ColumnSorting);
 registerPlugin(CopyPaste);
 registerPlugin(Autofill);
 registerPlugin(UndoRedo);
+registerPlugin(HiddenColumns);
 
 type SortConfig = Exclude<ReturnType<ColumnSorting['getSortConfig']>, readonly unknown[] | undefined>;
 
@@ -50,26 +63,51 @@ export interface GridProps {
   onVisibleRows?: (ids: readonly string[]) => void;
   /** Changes when formula columns were added, edited or removed. */
   columnsVersion?: Accessor<number>;
+  /** Every row of the selection, in grid order, after each selection (one row or several). */
+  onSelectRows?: (ids: readonly string[]) => void;
+  /** When set, only these rows are shown (the comparison's brushes); null shows every row. */
+  rowFilter?: Accessor<ReadonlySet<string> | null>;
 }
 
 export function Grid(props: GridProps) {
   let host!: HTMLDivElement;
+  const [use, setUse] = createSignal<SheetUse | null>(null);
+  const [choices, setChoices] = createSignal<GroupChoices>(loadChoices());
+  let sync: GridSync | undefined;
   onMount(() => {
-    const sync = new GridSync(host, props.engine, {
+    const s = new GridSync(host, props.engine, {
       selectRow: (id) => props.onSelectRow?.(id),
+      selectRows: (ids) => props.onSelectRows?.(ids),
       editFormulaColumn: (key) => props.onEditFormulaColumn?.(key),
       visibleRows: (ids) => props.onVisibleRows?.(ids),
-    });
-    createEffect(on(() => props.columnsVersion?.(), () => sync.refresh(), { defer: true }));
-    onCleanup(() => sync.destroy());
+      sheetUse: setUse,
+    }, choices());
+    sync = s;
+    createEffect(on(() => props.columnsVersion?.(), () => s.refresh(), { defer: true }));
+    createEffect(on(() => props.rowFilter?.() ?? null, (filter) => s.setFilter(filter)));
+    // Headers and tooltips of our own columns follow the language.
+    createEffect(on(locale, () => s.refresh(), { defer: true }));
+    onCleanup(() => s.destroy());
   });
-  return <div ref={host} class="ss-grid" />;
+  const choose = (next: GroupChoices) => {
+    setChoices(next);
+    saveChoices(next);
+    sync?.setChoices(next);
+  };
+  return (
+    <div class="ss-grid-wrap">
+      <ColumnsMenu use={use()} choices={choices()} onChange={choose} />
+      <div ref={host} class="ss-grid" />
+    </div>
+  );
 }
 
 interface GridCallbacks {
   selectRow(id: string): void;
+  selectRows(ids: readonly string[]): void;
   editFormulaColumn(key: string): void;
   visibleRows(ids: readonly string[]): void;
+  sheetUse(use: SheetUse): void;
 }
 
 class GridSync {
@@ -87,10 +125,19 @@ class GridSync {
   /** The row a fill handle drag copies into new rows: the source row next to the filled range. */
   private fillTemplate: string | null = null;
   private readonly source = (id: string) => this.engine.row(id);
+  private scales = new Map<string, MetricScale>();
+  private readonly view: GridView = { scale: (key) => this.scales.get(key) };
+  private use: SheetUse;
+  private useSignature = '';
+  private filter: ReadonlySet<string> | null = null;
+  /** Rows hidden by the filter: a hiding map composes with the grouped sort's index sequence. */
+  private readonly filterMap: { setValues(values: boolean[]): void };
 
-  constructor(private readonly host: HTMLElement, private readonly engine: SheetEngine, private readonly on: GridCallbacks) {
+  constructor(private readonly host: HTMLElement, private readonly engine: SheetEngine, private readonly on: GridCallbacks, private choices: GroupChoices) {
     const rows = engine.rows();
     this.setIds(rows.map((r) => r.id));
+    this.scales = metricScales(rows, sortValue);
+    this.use = sheetUse(rows);
     this.columns = gridColumns(engine.formulaColumns());
     this.columnsSignature = signature(this.columns);
     const lookup = (physical: number) => {
@@ -100,8 +147,9 @@ class GridSync {
     this.lookup = lookup;
     this.hot = new Handsontable(host, {
       data: rows.map((r) => gridRow(r, this.columns, this.source)),
-      columns: columnSettings(this.columns, lookup, this.source),
-      colHeaders: (i) => this.columns[i]?.label ?? '',
+      columns: columnSettings(this.columns, lookup, this.source, this.view),
+      colHeaders: (i) => { const c = this.columns[i]; return c ? columnLabel(c) : ''; },
+      hiddenColumns: { columns: hiddenColumns(this.columns, this.use, this.choices), indicators: false },
       rowHeaders: true,
       // The name stays in view while the many setting and result columns scroll past.
       fixedColumnsStart: 1,
@@ -139,6 +187,8 @@ class GridSync {
       afterRender: () => this.reportVisible(),
       afterScrollVertically: () => this.reportVisible(),
     });
+    this.filterMap = this.hot.rowIndexMapper.createAndRegisterIndexMap('ss-row-filter', 'hiding', false);
+    this.publishUse();
     this.unsubscribe = engine.subscribe((changed) => {
       for (const id of changed) this.pending.add(id);
       this.schedule();
@@ -210,11 +260,71 @@ class GridSync {
     if (edits.length > 0) this.engine.edit(edits);
   }
 
-  /** The active cell's row (a range selects the row its highlight sits in); headers select nothing. */
+  /** The active cell's row (a range selects the row its highlight sits in); headers select nothing. Then every selected row. */
   private onSelection(): void {
     const visualRow = this.hot.getSelectedRangeLast()?.highlight.row ?? -1;
     const id = visualRow < 0 ? undefined : this.idAt(visualRow);
     if (id !== undefined) this.on.selectRow(id);
+    const ids: string[] = [];
+    const seen = new Set<string>();
+    for (const range of this.hot.getSelectedRange() ?? []) {
+      const a = range.from.row ?? -1;
+      const b = range.to.row ?? -1;
+      const from = Math.max(0, Math.min(a, b));
+      const to = Math.max(a, b);
+      for (let v = from; v <= to; v++) {
+        const physical = this.hot.toPhysicalRow(v);
+        if (physical === null || physical < 0 || this.hot.rowIndexMapper.isHidden(physical)) continue;
+        const rowId = this.ids[physical];
+        if (rowId !== undefined && !seen.has(rowId)) { seen.add(rowId); ids.push(rowId); }
+      }
+    }
+    if (ids.length > 0) this.on.selectRows(ids);
+  }
+
+  /** Show only `filter`'s rows (null: every row). Grid rows without an engine row stay shown. */
+  setFilter(filter: ReadonlySet<string> | null): void {
+    this.filter = filter;
+    this.applyFilter();
+    this.hot.render();
+    this.reportVisible();
+  }
+
+  private applyFilter(): void {
+    const f = this.filter;
+    const values: boolean[] = [];
+    for (let p = 0; p < this.hot.countSourceRows(); p++) {
+      const id = this.ids[p];
+      values.push(f !== null && id !== undefined && !f.has(id));
+    }
+    this.filterMap.setValues(values);
+  }
+
+  setChoices(choices: GroupChoices): void {
+    this.choices = choices;
+    this.syncHiddenColumns(true);
+    this.hot.render();
+  }
+
+  /** Hide the columns that do not apply or were turned off; touches the plugin only when that changed. */
+  private syncHiddenColumns(force = false): void {
+    const use = sheetUse(this.engine.rows());
+    const sig = JSON.stringify([[...use.groups], [...use.unused]]);
+    if (!force && sig === this.useSignature) return;
+    this.use = use;
+    const plugin = this.hot.getPlugin('hiddenColumns') as unknown as HiddenColumns;
+    const want = hiddenColumns(this.columns, use, this.choices);
+    const now = plugin.getHiddenColumns();
+    const show = now.filter((i) => !want.includes(i));
+    const hide = want.filter((i) => !now.includes(i));
+    if (show.length > 0) plugin.showColumns(show);
+    if (hide.length > 0) plugin.hideColumns(hide);
+    this.publishUse();
+  }
+
+  private publishUse(): void {
+    this.useSignature = JSON.stringify([[...this.use.groups], [...this.use.unused]]);
+    this.on.sheetUse(this.use);
   }
 
   /**
@@ -251,16 +361,22 @@ class GridSync {
     const changed = [...this.pending];
     this.pending.clear();
     const rows = this.engine.rows();
+    // Once per pass, for every metric cell the render below draws.
+    this.scales = metricScales(rows, sortValue);
     const columns = this.syncColumns();
     if (columns || !sameIds(rows.map((r) => r.id), this.ids) || this.hot.countSourceRows() !== this.ids.length) {
       this.setIds(rows.map((r) => r.id));
+      pruneCellCharts(new Set(this.ids));
       const data = rows.map((r) => gridRow(r, this.columns, this.source));
       // New columns and their data in one call: Handsontable sizes its viewport from both.
       if (columns) this.hot.updateSettings({ columns, data });
       else this.hot.updateData(data, 'updateData');
+      this.syncHiddenColumns(columns !== null);
+      this.applyFilter();
       this.resort();
       return;
     }
+    this.syncHiddenColumns();
     const sortedKeys = new Set(this.sortConfig().map((c) => this.columns[c.column]?.key));
     const writes: [number, string, GridValue][] = [];
     for (const id of changed) {
@@ -287,7 +403,7 @@ class GridSync {
     this.columns = next;
     this.columnsSignature = sig;
     if (sortedKey !== undefined && !next.some((c) => c.key === sortedKey)) this.sorting().setSortConfig([]);
-    return columnSettings(next, this.lookup, this.source);
+    return columnSettings(next, this.lookup, this.source, this.view);
   }
 
   /** Keep a chosen sort while results arrive, but never move rows under an open editor. */

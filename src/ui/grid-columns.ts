@@ -7,7 +7,9 @@
 import type Handsontable from 'handsontable/base';
 import { type Column, INPUT_COLUMNS, RESULT_COLUMNS } from '../engine/columns.ts';
 import { type FormulaColumn, type RowState, statusText } from '../engine/scheduler/sheet-engine.ts';
-import { type RowLookup, formulaColumnRenderer, inputRenderer, resultRenderer, sortValue } from './renderers.ts';
+import { type MessageKey, t } from './i18n/index.ts';
+import { boundaryRenderer, curveRenderer } from './grid-charts.ts';
+import { type GridView, type RowLookup, formulaColumnRenderer, inputRenderer, resultRenderer, sortValue } from './renderers.ts';
 import { type RowSource, SWEPT_COLUMNS, type SortKey, sortKey } from './row-values.ts';
 
 /** A column the person added: every cell computes the same formula. */
@@ -20,16 +22,85 @@ export interface FormulaGridColumn {
   readonly width: number;
 }
 
-export type GridColumn = Column | FormulaGridColumn;
+/**
+ * A column drawn from the row's result, for the eye only: it holds no value, so formulas cannot
+ * name it, and it does not count in A1 letters (those follow the engine's columns).
+ */
+export interface ViewGridColumn {
+  readonly role: 'view';
+  readonly key: 'curve' | 'boundary';
+  readonly label: string;
+  readonly help: string;
+  readonly width: number;
+}
+
+export type GridColumn = Column | FormulaGridColumn | ViewGridColumn;
+
+/** Width of a sparkline or thumbnail canvas, in CSS pixels; the cell adds its padding. */
+export const CURVE_SIZE = { width: 84, height: 20 } as const;
+export const BOUNDARY_SIZE = { width: 22, height: 22 } as const;
+
+const VIEW_COLUMNS: readonly ViewGridColumn[] = [
+  { role: 'view', key: 'curve', label: 'curve', help: '', width: CURVE_SIZE.width + 10 },
+  { role: 'view', key: 'boundary', label: 'boundary', help: '', width: 64 },
+];
+
+/** The header text of a column, in the current language for the grid's own columns. */
+export function columnLabel(col: GridColumn): string {
+  return col.role === 'view' ? t(`grid.${col.key}.label`) : col.label;
+}
+
+function columnHelp(col: GridColumn): string {
+  return col.role === 'view' ? t(`grid.${col.key}.help`) : col.help;
+}
+
+/**
+ * Groups the columns menu shows and hides together. Every column is in one group; the name is
+ * in none (it is always shown and frozen at the left).
+ */
+export const COLUMN_GROUPS = {
+  data: ['dataset', 'noise'],
+  model: ['layers'],
+  training: ['optimizer', 'lr', 'batch_size', 'epochs', 'seed'],
+  callbacks: ['val_split', 'early_stop', 'reduce_lr', 'keep_best'],
+  notes: ['notes'],
+  charts: ['curve', 'boundary'],
+  train: ['train_loss', 'train_acc'],
+  val: ['val_loss', 'val_acc'],
+  test: ['test_loss', 'test_acc', 'test_mae'],
+  cost: ['params', 'time', 'backend'],
+  run: ['epochs_run', 'best_epoch', 'final_lr', 'samples_per_s'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type ColumnGroup = keyof typeof COLUMN_GROUPS | 'formulas';
+export const GROUP_ORDER: readonly ColumnGroup[] = [...(Object.keys(COLUMN_GROUPS) as (keyof typeof COLUMN_GROUPS)[]), 'formulas'];
+
+export function groupLabel(g: ColumnGroup): string {
+  return t(`grid.group.${g}` as MessageKey);
+}
+
+const GROUP_OF = new Map<string, ColumnGroup>(
+  Object.entries(COLUMN_GROUPS).flatMap(([g, keys]) => keys.map((k): [string, ColumnGroup] => [k, g as ColumnGroup])),
+);
+
+export function columnGroup(col: GridColumn): ColumnGroup | null {
+  if (col.role === 'formula') return 'formulas';
+  return GROUP_OF.get(col.key) ?? null;
+}
 
 export type GridValue = string | number | null;
 export type GridRow = Record<string, GridValue>;
 
-/** Grid column order: inputs, then results, then formula columns (the order A1 references use). */
+/**
+ * Grid column order: inputs, then results, then formula columns (the order A1 references use),
+ * with the curve and the boundary thumbnail right after the status, where the eye reads a run.
+ */
 export function gridColumns(formulaColumns: readonly FormulaColumn[]): GridColumn[] {
   return [
     ...INPUT_COLUMNS,
-    ...RESULT_COLUMNS,
+    ...RESULT_COLUMNS.slice(0, 1),
+    ...VIEW_COLUMNS,
+    ...RESULT_COLUMNS.slice(1),
     ...formulaColumns.map((c): FormulaGridColumn => ({
       role: 'formula', key: c.key, label: c.label || c.key, formula: c.formula,
       help: `${c.formula} — click ✎ to edit or remove this column`,
@@ -65,6 +136,7 @@ const LONGEST_STATUS = statusText({ state: 'running', fraction: 1, epoch: 500, e
  */
 export function columnWidth(col: GridColumn): number {
   if (col.role === 'formula') return col.width;
+  if (col.role === 'view') return Math.max(col.width, textWidth(columnLabel(col)) + HEADER_CHROME - 16);
   let width = Math.max(col.width, textWidth(col.label) + HEADER_CHROME);
   if (col.role === 'result' && col.format === 'status') width = Math.max(width, textWidth(LONGEST_STATUS) + STATUS_CHROME);
   // A sweep row shows mean ± sd in its metrics: room for `0.9475 ± 0.0601` whole.
@@ -73,13 +145,18 @@ export function columnWidth(col: GridColumn): number {
   return width;
 }
 
-export function columnSettings(columns: readonly GridColumn[], lookup: RowLookup, source: RowSource): Handsontable.ColumnSettings[] {
+export function columnSettings(columns: readonly GridColumn[], lookup: RowLookup, source: RowSource, view: GridView): Handsontable.ColumnSettings[] {
   return columns.map((col): Handsontable.ColumnSettings => {
+    if (col.role === 'view') {
+      // Nothing to sort by: a click on the header does not sort.
+      const renderer = col.key === 'curve' ? curveRenderer(lookup, col.key, CURVE_SIZE) : boundaryRenderer(lookup, col.key, BOUNDARY_SIZE);
+      return { data: col.key, readOnly: true, width: columnWidth(col), renderer, columnSorting: { headerAction: false, indicator: false } };
+    }
     if (col.role === 'formula') {
       return { data: col.key, readOnly: true, width: columnWidth(col), renderer: formulaColumnRenderer(lookup, col.key, () => col.formula) };
     }
     if (col.role === 'result') {
-      return { data: col.key, readOnly: true, width: columnWidth(col), renderer: resultRenderer(lookup, col, source) };
+      return { data: col.key, readOnly: true, width: columnWidth(col), renderer: resultRenderer(lookup, col, source, view) };
     }
     const base = { data: col.key, width: columnWidth(col), renderer: inputRenderer(lookup, col, source) };
     // Only the editor comes from Handsontable: validation is the engine's, so no validator is set.
@@ -97,7 +174,7 @@ export function decorateHeader(columns: readonly GridColumn[], visualColumn: num
   th.querySelector('.ss-edit-formula')?.remove();
   th.classList.remove('ss-formula-header');
   if (!col) return;
-  th.title = `${col.label}: ${col.help}`;
+  th.title = `${columnLabel(col)}: ${columnHelp(col)}`;
   th.dataset.col = col.key;
   if (col.role !== 'formula') return;
   th.classList.add('ss-formula-header');
@@ -127,6 +204,7 @@ export function gridRow(row: RowState, columns: readonly GridColumn[], source: R
   const out: GridRow = {};
   for (const col of columns) {
     if (col.role === 'input') out[col.key] = row.cells[col.key] ?? '';
+    else if (col.role === 'view') out[col.key] = null;
     else if (col.role === 'result' && col.format === 'status') out[col.key] = statusText(row.status);
     else out[col.key] = rowSortKey(col.key, row, source);
   }

@@ -10,7 +10,8 @@ import { describeCellError } from '../engine/errors.ts';
 import { type RowState, type RunStatus, isStale, statusText } from '../engine/scheduler/sheet-engine.ts';
 import { formatSpread } from '../engine/scheduler/sweep-stats.ts';
 import { isFormulaText } from '../engine/formula/index.ts';
-import { type RowSource, SWEPT_COLUMNS, childLabel, formulaText, sweepSpread } from './row-values.ts';
+import { t } from './i18n/index.ts';
+import { type MetricScale, type RowSource, SWEPT_COLUMNS, childLabel, formulaText, scaleColor, scalePlace, sweepSpread } from './row-values.ts';
 
 type HotInstance = Handsontable.Core;
 type CellProperties = Handsontable.CellProperties;
@@ -22,18 +23,27 @@ export type CellRenderer = (
 /** Finds the engine row shown at a physical grid row. */
 export type RowLookup = (physicalRow: number) => RowState | undefined;
 
+/** What cell renders read from the grid beyond the row: state computed once per engine tick. */
+export interface GridView {
+  /** The colour scale of a metric column over the finished runs, if it has one. */
+  scale(key: string): MetricScale | undefined;
+}
+
 /** Classes this module sets; removed before each render because Handsontable reuses cells. */
 const OWN_CLASSES = [
   'ss-invalid', 'ss-stale', 'ss-enum', 'ss-empty', 'ss-status', 'ss-number', 'ss-result',
-  'ss-sweep', 'ss-child', 'ss-formula', 'ss-formula-error', 'ss-formula-col',
+  'ss-sweep', 'ss-child', 'ss-formula', 'ss-formula-error', 'ss-formula-col', 'ss-scaled', 'ss-chart',
 ];
 
-function reset(td: HTMLTableCellElement, key: string, row: RowState | undefined): void {
+export function reset(td: HTMLTableCellElement, key: string, row: RowState | undefined): void {
   td.classList.remove(...OWN_CLASSES);
   for (const c of [...td.classList]) if (c.startsWith('ss-state-')) td.classList.remove(c);
   td.removeAttribute('title');
   td.removeAttribute('data-state');
   td.removeAttribute('data-parent');
+  td.removeAttribute('data-quality');
+  td.style.removeProperty('background-color');
+  td.style.removeProperty('--ht-cell-read-only-background-color');
   td.replaceChildren();
   td.dataset.col = key;
   td.dataset.rowId = row?.id ?? '';
@@ -97,7 +107,7 @@ function emptyMeaning(col: InputColumn): string | null {
 }
 
 /** A read-only result cell, formatted from the row's latest result; dimmed while that result is stale. */
-export function resultRenderer(lookup: RowLookup, col: ResultColumn, source: RowSource): CellRenderer {
+export function resultRenderer(lookup: RowLookup, col: ResultColumn, source: RowSource, view: GridView): CellRenderer {
   if (col.format === 'status') return statusRenderer(lookup, col);
   return (instance, td, row, colIndex, prop, value, cellProperties) => {
     baseRenderer(instance, td, row, colIndex, prop, value, cellProperties);
@@ -118,6 +128,8 @@ export function resultRenderer(lookup: RowLookup, col: ResultColumn, source: Row
     if (state.result && isStale(state)) {
       td.classList.add('ss-stale');
       td.title = 'from an earlier setting of this row; kept until the new run finishes';
+    } else {
+      paintScale(td, view.scale(col.key), resultField(col.key, state));
     }
   };
 }
@@ -132,7 +144,8 @@ function statusRenderer(lookup: RowLookup, col: ResultColumn): CellRenderer {
     const text = statusText(s);
     td.classList.add('ss-status', `ss-state-${s.state}`);
     td.dataset.state = s.state;
-    td.title = text;
+    // The cell cuts a long reason; the tooltip gives the epoch and the likely cause whole.
+    td.title = s.state === 'diverged' ? t('grid.diverged.title', { epoch: s.epoch, message: s.message }) : text;
     const fraction = progressOf(s);
     if (fraction !== null) {
       const track = document.createElement('div');
@@ -148,6 +161,20 @@ function statusRenderer(lookup: RowLookup, col: ResultColumn): CellRenderer {
     label.textContent = text;
     td.append(label);
   };
+}
+
+/** A metric cell's background from its place among the finished runs of its column. */
+function paintScale(td: HTMLTableCellElement, scale: MetricScale | undefined, v: number | string | null): void {
+  if (!scale || typeof v !== 'number') return;
+  const place = scalePlace(scale, v);
+  if (!place) return;
+  td.classList.add('ss-scaled');
+  const color = scaleColor(place.quality);
+  // The theme paints read-only cells through this variable; both are set so either wins.
+  td.style.setProperty('--ht-cell-read-only-background-color', color);
+  td.style.backgroundColor = color;
+  td.dataset.quality = place.quality.toFixed(3);
+  td.title = t('grid.scale.better', { rank: place.rank, n: scale.sorted.length });
 }
 
 /** A formula column's cell: the value of the column's formula in this row. */

@@ -105,3 +105,72 @@ export function groupedOrder(rows: readonly RowState[], order: 'asc' | 'desc', k
   groups.sort(cmp);
   return groups.flatMap((g) => [g.head.id, ...g.children.sort(cmp).map((c) => c.row.id)]);
 }
+
+/** Result columns that get a colour scale, and which way is better. */
+export const SCALED_COLUMNS: Readonly<Record<string, 'higher' | 'lower'>> = {
+  train_loss: 'lower', train_acc: 'higher', val_loss: 'lower', val_acc: 'higher',
+  test_loss: 'lower', test_acc: 'higher', test_mae: 'lower',
+};
+
+/** The finished values of one metric column, sorted best first, for the grid's colour scale. */
+export interface MetricScale {
+  readonly better: 'higher' | 'lower';
+  /** Finite values of finished, current runs, best first. */
+  readonly sorted: readonly number[];
+  /** Losses span orders of magnitude (a diverged run): they are placed on a log scale. */
+  readonly log: boolean;
+}
+
+/**
+ * One scale per metric column over the rows that finished with a current result (not sweeps,
+ * which show a mean). Computed once per engine tick, read by every cell render.
+ */
+export function metricScales(rows: readonly RowState[], value: (key: string, row: RowState) => SortKey): Map<string, MetricScale> {
+  const out = new Map<string, MetricScale>();
+  const finished = rows.filter((r) => r.sweep === null && r.result !== null && (r.status.state === 'done' || r.status.state === 'diverged')
+    && r.parsed.ok && r.resultKey === r.parsed.key);
+  for (const [key, better] of Object.entries(SCALED_COLUMNS)) {
+    const values: number[] = [];
+    for (const r of finished) {
+      const v = value(key, r);
+      if (typeof v === 'number' && Number.isFinite(v)) values.push(v);
+    }
+    if (values.length < 2) continue;
+    values.sort((a, b) => (better === 'higher' ? b - a : a - b));
+    const lo = Math.min(values[0]!, values.at(-1)!);
+    const hi = Math.max(values[0]!, values.at(-1)!);
+    out.set(key, { better, sorted: values, log: better === 'lower' && lo > 0 && hi / lo > 20 });
+  }
+  return out;
+}
+
+/**
+ * Where a value sits on its column's scale: 1 is the best finished run, 0 the worst, linear in
+ * the value (log for losses that span decades) so close values get close colours; and its rank.
+ */
+export function scalePlace(scale: MetricScale, v: number): { readonly quality: number; readonly rank: number } | null {
+  if (!Number.isFinite(v)) return null;
+  const best = scale.sorted[0]!;
+  const worst = scale.sorted.at(-1)!;
+  const f = scale.log ? Math.log : (x: number) => x;
+  const span = f(worst) - f(best);
+  const quality = span === 0 ? 1 : Math.min(1, Math.max(0, 1 - (f(v) - f(best)) / span));
+  let rank = 1;
+  for (const s of scale.sorted) if (scale.better === 'higher' ? s > v : s < v) rank++;
+  return { quality, rank };
+}
+
+/**
+ * Background colour for a quality 0..1: light orange (worse) through near-white to light blue
+ * (better), from ColorBrewer's RdBu, which reads for red-green colour blindness; all three are
+ * light enough for dark text.
+ */
+export function scaleColor(quality: number): string {
+  const stops: readonly (readonly [number, number, number])[] = [[244, 165, 130], [247, 247, 247], [146, 197, 222]];
+  const x = Math.min(1, Math.max(0, quality)) * 2;
+  const i = Math.min(1, Math.floor(x));
+  const u = x - i;
+  const [a, b] = [stops[i]!, stops[i + 1]!];
+  const c = a.map((v, k) => Math.round(v + (b[k]! - v) * u));
+  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+}

@@ -1,0 +1,171 @@
+/**
+ * Comparing runs: the selected rows' learning curves overlaid, a setting against a result over
+ * every finished run, and parallel coordinates whose brushes filter the grid. Every chart is fed
+ * from the engine tick (at most once per animation frame) and only when what it shows changed:
+ * curves when a selected row gains an epoch, the scatter and the parallel coordinates when a run
+ * finishes. Charts are created once and updated in place.
+ */
+import { For, Show, createEffect, createMemo, createSignal, onCleanup, onMount } from 'solid-js';
+import type { RowState, SheetEngine } from '../../engine/scheduler/sheet-engine.ts';
+import { type MessageKey, t } from '../i18n/index.ts';
+import {
+  type Brush, CURVE_METRICS, type CurveMetric, METRICS, SETTINGS, brushedRows, dimLabelKey, finishedRuns, rowName, runsSignature,
+  spansDecades, usefulDimensions,
+} from './compare-data.ts';
+import { CurvesChart } from './curves.ts';
+import { ParallelChart } from './parallel.ts';
+import { ScatterChart, scatterPoints } from './scatter.ts';
+import './compare.css';
+
+/** More curves than this in one chart are unreadable; the first ones selected are drawn. */
+const MAX_CURVES = 10;
+
+export interface ComparePanelProps {
+  engine: SheetEngine;
+  tick: () => number;
+  /** Rows selected in the grid, in grid order. */
+  selected: () => readonly string[];
+  /** The rows the parallel coordinates' brushes keep, or null when nothing is brushed. */
+  onFilter: (rows: ReadonlySet<string> | null) => void;
+}
+
+const METRIC_KEYS: Record<CurveMetric, MessageKey> = {
+  loss: 'compare.metric.loss', acc: 'compare.metric.acc', valLoss: 'compare.metric.valLoss', valAcc: 'compare.metric.valAcc',
+};
+
+export function ComparePanel(props: ComparePanelProps) {
+  let curvesHost!: HTMLDivElement;
+  let scatterHost!: HTMLDivElement;
+  let parallelHost!: HTMLDivElement;
+  let panel!: HTMLElement;
+  const [width, setWidth] = createSignal(900);
+  const [metric, setMetric] = createSignal<CurveMetric>('loss');
+  const [xKey, setXKey] = createSignal('lr');
+  const [yKey, setYKey] = createSignal('test_acc');
+  const [logChoice, setLogChoice] = createSignal<boolean | null>(null);
+  const [brushed, setBrushed] = createSignal(false);
+  const source = (id: string) => props.engine.row(id);
+  let parallelChart: ParallelChart | undefined;
+
+  // Finished runs, recomputed per tick but compared by signature so charts redraw only on change.
+  const runs = createMemo<{ sig: string; runs: RowState[] }>((prev) => {
+    props.tick();
+    const list = finishedRuns(props.engine.rows());
+    const sig = runsSignature(list);
+    return prev && prev.sig === sig ? prev : { sig, runs: list };
+  });
+  const settingDims = createMemo(() => usefulDimensions(runs().runs, SETTINGS));
+  const metricDims = createMemo(() => usefulDimensions(runs().runs, METRICS));
+  const xDim = () => SETTINGS.find((d) => d.key === xKey()) ?? SETTINGS[0]!;
+  const yDim = () => METRICS.find((d) => d.key === yKey()) ?? METRICS[0]!;
+  const xLog = () => logChoice() ?? (xDim().logByDefault === true && spansDecades(runs().runs.map((r) => xDim().value(r))));
+  const points = createMemo(() => scatterPoints(runs().runs, xDim(), yDim(), xLog()));
+
+  onMount(() => {
+    const curves = new CurvesChart(curvesHost, () => t('compare.curves.epoch'));
+    const scatter = new ScatterChart(scatterHost);
+    let dims = [...settingDims(), ...metricDims()];
+    const emit = (brushes: ReadonlyMap<string, Brush>) => {
+      const kept = brushedRows(runs().runs, dims, brushes);
+      setBrushed(kept !== null);
+      props.onFilter(kept);
+    };
+    const parallel = new ParallelChart(parallelHost, (key) => t(dimLabelKey(key)), emit);
+    parallelChart = parallel;
+    const measure = () => setWidth(Math.max(480, Math.floor(panel.clientWidth)));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(panel);
+    onCleanup(() => {
+      observer.disconnect();
+      curves.destroy();
+      scatter.destroy();
+      parallel.destroy();
+      props.onFilter(null);
+    });
+
+    createEffect(() => {
+      props.tick();
+      const half = Math.max(320, Math.floor((width() - 24) / 2));
+      const ids = props.selected().flatMap((id) => {
+        const row = source(id);
+        return row?.sweep ? row.sweep.children : [id];
+      });
+      const series = [...new Set(ids)].slice(0, MAX_CURVES).map(source).filter((r): r is RowState => r !== undefined && r.sweep === null)
+        .map((row) => ({ row, label: rowName(row, source) }));
+      curves.update(series, metric(), half);
+    });
+    createEffect(() => {
+      const half = Math.max(320, Math.floor((width() - 24) / 2));
+      scatter.update(points(), t(dimLabelKey(xDim().key)), t(dimLabelKey(yDim().key)), xLog(), half);
+    });
+    createEffect(() => {
+      const r = runs();
+      dims = [...settingDims(), ...metricDims()];
+      t('compare.title'); // redraw the axis names when the language changes
+      parallel.setData(r.runs, dims, width() - 2);
+      // Runs that finish inside the brushed ranges join the grid.
+      if (parallel.brushMap().size > 0) emit(parallel.brushMap());
+    });
+  });
+
+  const curveCount = () => props.selected().length;
+
+  return (
+    <section class="ss-compare" ref={panel} data-testid="compare">
+      <h2>{t('compare.title')}</h2>
+      <div class="ss-compare-row">
+        <div class="ss-compare-block" data-testid="compare-curves">
+          <div class="ss-compare-head">
+            <h3>{t('compare.curves.title')}</h3>
+            <label>
+              {t('compare.curves.metric')}{' '}
+              <select data-testid="curves-metric" value={metric()} onChange={(e) => setMetric(e.currentTarget.value as CurveMetric)}>
+                <For each={CURVE_METRICS}>{(m) => <option value={m}>{t(METRIC_KEYS[m])}</option>}</For>
+              </select>
+            </label>
+          </div>
+          <Show when={curveCount() === 0}>
+            <p class="ss-compare-hint">{t('compare.curves.hint')}</p>
+          </Show>
+          <div ref={curvesHost} class="ss-compare-chart" />
+        </div>
+        <div class="ss-compare-block" data-testid="compare-scatter">
+          <div class="ss-compare-head">
+            <h3>{t('compare.scatter.title')}</h3>
+            <label>
+              {t('compare.scatter.x')}{' '}
+              <select data-testid="scatter-x" value={xKey()} onChange={(e) => { setXKey(e.currentTarget.value); setLogChoice(null); }}>
+                <For each={SETTINGS}>{(d) => <option value={d.key}>{t(dimLabelKey(d.key))}</option>}</For>
+              </select>
+            </label>
+            <label>
+              {t('compare.scatter.y')}{' '}
+              <select data-testid="scatter-y" value={yKey()} onChange={(e) => setYKey(e.currentTarget.value)}>
+                <For each={METRICS}>{(d) => <option value={d.key}>{t(dimLabelKey(d.key))}</option>}</For>
+              </select>
+            </label>
+            <label>
+              <input type="checkbox" data-testid="scatter-log" checked={xLog()} onChange={(e) => setLogChoice(e.currentTarget.checked)} />
+              {' '}{t('compare.scatter.log')}
+            </label>
+          </div>
+          <p class="ss-compare-hint" data-testid="scatter-count">
+            {points().x.length === 0 ? t('compare.scatter.empty') : t('compare.scatter.count', { n: points().x.length })}
+          </p>
+          <div ref={scatterHost} class="ss-compare-chart" />
+        </div>
+      </div>
+      <div class="ss-compare-block" data-testid="compare-parallel">
+        <div class="ss-compare-head">
+          <h3>{t('compare.parallel.title')}</h3>
+          <button type="button" class="ss-button" data-testid="parallel-clear" disabled={!brushed()} onClick={() => parallelChart?.clear()}>
+            {t('compare.parallel.clear')}
+          </button>
+        </div>
+        <p class="ss-compare-hint">{runs().runs.length === 0 ? t('compare.parallel.empty') : t('compare.parallel.hint')}</p>
+        <div ref={parallelHost} class="ss-compare-chart" />
+      </div>
+    </section>
+  );
+}

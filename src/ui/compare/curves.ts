@@ -1,0 +1,65 @@
+/**
+ * The selected rows' learning curves overlaid in one uPlot chart, a legend naming the rows.
+ * The chart is created once per set of series (rows and metric) and otherwise fed new data in
+ * place with setData, at most once per engine tick: cheap enough while rows train.
+ */
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { RowState } from '../../engine/scheduler/sheet-engine.ts';
+import { type CurveMetric, curveValues, spansDecades } from './compare-data.ts';
+
+/** Distinct colours for up to ten rows (Tableau 10), then repeated. */
+export const SERIES_COLORS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+
+export interface CurveSeries {
+  readonly row: RowState;
+  readonly label: string;
+}
+
+export class CurvesChart {
+  private plot: uPlot | null = null;
+  private shape = '';
+  private dataKey = '';
+
+  constructor(private readonly host: HTMLElement, private readonly xLabel: () => string) {}
+
+  /** Draw `series` for `metric`; recreate the chart only when the rows, labels, metric or axis kind changed. */
+  update(series: readonly CurveSeries[], metric: CurveMetric, width: number): void {
+    const ys = series.map((s) => curveValues(s.row, metric));
+    const key = series.map((s, i) => `${s.row.id}:${s.row.version}:${s.row.result?.jobId ?? ''}:${ys[i]!.length}`).join('|');
+    const isLoss = metric === 'loss' || metric === 'valLoss';
+    const log = isLoss && spansDecades(ys.flat());
+    const shape = JSON.stringify([series.map((s) => [s.row.id, s.label]), metric, log, width]);
+    if (shape === this.shape && key === this.dataKey) return;
+    const n = Math.max(0, ...ys.map((y) => y.length));
+    const x = Array.from({ length: n }, (_, i) => i + 1);
+    // uPlot wants aligned columns: a shorter curve ends in nulls; a non-finite loss breaks the line.
+    const data: uPlot.AlignedData = [x, ...ys.map((y) => x.map((_, i) => (Number.isFinite(y[i]) && (!log || y[i]! > 0) ? y[i]! : null)))];
+    this.dataKey = key;
+    if (shape === this.shape && this.plot) {
+      this.plot.setData(data);
+      return;
+    }
+    this.shape = shape;
+    this.plot?.destroy();
+    this.plot = null;
+    if (series.length === 0) return;
+    this.plot = new uPlot({
+      width, height: 240,
+      scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
+      axes: [{ label: this.xLabel() }, { size: 56 }],
+      legend: { live: false },
+      cursor: { drag: { x: false, y: false } },
+      series: [
+        {},
+        ...series.map((s, i) => ({ label: s.label, stroke: SERIES_COLORS[i % SERIES_COLORS.length]!, width: 1.5, spanGaps: false, points: { show: false } })),
+      ],
+    }, data, this.host);
+  }
+
+  destroy(): void {
+    this.plot?.destroy();
+    this.plot = null;
+    this.shape = '';
+  }
+}

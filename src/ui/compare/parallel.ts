@@ -1,0 +1,279 @@
+/**
+ * Parallel coordinates over the finished runs, drawn on one canvas: an axis per numeric setting
+ * and metric, a line per run, and a brush per axis (drag along it) that keeps the runs inside the
+ * range; a click on an axis clears its brush. Drawn by hand rather than with a chart library:
+ * uPlot has no parallel series, and ECharts' (with its brush component) would add a dependency
+ * several times the size of everything else on the page for about two hundred lines of canvas
+ * code, while the brush here must drive our own grid filter anyway. A redraw of 100 runs is a few
+ * hundred line segments: well under a millisecond.
+ */
+import type { RowState } from '../../engine/scheduler/sheet-engine.ts';
+import { type Brush, type Dimension, spansDecades } from './compare-data.ts';
+
+interface AxisScale {
+  readonly lo: number;
+  readonly hi: number;
+  readonly log: boolean;
+}
+
+/** Where an axis is drawn, in CSS pixels of the canvas (tests read this from `data-axes`). */
+export interface AxisPlace {
+  readonly key: string;
+  readonly x: number;
+  readonly top: number;
+  readonly bottom: number;
+}
+
+const HEIGHT = 280;
+const TOP = 44;
+const BOTTOM = 22;
+const SIDE = 48;
+/** How near an axis, in pixels, a press starts its brush. */
+const GRAB = 16;
+
+export class ParallelChart {
+  readonly canvas: HTMLCanvasElement;
+  private runs: readonly RowState[] = [];
+  private dims: readonly Dimension[] = [];
+  private scales: AxisScale[] = [];
+  private readonly brushes = new Map<string, Brush>();
+  private drag: { axis: number; y0: number; y1: number } | null = null;
+  private width = 800;
+  private frame = 0;
+
+  constructor(
+    host: HTMLElement,
+    private readonly label: (key: string) => string,
+    private readonly onBrush: (brushes: ReadonlyMap<string, Brush>) => void,
+  ) {
+    this.canvas = document.createElement('canvas');
+    this.canvas.className = 'ss-parallel-canvas';
+    this.canvas.dataset.testid = 'parallel-canvas';
+    host.append(this.canvas);
+    this.canvas.addEventListener('pointerdown', this.down);
+    this.canvas.addEventListener('pointermove', this.move);
+    this.canvas.addEventListener('pointerup', this.up);
+  }
+
+  brushMap(): ReadonlyMap<string, Brush> {
+    return this.brushes;
+  }
+
+  /** New runs or dimensions; brushes on axes that are gone are dropped. */
+  setData(runs: readonly RowState[], dims: readonly Dimension[], width: number): void {
+    this.runs = runs;
+    this.dims = dims;
+    this.width = Math.max(320, width);
+    this.scales = dims.map((d) => {
+      const values = runs.map((r) => d.value(r)).filter(Number.isFinite);
+      const log = d.logByDefault === true && spansDecades(values);
+      const lo = values.length ? Math.min(...values) : 0;
+      const hi = values.length ? Math.max(...values) : 1;
+      return { lo, hi, log };
+    });
+    let dropped = false;
+    for (const key of [...this.brushes.keys()]) {
+      if (!dims.some((d) => d.key === key)) { this.brushes.delete(key); dropped = true; }
+    }
+    this.draw();
+    if (dropped) this.onBrush(this.brushes);
+  }
+
+  clear(): void {
+    if (this.brushes.size === 0) return;
+    this.brushes.clear();
+    this.draw();
+    this.onBrush(this.brushes);
+  }
+
+  destroy(): void {
+    if (this.frame !== 0) cancelAnimationFrame(this.frame);
+    this.canvas.remove();
+  }
+
+  private axisX(i: number): number {
+    const n = this.dims.length;
+    return n <= 1 ? this.width / 2 : SIDE + (i * (this.width - 2 * SIDE)) / (n - 1);
+  }
+
+  /** 0 at the bottom of an axis, 1 at the top. */
+  private norm(i: number, v: number): number {
+    const s = this.scales[i]!;
+    const f = s.log ? Math.log : (x: number) => x;
+    const span = f(s.hi) - f(s.lo);
+    return span === 0 ? 0.5 : (f(v) - f(s.lo)) / span;
+  }
+
+  private valueAt(i: number, y: number): number {
+    const s = this.scales[i]!;
+    const u = 1 - (y - TOP) / (HEIGHT - TOP - BOTTOM);
+    const clamped = Math.min(1, Math.max(0, u));
+    if (s.log) return Math.exp(Math.log(s.lo) + clamped * (Math.log(s.hi) - Math.log(s.lo)));
+    return s.lo + clamped * (s.hi - s.lo);
+  }
+
+  private y(n: number): number {
+    return TOP + (1 - n) * (HEIGHT - TOP - BOTTOM);
+  }
+
+  private inside(r: RowState): boolean {
+    return this.dims.every((d) => {
+      const b = this.brushes.get(d.key);
+      if (!b) return true;
+      const v = d.value(r);
+      return Number.isFinite(v) && v >= b.lo && v <= b.hi;
+    });
+  }
+
+  draw(): void {
+    const dpr = Math.min(2, globalThis.devicePixelRatio || 1);
+    const c = this.canvas;
+    if (c.width !== Math.round(this.width * dpr)) c.width = Math.round(this.width * dpr);
+    if (c.height !== Math.round(HEIGHT * dpr)) c.height = Math.round(HEIGHT * dpr);
+    c.style.width = `${this.width}px`;
+    c.style.height = `${HEIGHT}px`;
+    const ctx = c.getContext('2d');
+    if (!ctx) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, this.width, HEIGHT);
+    const places: AxisPlace[] = this.dims.map((d, i) => ({ key: d.key, x: this.axisX(i), top: TOP, bottom: HEIGHT - BOTTOM }));
+    c.dataset.axes = JSON.stringify(places);
+    if (this.dims.length === 0) return;
+    // Colour runs by the first metric axis (test accuracy when the sheet has it), best darkest.
+    const colourAxis = this.dims.findIndex((d) => d.kind === 'metric');
+    const kept = this.runs.filter((r) => this.inside(r));
+    const out = this.runs.filter((r) => !this.inside(r));
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = 'rgba(140, 140, 140, 0.25)';
+    for (const r of out) this.line(ctx, r);
+    ctx.lineWidth = 1.5;
+    for (const r of kept) {
+      const dim = this.dims[colourAxis];
+      let q = 0.5;
+      if (dim) {
+        const v = dim.value(r);
+        q = Number.isFinite(v) ? this.norm(colourAxis, v) : 0;
+        if (dim.better === 'lower') q = 1 - q;
+      }
+      ctx.strokeStyle = `hsla(${28 + 180 * q}, 70%, ${55 - 20 * q}%, 0.85)`;
+      this.line(ctx, r);
+    }
+    this.axes(ctx);
+    c.dataset.kept = String(kept.length);
+  }
+
+  private line(ctx: CanvasRenderingContext2D, r: RowState): void {
+    ctx.beginPath();
+    let pen = false;
+    this.dims.forEach((d, i) => {
+      const v = d.value(r);
+      if (!Number.isFinite(v) || (this.scales[i]!.log && v <= 0)) { pen = false; return; }
+      const x = this.axisX(i);
+      const y = this.y(this.norm(i, v));
+      if (pen) ctx.lineTo(x, y);
+      else ctx.moveTo(x, y);
+      pen = true;
+    });
+    ctx.stroke();
+  }
+
+  private axes(ctx: CanvasRenderingContext2D): void {
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    this.dims.forEach((d, i) => {
+      const x = this.axisX(i);
+      ctx.strokeStyle = '#57606a';
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      ctx.moveTo(x, TOP);
+      ctx.lineTo(x, HEIGHT - BOTTOM);
+      ctx.stroke();
+      ctx.fillStyle = '#1f2328';
+      // Neighbouring names alternate between two lines so long ones do not overlap.
+      ctx.fillText(this.label(d.key), x, i % 2 === 0 ? 12 : 26);
+      const s = this.scales[i]!;
+      ctx.fillStyle = '#57606a';
+      ctx.fillText(short(s.hi), x, TOP - 4);
+      ctx.fillText(short(s.lo), x, HEIGHT - BOTTOM + 13);
+      const b = this.drag?.axis === i ? this.dragBrush() : this.brushes.get(d.key);
+      if (b) {
+        const y0 = this.y(this.norm(i, b.hi));
+        const y1 = this.y(this.norm(i, b.lo));
+        ctx.fillStyle = 'rgba(31, 35, 40, 0.18)';
+        ctx.strokeStyle = '#1f2328';
+        ctx.fillRect(x - 7, y0, 14, Math.max(2, y1 - y0));
+        ctx.strokeRect(x - 7, y0, 14, Math.max(2, y1 - y0));
+      }
+    });
+  }
+
+  private dragBrush(): Brush | undefined {
+    const d = this.drag;
+    if (!d) return undefined;
+    const a = this.valueAt(d.axis, d.y0);
+    const b = this.valueAt(d.axis, d.y1);
+    return { lo: Math.min(a, b), hi: Math.max(a, b) };
+  }
+
+  private point(e: PointerEvent): { x: number; y: number } {
+    const r = this.canvas.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  }
+
+  private readonly down = (e: PointerEvent) => {
+    const p = this.point(e);
+    let best = -1;
+    this.dims.forEach((_, i) => {
+      if (Math.abs(this.axisX(i) - p.x) <= GRAB && (best < 0 || Math.abs(this.axisX(i) - p.x) < Math.abs(this.axisX(best) - p.x))) best = i;
+    });
+    if (best < 0) return;
+    this.canvas.setPointerCapture?.(e.pointerId);
+    this.drag = { axis: best, y0: p.y, y1: p.y };
+    e.preventDefault();
+  };
+
+  private readonly move = (e: PointerEvent) => {
+    if (!this.drag) return;
+    this.drag.y1 = this.point(e).y;
+    this.applyDrag(false);
+  };
+
+  private readonly up = (e: PointerEvent) => {
+    if (!this.drag) return;
+    this.drag.y1 = this.point(e).y;
+    this.applyDrag(true);
+    this.drag = null;
+    this.draw();
+  };
+
+  /** While dragging, the brush follows the pointer and the grid follows once per frame. */
+  private applyDrag(final: boolean): void {
+    const d = this.drag!;
+    const key = this.dims[d.axis]!.key;
+    if (Math.abs(d.y1 - d.y0) < 3) {
+      if (!final) return;
+      this.brushes.delete(key);
+    } else {
+      this.brushes.set(key, this.dragBrush()!);
+    }
+    if (final) {
+      if (this.frame !== 0) cancelAnimationFrame(this.frame);
+      this.frame = 0;
+      this.onBrush(this.brushes);
+      return;
+    }
+    if (this.frame === 0) {
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.draw();
+        this.onBrush(this.brushes);
+      });
+    }
+  }
+}
+
+function short(v: number): string {
+  if (!Number.isFinite(v)) return '';
+  if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)) return v.toExponential(1);
+  return String(Number(v.toPrecision(3)));
+}
