@@ -6,7 +6,7 @@
  * answers only /api/queue/info, with {queue: false}, and the page trains locally.
  *
  *   GET  /api/queue/info     {queue: boolean}
- *   GET  /api/queue/events   text/event-stream: hello {session}, then progress/result/error {id, ...}
+ *   GET  /api/queue/events   text/event-stream: hello {session}, then progress/result/failed {id, ...}
  *   POST /api/queue/jobs     {session, id, spec}  -> 202, or 400 with {error}
  *   POST /api/queue/cancel   {session, id}        -> 204
  */
@@ -81,7 +81,7 @@ export function createRelay(runner: Runner | null): Relay {
     reply(res, 202, { accepted: true });
     runner!.run({ id, spec: checked.value.spec }, { signal: abort.signal, onProgress: (p) => session.send('progress', { id, p }) }).then(
       (r) => { if (!abort.signal.aborted) session.send('result', { id, r }); },
-      (e: unknown) => { if (!abort.signal.aborted) session.send('error', { id, message: e instanceof Error ? e.message : String(e) }); },
+      (e: unknown) => { if (!abort.signal.aborted) session.send('failed', { id, message: e instanceof Error ? e.message : String(e) }); },
     ).finally(() => {
       if (session.runs.get(id) === abort) session.runs.delete(id);
     });

@@ -5,6 +5,7 @@ import { createEngineTick } from './engine-signal.ts';
 import { type FormulaDraft, FormulaColumnForm, nextFormulaKey } from './FormulaColumnForm.tsx';
 import { Grid } from './Grid.tsx';
 import { ComparePanel } from './compare/ComparePanel.tsx';
+import { QueueToggle } from './QueueToggle.tsx';
 import { RowDetail } from './RowDetail.tsx';
 import type { LoadedSheet } from './sheet-source.ts';
 
@@ -67,6 +68,7 @@ export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: n
         >
           Run stale ({staleCount()})
         </button>
+        <QueueToggle />
         <span class="ss-workers" data-testid="workers">
           {props.workers} {props.workers === 1 ? 'worker' : 'workers'} training in the background
         </span>

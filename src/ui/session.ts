@@ -10,6 +10,7 @@ import { type Autosave, recoverSheet, startAutosave } from '../persist/autosave.
 import type { PersistStore, StoreError } from '../persist/idb.ts';
 import { ResultStore } from '../persist/result-store.ts';
 import { type BrowserPool, createBrowserPool } from '../workers/browser-pool.ts';
+import { chooseRunner } from '../workers/queue-runner.ts';
 
 export const APP_VERSION = '0.1.0';
 export const STAMP = { app: APP_VERSION, tfjs: tfVersion.tfjs };
@@ -40,7 +41,9 @@ export async function openSession(id: string, doc: SheetDocument, opts: SessionO
   // A file's own results keep their stamps; the cache makes them (and every earlier result) instant.
   opts.cache.importSaved(base.results);
   const pool = createBrowserPool();
-  const engine = new SheetEngine(rowInits(base), pool, {
+  // Served by `sweepsheet serve --redis`: the person may send runs to the job queue instead.
+  const runner = await chooseRunner(pool);
+  const engine = new SheetEngine(rowInits(base), runner, {
     cache: opts.cache, formulaColumns: base.columns, runMode: base.settings.runMode,
   });
   const saver = startAutosave(engine, { sheetId: id, base, store: opts.store, onError: opts.onError, stamp: STAMP });
@@ -50,7 +53,7 @@ export async function openSession(id: string, doc: SheetDocument, opts: SessionO
     async close() {
       await saver.stop();
       engine.dispose();
-      pool.dispose();
+      runner.dispose();
     },
   };
 }

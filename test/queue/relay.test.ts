@@ -110,7 +110,7 @@ describe('the queue relay', () => {
       const res = await post('/api/queue/jobs', { session: ev.session, id: 'r1@1', spec });
       expect(res.status).toBe(202);
       const deadline = Date.now() + 120_000;
-      while (!ev.events.some((e) => e.event === 'result' || e.event === 'error')) {
+      while (!ev.events.some((e) => e.event === 'result' || e.event === 'failed')) {
         if (Date.now() > deadline) throw new Error(`no result: ${JSON.stringify(ev.events)}\n${worker.output()}`);
         await new Promise((r) => setTimeout(r, 100));
       }

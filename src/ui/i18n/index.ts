@@ -11,12 +11,13 @@ import { createSignal } from 'solid-js';
 import { common } from './messages/common.ts';
 import { compare } from './messages/compare.ts';
 import { grid } from './messages/grid.ts';
+import { queue } from './messages/queue.ts';
 
 export type Locale = 'en' | 'ko';
 export const LOCALES: readonly Locale[] = ['en', 'ko'];
 
 /** Every area's tables; add an area by importing it here. */
-const AREAS = [common, grid, compare] as const;
+const AREAS = [common, grid, compare, queue] as const;
 
 type AreaKeys<A> = A extends { readonly en: infer E } ? keyof E : never;
 export type MessageKey = AreaKeys<(typeof AREAS)[number]> & string;
