@@ -35,48 +35,63 @@ export interface EvalContext {
 
 /** Evaluates a parsed formula in one row. Never throws for any formula; errors are values. */
 export function evaluate(ast: FormulaAst, ctx: EvalContext): FormulaValue {
-  const known = knownColumns(ctx.columns);
-  const read = (row: number, column: string) => normalizeValue(ctx.get(row, column));
+  return new Evaluation(ctx).ev(ast);
+}
 
-  function cellColumn(ref: CellRef): string | FormulaError {
-    const key = ctx.columns[ref.column];
+/**
+ * One evaluation's state. A class rather than closures inside evaluate(): a formula column runs
+ * this for every row, and making eight closures per cell cost more than the arithmetic.
+ */
+class Evaluation {
+  private readonly known: ReadonlySet<string>;
+
+  constructor(private readonly ctx: EvalContext) {
+    this.known = knownColumns(ctx.columns);
+  }
+
+  private read(row: number, column: string): FormulaValue {
+    return normalizeValue(this.ctx.get(row, column));
+  }
+
+  private cellColumn(ref: CellRef): string | FormulaError {
+    const key = this.ctx.columns[ref.column];
     if (key === undefined) {
-      return formulaError('#REF!', `${formatCellRef(ref)} is past the last column of the sheet (${columnLetters(ctx.columns.length - 1)})`);
+      return formulaError('#REF!', `${formatCellRef(ref)} is past the last column of the sheet (${columnLetters(this.ctx.columns.length - 1)})`);
     }
     return key;
   }
 
-  function ev(node: FormulaAst): FormulaValue {
+  ev(node: FormulaAst): FormulaValue {
     switch (node.kind) {
       case 'number': case 'string': case 'boolean': return node.value;
       case 'cell': {
-        const column = cellColumn(node.ref);
+        const column = this.cellColumn(node.ref);
         if (isFormulaError(column)) return column;
-        if (node.ref.row >= ctx.rowCount) {
-          return formulaError('#REF!', `${formatCellRef(node.ref)} is past the last row of the sheet (row ${ctx.rowCount})`);
+        if (node.ref.row >= this.ctx.rowCount) {
+          return formulaError('#REF!', `${formatCellRef(node.ref)} is past the last row of the sheet (row ${this.ctx.rowCount})`);
         }
-        return read(node.ref.row, column);
+        return this.read(node.ref.row, column);
       }
       case 'name':
-        if (!known.has(node.column)) return formulaError('#NAME?', unknownColumnMessage(node.column, ctx.columns));
-        return read(ctx.row, node.column);
+        if (!this.known.has(node.column)) return formulaError('#NAME?', unknownColumnMessage(node.column, this.ctx.columns));
+        return this.read(this.ctx.row, node.column);
       case 'range': case 'column':
         // The parser lets these stand only as aggregate arguments, which aggregate() reads itself.
         return formulaError('#VALUE!', 'a range can only be an argument of MIN, MAX, SUM, AVERAGE, STDEV or COUNT');
       case 'unary': {
-        const x = toNumber(ev(node.operand));
+        const x = toNumber(this.ev(node.operand));
         if (isFormulaError(x)) return x;
         return node.op === '-' ? -x : x;
       }
-      case 'binary': return binary(node.op, node.left, node.right);
-      case 'call': return call(node.name, node.args);
+      case 'binary': return this.binary(node.op, node.left, node.right);
+      case 'call': return this.call(node.name, node.args);
     }
   }
 
-  function binary(op: BinaryOp, l: FormulaAst, r: FormulaAst): FormulaValue {
-    const a = ev(l);
+  private binary(op: BinaryOp, l: FormulaAst, r: FormulaAst): FormulaValue {
+    const a = this.ev(l);
     if (isFormulaError(a)) return a;
-    const b = ev(r);
+    const b = this.ev(r);
     if (isFormulaError(b)) return b;
     if (op === '=' || op === '<>' || op === '<' || op === '<=' || op === '>' || op === '>=') return compare(op, a, b);
     const x = toNumber(a);
@@ -84,44 +99,44 @@ export function evaluate(ast: FormulaAst, ctx: EvalContext): FormulaValue {
     const y = toNumber(b);
     if (isFormulaError(y)) return y;
     switch (op) {
-      case '+': return finite(x + y, `${x} + ${y}`);
-      case '-': return finite(x - y, `${x} - ${y}`);
-      case '*': return finite(x * y, `${x} * ${y}`);
-      case '/': return y === 0 ? formulaError('#DIV/0!', `${x} / 0 divides by zero`) : finite(x / y, `${x} / ${y}`);
+      case '+': return finite(x + y, () => `${x} + ${y}`);
+      case '-': return finite(x - y, () => `${x} - ${y}`);
+      case '*': return finite(x * y, () => `${x} * ${y}`);
+      case '/': return y === 0 ? formulaError('#DIV/0!', `${x} / 0 divides by zero`) : finite(x / y, () => `${x} / ${y}`);
       case '^': return power(x, y);
     }
   }
 
-  function call(name: string, args: readonly FormulaAst[]): FormulaValue {
+  private call(name: string, args: readonly FormulaAst[]): FormulaValue {
     const fn = lookupFunction(name);
     if (!fn) return formulaError('#NAME?', `unknown function ${name}`);
     switch (fn.kind) {
       case 'if': {
-        const cond = ev(args[0]!);
+        const cond = this.ev(args[0]!);
         if (isFormulaError(cond)) return cond;
         const which = toBoolean(cond);
         if (isFormulaError(which)) return which;
-        if (which) return ev(args[1]!);
-        return args[2] ? ev(args[2]) : false;
+        if (which) return this.ev(args[1]!);
+        return args[2] ? this.ev(args[2]) : false;
       }
       case 'scalar': {
         const values: PlainValue[] = [];
         for (const a of args) {
-          const v = ev(a);
+          const v = this.ev(a);
           if (isFormulaError(v)) return v;
           values.push(v);
         }
         return fn.apply(values);
       }
       case 'aggregate': {
-        const numbers = gather(fn, args);
+        const numbers = this.gather(fn, args);
         return isFormulaError(numbers) ? numbers : fn.fold(numbers);
       }
     }
   }
 
   /** The numbers an aggregate works on, in argument and row order, or the first error. */
-  function gather(fn: AggregateSpec, args: readonly FormulaAst[]): number[] | FormulaError {
+  private gather(fn: AggregateSpec, args: readonly FormulaAst[]): number[] | FormulaError {
     const numbers: number[] = [];
     // From a reference, numbers count and errors propagate (COUNT: skip); all else is skipped.
     const take = (v: FormulaValue): FormulaError | undefined => {
@@ -131,12 +146,12 @@ export function evaluate(ast: FormulaAst, ctx: EvalContext): FormulaValue {
     };
     for (const a of args) {
       if (a.kind === 'range' || a.kind === 'column' || a.kind === 'cell') {
-        const bad = readRange(a, take);
+        const bad = this.readRange(a, take);
         if (bad) return bad;
         continue;
       }
       // A value written as the argument itself is coerced: TRUE is 1, numeric text its number.
-      const v = ev(a);
+      const v = this.ev(a);
       if (v === null) continue;
       if (isFormulaError(v)) {
         if (fn.lenient) continue;
@@ -154,35 +169,34 @@ export function evaluate(ast: FormulaAst, ctx: EvalContext): FormulaValue {
   }
 
   /** Feeds every cell of a reference to `take`, stopping at the first error it returns. */
-  function readRange(
+  private readRange(
     a: Extract<FormulaAst, { kind: 'range' | 'column' | 'cell' }>,
     take: (v: FormulaValue) => FormulaError | undefined,
   ): FormulaError | undefined {
-    if (a.kind === 'cell') return take(ev(a));
+    const ctx = this.ctx;
+    if (a.kind === 'cell') return take(this.ev(a));
     if (a.kind === 'column') {
-      if (!known.has(a.column)) return formulaError('#NAME?', unknownColumnMessage(a.column, ctx.columns));
+      if (!this.known.has(a.column)) return formulaError('#NAME?', unknownColumnMessage(a.column, ctx.columns));
       if (ctx.rowCount > FORMULA_LIMITS.maxRangeCells) return tooLarge(a.column, ctx.rowCount);
       for (let row = 0; row < ctx.rowCount; row++) {
-        const bad = take(read(row, a.column));
+        const bad = take(this.read(row, a.column));
         if (bad) return bad;
       }
       return undefined;
     }
-    const first = cellColumn(a.from);
+    const first = this.cellColumn(a.from);
     if (isFormulaError(first)) return first;
     const lastColumn = Math.min(a.to.column, ctx.columns.length - 1);
     const lastRow = Math.min(a.to.row, ctx.rowCount - 1);
     for (let c = a.from.column; c <= lastColumn; c++) {
       const key = ctx.columns[c]!;
       for (let row = a.from.row; row <= lastRow; row++) {
-        const bad = take(read(row, key));
+        const bad = take(this.read(row, key));
         if (bad) return bad;
       }
     }
     return undefined;
   }
-
-  return ev(ast);
 }
 
 function tooLarge(column: string, rows: number): FormulaError {

@@ -54,13 +54,15 @@ const unary = (name: string, help: string, f: (x: number) => number, check?: (x:
   apply: ([a]) => {
     const x = toNumber(a ?? null);
     if (isFormulaError(x)) return x;
-    return check?.(x) ?? finite(f(x), `${name}(${x})`);
+    return check?.(x) ?? finite(f(x), () => `${name}(${x})`);
   },
 });
 
 /** A non-finite result as #NUM!, so that Infinity and NaN never reach a cell. */
-export function finite(x: number, what: string): FormulaValue {
-  return Number.isFinite(x) ? x : formulaError('#NUM!', `${what} is too large or not a number`);
+export function finite(x: number, what: string | (() => string)): FormulaValue {
+  if (Number.isFinite(x)) return x;
+  // The description is built only for the error: formatting numbers costs more than the arithmetic.
+  return formulaError('#NUM!', `${typeof what === 'string' ? what : what()} is too large or not a number`);
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
@@ -76,7 +78,7 @@ export function power(x: number, y: number): FormulaValue {
   if (x === 0 && y < 0) return formulaError('#DIV/0!', `0 to the power ${y} divides by zero`);
   const r = x ** y;
   if (Number.isNaN(r)) return formulaError('#NUM!', `${x} to the power ${y} is not a real number`);
-  return finite(r, `${x} to the power ${y}`);
+  return finite(r, () => `${x} to the power ${y}`);
 }
 
 /**

@@ -6,10 +6,22 @@
  *
  *   B2 (lr) ──> D2 (=lr*10) ──> E2 (=D2+1)        edit B2: D2 then E2 recompute
  *   test_acc (every row) ──> F1 (=MAX(test_acc))   a result lands: F1 recomputes
+ *
+ * Two kinds of formula live here:
+ * - cell formulas, one per cell (an input cell typed as `=…`), linked cell by cell;
+ * - column formulas, one text for every row of a column the person added. A column is one node:
+ *   its parse and its edges are stored once, and a pass over it is a loop over rows. With 10,000
+ *   rows this is what keeps "recompute every formula" within a frame budget.
+ *
+ * When an update only reaches column formulas whose column graph has no cycle, it runs column by
+ * column (the column pass). Anything else — cell formulas downstream, a column reading itself —
+ * runs cell by cell with the general ordering and cycle detection (the cell pass). Both give the
+ * same values; the property tests compare them against a fresh evaluation.
  */
 import {
   type FormulaAst, type FormulaValue, dependencies, evaluate, formatCellRef, formulaError, isFormulaError, parseFormula,
 } from '../formula/index.ts';
+import { topologicalOrder } from './order.ts';
 
 export interface CellRef {
   readonly row: string;
@@ -26,64 +38,138 @@ export interface FormulaHost {
   plainValue(row: string, column: string): FormulaValue;
 }
 
-interface Node {
-  readonly row: string;
-  readonly column: string;
+interface Parsed {
   readonly text: string;
   readonly ast: FormulaAst | null;
   /** Set when the text does not parse: the value is this error. */
   readonly parseError: FormulaValue | null;
+}
+
+interface CellNode extends Parsed {
+  readonly row: string;
+  readonly column: string;
   reads: string[];
   readsColumns: string[];
+  /** Every column this formula reads any cell of. */
+  touches: string[];
   value: FormulaValue;
 }
 
-const id = (row: string, column: string) => `${row}\u0000${column}`;
+interface ColumnNode extends Parsed {
+  readonly column: string;
+  /** Columns read in the formula's own row (bare names). */
+  readonly sameRow: readonly string[];
+  /** Columns read whole (aggregates). */
+  readonly whole: readonly string[];
+  /** Whether it has A1 references or ranges (in the sheet or past it): what they read moves with the rows. */
+  readonly positional: boolean;
+  /** Cells read by A1 reference or range, as ids; they move when rows move. */
+  fixed: string[];
+  readonly values: Map<string, FormulaValue>;
+  /** Every row must be computed at the next update (just defined, or rows moved under A1 references). */
+  stale: boolean;
+  /** Rows not computed yet (rows added since the last update). */
+  readonly pendingRows: Set<string>;
+}
+
+type RowSet = Set<string> | 'all';
+
+const SEP = '\u0000';
+const id = (row: string, column: string) => `${row}${SEP}${column}`;
+const rowOf = (key: string) => key.slice(0, key.indexOf(SEP));
+const columnOf = (key: string) => key.slice(key.indexOf(SEP) + 1);
 
 export class FormulaCells {
-  private readonly nodes = new Map<string, Node>();
-  /** Cell id -> formula cells that read it. */
+  private readonly nodes = new Map<string, CellNode>();
+  private readonly columnNodes = new Map<string, ColumnNode>();
+  /** Cell id -> cell formulas that read it. */
   private readonly readers = new Map<string, Set<string>>();
-  /** Column -> formula cells that read the whole column. */
+  /** Column -> cell formulas that read the whole column. */
   private readonly columnReaders = new Map<string, Set<string>>();
+  /** Column -> how many cell formulas read some cell of it (0: the column pass may skip cell formulas). */
+  private readonly cellReadsOf = new Map<string, number>();
+  /** Column -> how many cell formulas sit in it. */
+  private readonly cellsIn = new Map<string, number>();
+  /** Column -> column formulas reading it by name in their own row. */
+  private readonly sameRowReaders = new Map<string, Set<string>>();
+  /** Column -> column formulas aggregating it. */
+  private readonly wholeReaders = new Map<string, Set<string>>();
+  /** Cell id -> column formulas reading it by A1 reference. */
+  private fixedReaders = new Map<string, Set<string>>();
+  /** Columns whose column formula was taken out since the last update. */
+  private readonly removedColumns = new Set<string>();
+  /** Cell formulas to compute at the next update whatever the seeds (rows moved under them). */
+  private readonly pendingCells = new Set<string>();
   private rowIndex = new Map<string, number>();
 
   constructor(private readonly host: FormulaHost) {}
 
   has(row: string, column: string): boolean {
-    return this.nodes.has(id(row, column));
+    return this.isFormula(id(row, column), row, column);
   }
 
   /** The value of a formula cell, or undefined when the cell holds no formula. */
   value(row: string, column: string): FormulaValue | undefined {
-    return this.nodes.get(id(row, column))?.value;
+    const n = this.cellsIn.has(column) ? this.nodes.get(id(row, column)) : undefined;
+    if (n) return n.value;
+    const c = this.columnNodes.get(column);
+    if (c && this.rowIndex.has(row)) return c.values.get(row) ?? null;
+    return undefined;
   }
 
-  /** Put a formula in a cell (text starting with `=`), or take it out (null). Call update() after. */
+  /**
+   * Put a formula in one cell (text starting with `=`), or take it out (null). Call update() after.
+   * Cells of a column that has a column formula are that formula's; define them with defineColumn.
+   */
   define(row: string, column: string, text: string | null): void {
     const key = id(row, column);
     const old = this.nodes.get(key);
-    if (old) this.unlink(key, old);
-    if (text === null) {
+    if (old) {
+      this.unlink(key, old);
       this.nodes.delete(key);
+      count(this.cellsIn, column, -1);
+    }
+    this.pendingCells.delete(key);
+    if (text === null) return;
+    const node: CellNode = { ...this.parse(text), row, column, reads: [], readsColumns: [], touches: [], value: null };
+    this.nodes.set(key, node);
+    count(this.cellsIn, column, 1);
+    this.link(key, node);
+  }
+
+  /** Put one formula in every row of a column, or take it out (null). Call update() after. */
+  defineColumn(column: string, text: string | null): void {
+    const old = this.columnNodes.get(column);
+    if (old) this.unlinkColumn(old);
+    this.columnNodes.delete(column);
+    if (text === null) {
+      // Its readers now read the plain cells: they recompute as if every cell of it changed.
+      if (old) this.removedColumns.add(column);
       return;
     }
+    this.removedColumns.delete(column);
     const parsed = this.parse(text);
-    const node: Node = {
-      row, column, text,
-      ast: parsed.ok ? parsed.value : null,
-      parseError: parsed.ok ? null : formulaError('#NAME?', `${parsed.error.message} (at character ${parsed.error.at + 1})`),
-      reads: [], readsColumns: [], value: null,
-    };
-    this.nodes.set(key, node);
-    this.link(key, node);
+    let sameRow: string[] = [];
+    let whole: string[] = [];
+    if (parsed.ast) {
+      // Row -1 is nobody's row: the cells reported there are the bare names, read in each row.
+      const d = dependencies(parsed.ast, { columns: this.host.columns(), rowCount: this.host.rowIds().length, row: -1 });
+      sameRow = d.cells.filter((c) => c.row === -1).map((c) => c.column);
+      whole = [...d.columns];
+    }
+    const positional = parsed.ast !== null && hasA1(parsed.ast);
+    const node: ColumnNode = { ...parsed, column, sameRow, whole, positional, fixed: [], values: new Map(), stale: true, pendingRows: new Set() };
+    this.columnNodes.set(column, node);
+    for (const c of sameRow) add(this.sameRowReaders, c, column);
+    for (const c of whole) add(this.wholeReaders, c, column);
+    this.linkFixed(node);
   }
 
   /** A formula column puts one text in every row: parse it once. ASTs are plain immutable data. */
   private readonly parsed = new Map<string, ReturnType<typeof parseFormula>>();
   private parsedFor: readonly string[] | null = null;
 
-  private parse(text: string): ReturnType<typeof parseFormula> {
+  private parse(text: string): Parsed {
     const columns = this.host.columns();
     if (columns !== this.parsedFor) {
       this.parsed.clear();
@@ -95,73 +181,209 @@ export class FormulaCells {
       if (this.parsed.size > 10_000) this.parsed.clear();
       this.parsed.set(text, r);
     }
-    return r;
-  }
-
-  /** Re-read where every formula points: after rows were added, removed or reordered. */
-  relink(): void {
-    this.rowIndex = new Map(this.host.rowIds().map((r, i) => [r, i]));
-    this.readers.clear();
-    this.columnReaders.clear();
-    for (const [key, node] of this.nodes) this.link(key, node, false);
+    return {
+      text,
+      ast: r.ok ? r.value : null,
+      parseError: r.ok ? null : formulaError('#NAME?', `${r.error.message} (at character ${r.error.at + 1})`),
+    };
   }
 
   /**
-   * Recompute what depends on `changed` (cells whose value changed, formula cells just defined).
-   * Returns the formula cells whose value changed.
+   * Re-read where every formula points: after rows were added, removed or reordered. What may read
+   * differently now (A1 references, aggregates, new rows) is computed at the next update.
+   */
+  relink(): void {
+    const rows = this.host.rowIds();
+    this.rowIndex = new Map(rows.map((r, i) => [r, i]));
+    this.readers.clear();
+    this.columnReaders.clear();
+    this.cellReadsOf.clear();
+    for (const [key, node] of this.nodes) {
+      this.link(key, node, false);
+      this.pendingCells.add(key);
+    }
+    this.fixedReaders = new Map();
+    for (const node of this.columnNodes.values()) {
+      this.linkFixed(node);
+      if (node.positional || node.whole.length > 0) node.stale = true;
+      for (const r of node.values.keys()) if (!this.rowIndex.has(r)) node.values.delete(r);
+      for (const r of node.pendingRows) if (!this.rowIndex.has(r)) node.pendingRows.delete(r);
+      if (!node.stale) for (const r of rows) if (!node.values.has(r)) node.pendingRows.add(r);
+    }
+  }
+
+  /**
+   * Recompute what depends on `changed` (cells whose value changed, formula cells just defined),
+   * and whatever was left to compute (new column formulas, new rows). Returns the formula cells
+   * whose value changed.
    */
   update(changed: readonly CellRef[]): CellRef[] {
     if (this.rowIndex.size !== this.host.rowIds().length) this.relink();
-    const affected = this.downstream(changed.map((c) => id(c.row, c.column)));
-    const dirty = new Set(changed.map((c) => id(c.row, c.column)));
-    const dirtyColumns = new Set(changed.map((c) => c.column));
-    const out: CellRef[] = [];
-    const { sequence, cyclic } = this.order(affected);
-    for (const key of cyclic) {
-      dirty.add(key);
-      dirtyColumns.add(this.nodes.get(key)!.column);
-      out.push(this.ref(key));
+    const forcedCells = new Set(this.pendingCells);
+    this.pendingCells.clear();
+    const forcedRows = new Map<string, RowSet>();
+    for (const node of this.columnNodes.values()) {
+      if (node.stale) forcedRows.set(node.column, 'all');
+      else if (node.pendingRows.size > 0) forcedRows.set(node.column, new Set(node.pendingRows));
+      node.stale = false;
+      node.pendingRows.clear();
     }
-    for (const key of sequence) {
-      const node = this.nodes.get(key)!;
-      const inputsChanged = dirty.has(key) || node.reads.some((r) => dirty.has(r)) || node.readsColumns.some((c) => dirtyColumns.has(c));
-      if (!inputsChanged) continue;
-      const value = this.compute(node);
-      // A value that did not change stops the propagation here.
-      if (dirty.has(key) || !sameValue(value, node.value)) {
-        node.value = value;
-        dirty.add(key);
-        dirtyColumns.add(node.column);
-        out.push(this.ref(key));
+    const plain: CellRef[] = [];
+    for (const column of this.removedColumns) for (const row of this.host.rowIds()) plain.push({ row, column });
+    this.removedColumns.clear();
+    for (const c of changed) {
+      if (!this.rowIndex.has(c.row)) continue;
+      const key = id(c.row, c.column);
+      if (this.nodes.has(key)) forcedCells.add(key);
+      else if (this.columnNodes.has(c.column)) addRow(forcedRows, c.column, c.row);
+      else plain.push(c);
+    }
+    return this.columnPass(forcedCells, forcedRows, plain) ?? this.cellPass(forcedCells, forcedRows, plain);
+  }
+
+  /** Whether the next update has work of its own (a column formula just defined, rows moved), seeds or not. */
+  hasPending(): boolean {
+    if (this.pendingCells.size > 0 || this.removedColumns.size > 0 || this.rowIndex.size !== this.host.rowIds().length) return true;
+    for (const node of this.columnNodes.values()) if (node.stale || node.pendingRows.size > 0) return true;
+    return false;
+  }
+
+  /** Every formula cell, e.g. to show the values after loading a sheet. */
+  all(): CellRef[] {
+    const out = [...this.nodes.values()].map((n) => ({ row: n.row, column: n.column }));
+    for (const column of this.columnNodes.keys()) for (const row of this.host.rowIds()) out.push({ row, column });
+    return out;
+  }
+
+  // --- the column pass -------------------------------------------------------------------------
+
+  /**
+   * Column by column, in the order of the column graph, each over the rows that need it. Returns
+   * null (the cell pass must run) when a cell formula is involved or the columns form a cycle.
+   */
+  private columnPass(forcedCells: ReadonlySet<string>, forced: ReadonlyMap<string, RowSet>, plain: readonly CellRef[]): CellRef[] | null {
+    if (forcedCells.size > 0) return null;
+    const rows = new Map<string, RowSet>();
+    for (const [column, set] of forced) rows.set(column, set === 'all' ? 'all' : new Set(set));
+    for (const c of plain) {
+      const key = id(c.row, c.column);
+      if (this.readers.has(key) && this.readers.get(key)!.size > 0) return null;
+      if (this.columnReaders.get(c.column)?.size) return null;
+      for (const k of this.sameRowReaders.get(c.column) ?? []) addRow(rows, k, c.row);
+      for (const k of this.fixedReaders.get(key) ?? []) rows.set(k, 'all');
+      for (const k of this.wholeReaders.get(c.column) ?? []) rows.set(k, 'all');
+    }
+    // Every column formula these can reach, and none read by a cell formula.
+    const reach = new Set(rows.keys());
+    const stack = [...reach];
+    while (stack.length > 0) {
+      const column = stack.pop()!;
+      if (this.cellReadsOf.get(column)) return null;
+      for (const k of this.columnReadersOf(column)) if (!reach.has(k)) { reach.add(k); stack.push(k); }
+    }
+    const order = topologicalOrder(reach, (k) => this.columnInputs(this.columnNodes.get(k)!).filter((c) => reach.has(c)));
+    if (order.cycles.length > 0) return null;
+    const out: CellRef[] = [];
+    const all = this.host.rowIds();
+    for (const column of order.sequence) {
+      const target = rows.get(column);
+      if (target === undefined) continue;
+      const node = this.columnNodes.get(column)!;
+      const must = forced.get(column);
+      const changedRows: string[] = [];
+      const visit = (row: string, index: number) => {
+        const value = this.evalAt(node, row, index);
+        if (must === 'all' || must?.has(row) || !node.values.has(row) || !sameValue(value, node.values.get(row)!)) {
+          node.values.set(row, value);
+          changedRows.push(row);
+          out.push({ row, column });
+        }
+      };
+      if (target === 'all') for (let i = 0; i < all.length; i++) visit(all[i]!, i);
+      else for (const row of target) visit(row, this.rowIndex.get(row) ?? 0);
+      if (changedRows.length === 0) continue;
+      for (const k of this.sameRowReaders.get(column) ?? []) for (const r of changedRows) addRow(rows, k, r);
+      for (const k of this.wholeReaders.get(column) ?? []) rows.set(k, 'all');
+      if (this.fixedReaders.size > 0) {
+        for (const r of changedRows) for (const k of this.fixedReaders.get(id(r, column)) ?? []) rows.set(k, 'all');
       }
     }
     return out;
   }
 
-  private ref(key: string): CellRef {
-    const n = this.nodes.get(key)!;
-    return { row: n.row, column: n.column };
+  /** Column formulas that read some cell of `column`. */
+  private columnReadersOf(column: string): Set<string> {
+    const out = new Set<string>([...(this.sameRowReaders.get(column) ?? []), ...(this.wholeReaders.get(column) ?? [])]);
+    for (const node of this.columnNodes.values()) if (node.fixed.some((f) => columnOf(f) === column)) out.add(node.column);
+    return out;
   }
 
-  /** Every formula cell, e.g. to show the values after loading a sheet. */
-  all(): CellRef[] {
-    return [...this.nodes.values()].map((n) => ({ row: n.row, column: n.column }));
+  /** Columns a column formula reads that are themselves column formulas. */
+  private columnInputs(node: ColumnNode): string[] {
+    const cols = new Set([...node.sameRow, ...node.whole, ...node.fixed.map(columnOf)]);
+    return [...cols].filter((c) => this.columnNodes.has(c));
   }
 
-  private compute(node: Node): FormulaValue {
-    if (node.parseError) return node.parseError;
-    const rows = this.host.rowIds();
-    return evaluate(node.ast!, {
-      row: this.rowIndex.get(node.row) ?? 0,
-      columns: this.host.columns(),
-      rowCount: rows.length,
-      get: (r, c) => {
-        const rowId = rows[r];
-        if (rowId === undefined) return formulaError('#REF!', `row ${r + 1} is outside the sheet`);
-        const n = this.nodes.get(id(rowId, c));
-        return n ? n.value : this.host.plainValue(rowId, c);
-      },
-    });
+  // --- the cell pass ---------------------------------------------------------------------------
+
+  /** Cell by cell: the general order, with cycles found and named. */
+  private cellPass(forcedCells: ReadonlySet<string>, forced: ReadonlyMap<string, RowSet>, plain: readonly CellRef[]): CellRef[] {
+    const all = this.host.rowIds();
+    const seeds: string[] = [...forcedCells, ...plain.map((c) => id(c.row, c.column))];
+    for (const [column, set] of forced) for (const row of set === 'all' ? all : set) seeds.push(id(row, column));
+    const affected = this.downstream(seeds);
+    const dirty = new Set(seeds);
+    const dirtyColumns = new Set(seeds.map(columnOf));
+    const out: CellRef[] = [];
+    const { sequence, cycles } = topologicalOrder(affected, (k) => this.cellInputs(k).filter((d) => affected.has(d)));
+    for (const cycle of cycles) {
+      const path = [...cycle, cycle[0]!].map((k) => this.label(k)).join(' → ');
+      for (const key of cycle) {
+        this.assign(key, formulaError('#CYCLE!', `circular reference: ${path}`));
+        dirty.add(key);
+        dirtyColumns.add(columnOf(key));
+        out.push({ row: rowOf(key), column: columnOf(key) });
+      }
+    }
+    for (const key of sequence) {
+      if (!dirty.has(key) && !this.inputsChanged(key, dirty, dirtyColumns)) continue;
+      const value = this.compute(key);
+      // A value that did not change stops the propagation here.
+      if (dirty.has(key) || !sameValue(value, this.current(key))) {
+        this.assign(key, value);
+        dirty.add(key);
+        dirtyColumns.add(columnOf(key));
+        out.push({ row: rowOf(key), column: columnOf(key) });
+      }
+    }
+    return out;
+  }
+
+  private isFormula(key: string, row = rowOf(key), column = columnOf(key)): boolean {
+    return this.nodes.has(key) || (this.columnNodes.has(column) && this.rowIndex.has(row));
+  }
+
+  private current(key: string): FormulaValue {
+    return this.nodes.get(key)?.value ?? this.columnNodes.get(columnOf(key))?.values.get(rowOf(key)) ?? null;
+  }
+
+  private assign(key: string, value: FormulaValue): void {
+    const n = this.nodes.get(key);
+    if (n) n.value = value;
+    else this.columnNodes.get(columnOf(key))?.values.set(rowOf(key), value);
+  }
+
+  private compute(key: string): FormulaValue {
+    const node = this.nodes.get(key) ?? this.columnNodes.get(columnOf(key))!;
+    return this.evalAt(node, rowOf(key));
+  }
+
+  private inputsChanged(key: string, dirty: ReadonlySet<string>, dirtyColumns: ReadonlySet<string>): boolean {
+    const n = this.nodes.get(key);
+    if (n) return n.reads.some((r) => dirty.has(r)) || n.readsColumns.some((c) => dirtyColumns.has(c));
+    const c = this.columnNodes.get(columnOf(key))!;
+    const row = rowOf(key);
+    return c.sameRow.some((col) => dirty.has(id(row, col))) || c.fixed.some((f) => dirty.has(f)) || c.whole.some((col) => dirtyColumns.has(col));
   }
 
   /** Formula cells reachable from the seeds through readers (the seeds' own formulas included). */
@@ -169,112 +391,134 @@ export class FormulaCells {
     const out = new Set<string>();
     const stack = [...seeds];
     const columnsSeen = new Set<string>();
+    const wholeSeen = new Set<string>();
+    const everyRow = (column: string) => {
+      if (wholeSeen.has(column)) return;
+      wholeSeen.add(column);
+      for (const row of this.host.rowIds()) stack.push(id(row, column));
+    };
     while (stack.length > 0) {
       const key = stack.pop()!;
-      if (this.nodes.has(key) && !out.has(key)) out.add(key);
+      if (out.has(key)) continue;
+      const row = rowOf(key);
+      const column = columnOf(key);
+      if (this.isFormula(key, row, column)) out.add(key);
       for (const r of this.readers.get(key) ?? []) if (!out.has(r)) stack.push(r);
-      const column = key.slice(key.indexOf('\u0000') + 1);
+      for (const k of this.sameRowReaders.get(column) ?? []) stack.push(id(row, k));
+      for (const k of this.fixedReaders.get(key) ?? []) everyRow(k);
       if (!columnsSeen.has(column)) {
         columnsSeen.add(column);
         for (const r of this.columnReaders.get(column) ?? []) if (!out.has(r)) stack.push(r);
+        for (const k of this.wholeReaders.get(column) ?? []) everyRow(k);
       }
     }
     return out;
   }
 
-  /**
-   * Kahn's order over the affected formulas. What cannot be ordered lies on or behind a cycle:
-   * the cycle's members get #CYCLE! naming the path; cells behind them evaluate and inherit it.
-   */
-  private order(affected: ReadonlySet<string>): { sequence: string[]; cyclic: string[] } {
-    const deps = new Map<string, string[]>();
-    let edges = 0;
-    for (const key of affected) {
-      const ds = this.formulaInputs(key).filter((d) => affected.has(d));
-      deps.set(key, ds);
-      edges += ds.length;
-    }
-    // The common case (a column of formulas reading typed cells and results): nothing to order.
-    if (edges === 0) return { sequence: [...affected], cyclic: [] };
-    const indegree = new Map<string, number>();
-    const next = new Map<string, string[]>();
-    for (const [key, ds] of deps) {
-      indegree.set(key, ds.length);
-      for (const d of ds) {
-        let list = next.get(d);
-        if (!list) next.set(d, (list = []));
-        list.push(key);
-      }
-    }
-    const ready = [...affected].filter((k) => indegree.get(k) === 0);
-    const sequence: string[] = [];
-    const placed = new Set<string>();
-    const release = (k: string) => {
-      for (const n of next.get(k) ?? []) {
-        indegree.set(n, indegree.get(n)! - 1);
-        if (indegree.get(n) === 0) ready.push(n);
-      }
+  /** The formula cells a formula cell reads (single cells and whole columns). */
+  private cellInputs(key: string): string[] {
+    const n = this.nodes.get(key);
+    const out: string[] = [];
+    const wholeColumn = (c: string) => {
+      for (const row of this.host.rowIds()) if (this.isFormula(id(row, c), row, c)) out.push(id(row, c));
     };
-    let head = 0;
-    const drain = () => {
-      // An index, not shift(): shift is O(n) and this queue can hold every formula of the sheet.
-      for (; head < ready.length; head++) {
-        const k = ready[head]!;
-        sequence.push(k);
-        placed.add(k);
-        release(k);
-      }
-    };
-    drain();
-    const cyclic: string[] = [];
-    if (placed.size < affected.size) {
-      const left = [...affected].filter((k) => !placed.has(k));
-      for (const cycle of cycles(left, (k) => deps.get(k) ?? [])) {
-        const path = [...cycle, cycle[0]!].map((k) => this.label(k)).join(' → ');
-        for (const k of cycle) {
-          this.nodes.get(k)!.value = formulaError('#CYCLE!', `circular reference: ${path}`);
-          cyclic.push(k);
-          placed.add(k);
-        }
-        for (const k of cycle) release(k);
-      }
-      drain();
+    if (n) {
+      for (const r of n.reads) if (this.isFormula(r)) out.push(r);
+      for (const c of n.readsColumns) wholeColumn(c);
+      return out;
     }
-    const inCycle = new Set(cyclic);
-    return { sequence: sequence.filter((k) => !inCycle.has(k)), cyclic };
-  }
-
-  /** The formula cells a formula reads (single cells and whole columns). */
-  private formulaInputs(key: string): string[] {
-    const node = this.nodes.get(key)!;
-    const out = node.reads.filter((r) => this.nodes.has(r));
-    for (const c of node.readsColumns) {
-      for (const row of this.host.rowIds()) if (this.nodes.has(id(row, c))) out.push(id(row, c));
-    }
+    const node = this.columnNodes.get(columnOf(key))!;
+    const row = rowOf(key);
+    for (const c of node.sameRow) if (this.isFormula(id(row, c), row, c)) out.push(id(row, c));
+    for (const f of node.fixed) if (this.isFormula(f)) out.push(f);
+    for (const c of node.whole) wholeColumn(c);
     return out;
   }
 
   private label(key: string): string {
-    const node = this.nodes.get(key)!;
-    const row = this.rowIndex.get(node.row) ?? 0;
-    const col = this.host.columns().indexOf(node.column);
-    return col < 0 ? `${node.column}${row + 1}` : formatCellRef({ row, column: col, absColumn: false, absRow: false });
+    const row = this.rowIndex.get(rowOf(key)) ?? 0;
+    const column = columnOf(key);
+    const col = this.host.columns().indexOf(column);
+    return col < 0 ? `${column}${row + 1}` : formatCellRef({ row, column: col, absColumn: false, absRow: false });
   }
 
-  private link(key: string, node: Node, refreshIndex = true): void {
+  // --- evaluation and links --------------------------------------------------------------------
+
+  private evalAt(node: Parsed, row: string, index = this.rowIndex.get(row) ?? 0): FormulaValue {
+    if (node.parseError) return node.parseError;
+    return evaluate(node.ast!, {
+      row: index,
+      columns: this.host.columns(),
+      rowCount: this.host.rowIds().length,
+      get: this.read,
+    });
+  }
+
+  /** What a formula sees in a cell: another formula's value, else the sheet's plain value. */
+  private readonly read = (r: number, column: string): FormulaValue => {
+    const row = this.host.rowIds()[r];
+    if (row === undefined) return formulaError('#REF!', `row ${r + 1} is outside the sheet`);
+    if (this.cellsIn.has(column)) {
+      const n = this.nodes.get(id(row, column));
+      if (n) return n.value;
+    }
+    const c = this.columnNodes.get(column);
+    if (c) return c.values.get(row) ?? null;
+    return this.host.plainValue(row, column);
+  };
+
+  private link(key: string, node: CellNode, refreshIndex = true): void {
     if (refreshIndex && this.rowIndex.size !== this.host.rowIds().length) this.relink();
+    node.reads = [];
+    node.readsColumns = [];
+    node.touches = [];
     if (!node.ast) return;
     const rows = this.host.rowIds();
     const d = dependencies(node.ast, { columns: this.host.columns(), rowCount: rows.length, row: this.rowIndex.get(node.row) ?? 0 });
     node.reads = d.cells.map((c) => id(rows[c.row]!, c.column));
     node.readsColumns = [...d.columns];
+    node.touches = [...new Set([...d.cells.map((c) => c.column), ...d.columns])];
     for (const r of node.reads) add(this.readers, r, key);
     for (const c of node.readsColumns) add(this.columnReaders, c, key);
+    for (const c of node.touches) count(this.cellReadsOf, c, 1);
   }
 
-  private unlink(key: string, node: Node): void {
+  private unlink(key: string, node: CellNode): void {
     for (const r of node.reads) this.readers.get(r)?.delete(key);
     for (const c of node.readsColumns) this.columnReaders.get(c)?.delete(key);
+    for (const c of node.touches) count(this.cellReadsOf, c, -1);
+  }
+
+  /** A1 references name positions: resolve them against the rows as they are now. */
+  private linkFixed(node: ColumnNode): void {
+    for (const f of node.fixed) this.fixedReaders.get(f)?.delete(node.column);
+    node.fixed = [];
+    if (!node.ast) return;
+    const rows = this.host.rowIds();
+    const d = dependencies(node.ast, { columns: this.host.columns(), rowCount: rows.length, row: -1 });
+    for (const c of d.cells) {
+      if (c.row < 0) continue;
+      const key = id(rows[c.row]!, c.column);
+      node.fixed.push(key);
+      add(this.fixedReaders, key, node.column);
+    }
+  }
+
+  private unlinkColumn(node: ColumnNode): void {
+    for (const c of node.sameRow) this.sameRowReaders.get(c)?.delete(node.column);
+    for (const c of node.whole) this.wholeReaders.get(c)?.delete(node.column);
+    for (const f of node.fixed) this.fixedReaders.get(f)?.delete(node.column);
+  }
+}
+
+/** Whether a formula names cells by position (A1 references, ranges). */
+function hasA1(ast: FormulaAst): boolean {
+  switch (ast.kind) {
+    case 'cell': case 'range': return true;
+    case 'unary': return hasA1(ast.operand);
+    case 'binary': return hasA1(ast.left) || hasA1(ast.right);
+    case 'call': return ast.args.some(hasA1);
+    default: return false;
   }
 }
 
@@ -284,43 +528,20 @@ function add(m: Map<string, Set<string>>, k: string, v: string): void {
   s.add(v);
 }
 
+function addRow(m: Map<string, RowSet>, column: string, row: string): void {
+  const s = m.get(column);
+  if (s === 'all') return;
+  if (s) s.add(row);
+  else m.set(column, new Set([row]));
+}
+
+function count(m: Map<string, number>, k: string, by: number): void {
+  const n = (m.get(k) ?? 0) + by;
+  if (n <= 0) m.delete(k);
+  else m.set(k, n);
+}
+
 function sameValue(a: FormulaValue, b: FormulaValue): boolean {
   if (isFormulaError(a) || isFormulaError(b)) return isFormulaError(a) && isFormulaError(b) && a.code === b.code && a.message === b.message;
   return Object.is(a, b);
-}
-
-/** Strongly connected components of size > 1, or self-loops (Tarjan), each in path order. */
-function cycles(nodes: readonly string[], edges: (k: string) => readonly string[]): string[][] {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const out: string[][] = [];
-  let i = 0;
-  const inSet = new Set(nodes);
-  const visit = (v: string) => {
-    index.set(v, i);
-    low.set(v, i++);
-    stack.push(v);
-    onStack.add(v);
-    for (const w of edges(v)) {
-      if (!inSet.has(w)) continue;
-      if (!index.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
-    }
-    if (low.get(v) === index.get(v)) {
-      const scc: string[] = [];
-      let w: string;
-      do {
-        w = stack.pop()!;
-        onStack.delete(w);
-        scc.push(w);
-      } while (w !== v);
-      if (scc.length > 1 || edges(v).includes(v)) out.push(scc.reverse());
-    }
-  };
-  for (const n of nodes) if (!index.has(n)) visit(n);
-  return out;
 }

@@ -111,3 +111,14 @@ describe('formula cells: incremental equals from scratch (property)', () => {
     ), { numRuns: 300 });
   });
 });
+
+describe('formula cells: order behind a cycle', () => {
+  //  c1 <──> a3 (a cycle);  d1 (=C1) ──> a1 (=D1) ──> c3 (=A1+A1);  a2 (=COUNT(c)) reads c1 and c3
+  it('a cell reading a cycle member and a cell behind it computes after both (found by the property test)', () => {
+    const s = sheet(3, { a3: '=C1+D3', c3: '=A1+A1', d1: '=C1+0', a1: '=D1+0', a2: '=COUNT(c)' });
+    expect(s.show('a2')).toBe('1');
+    s.edit('c1', '=A3+0');
+    expect([s.show('c1'), s.show('c3')]).toEqual(['#CYCLE!', '#CYCLE!']);
+    expect(s.show('a2')).toBe('0');
+  });
+});
