@@ -43,6 +43,8 @@ export class QueueRunner implements Runner {
   readonly capacity: number;
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly renewed = new Set<string>();
+  /** Jobs whose submission is under way: the poll leaves them alone (a --rerun may be replacing an old result). */
+  private readonly submitting = new Set<string>();
   private readonly poll: ReturnType<typeof setInterval>;
   private closed = false;
 
@@ -120,6 +122,15 @@ export class QueueRunner implements Runner {
 
   /** Put the job on the queue unless it is there already; a finished one answers at once. */
   private async submit(qid: string, data: QueueJobData): Promise<void> {
+    this.submitting.add(qid);
+    try {
+      await this.submitNow(qid, data);
+    } finally {
+      this.submitting.delete(qid);
+    }
+  }
+
+  private async submitNow(qid: string, data: QueueJobData): Promise<void> {
     const existing = await this.queue.getJob(qid);
     if (existing) {
       const state = await existing.getState();
@@ -147,6 +158,7 @@ export class QueueRunner implements Runner {
   /** The safety net: settle jobs whose events were missed, and requeue jobs someone removed. */
   private async check(): Promise<void> {
     for (const qid of [...this.waiters.keys()]) {
+      if (this.submitting.has(qid)) continue;
       try {
         const job = await this.queue.getJob(qid);
         if (!job) {

@@ -85,5 +85,13 @@ describe('sweepsheet run --redis', () => {
     expect(r.code, r.err).toBe(0);
     expect((JSON.parse(r.out) as { status: { state: string } }[]).map((x) => x.status.state)).toEqual(['done', 'done', 'done']);
     expect(workers.map((w, i) => w.output().slice(before[i])).join('')).not.toMatch(/started/);
+
+    // --rerun asks for fresh training: the queue's old result is dropped and the config trains again.
+    const one = writeSheet(dir, 'rerun.sheet.json', ROWS.slice(0, 1));
+    const parsed = parseRow(ROWS[0]!.cells);
+    if (!parsed.ok) throw new Error('bad row');
+    const rerun = await sweepsheet(['run', one, '--redis', redis.url, '--rerun']).done;
+    expect(rerun.code, rerun.err).toBe(0);
+    expect(workers.map((w, i) => w.output().slice(before[i])).join('')).toContain(`started ${jobIdFor(parsed.key)} `);
   });
 });
