@@ -1,16 +1,25 @@
 /**
  * The selected row in full: its name and status line, the model summary (or the cells to fix),
- * how the run went, and every epoch. Reads the engine once per frame through the tick; all text
- * is set as text.
+ * how the run went, the learning curves (live while it trains), the decision boundary of a 2-D
+ * row, the test set's confusion matrix and predictions, and every epoch. Reads the engine once
+ * per frame through the tick; all text is set as text.
  */
 import { type Accessor, Show, createMemo } from 'solid-js';
 import { DATASETS } from '../engine/datasets.ts';
-import type { TrainResult } from '../engine/job.ts';
+import type { EpochRecord, TrainResult } from '../engine/job.ts';
 import { type RowState, type SheetEngine, isStale, statusText } from '../engine/scheduler/sheet-engine.ts';
-import { CellErrorTable, HistoryTable, ModelSummaryTable, historyLines, liveLines } from './detail-tables.tsx';
+import { BoundaryView } from './charts/BoundaryView.tsx';
+import { ConfusionMatrix } from './charts/ConfusionMatrix.tsx';
+import { Gallery } from './charts/Gallery.tsx';
+import { LearningCurves } from './charts/LearningCurves.tsx';
+import { toyPoints } from './charts/toy-points.ts';
+import { CellErrorTable, HistoryTable, ModelSummaryTable, historyLines } from './detail-tables.tsx';
+import { t } from './i18n/index.ts';
 import { formatResult } from './renderers.ts';
 import { type RowSource, childLabel } from './row-values.ts';
 import { SweepDetail } from './SweepDetail.tsx';
+
+const NO_RECORDS: readonly EpochRecord[] = [];
 
 export function RowDetail(props: { engine: SheetEngine; rowId: Accessor<string | null>; tick: Accessor<number> }) {
   const source = (id: string) => props.engine.row(id);
@@ -20,8 +29,8 @@ export function RowDetail(props: { engine: SheetEngine; rowId: Accessor<string |
     return id === null ? undefined : props.engine.row(id);
   });
   return (
-    <section class="ss-detail" data-testid="row-detail" data-row-id={row()?.id ?? ''} aria-label="Row details">
-      <Show when={row()} fallback={<p class="ss-detail-note">Select a cell to see its row: the model, how the run went and every epoch.</p>}>
+    <section class="ss-detail" data-testid="row-detail" data-row-id={row()?.id ?? ''} aria-label={t('detail.aria')}>
+      <Show when={row()} fallback={<p class="ss-detail-note">{t('detail.select')}</p>}>
         {(r) => (
           <Show when={r().sweep !== null} fallback={<Detail row={r()} source={source} />}>
             <SweepDetail row={r()} source={source} />
@@ -35,14 +44,28 @@ export function RowDetail(props: { engine: SheetEngine; rowId: Accessor<string |
 function Detail(props: { row: RowState; source: RowSource }) {
   const parent = () => (props.row.parent === null ? undefined : props.source(props.row.parent));
   const running = () => props.row.status.state === 'running';
-  // Only a new epoch or a new result changes these arrays, so the table is rebuilt that often.
-  const source = createMemo(() => (running() ? props.row.live : props.row.result?.history ?? null));
-  const lines = createMemo(() => {
-    const s = source();
-    if (s === null) return [];
-    return running() ? liveLines(s) : historyLines(s);
-  });
+  // Only a new epoch or a new result changes this array, so curves and table redraw that often.
+  const records = createMemo(() => (running() ? props.row.live : props.row.result?.history ?? NO_RECORDS));
+  const lines = createMemo(() => historyLines(records()));
   const shownResult = () => (running() ? null : props.row.result);
+  const spec = createMemo(() => (props.row.parsed.ok ? props.row.parsed.spec : null));
+  const info = () => {
+    const s = spec();
+    return s ? DATASETS[s.dataset.name] : null;
+  };
+  const insights = () => shownResult()?.insights ?? null;
+  const twoD = () => info()?.source.kind === 'toy';
+  const boundary = () => (running() ? props.row.liveBoundary : insights()?.boundary ?? null);
+  const points = createMemo(() => {
+    const s = spec();
+    return s && twoD() ? toyPoints(s.dataset, s.seed) : [];
+  });
+  const names = () => info()?.classNames ?? [];
+  const imageFile = () => {
+    const i = info();
+    return i && i.source.kind === 'file' && i.inputShape.length === 3 ? i.source.file : null;
+  };
+  const epochs = (n: number, one: 'detail.live.one' | 'detail.history.one', other: 'detail.live.other' | 'detail.history.other') => t(n === 1 ? one : other, { n });
   return (
     <>
       <header class="ss-detail-head">
@@ -50,7 +73,7 @@ function Detail(props: { row: RowState; source: RowSource }) {
         <Show when={parent()}>
           {(p) => (
             <p class="ss-detail-note" data-testid="detail-parent">
-              One run of the sweep “{p().cells.name?.trim() || p().id}”: {childLabel(props.row, p()).slice(2)}. Edit the sweep row to change it.
+              {t('detail.sweepChild', { sweep: p().cells.name?.trim() || p().id, what: childLabel(props.row, p()).slice(2) })}
             </p>
           )}
         </Show>
@@ -58,30 +81,59 @@ function Detail(props: { row: RowState; source: RowSource }) {
           {statusText(props.row.status)}
         </p>
         <Show when={props.row.result?.stoppedEarly}>
-          {(why) => <p class="ss-detail-stopped" data-testid="detail-stopped">stopped early — {why()}</p>}
+          {(why) => <p class="ss-detail-stopped" data-testid="detail-stopped">{t('detail.stoppedEarly', { why: why() })}</p>}
         </Show>
         <Show when={isStale(props.row)}>
-          <p class="ss-detail-note" data-testid="detail-stale">
-            The results below come from an earlier setting of this row; they stay until a new run finishes.
-          </p>
+          <p class="ss-detail-note" data-testid="detail-stale">{t('detail.stale')}</p>
         </Show>
       </header>
       <div class="ss-detail-body">
         <div class="ss-detail-part">
-          <h3>{props.row.parsed.ok ? 'Model' : 'Invalid input'}</h3>
+          <h3>{props.row.parsed.ok ? t('detail.model') : t('detail.invalid')}</h3>
           <Show when={props.row.parsed.ok ? props.row.parsed : null} fallback={<CellErrorTable errors={props.row.parsed.ok ? [] : props.row.parsed.errors} />}>
             {(p) => <ModelSummaryTable summary={p().summary} input={DATASETS[p().spec.dataset.name].inputShape} />}
           </Show>
         </div>
         <div class="ss-detail-part">
-          <h3>Run</h3>
-          <Show when={props.row.result} fallback={<p class="ss-detail-note">No finished run yet.</p>}>
+          <h3>{t('detail.run')}</h3>
+          <Show when={props.row.result} fallback={<p class="ss-detail-note">{t('detail.noRun')}</p>}>
             {(res) => <RunFacts result={res()} row={props.row} />}
           </Show>
         </div>
+        <Show when={records().length > 0 || running()}>
+          <div class="ss-detail-part">
+            <h3>{t('detail.curves.title')}</h3>
+            <LearningCurves records={records()} classification={info()?.task !== 'regression'} />
+          </div>
+        </Show>
+        <Show when={twoD() && (boundary() !== null || running())}>
+          <div class="ss-detail-part">
+            <h3>{t('detail.boundary.title')}</h3>
+            <BoundaryView
+              boundary={boundary()}
+              points={points()}
+              caption={running() ? t('detail.boundary.live', { n: records().length }) : t('detail.boundary.final')}
+            />
+          </div>
+        </Show>
+        <Show when={insights()?.confusion}>
+          {(m) => (
+            <div class="ss-detail-part">
+              <h3>{t('detail.confusion.title')}</h3>
+              <ConfusionMatrix matrix={m()} names={names()} />
+            </div>
+          )}
+        </Show>
+        {/* On a 2-D set the boundary shows every point's fate; a list of 24 of them adds nothing. */}
+        <Show when={!twoD() && (insights()?.samples.length ?? 0) > 0}>
+          <div class="ss-detail-part">
+            <h3>{t('detail.gallery.title')}</h3>
+            <Gallery samples={insights()!.samples} names={names()} imageFile={imageFile()} />
+          </div>
+        </Show>
         <div class="ss-detail-part">
           <h3 data-testid="detail-history-title">
-            {running() ? `Live: ${lines().length} ${lines().length === 1 ? 'epoch' : 'epochs'} so far (loss)` : `History: ${lines().length} ${lines().length === 1 ? 'epoch' : 'epochs'}`}
+            {running() ? epochs(lines().length, 'detail.live.one', 'detail.live.other') : epochs(lines().length, 'detail.history.one', 'detail.history.other')}
           </h3>
           <HistoryTable lines={lines()} live={running()} best={shownResult()?.bestEpoch ?? null} />
         </div>
@@ -95,28 +147,28 @@ function RunFacts(props: { result: TrainResult; row: RowState }) {
   // The planned epochs belong to the current spec, so they only qualify a result that is current.
   const planned = () => (props.row.parsed.ok && !isStale(props.row) ? props.row.parsed.spec.epochs : null);
   const testLine = () => {
-    const parts = [`loss ${formatResult('loss', r().testLoss)}`];
-    if (!Number.isNaN(r().testAcc)) parts.push(`acc ${formatResult('accuracy', r().testAcc)}`);
+    const parts = [`${t('detail.fact.loss')} ${formatResult('loss', r().testLoss)}`];
+    if (!Number.isNaN(r().testAcc)) parts.push(`${t('detail.fact.acc')} ${formatResult('accuracy', r().testAcc)}`);
     if (!Number.isNaN(r().testMae)) parts.push(`MAE ${formatResult('loss', r().testMae)}`);
     return parts.join(', ');
   };
   return (
     <dl class="ss-detail-facts" data-testid="detail-facts">
-      <dt>backend</dt>
+      <dt>{t('detail.fact.backend')}</dt>
       <dd data-field="backend">{r().backend}<span class="ss-detail-reason"> — {r().backendReason}</span></dd>
-      <dt>time</dt>
+      <dt>{t('detail.fact.time')}</dt>
       <dd data-field="time">{formatResult('seconds', r().seconds)} s</dd>
-      <dt>samples/s</dt>
+      <dt>{t('detail.fact.samplesPerSec')}</dt>
       <dd data-field="samples_per_s">{formatResult('count', r().samplesPerSec)}</dd>
-      <dt>epochs run</dt>
-      <dd data-field="epochs_run">{r().epochsRun}{planned() !== null && planned() !== r().epochsRun ? ` of ${planned()}` : ''}</dd>
-      <dt>best epoch</dt>
+      <dt>{t('detail.fact.epochsRun')}</dt>
+      <dd data-field="epochs_run">{r().epochsRun}{planned() !== null && planned() !== r().epochsRun ? t('detail.fact.of', { n: planned()! }) : ''}</dd>
+      <dt>{t('detail.fact.bestEpoch')}</dt>
       <dd data-field="best_epoch">
-        {r().bestEpoch}{r().restoredBest ? ' — its weights were restored for the test' : ' — the last epoch’s weights were tested'}
+        {r().bestEpoch}{r().restoredBest ? t('detail.fact.restored') : t('detail.fact.last')}
       </dd>
-      <dt>final lr</dt>
+      <dt>{t('detail.fact.finalLr')}</dt>
       <dd data-field="final_lr">{formatResult('number', r().finalLr)}</dd>
-      <dt>test</dt>
+      <dt>{t('detail.fact.test')}</dt>
       <dd data-field="test">{testLine()}</dd>
     </dl>
   );

@@ -7,6 +7,7 @@ import { For, Show } from 'solid-js';
 import { INPUT_COLUMNS } from '../engine/columns.ts';
 import { type RowState, statusText } from '../engine/scheduler/sheet-engine.ts';
 import { formatSpread } from '../engine/scheduler/sweep-stats.ts';
+import { t } from './i18n/index.ts';
 import { formatResult } from './renderers.ts';
 import { type RowSource, SWEPT_COLUMNS, childLabel, sweepSpreads } from './row-values.ts';
 
@@ -26,14 +27,14 @@ export function SweepDetail(props: { row: RowState; source: RowSource }) {
         <h2 data-testid="detail-name">{props.row.cells.name?.trim() || props.row.id}</h2>
         <p class="ss-detail-status ss-state-sweep" data-testid="detail-status" data-state="sweep">{statusText(props.row.status)}</p>
         <p data-testid="detail-sweep-summary">
-          A sweep over {sweep().swept.map((k) => LABELS.get(k) ?? k).join(' × ')}: {children().length} {children().length === 1 ? 'run' : 'runs'}.
+          {t(children().length === 1 ? 'detail.sweep.summary.one' : 'detail.sweep.summary.other', { columns: sweep().swept.map((k) => LABELS.get(k) ?? k).join(' × '), n: children().length })}
         </p>
       </header>
       <div class="ss-detail-body">
         <div class="ss-detail-part">
-          <h3>Swept columns</h3>
+          <h3>{t('detail.sweep.swept')}</h3>
           <table class="ss-detail-table" data-testid="detail-swept">
-            <thead><tr><th scope="col">column</th><th scope="col">cell</th><th scope="col">values</th></tr></thead>
+            <thead><tr><th scope="col">{t('detail.errors.column')}</th><th scope="col">{t('detail.sweep.cell')}</th><th scope="col">{t('detail.sweep.values')}</th></tr></thead>
             <tbody>
               <For each={sweep().swept}>
                 {(key) => (
@@ -48,10 +49,10 @@ export function SweepDetail(props: { row: RowState; source: RowSource }) {
           </table>
         </div>
         <div class="ss-detail-part">
-          <h3>Mean ± sd over finished runs</h3>
-          <Show when={metrics().length > 0} fallback={<p class="ss-detail-note">No run has finished yet.</p>}>
+          <h3>{t('detail.sweep.spread')}</h3>
+          <Show when={metrics().length > 0} fallback={<p class="ss-detail-note">{t('detail.sweep.noneDone')}</p>}>
             <table class="ss-detail-table" data-testid="detail-spread">
-              <thead><tr><th scope="col">metric</th><th scope="col" class="ss-num">mean ± sd</th><th scope="col" class="ss-num">runs</th></tr></thead>
+              <thead><tr><th scope="col">{t('detail.sweep.metric')}</th><th scope="col" class="ss-num">{t('detail.sweep.meanSd')}</th><th scope="col" class="ss-num">{t('detail.sweep.runs')}</th></tr></thead>
               <tbody>
                 <For each={metrics()}>
                   {(m) => (
@@ -67,9 +68,14 @@ export function SweepDetail(props: { row: RowState; source: RowSource }) {
           </Show>
         </div>
         <div class="ss-detail-part">
-          <h3>Runs</h3>
+          <h3>{t('detail.sweep.runsTitle')}</h3>
           <table class="ss-detail-table" data-testid="detail-children">
-            <thead><tr><th scope="col">run</th><th scope="col">status</th><th scope="col" class="ss-num">test acc</th><th scope="col" class="ss-num">test loss</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">{t('detail.sweep.run')}</th><th scope="col">{t('detail.sweep.status')}</th>
+                <th scope="col" class="ss-num">{t('detail.sweep.testAcc')}</th><th scope="col" class="ss-num">{t('detail.sweep.testLoss')}</th>
+              </tr>
+            </thead>
             <tbody>
               <For each={children()}>
                 {(c) => (

@@ -1,12 +1,13 @@
 /**
  * The tables of the row detail panel: the model summary (Keras' model.summary() layout), the
  * cell errors of an invalid row, and the per-epoch history. All text goes through JSX text
- * nodes, never markup.
+ * nodes, never markup, and every label through the i18n module.
  */
 import { For, Show } from 'solid-js';
 import type { CellError } from '../engine/errors.ts';
 import type { EpochRecord } from '../engine/job.ts';
 import type { ModelSummary } from '../engine/model-shape.ts';
+import { t } from './i18n/index.ts';
 import { formatResult } from './renderers.ts';
 
 const count = (n: number) => formatResult('count', n);
@@ -19,9 +20,12 @@ export function shapeText(shape: readonly number[]): string {
 export function ModelSummaryTable(props: { summary: ModelSummary; input: readonly number[] }) {
   return (
     <table class="ss-detail-table" data-testid="detail-layers">
-      <caption>input shape {shapeText(props.input)}</caption>
+      <caption>{t('detail.layers.input', { shape: shapeText(props.input) })}</caption>
       <thead>
-        <tr><th scope="col">#</th><th scope="col">layer</th><th scope="col">output shape</th><th scope="col" class="ss-num">params</th></tr>
+        <tr>
+          <th scope="col">#</th><th scope="col">{t('detail.layers.layer')}</th><th scope="col">{t('detail.layers.output')}</th>
+          <th scope="col" class="ss-num">{t('detail.layers.params')}</th>
+        </tr>
       </thead>
       <tbody>
         <For each={props.summary.layers}>
@@ -37,7 +41,7 @@ export function ModelSummaryTable(props: { summary: ModelSummary; input: readonl
       </tbody>
       <tfoot>
         <tr>
-          <th scope="row" colSpan={3}>Total params</th>
+          <th scope="row" colSpan={3}>{t('detail.layers.total')}</th>
           <td class="ss-num" data-testid="detail-total">{count(props.summary.totalParams)}</td>
         </tr>
       </tfoot>
@@ -48,9 +52,9 @@ export function ModelSummaryTable(props: { summary: ModelSummary; input: readonl
 export function CellErrorTable(props: { errors: readonly CellError[] }) {
   return (
     <table class="ss-detail-table ss-detail-errors" data-testid="detail-errors">
-      <caption>Cells to fix</caption>
+      <caption>{t('detail.errors.caption')}</caption>
       <thead>
-        <tr><th scope="col">column</th><th scope="col">problem</th><th scope="col">expected</th></tr>
+        <tr><th scope="col">{t('detail.errors.column')}</th><th scope="col">{t('detail.errors.problem')}</th><th scope="col">{t('detail.errors.expected')}</th></tr>
       </thead>
       <tbody>
         <For each={props.errors}>
@@ -81,8 +85,6 @@ export function historyLines(history: readonly EpochRecord[]): HistoryLine[] {
   return history.map((h, i) => ({ epoch: i + 1, ...h }));
 }
 
-export const liveLines = historyLines;
-
 /** Per-epoch numbers; NaN (no validation split, not known yet) is a blank cell. */
 export function HistoryTable(props: { lines: readonly HistoryLine[]; live: boolean; best: number | null }) {
   return (
@@ -90,8 +92,9 @@ export function HistoryTable(props: { lines: readonly HistoryLine[]; live: boole
       <table class="ss-detail-table ss-detail-history" data-testid="detail-history" data-live={props.live ? 'yes' : 'no'}>
         <thead>
           <tr>
-            <th scope="col" class="ss-num">epoch</th><th scope="col" class="ss-num">loss</th><th scope="col" class="ss-num">acc</th>
-            <th scope="col" class="ss-num">val loss</th><th scope="col" class="ss-num">val acc</th><th scope="col" class="ss-num">lr</th>
+            <th scope="col" class="ss-num">{t('detail.col.epoch')}</th><th scope="col" class="ss-num">{t('detail.col.loss')}</th>
+            <th scope="col" class="ss-num">{t('detail.col.acc')}</th><th scope="col" class="ss-num">{t('detail.col.valLoss')}</th>
+            <th scope="col" class="ss-num">{t('detail.col.valAcc')}</th><th scope="col" class="ss-num">{t('detail.col.lr')}</th>
           </tr>
         </thead>
         <tbody>
@@ -110,7 +113,7 @@ export function HistoryTable(props: { lines: readonly HistoryLine[]; live: boole
         </tbody>
       </table>
       <Show when={props.lines.length === 0}>
-        <p class="ss-detail-note">No epoch has finished yet.</p>
+        <p class="ss-detail-note">{t('detail.noEpoch')}</p>
       </Show>
     </div>
   );

@@ -9,6 +9,7 @@
  */
 import { createSignal } from 'solid-js';
 import { common } from './messages/common.ts';
+import { detail } from './messages/detail.ts';
 import { compare } from './messages/compare.ts';
 import { grid } from './messages/grid.ts';
 import { queue } from './messages/queue.ts';
@@ -17,7 +18,7 @@ export type Locale = 'en' | 'ko';
 export const LOCALES: readonly Locale[] = ['en', 'ko'];
 
 /** Every area's tables; add an area by importing it here. */
-const AREAS = [common, grid, compare, queue] as const;
+const AREAS = [common, grid, compare, detail, queue] as const;
 
 type AreaKeys<A> = A extends { readonly en: infer E } ? keyof E : never;
 export type MessageKey = AreaKeys<(typeof AREAS)[number]> & string;

@@ -1,0 +1,69 @@
+/**
+ * One learning curve chart (loss or accuracy): training against validation, per epoch. The uPlot
+ * instance is made once (again only when the language changes its labels) and fed new epochs
+ * with setData, so a live row costs one small redraw per epoch.
+ */
+import { createEffect, on, onCleanup, untrack } from 'solid-js';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import './charts.css';
+import { locale, t } from '../i18n/index.ts';
+import { CLASS_COLORS } from './boundary-draw.ts';
+
+/** The Playground's blue for training, its orange (dashed) for validation; the grid's sparkline uses the same. */
+const TRAIN_COLOR = CLASS_COLORS[1]!;
+const VAL_COLOR = CLASS_COLORS[0]!;
+
+export function CurveChart(props: { title: string; data: uPlot.AlignedData; unitRange?: boolean; testid: string }) {
+  let host!: HTMLDivElement;
+  let plot: uPlot | null = null;
+  // An update's main-thread time, setData's own plus its redraw's (uPlot redraws in a microtask),
+  // is recorded as the duration of an 'ss-chart-update' measure; the browser test reads them.
+  let updating = false;
+  let setDataMs = 0;
+  let drawStart = 0;
+  const make = () => {
+    plot?.destroy();
+    plot = new uPlot({
+      width: 340, height: 190,
+      scales: {
+        // At least two epochs wide, so a single point is not a degenerate range.
+        x: { time: false, range: (_u, _min, max) => [1, Math.max(2, max ?? 2)] },
+        y: props.unitRange ? { range: [0, 1] } : {},
+      },
+      axes: [{ label: t('detail.curves.epoch'), size: 36, labelSize: 18 }, { size: 48 }],
+      legend: { live: false },
+      cursor: { drag: { x: false, y: false } },
+      hooks: {
+        drawClear: [() => { drawStart = performance.now(); }],
+        draw: [() => {
+          if (!updating) return;
+          updating = false;
+          const drawMs = performance.now() - drawStart;
+          performance.measure('ss-chart-update', { start: drawStart - setDataMs, duration: setDataMs + drawMs });
+        }],
+      },
+      series: [
+        {},
+        { label: t('detail.curves.train'), stroke: TRAIN_COLOR, width: 2, spanGaps: false },
+        { label: t('detail.curves.val'), stroke: VAL_COLOR, width: 2, dash: [6, 4], spanGaps: false },
+      ],
+    }, untrack(() => props.data), host);
+  };
+  createEffect(on(locale, make));
+  createEffect(on(() => props.data, (d) => {
+    if (!plot) return;
+    const t0 = performance.now();
+    updating = true;
+    setDataMs = 0;
+    plot.setData(d);
+    if (updating) setDataMs = performance.now() - t0;
+  }, { defer: true }));
+  onCleanup(() => plot?.destroy());
+  return (
+    <figure class="ss-chart" data-testid={props.testid}>
+      <figcaption>{props.title}</figcaption>
+      <div ref={host} class="ss-chart-plot" />
+    </figure>
+  );
+}

@@ -1,0 +1,21 @@
+/**
+ * Epoch records → the columns uPlot draws: epochs on x, training and validation on y. A value
+ * that does not apply or is not finite (no validation split, a diverged loss) is a gap (null).
+ */
+import type uPlot from 'uplot';
+import type { EpochRecord } from '../../engine/job.ts';
+
+export type CurveKind = 'loss' | 'acc';
+
+const VAL: Record<CurveKind, 'valLoss' | 'valAcc'> = { loss: 'valLoss', acc: 'valAcc' };
+
+const gap = (v: number) => (Number.isFinite(v) ? v : null);
+
+export function curveData(records: readonly EpochRecord[], kind: CurveKind): uPlot.AlignedData {
+  return [records.map((_, i) => i + 1), records.map((r) => gap(r[kind])), records.map((r) => gap(r[VAL[kind]]))];
+}
+
+/** Whether any epoch has this quantity (accuracy is NaN throughout for regression). */
+export function hasValues(records: readonly EpochRecord[], key: keyof EpochRecord): boolean {
+  return records.some((r) => Number.isFinite(r[key]));
+}
