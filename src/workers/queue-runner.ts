@@ -25,7 +25,8 @@ interface InFlight {
 /** Whether this page was served with a queue behind it (`sweepsheet serve --redis`). */
 export async function detectQueue(): Promise<boolean> {
   try {
-    const res = await fetch(PATHS.info, { headers: { accept: 'application/json' } });
+    // No JSON accept header: under plain Vite the SPA fallback answers 200 with HTML (not a 404 in the console).
+    const res = await fetch(PATHS.info);
     if (!res.ok || !(res.headers.get('content-type') ?? '').includes('application/json')) return false;
     const body = (await res.json()) as { queue?: unknown };
     return body.queue === true;
