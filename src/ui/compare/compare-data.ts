@@ -124,7 +124,7 @@ export function brushedRows(runs: readonly RowState[], dims: readonly Dimension[
     const inside = active.every((d) => {
       const v = d.value(r);
       const b = brushes.get(d.key)!;
-      return Number.isFinite(v) && v >= b.lo && v <= b.hi;
+      return Number.isFinite(v) && withinBrush(v, b);
     });
     if (inside) {
       kept.add(r.id);
@@ -132,6 +132,12 @@ export function brushedRows(runs: readonly RowState[], dims: readonly Dimension[
     }
   }
   return kept;
+}
+
+/** Inside a brush, with a little tolerance for a brush drawn to the end of its axis. */
+export function withinBrush(v: number, b: Brush): boolean {
+  const tol = 1e-9 * Math.max(Math.abs(b.lo), Math.abs(b.hi));
+  return v >= b.lo - tol && v <= b.hi + tol;
 }
 
 /** Whether positive values spread over enough decades that a log axis reads better. */

@@ -8,7 +8,7 @@
  * hundred line segments: well under a millisecond.
  */
 import type { RowState } from '../../engine/scheduler/sheet-engine.ts';
-import { type Brush, type Dimension, spansDecades } from './compare-data.ts';
+import { type Brush, type Dimension, spansDecades, withinBrush } from './compare-data.ts';
 
 interface AxisScale {
   readonly lo: number;
@@ -108,6 +108,9 @@ export class ParallelChart {
     const s = this.scales[i]!;
     const u = 1 - (y - TOP) / (HEIGHT - TOP - BOTTOM);
     const clamped = Math.min(1, Math.max(0, u));
+    // The ends are the data's own extremes, exactly: a brush to the end keeps the extreme run.
+    if (clamped === 1) return s.hi;
+    if (clamped === 0) return s.lo;
     if (s.log) return Math.exp(Math.log(s.lo) + clamped * (Math.log(s.hi) - Math.log(s.lo)));
     return s.lo + clamped * (s.hi - s.lo);
   }
@@ -121,7 +124,7 @@ export class ParallelChart {
       const b = this.brushes.get(d.key);
       if (!b) return true;
       const v = d.value(r);
-      return Number.isFinite(v) && v >= b.lo && v <= b.hi;
+      return Number.isFinite(v) && withinBrush(v, b);
     });
   }
 
@@ -160,6 +163,7 @@ export class ParallelChart {
     }
     this.axes(ctx);
     c.dataset.kept = String(kept.length);
+    c.dataset.brushes = JSON.stringify(Object.fromEntries(this.brushes));
   }
 
   private line(ctx: CanvasRenderingContext2D, r: RowState): void {
@@ -246,7 +250,10 @@ export class ParallelChart {
     this.draw();
   };
 
-  /** While dragging, the brush follows the pointer and the grid follows once per frame. */
+  /**
+   * While dragging, the brush and the highlighted lines follow the pointer once per frame; the
+   * grid is filtered on release, since filtering it moves this canvas on the page.
+   */
   private applyDrag(final: boolean): void {
     const d = this.drag!;
     const key = this.dims[d.axis]!.key;
@@ -266,7 +273,6 @@ export class ParallelChart {
       this.frame = requestAnimationFrame(() => {
         this.frame = 0;
         this.draw();
-        this.onBrush(this.brushes);
       });
     }
   }

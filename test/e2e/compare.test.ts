@@ -1,0 +1,188 @@
+/**
+ * The grid's charts and the comparison panel in chromium, on six fast toy rows that really train
+ * (fixtures/e2e-compare.sheet.json; the one at lr 10 diverges): loss sparklines and boundary
+ * thumbnails are drawn, the diverged row says so, the metric colour scales tell best from worst;
+ * selecting rows overlays their curves, the scatter plots every run, and brushing an axis of the
+ * parallel coordinates hides the grid rows outside it until the brush is cleared. Each view is
+ * saved as a screenshot in test-results/ and checked for drawn pixels.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type AppHarness, PROJECT_ROOT, startApp } from '../helpers/browser.ts';
+
+const OUT = `${PROJECT_ROOT}/test-results`;
+const IDS = ['c-0.003', 'c-0.03', 'c-0.3', 'c-3', 'c-10', 'xor'];
+
+let app: AppHarness;
+/** Responses that failed, except the page's probe for an optional job-queue relay (absent under plain Vite). */
+const failedRequests: string[] = [];
+
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  // Tall enough that the grid stays on screen while the charts below it are used.
+  app = await startApp({ width: 1600, height: 2800 });
+  app.page.on('response', (r) => {
+    if (r.status() >= 400 && !new URL(r.url()).pathname.startsWith('/api/queue/')) failedRequests.push(`${r.status()} ${r.url()}`);
+  });
+});
+
+/** Page errors, less the console line Chromium logs for each failed response (those are checked by URL above). */
+function pageErrors(): string[] {
+  return [...app.pageErrors.filter((e) => !e.startsWith('console.error: Failed to load resource')), ...failedRequests];
+}
+
+afterAll(async () => {
+  await app?.close();
+});
+
+const page = () => app.page;
+const cell = (id: string, col: string) => page().locator(`.ht_master td[data-row-id="${id}"][data-col="${col}"]`);
+
+/** Pixels of a canvas that are drawn at all (alpha), or drawn in colour (not grey, not white). */
+async function canvasPixels(selector: string): Promise<{ drawn: number; coloured: number }> {
+  return page().$eval(selector, (el) => {
+    const c = el as HTMLCanvasElement;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let drawn = 0, coloured = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3]! === 0) continue;
+      drawn++;
+      if (Math.max(d[i]!, d[i + 1]!, d[i + 2]!) - Math.min(d[i]!, d[i + 1]!, d[i + 2]!) > 60) coloured++;
+    }
+    return { drawn, coloured };
+  });
+}
+
+/** Save a screenshot of an element and count its pixels that are not near-white, decoded by the page itself. */
+async function screenshot(selector: string, name: string): Promise<number> {
+  const path = `${OUT}/${name}.png`;
+  await page().locator(selector).first().screenshot({ path });
+  const b64 = readFileSync(path).toString('base64');
+  return page().evaluate(async (data) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${data}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i]! < 235 || d[i + 1]! < 235 || d[i + 2]! < 235) n++;
+    return n;
+  }, b64);
+}
+
+async function visible(): Promise<string[]> {
+  return page().evaluate(() => [...window.__sweepsheet!.visible()]);
+}
+
+describe('grid charts and comparing runs in chromium', () => {
+  test('the toy sheet trains; one row diverges', async () => {
+    await page().goto(`${app.url}?sheet=e2e-compare`, { timeout: 120_000 });
+    await page().waitForFunction(() => {
+      const rows = window.__sweepsheet?.rows() ?? [];
+      return rows.length === 6 && rows.every((r) => r.status.state === 'done' || r.status.state === 'diverged');
+    }, undefined, { timeout: 240_000, polling: 200 });
+    await page().waitForFunction(() => window.__sweepsheet!.rows().every((r) =>
+      document.querySelector(`.ht_master td[data-row-id="${r.id}"][data-col="status"]`)?.getAttribute('data-state') === r.status.state));
+    const states = await page().evaluate(() => Object.fromEntries(window.__sweepsheet!.rows().map((r) => [r.id, r.status.state])));
+    expect(Object.keys(states)).toEqual(IDS);
+    expect(states['c-10']).toBe('diverged');
+    expect(pageErrors()).toEqual([]);
+  });
+
+  test('every row has a loss sparkline, and the 2-D rows a boundary thumbnail', async () => {
+    for (const id of IDS) {
+      const px = await canvasPixels(`.ht_master td[data-row-id="${id}"][data-col="curve"] canvas`);
+      expect(px.drawn, `${id} sparkline`).toBeGreaterThan(20);
+      await expect(cell(id, 'curve').getAttribute('title')).resolves.toMatch(/^loss from .+ over 8 epochs$/);
+    }
+    // The row with a validation split draws its validation loss too (orange).
+    const withVal = await canvasPixels('.ht_master td[data-row-id="c-0.3"][data-col="curve"] canvas');
+    expect(withVal.coloured).toBeGreaterThan(20);
+    for (const id of ['c-0.03', 'xor']) {
+      const px = await canvasPixels(`.ht_master td[data-row-id="${id}"][data-col="boundary"] canvas`);
+      expect(px.drawn, `${id} boundary`).toBeGreaterThan(100);
+    }
+    expect(await screenshot('.ss-grid', 'compare-grid')).toBeGreaterThan(1000);
+  });
+
+  test('the diverged row says where and why', async () => {
+    await expect(cell('c-10', 'status').textContent()).resolves.toMatch(/^diverged at epoch \d+ — /);
+    const title = await cell('c-10', 'status').getAttribute('title');
+    expect(title).toMatch(/^Diverged at epoch \d+\. Likely cause: .*learning rate \(10\)/);
+  });
+
+  test('colour scales: the best and the worst run of a column get different backgrounds', async () => {
+    for (const col of ['test_acc', 'test_loss', 'train_loss']) {
+      const cells = await page().$$eval(`.ht_master td[data-col="${col}"]`, (tds) =>
+        tds.map((td) => ({ q: Number((td as HTMLElement).dataset.quality), bg: getComputedStyle(td).backgroundColor })));
+      const scaled = cells.filter((c) => Number.isFinite(c.q));
+      expect(scaled.length, col).toBeGreaterThanOrEqual(5);
+      const best = scaled.reduce((a, b) => (b.q > a.q ? b : a));
+      const worst = scaled.reduce((a, b) => (b.q < a.q ? b : a));
+      expect(best.q).toBe(1);
+      expect(worst.q).toBe(0);
+      expect(best.bg).not.toBe(worst.bg);
+    }
+  });
+
+  test('selecting rows overlays their learning curves, with a legend naming them', async () => {
+    await cell('c-0.003', 'lr').click();
+    await cell('c-3', 'lr').click({ modifiers: ['Shift'] });
+    const legend = page().locator('[data-testid="compare-curves"] .u-legend .u-series .u-label');
+    await expect.poll(() => legend.allTextContents()).toEqual(['circle lr 0.003', 'circle lr 0.03', 'circle lr 0.3', 'circle lr 3']);
+    const px = await canvasPixels('[data-testid="compare-curves"] canvas');
+    expect(px.coloured).toBeGreaterThan(200);
+    expect(await screenshot('[data-testid="compare-curves"]', 'compare-curves')).toBeGreaterThan(1000);
+  });
+
+  test('the scatter plots every finished run: learning rate against test accuracy on a log axis', async () => {
+    await expect(page().getByTestId('scatter-x').inputValue()).resolves.toBe('lr');
+    await expect(page().getByTestId('scatter-y').inputValue()).resolves.toBe('test_acc');
+    await expect(page().getByTestId('scatter-log').isChecked()).resolves.toBe(true);
+    await expect(page().getByTestId('scatter-count').textContent()).resolves.toBe('6 finished runs');
+    const px = await canvasPixels('[data-testid="compare-scatter"] canvas');
+    expect(px.coloured).toBeGreaterThan(50);
+    // Another pair of axes redraws the chart.
+    await page().getByTestId('scatter-y').selectOption('train_loss');
+    await expect.poll(async () => (await canvasPixels('[data-testid="compare-scatter"] canvas')).coloured).toBeGreaterThan(50);
+    expect(await screenshot('[data-testid="compare-scatter"]', 'compare-scatter')).toBeGreaterThan(1000);
+  });
+
+  test('brushing an axis of the parallel coordinates filters the grid; clearing restores it', async () => {
+    await expect.poll(visible).toEqual(IDS);
+    const canvas = page().getByTestId('parallel-canvas');
+    await canvas.scrollIntoViewIfNeeded();
+    const axes = JSON.parse((await canvas.getAttribute('data-axes'))!) as { key: string; x: number; top: number; bottom: number }[];
+    expect(axes.map((a) => a.key)).toEqual(expect.arrayContaining(['lr', 'test_acc']));
+    expect(await screenshot('[data-testid="compare-parallel"]', 'compare-parallel')).toBeGreaterThan(1000);
+
+    // Keep the top of the learning-rate axis (log scale 0.003..10): the three largest rates.
+    const lr = axes.find((a) => a.key === 'lr')!;
+    const box = (await canvas.boundingBox())!;
+    await page().mouse.move(box.x + lr.x, box.y + lr.top - 2);
+    await page().mouse.down();
+    await page().mouse.move(box.x + lr.x, box.y + (lr.top + lr.bottom) / 2, { steps: 5 });
+    await page().mouse.up();
+    await expect.poll(visible).toEqual(['c-0.3', 'c-3', 'c-10']);
+    await expect(canvas.getAttribute('data-kept')).resolves.toBe('3');
+    expect(await screenshot('[data-testid="compare-parallel"]', 'compare-parallel-brushed')).toBeGreaterThan(1000);
+    expect(await screenshot('.ss-grid', 'compare-grid-filtered')).toBeGreaterThan(500);
+
+    await page().getByTestId('parallel-clear').click();
+    await expect.poll(visible).toEqual(IDS);
+
+    // A click on an axis (no drag) clears its brush too.
+    await page().mouse.move(box.x + lr.x, box.y + lr.top + 5);
+    await page().mouse.down();
+    await page().mouse.move(box.x + lr.x, box.y + lr.bottom - 5, { steps: 3 });
+    await page().mouse.up();
+    await expect.poll(async () => (await visible()).length).toBeLessThan(6);
+    await page().mouse.click(box.x + lr.x, box.y + lr.top + 20);
+    await expect.poll(visible).toEqual(IDS);
+    expect(pageErrors()).toEqual([]);
+  });
+});
