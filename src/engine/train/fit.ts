@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, Boundary, EpochRecord, TrainJob, TrainProgress, TrainResult } from '../job.ts';
 import { batchOf, evaluateView } from './batches.ts';
-import { BoundaryThrottle, boundaryExtent, computeBoundary, computeInsights, hasBoundary } from './insights.ts';
+import { BoundaryThrottle, boundaryExtent, computeBoundary, evaluateTest, hasBoundary } from './insights.ts';
 import { buildModel, makeOptimizer, setLearningRate } from './model.ts';
 import { Plateau } from './plateau.ts';
 import { deriveSeed, mulberry32, permutation } from './rng.ts';
@@ -136,8 +136,7 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks): 
     }
     const restoredBest = best !== null && plateau.bestEpoch !== history.length;
     if (best && restoredBest) model.setWeights(best);
-    const test = await evaluateView(model, data, views.test);
-    const insights = await computeInsights(model, data, views.test);
+    const { insights, ...test } = await evaluateTest(model, data, views.test);
     const last = history[history.length - 1];
     const restored = restoredBest ? history[plateau.bestEpoch - 1] : last;
     return {

@@ -77,37 +77,64 @@ export async function computeBoundary(model: tf.LayersModel, data: LoadedData, s
   }
 }
 
-/** Confusion matrix and sample predictions on the test view; the boundary for 2-D inputs. */
-export async function computeInsights(model: tf.LayersModel, data: LoadedData, test: View): Promise<Insights> {
+/** The test set's loss and metric (accuracy, or MAE for regression), as model.evaluate gives them, and the insights. */
+export interface TestOutcome {
+  readonly loss: number;
+  readonly acc: number;
+  readonly insights: Insights;
+}
+
+/**
+ * One pass over the test view: the loss and metric the model was compiled with (the same tfjs
+ * functions model.evaluate uses), the confusion matrix and sample predictions, and the boundary
+ * for 2-D inputs. One forward pass instead of two: on MNIST's 10,000 test images it is most of
+ * the cost.
+ */
+export async function evaluateTest(model: tf.LayersModel, data: LoadedData, test: View): Promise<TestOutcome> {
   const boundary = hasBoundary(data) ? await computeBoundary(model, data) : null;
-  if (data.task !== 'classification') return { confusion: null, samples: [], boundary };
+  const classification = data.task === 'classification';
   const k = data.classes;
-  const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const confusion = classification ? Array.from({ length: k }, () => new Array<number>(k).fill(0)) : null;
   const wrong: SamplePrediction[] = [];
   const right: SamplePrediction[] = [];
   const size = data.sampleShape.length > 1 ? 256 : 2048;
   const n = test.idx.length;
+  let loss = 0;
+  let metric = 0;
   for (let from = 0; from < n; from += size) {
     const idx = test.idx.subarray(from, Math.min(n, from + size));
     const { xs, ys } = batchOf(data, test.samples, idx);
-    const [cls, conf] = tf.tidy(() => {
+    const outs = tf.tidy(() => {
       const out = model.predict(xs) as tf.Tensor2D;
-      return [out.argMax(1), out.max(1)];
+      if (!classification) return [tf.metrics.meanSquaredError(ys, out).sum(), tf.metrics.meanAbsoluteError(ys, out).sum()];
+      return [tf.metrics.categoricalCrossentropy(ys, out).sum(), tf.metrics.categoricalAccuracy(ys, out).sum(), out.argMax(1), out.max(1)];
     });
     try {
-      const [p, c] = await Promise.all([cls.data(), conf.data()]);
-      for (let j = 0; j < idx.length; j++) {
-        const label = test.samples.y[idx[j]!]!;
-        const predicted = p[j]!;
-        confusion[label]![predicted]!++;
-        const into = predicted === label ? right : wrong;
-        if (into.length < MAX_SAMPLES) into.push({ index: idx[j]!, label, predicted, confidence: round2(c[j]!) });
+      const [l, m, p, c] = await Promise.all(outs.map((t) => t.data()));
+      loss += l![0]!;
+      metric += m![0]!;
+      if (confusion) {
+        for (let j = 0; j < idx.length; j++) {
+          const label = test.samples.y[idx[j]!]!;
+          const predicted = p![j]!;
+          confusion[label]![predicted]!++;
+          const into = predicted === label ? right : wrong;
+          if (into.length < MAX_SAMPLES) into.push({ index: idx[j]!, label, predicted, confidence: round2(c![j]!) });
+        }
       }
     } finally {
-      tf.dispose([xs, ys, cls, conf]);
+      tf.dispose([xs, ys, ...outs]);
     }
   }
-  return { confusion, samples: [...wrong, ...right].slice(0, MAX_SAMPLES), boundary };
+  return {
+    loss: n > 0 ? loss / n : NaN, acc: n > 0 ? metric / n : NaN,
+    insights: { confusion, samples: [...wrong, ...right].slice(0, MAX_SAMPLES), boundary },
+  };
+}
+
+/** Confusion matrix and sample predictions on the test view; the boundary for 2-D inputs. */
+export async function computeInsights(model: tf.LayersModel, data: LoadedData, test: View): Promise<Insights> {
+  return (await evaluateTest(model, data, test)).insights;
 }
 
 /**

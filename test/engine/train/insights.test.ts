@@ -3,7 +3,10 @@ import { DATASETS } from '../../../src/engine/datasets.ts';
 import type { Boundary, TrainProgress, TrainResult } from '../../../src/engine/job.ts';
 import { parseRow } from '../../../src/engine/spec.ts';
 import { fitJob } from '../../../src/engine/train/fit.ts';
-import { BOUNDARY_SIZE, BoundaryThrottle, MAX_SAMPLES, boundaryGrid } from '../../../src/engine/train/insights.ts';
+import { evaluateView } from '../../../src/engine/train/batches.ts';
+import { BOUNDARY_SIZE, BoundaryThrottle, MAX_SAMPLES, boundaryGrid, evaluateTest } from '../../../src/engine/train/insights.ts';
+import { buildModel } from '../../../src/engine/train/model.ts';
+import { runViews } from '../../../src/engine/train/views.ts';
 import { loadData } from '../../../src/engine/train/load.ts';
 import type { LoadedData } from '../../../src/engine/train/toy-data.ts';
 import { loadDatasetFile } from '../../../src/engine/data/load-node.ts';
@@ -111,6 +114,28 @@ describe('insights from real training (tfjs, wasm)', () => {
     // The target is (x + y) / 12: positive at the top right, negative at the bottom left.
     expect(b.predicted[BOUNDARY_SIZE - 1]).toBe(1);
     expect(b.predicted[BOUNDARY_SIZE * (BOUNDARY_SIZE - 1)]).toBe(0);
+  });
+});
+
+describe('one pass for the test metrics and the insights', () => {
+  it.each([['circle', 'dense(8, relu)'], ['plane', 'dense(8, relu)'], ['iris', '']])('%s: loss and metric equal model.evaluate\'s', async (dataset, layers) => {
+    const p = parseRow(row({ dataset, layers }));
+    if (!p.ok) throw new Error(JSON.stringify(p.errors));
+    const data = await loadData(p.spec.dataset, p.spec.seed, loadDatasetFile);
+    const model = buildModel(p.spec, data.sampleShape, data.classes, data.task);
+    const classification = data.task === 'classification';
+    model.compile({ optimizer: 'sgd', loss: classification ? 'categoricalCrossentropy' : 'meanSquaredError', metrics: [classification ? 'accuracy' : 'mae'] });
+    try {
+      const views = runViews(data, p.spec);
+      const before = tf.memory().numTensors;
+      const one = await evaluateTest(model, data, views.test);
+      expect(tf.memory().numTensors).toBe(before);
+      const ref = await evaluateView(model, data, views.test);
+      expect(one.loss).toBeCloseTo(ref.loss, 5);
+      expect(one.acc).toBeCloseTo(ref.acc, 5);
+    } finally {
+      model.dispose();
+    }
   });
 });
 
