@@ -25,6 +25,8 @@ export default defineConfig({
       'handsontable/cellTypes',
       'handsontable/plugins',
       'handsontable/renderers',
+      'handsontable/i18n/registry',
+      'handsontable/i18n/languages/ko-KR',
       'solid-js',
       'solid-js/web',
       'zod',

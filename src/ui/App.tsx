@@ -5,12 +5,14 @@ import { createEngineTick } from './engine-signal.ts';
 import { type FormulaDraft, FormulaColumnForm, nextFormulaKey } from './FormulaColumnForm.tsx';
 import { Grid } from './Grid.tsx';
 import { ComparePanel } from './compare/ComparePanel.tsx';
+import { type MessageKey, t } from './i18n/index.ts';
 import { QueueToggle } from './QueueToggle.tsx';
 import { RowDetail } from './RowDetail.tsx';
 import type { LoadedSheet } from './sheet-source.ts';
 
 export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: number; onVisibleRows?: (ids: readonly string[]) => void }) {
   const tick = createEngineTick(props.engine);
+  // Reads the locale through t(), so the summary follows a language switch too.
   const summary = createMemo(() => { tick(); return summarize(props.engine); });
   const staleCount = createMemo(() => { tick(); return props.engine.rows().filter((r) => r.status.state === 'stale').length; });
   const [selected, setSelected] = createSignal<string | null>(null);
@@ -54,23 +56,23 @@ export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: n
         <p class="ss-description">{props.sheet.file.description}</p>
       </header>
       <div class="ss-toolbar" role="toolbar">
-        <button type="button" class="ss-button" onClick={addRow}>Add row</button>
+        <button type="button" class="ss-button" onClick={addRow}>{t('app.addRow')}</button>
         <button type="button" class="ss-button" data-testid="add-formula-column" onClick={() => setDraft({ key: null, label: '', formula: '' })}>
-          Add formula column
+          {t('app.addFormulaColumn')}
         </button>
-        <label class="ss-toggle" title="On: an edit trains its row at once. Off: edited rows wait, marked stale, until you run them.">
+        <label class="ss-toggle" title={t('app.autoRunTitle')}>
           <input type="checkbox" data-testid="auto-run" checked={mode() === 'auto'} onChange={(e) => switchMode(e.currentTarget.checked)} />
-          Auto-run
+          {t('app.autoRun')}
         </label>
         <button
           type="button" class="ss-button" data-testid="run-stale" disabled={mode() === 'auto' || staleCount() === 0}
           onClick={() => props.engine.runStale()}
         >
-          Run stale ({staleCount()})
+          {t('app.runStale', { n: staleCount() })}
         </button>
         <QueueToggle />
         <span class="ss-workers" data-testid="workers">
-          {props.workers} {props.workers === 1 ? 'worker' : 'workers'} training in the background
+          {t(props.workers === 1 ? 'app.workers.one' : 'app.workers.many', { n: props.workers })}
         </span>
         <span class="ss-summary" data-testid="summary">{summary()}</span>
       </div>
@@ -81,7 +83,7 @@ export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: n
         onSelectRows={setCompared} rowFilter={rowFilter} />
       <RowDetail engine={props.engine} rowId={selected} tick={tick} />
       <ComparePanel engine={props.engine} tick={tick} selected={compared} onFilter={setRowFilter} />
-      <footer class="ss-footer">Grid by Handsontable under its non-commercial licence.</footer>
+      <footer class="ss-footer">{t('app.footer')}</footer>
     </main>
   );
 }
@@ -90,7 +92,7 @@ export function LoadError(props: { message: string }) {
   return (
     <main class="ss-app">
       <h1>Sweepsheet</h1>
-      <p class="ss-error" role="alert">Could not open the sheet: {props.message}</p>
+      <p class="ss-error" role="alert">{t('app.loadError', { message: props.message })}</p>
     </main>
   );
 }
@@ -102,6 +104,11 @@ function summarize(engine: SheetEngine): string {
   for (const r of rows) counts.set(r.status.state, (counts.get(r.status.state) ?? 0) + 1);
   const parts = ['running', 'queued', 'stale', 'done', 'diverged', 'failed', 'invalid', 'sweep']
     .filter((s) => counts.has(s))
-    .map((s) => `${counts.get(s)} ${s === 'sweep' ? (counts.get(s) === 1 ? 'sweep' : 'sweeps') : s}`);
-  return `${rows.length} ${rows.length === 1 ? 'row' : 'rows'}${parts.length ? `: ${parts.join(', ')}` : ''}`;
+    .map((s) => {
+      const n = counts.get(s)!;
+      const state = t((s === 'sweep' && n !== 1 ? 'state.sweeps' : `state.${s}`) as MessageKey);
+      return t('summary.part', { n, state });
+    });
+  const total = t(rows.length === 1 ? 'summary.rows.one' : 'summary.rows.many', { n: rows.length });
+  return `${total}${parts.length ? `: ${parts.join(', ')}` : ''}`;
 }

@@ -5,6 +5,7 @@
  */
 import { Show, createSignal, onMount } from 'solid-js';
 import type { FormulaColumn } from '../engine/scheduler/sheet-engine.ts';
+import { t } from './i18n/index.ts';
 
 /** What the form edits: an existing column (its key), or a new one (key null). */
 export interface FormulaDraft {
@@ -38,7 +39,7 @@ export function FormulaColumnForm(props: {
     const text = formula().trim();
     const f = text.startsWith('=') ? text : `=${text}`;
     if (f === '=') {
-      setProblem('Type a formula, e.g. =train_acc - test_acc');
+      setProblem(t('form.empty'));
       return;
     }
     props.onSave({ key: props.draft.key, label: label().trim(), formula: f });
@@ -49,21 +50,21 @@ export function FormulaColumnForm(props: {
       class="ss-formula-form" data-testid="formula-form" onSubmit={save}
       onKeyDown={(e) => { if (e.key === 'Escape') props.onClose(); }}
     >
-      <span class="ss-formula-form-title">{props.draft.key === null ? 'New formula column' : `Formula column ${props.draft.key}`}</span>
+      <span class="ss-formula-form-title">{props.draft.key === null ? t('form.new') : t('form.edit', { key: props.draft.key })}</span>
       <label>
-        label <input type="text" name="label" data-testid="formula-label" value={label()} onInput={(e) => setLabel(e.currentTarget.value)} placeholder="gap" />
+        {t('form.label')} <input type="text" name="label" data-testid="formula-label" value={label()} onInput={(e) => setLabel(e.currentTarget.value)} placeholder="gap" />
       </label>
       <label>
-        formula <input
+        {t('form.formula')} <input
           ref={formulaInput} type="text" name="formula" data-testid="formula-text" class="ss-formula-input" value={formula()}
           onInput={(e) => { setFormula(e.currentTarget.value); setProblem(''); }} placeholder="=train_acc - test_acc" spellcheck={false}
         />
       </label>
-      <button type="submit" data-testid="formula-save">{props.draft.key === null ? 'Add' : 'Save'}</button>
+      <button type="submit" data-testid="formula-save">{props.draft.key === null ? t('form.add') : t('form.save')}</button>
       <Show when={props.draft.key}>
-        {(key) => <button type="button" data-testid="formula-remove" onClick={() => props.onRemove(key())}>Remove column</button>}
+        {(key) => <button type="button" data-testid="formula-remove" onClick={() => props.onRemove(key())}>{t('form.remove')}</button>}
       </Show>
-      <button type="button" data-testid="formula-cancel" onClick={() => props.onClose()}>Cancel</button>
+      <button type="button" data-testid="formula-cancel" onClick={() => props.onClose()}>{t('form.cancel')}</button>
       <Show when={problem()}>
         <span class="ss-error" role="alert">{problem()}</span>
       </Show>

@@ -33,7 +33,9 @@ import {
 import { ColumnsMenu } from './ColumnsMenu.tsx';
 import { type GroupChoices, type SheetUse, hiddenColumns, loadChoices, saveChoices, sheetUse } from './column-visibility.ts';
 import { pruneCellCharts } from './grid-charts.ts';
-import { locale } from './i18n/index.ts';
+import { type Locale, gridLanguage, locale } from './i18n/index.ts';
+import { registerLanguageDictionary } from 'handsontable/i18n/registry';
+import koKR from 'handsontable/i18n/languages/ko-KR';
 import { type GridView, sortValue } from './renderers.ts';
 import { type MetricScale, metricScales } from './row-values.ts';
 import { autofillValues, takeNewRowValues } from './grid-growth.ts';
@@ -47,6 +49,7 @@ registerPlugin(ColumnSorting);
 registerPlugin(CopyPaste);
 registerPlugin(Autofill);
 registerPlugin(UndoRedo);
+registerLanguageDictionary(koKR);
 registerPlugin(HiddenColumns);
 
 type SortConfig = Exclude<ReturnType<ColumnSorting['getSortConfig']>, readonly unknown[] | undefined>;
@@ -87,6 +90,7 @@ export function Grid(props: GridProps) {
     createEffect(on(() => props.rowFilter?.() ?? null, (filter) => s.setFilter(filter)));
     // Headers and tooltips of our own columns follow the language.
     createEffect(on(locale, () => s.refresh(), { defer: true }));
+    createEffect(on(locale, (l) => s.setLanguage(l), { defer: true }));
     onCleanup(() => s.destroy());
   });
   const choose = (next: GroupChoices) => {
@@ -155,6 +159,7 @@ class GridSync {
       fixedColumnsStart: 1,
       themeName: 'ht-theme-main',
       licenseKey: 'non-commercial-and-evaluation',
+      language: gridLanguage(locale()),
       sanitizer: sanitizeGridHtml,
       columnSorting: { sortEmptyCells: false, indicator: true, headerAction: true },
       autoWrapRow: true,
@@ -207,6 +212,11 @@ class GridSync {
     if (this.frame !== 0) cancelAnimationFrame(this.frame);
     if (this.visibleFrame !== 0) cancelAnimationFrame(this.visibleFrame);
     this.hot.destroy();
+  }
+
+  /** Handsontable's own texts (menus, dialogs, aria labels) follow the page's language. */
+  setLanguage(l: Locale): void {
+    this.hot.updateSettings({ language: gridLanguage(l) });
   }
 
   /** Redraw at the next frame even if no row changed (formula columns were edited). */

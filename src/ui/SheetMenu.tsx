@@ -1,6 +1,7 @@
 /** Open, save, share and export the sheet; drop a file anywhere on the page to open it. Messages are text. */
 import { For, Show, createSignal, onCleanup, onMount } from 'solid-js';
 import type { SheetSummary } from '../persist/autosave.ts';
+import { LOCALES, type Locale, locale, setLocale, t } from './i18n/index.ts';
 
 export interface SheetMenuProps {
   readonly recent: () => readonly SheetSummary[];
@@ -51,27 +52,40 @@ export function SheetMenu(props: SheetMenuProps) {
   });
 
   return (
-    <div class="ss-sheet-menu" classList={{ 'ss-dragging': dragging() }} role="toolbar" aria-label="sheet">
-      <button type="button" class="ss-button" data-testid="open-file" onClick={() => input.click()}>Open…</button>
+    <div class="ss-sheet-menu" classList={{ 'ss-dragging': dragging() }} role="toolbar" aria-label={t('menu.label')}>
+      <button type="button" class="ss-button" data-testid="open-file" onClick={() => input.click()}>{t('menu.open')}</button>
       <input ref={input} type="file" accept=".json,application/json" hidden data-testid="file-input" onChange={picked(props.onOpenFile)} />
-      <button type="button" class="ss-button" data-testid="save-file" onClick={() => props.onSave()}>Save</button>
-      <button type="button" class="ss-button" data-testid="copy-link" onClick={() => void props.onCopyLink().then(setLink)}>Copy link</button>
-      <button type="button" class="ss-button" data-testid="export-csv" onClick={() => props.onExportCsv()}>Export CSV</button>
-      <button type="button" class="ss-button" data-testid="import-csv" onClick={() => csvInput.click()}>Import CSV</button>
+      <button type="button" class="ss-button" data-testid="save-file" onClick={() => props.onSave()}>{t('menu.save')}</button>
+      <button type="button" class="ss-button" data-testid="copy-link" onClick={() => void props.onCopyLink().then(setLink)}>{t('menu.copyLink')}</button>
+      <button type="button" class="ss-button" data-testid="export-csv" onClick={() => props.onExportCsv()}>{t('menu.exportCsv')}</button>
+      <button type="button" class="ss-button" data-testid="import-csv" onClick={() => csvInput.click()}>{t('menu.importCsv')}</button>
       <input ref={csvInput} type="file" accept=".csv,text/csv" hidden data-testid="csv-input" onChange={picked(props.onImportCsv)} />
       <Show when={props.recent().length > 0}>
-        <select class="ss-recent" data-testid="recent" aria-label="recent sheets" onChange={(e) => { if (e.currentTarget.value) props.onOpenRecent(e.currentTarget.value); }}>
-          <option value="">Recent sheets…</option>
+        <select class="ss-recent" data-testid="recent" aria-label={t('menu.recent')} onChange={(e) => { if (e.currentTarget.value) props.onOpenRecent(e.currentTarget.value); }}>
+          <option value="">{t('menu.recentPlaceholder')}</option>
           <For each={props.recent()}>{(s) => <option value={s.id}>{s.title || s.id}</option>}</For>
         </select>
       </Show>
+      <LanguageSwitch />
       <Show when={link()}>
         {(l) => <input class="ss-link" data-testid="link" readonly value={l()} onFocus={(e) => e.currentTarget.select()} />}
       </Show>
       <Show when={props.message()}>
         {(m) => <p class={m().kind === 'error' ? 'ss-error' : 'ss-info'} role={m().kind === 'error' ? 'alert' : 'status'} data-testid="sheet-message">{m().text}</p>}
       </Show>
-      <Show when={dragging()}><p class="ss-info">Drop a .sheet.json file to open it</p></Show>
+      <Show when={dragging()}><p class="ss-info">{t('menu.drop')}</p></Show>
     </div>
+  );
+}
+
+/** English or Korean; the page starts in the browser's language and remembers a choice made here. */
+function LanguageSwitch() {
+  return (
+    <label class="ss-language">
+      {t('lang.label')}{' '}
+      <select data-testid="language" value={locale()} onChange={(e) => setLocale(e.currentTarget.value as Locale)}>
+        <For each={LOCALES}>{(l) => <option value={l} selected={l === locale()}>{t(l === 'ko' ? 'lang.ko' : 'lang.en')}</option>}</For>
+      </select>
+    </label>
   );
 }

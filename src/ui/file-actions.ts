@@ -8,32 +8,33 @@ import { type Result, err } from '../engine/errors.ts';
 import { formatValue } from '../engine/formula/index.ts';
 import { type RowState, isStale } from '../engine/scheduler/sheet-engine.ts';
 import { plainValue } from '../engine/scheduler/cell-values.ts';
+import { t } from './i18n/index.ts';
 import { FILE_LIMITS, type SheetDocument, fromCsv, fromLink, readSheet, toCsv, toLink, writeSheet } from '../engine/sheet-file.ts';
 
 /** Read a file a person chose or dropped; its size is checked before a byte is read. */
 export async function readSheetBlob(file: Blob & { name?: string }): Promise<Result<SheetDocument, string>> {
-  const name = file.name ?? 'the file';
+  const name = file.name ?? t('file.theFile');
   if (file.size > FILE_LIMITS.maxBytes) {
-    return err(`${name} is ${(file.size / 1e6).toFixed(1)} MB; a sheet file may be at most ${FILE_LIMITS.maxBytes / 1e6} MB`);
+    return err(t('file.tooBig', { name, mb: (file.size / 1e6).toFixed(1), max: FILE_LIMITS.maxBytes / 1e6 }));
   }
   let text: string;
   try {
     text = await file.text();
   } catch (e) {
-    return err(`${name} could not be read: ${e instanceof Error ? e.message : String(e)}`);
+    return err(t('file.unreadable', { name, message: e instanceof Error ? e.message : String(e) }));
   }
   const doc = readSheet(text);
-  return doc.ok ? doc : err(`${name} was not opened: ${doc.error}`);
+  return doc.ok ? doc : err(t('file.notOpened', { name, error: doc.error }));
 }
 
 /** Hyperparameter rows from a CSV (headers named by column key or label); unknown headers are listed. */
 export async function readCsvBlob(file: Blob & { name?: string }): Promise<Result<{ rows: Record<string, string>[]; unknown: string[] }, string>> {
-  const name = file.name ?? 'the file';
-  if (file.size > FILE_LIMITS.maxBytes) return err(`${name} is larger than ${FILE_LIMITS.maxBytes / 1e6} MB`);
+  const name = file.name ?? t('file.theFile');
+  if (file.size > FILE_LIMITS.maxBytes) return err(t('file.csvTooBig', { name, max: FILE_LIMITS.maxBytes / 1e6 }));
   const table = fromCsv(await file.text());
-  if (!table.ok) return err(`${name} was not imported: ${table.error}`);
+  if (!table.ok) return err(t('file.notImported', { name, error: table.error }));
   const { header, rows, unknown } = table.value;
-  if (rows.length > FILE_LIMITS.maxRows) return err(`${name} has ${rows.length} rows; a sheet may have at most ${FILE_LIMITS.maxRows}`);
+  if (rows.length > FILE_LIMITS.maxRows) return err(t('file.tooManyRows', { name, n: rows.length, max: FILE_LIMITS.maxRows }));
   return { ok: true, value: { rows: rows.map((r) => Object.fromEntries(header.map((k, i) => [k, r[i] ?? '']))), unknown } };
 }
 
@@ -41,7 +42,7 @@ export async function readCsvBlob(file: Blob & { name?: string }): Promise<Resul
 export function sheetFromHash(hash: string): Result<SheetDocument, string> | null {
   if (!hash.startsWith('#s=')) return null;
   const doc = fromLink(hash);
-  return doc.ok ? doc : err(`the link could not be opened: ${doc.error}`);
+  return doc.ok ? doc : err(t('file.badLink', { error: doc.error }));
 }
 
 /** The page's address with the sheet's settings (not its results) in the fragment. */

@@ -7,7 +7,9 @@
 import type Handsontable from 'handsontable/base';
 import { type Column, INPUT_COLUMNS, RESULT_COLUMNS } from '../engine/columns.ts';
 import { type FormulaColumn, type RowState, statusText } from '../engine/scheduler/sheet-engine.ts';
-import { type MessageKey, t } from './i18n/index.ts';
+import { columnHelp as columnHelpText } from '../engine/column-help.ts';
+import { HELP_BUTTON_WIDTH, decorateHelpButton } from './HeaderHelp.tsx';
+import { LOCALES, type MessageKey, locale, t, tIn } from './i18n/index.ts';
 import { boundaryRenderer, curveRenderer } from './grid-charts.ts';
 import { type GridView, type RowLookup, formulaColumnRenderer, inputRenderer, resultRenderer, sortValue } from './renderers.ts';
 import { type RowSource, SWEPT_COLUMNS, type SortKey, sortKey } from './row-values.ts';
@@ -47,11 +49,18 @@ const VIEW_COLUMNS: readonly ViewGridColumn[] = [
 
 /** The header text of a column, in the current language for the grid's own columns. */
 export function columnLabel(col: GridColumn): string {
+  if (col.role === 'input' || col.role === 'result') return tIn(locale(), `col.${col.key}`) ?? col.label;
   return col.role === 'view' ? t(`grid.${col.key}.label`) : col.label;
 }
 
 function columnHelp(col: GridColumn): string {
+  if (col.role === 'input' || col.role === 'result') return columnHelpText(col.key, locale())?.does ?? col.help;
   return col.role === 'view' ? t(`grid.${col.key}.help`) : col.help;
+}
+
+/** The widest of a column's labels in every language, so switching language never cuts a header. */
+function widestLabel(col: Column): number {
+  return Math.max(...LOCALES.map((l) => textWidth(tIn(l, `col.${col.key}`) ?? col.label)));
 }
 
 /**
@@ -115,7 +124,10 @@ export function gridColumns(formulaColumns: readonly FormulaColumn[]): GridColum
  * in tests; the browser test checks that every header label fits in chromium.
  */
 export function textWidth(text: string): number {
-  return Math.ceil(text.length * PX_PER_CHAR);
+  // Hangul and other wide characters take about twice a Latin letter's width.
+  let wide = 0;
+  for (const ch of text) if (ch.codePointAt(0)! >= 0x1100) wide++;
+  return Math.ceil((text.length + wide) * PX_PER_CHAR);
 }
 
 const PX_PER_CHAR = 6.5;
@@ -137,7 +149,7 @@ const LONGEST_STATUS = statusText({ state: 'running', fraction: 1, epoch: 500, e
 export function columnWidth(col: GridColumn): number {
   if (col.role === 'formula') return col.width;
   if (col.role === 'view') return Math.max(col.width, textWidth(columnLabel(col)) + HEADER_CHROME - 16);
-  let width = Math.max(col.width, textWidth(col.label) + HEADER_CHROME);
+  let width = Math.max(col.width, widestLabel(col) + HEADER_CHROME + HELP_BUTTON_WIDTH);
   if (col.role === 'result' && col.format === 'status') width = Math.max(width, textWidth(LONGEST_STATUS) + STATUS_CHROME);
   // A sweep row shows mean ± sd in its metrics: room for `0.9475 ± 0.0601` whole.
   const swept = col.role === 'result' ? SWEPT_COLUMNS[col.key] : undefined;
@@ -176,6 +188,7 @@ export function decorateHeader(columns: readonly GridColumn[], visualColumn: num
   if (!col) return;
   th.title = `${columnLabel(col)}: ${columnHelp(col)}`;
   th.dataset.col = col.key;
+  decorateHelpButton(th, col.key);
   if (col.role !== 'formula') return;
   th.classList.add('ss-formula-header');
   const button = document.createElement('button');

@@ -10,7 +10,9 @@ import { FORMAT, FORMAT_VERSION, type SheetDocument } from '../engine/sheet-file
 import { currentSheetId, listRecent, recoverSheet } from '../persist/autosave.ts';
 import { type StoreError, openStore } from '../persist/idb.ts';
 import { App, LoadError } from './App.tsx';
+import { locale, t } from './i18n/index.ts';
 import { exportCsv, linkFor, readCsvBlob, readSheetBlob, saveSheet, sheetFromHash } from './file-actions.ts';
+import { HeaderHelp } from './HeaderHelp.tsx';
 import { SheetMenu } from './SheetMenu.tsx';
 import { type Session, openCache, openSession } from './session.ts';
 import { type LoadedSheet, loadSheet } from './sheet-source.ts';
@@ -31,6 +33,7 @@ declare global {
   }
 }
 
+document.documentElement.lang = locale();
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
@@ -39,7 +42,7 @@ if (!loaded.ok) render(() => <LoadError message={loaded.error} />, root);
 else {
   // A failure before the first render (workers that cannot start, storage that throws) is a message, not a blank page.
   start(loaded.value, root).catch((e: unknown) => {
-    render(() => <LoadError message={`the app could not start: ${e instanceof Error ? e.message : String(e)}`} />, root);
+    render(() => <LoadError message={t('app.cannotStart', { message: e instanceof Error ? e.message : String(e) })} />, root);
   });
 }
 
@@ -49,7 +52,7 @@ async function start(fixture: LoadedSheet, mount: HTMLElement): Promise<void> {
   const [message, setMessage] = createSignal<Message>(null);
   const store = await openStore({ onClosed: (text) => setMessage({ kind: 'error', text }) });
   if (store.warning) setMessage({ kind: 'info', text: store.warning });
-  const onError = (e: StoreError) => setMessage({ kind: 'error', text: `could not save in this browser: ${e.message}` });
+  const onError = (e: StoreError) => setMessage({ kind: 'error', text: t('msg.cannotSave', { message: e.message }) });
   const cache = await openCache(store, onError);
   const explicit = new URLSearchParams(window.location.search).has('sheet');
   const fromLink = sheetFromHash(window.location.hash);
@@ -77,7 +80,7 @@ async function start(fixture: LoadedSheet, mount: HTMLElement): Promise<void> {
       setMessage({ kind: 'info', text: note });
       setRecent(await listRecent(store));
     } catch (e) {
-      setMessage({ kind: 'error', text: `the sheet could not be opened: ${e instanceof Error ? e.message : String(e)}. The open sheet is unchanged.` });
+      setMessage({ kind: 'error', text: t('msg.cannotOpen', { message: e instanceof Error ? e.message : String(e) }) });
     }
   };
 
@@ -87,39 +90,39 @@ async function start(fixture: LoadedSheet, mount: HTMLElement): Promise<void> {
     onOpenFile: async (file: File) => {
       const doc = await readSheetBlob(file);
       if (!doc.ok) {
-        setMessage({ kind: 'error', text: `${doc.error}. The open sheet is unchanged.` });
+        setMessage({ kind: 'error', text: t('msg.unchanged', { error: doc.error }) });
         return;
       }
-      await switchTo(`file:${file.name}:${Date.now()}`, doc.value, `opened ${file.name}`);
+      await switchTo(`file:${file.name}:${Date.now()}`, doc.value, t('msg.opened', { name: file.name }));
     },
     onOpenRecent: async (id: string) => {
       const doc = await recoverSheet(store, id, onError);
-      if (doc) await switchTo(id, doc, `opened ${doc.title || id}`);
-      else setMessage({ kind: 'error', text: 'that sheet is no longer stored in this browser' });
+      if (doc) await switchTo(id, doc, t('msg.opened', { name: doc.title || id }));
+      else setMessage({ kind: 'error', text: t('msg.gone') });
     },
     onSave: () => saveSheet(session().document()),
     onCopyLink: async () => {
       const link = linkFor(session().document(), window.location);
       try {
         await navigator.clipboard.writeText(link);
-        setMessage({ kind: 'info', text: 'link copied: it opens this sheet\'s settings (not its results)' });
+        setMessage({ kind: 'info', text: t('msg.linkCopied') });
       } catch {
-        setMessage({ kind: 'info', text: 'copy the link below: it opens this sheet\'s settings (not its results)' });
+        setMessage({ kind: 'info', text: t('msg.linkBelow') });
       }
       return link;
     },
     onImportCsv: async (file: File) => {
       const csv = await readCsvBlob(file);
       if (!csv.ok) {
-        setMessage({ kind: 'error', text: `${csv.error}. The open sheet is unchanged.` });
+        setMessage({ kind: 'error', text: t('msg.unchanged', { error: csv.error }) });
         return;
       }
       // Each line becomes a row: the last row's settings, with the CSV's columns over them.
       const { engine } = session();
       const template = engine.rows().filter((r) => r.parent === null).at(-1)?.cells ?? {};
       for (const cells of csv.value.rows) engine.addRow({ cells: { ...template, ...cells } });
-      const ignored = csv.value.unknown.length > 0 ? `; ignored columns: ${csv.value.unknown.join(', ')}` : '';
-      setMessage({ kind: 'info', text: `imported ${csv.value.rows.length} rows from ${file.name}${ignored}` });
+      const ignored = csv.value.unknown.length > 0 ? t('msg.ignored', { list: csv.value.unknown.join(', ') }) : '';
+      setMessage({ kind: 'info', text: t('msg.imported', { n: csv.value.rows.length, name: file.name }) + ignored });
     },
     onExportCsv: () => {
       const s = session();
@@ -134,6 +137,7 @@ async function start(fixture: LoadedSheet, mount: HTMLElement): Promise<void> {
   const unmount = render(() => (
     <>
       <SheetMenu {...menu} />
+      <HeaderHelp />
       <Show when={session()} keyed>
         {(s) => <App sheet={sheetOf(s)} engine={s.engine} workers={s.pool.size} onVisibleRows={(ids) => { visible = ids; }} />}
       </Show>

@@ -64,13 +64,16 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
 
-/** Dev server + chromium + a fresh context and page; close() tears all of it down. */
-export async function startApp(viewport = { width: 2400, height: 900 }): Promise<AppHarness> {
+/**
+ * Dev server + chromium + a fresh context and page; close() tears all of it down. `locale` sets the
+ * browser's language (navigator.languages, Accept-Language), e.g. 'ko-KR'.
+ */
+export async function startApp(viewport = { width: 2400, height: 900 }, options: { locale?: string } = {}): Promise<AppHarness> {
   const { server, url } = await startDevServer();
   let browser: Browser | undefined;
   try {
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport });
+    const context = await browser.newContext({ viewport, ...(options.locale ? { locale: options.locale } : {}) });
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));

@@ -8,8 +8,12 @@
  * below makes every Korean table cover every English key, so a missing translation fails tsc.
  */
 import { createSignal } from 'solid-js';
+import { app } from './messages/app.ts';
+import { columns } from './messages/columns.ts';
 import { common } from './messages/common.ts';
 import { detail } from './messages/detail.ts';
+import { help } from './messages/help.ts';
+import { menu } from './messages/menu.ts';
 import { compare } from './messages/compare.ts';
 import { grid } from './messages/grid.ts';
 import { queue } from './messages/queue.ts';
@@ -18,7 +22,7 @@ export type Locale = 'en' | 'ko';
 export const LOCALES: readonly Locale[] = ['en', 'ko'];
 
 /** Every area's tables; add an area by importing it here. */
-const AREAS = [common, grid, compare, detail, queue] as const;
+const AREAS = [common, app, menu, columns, help, grid, compare, detail, queue] as const;
 
 type AreaKeys<A> = A extends { readonly en: infer E } ? keyof E : never;
 export type MessageKey = AreaKeys<(typeof AREAS)[number]> & string;
@@ -75,4 +79,12 @@ export function t(key: MessageKey, vars?: Readonly<Record<string, string | numbe
   const text = TABLES[locale()].get(key) ?? TABLES.en.get(key) ?? key;
   if (!vars) return text;
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+}
+
+/**
+ * The text for `key` in a given locale without reading the locale signal, or undefined when no
+ * area has the key: for keys built at run time (`col.${key}`) and for sizing to every language.
+ */
+export function tIn(l: Locale, key: string): string | undefined {
+  return TABLES[l].get(key) ?? TABLES.en.get(key);
 }

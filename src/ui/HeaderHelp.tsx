@@ -1,0 +1,118 @@
+/**
+ * Column help from the header: every setting and result column gets a "?" that opens a popover
+ * saying what the column does, what to try and what goes wrong (src/engine/column-help.ts), in the
+ * page's language. Handsontable owns the header cells, so the button is plain DOM added by the
+ * grid's header hook; the popover is one Solid component on the page, opened through a signal.
+ * Everything is text (textContent), never markup.
+ */
+import { Show, createSignal, onCleanup, onMount } from 'solid-js';
+import { columnHelp } from '../engine/column-help.ts';
+import { locale, t, tIn } from './i18n/index.ts';
+import './HeaderHelp.css';
+
+/** Room the "?" takes in a header, for the column width. */
+export const HELP_BUTTON_WIDTH = 16;
+
+const POPOVER_WIDTH = 360;
+
+interface OpenHelp {
+  readonly key: string;
+  readonly left: number;
+  readonly top: number;
+}
+
+const [open, setOpen] = createSignal<OpenHelp | null>(null);
+
+/**
+ * Open the help of `key` under `anchor`, or close it when it is already open. Placed in page
+ * coordinates, so it scrolls with the page (the grid scrolls the page, and a click on a "?" off
+ * screen scrolls it into view first).
+ */
+export function toggleHeaderHelp(key: string, anchor: Element): void {
+  const r = anchor.getBoundingClientRect();
+  const left = window.scrollX + Math.max(4, Math.min(r.left, window.innerWidth - POPOVER_WIDTH - 8));
+  setOpen((o) => (o?.key === key ? null : { key, left, top: window.scrollY + r.bottom + 4 }));
+}
+
+export function closeHeaderHelp(): void {
+  setOpen(null);
+}
+
+/** The column's header text in the current language (its key for a column without one). */
+function labelOf(key: string): string {
+  return tIn(locale(), `col.${key}`) ?? key;
+}
+
+/**
+ * Give a header cell its "?" for column `key` (nothing for a column without help, such as a
+ * formula column). Handsontable reuses header cells as it scrolls: an earlier button is replaced.
+ */
+export function decorateHelpButton(th: HTMLElement, key: string): void {
+  th.querySelector('.ss-help-button')?.remove();
+  th.classList.remove('ss-help-header');
+  if (!columnHelp(key, 'en')) return;
+  th.classList.add('ss-help-header');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'ss-help-button';
+  button.textContent = '?';
+  button.dataset.helpFor = key;
+  button.title = t('help.button', { label: labelOf(key) });
+  button.setAttribute('aria-label', button.title);
+  // The header's own mousedown selects the column and a click sorts: the "?" does neither.
+  button.addEventListener('mousedown', (e) => e.stopPropagation());
+  button.addEventListener('click', (e) => {
+    e.stopPropagation();
+    toggleHeaderHelp(key, button);
+  });
+  (th.firstElementChild ?? th).append(button);
+}
+
+/** The popover; render it once on the page. Escape or a click elsewhere closes it. */
+export function HeaderHelp() {
+  let box: HTMLElement | undefined;
+  onMount(() => {
+    const key = (e: KeyboardEvent) => { if (e.key === 'Escape') closeHeaderHelp(); };
+    const down = (e: MouseEvent) => { if (box && !box.contains(e.target as Node)) closeHeaderHelp(); };
+    document.addEventListener('keydown', key);
+    document.addEventListener('mousedown', down);
+    onCleanup(() => {
+      document.removeEventListener('keydown', key);
+      document.removeEventListener('mousedown', down);
+    });
+  });
+  return (
+    <Show when={open()} keyed>
+      {(o) => {
+        const help = () => columnHelp(o.key, locale());
+        return (
+          <Show when={help()}>
+            {(h) => (
+              <aside
+                ref={box} class="ss-help-popover" role="dialog" data-testid="header-help" data-col={o.key}
+                aria-label={t('help.dialog', { label: labelOf(o.key) })}
+                style={{ left: `${o.left}px`, top: `${o.top}px`, width: `${POPOVER_WIDTH}px` }}
+              >
+                <div class="ss-help-title">
+                  <strong>{labelOf(o.key)}</strong>
+                  <span class="ss-help-key">{t('help.key', { key: o.key })}</span>
+                  <button type="button" class="ss-help-close" aria-label={t('help.close')} title={t('help.close')} onClick={closeHeaderHelp}>×</button>
+                </div>
+                <dl>
+                  <dt>{t('help.does')}</dt>
+                  <dd data-part="does">{h().does}</dd>
+                  <Show when={h().tryThis}>
+                    {(text) => <><dt>{t('help.try')}</dt><dd data-part="try">{text()}</dd></>}
+                  </Show>
+                  <Show when={h().wrong}>
+                    {(text) => <><dt>{t('help.wrong')}</dt><dd data-part="wrong">{text()}</dd></>}
+                  </Show>
+                </dl>
+              </aside>
+            )}
+          </Show>
+        );
+      }}
+    </Show>
+  );
+}

@@ -1,0 +1,151 @@
+/**
+ * English and Korean in chromium: a Korean browser opens the page in Korean (headers, toolbar,
+ * summary, the header help), the language switch changes them all to English at once, the choice
+ * survives a reload, and every header label reads whole in both languages. Steps share one page.
+ */
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { COLUMN_HELP } from '../../src/engine/column-help.ts';
+import { type AppHarness, PROJECT_ROOT, startApp } from '../helpers/browser.ts';
+
+const OUT = `${PROJECT_ROOT}/test-results`;
+/** Three 5-epoch XOR rows: the page trains them in a moment. */
+const SHEET = '?sheet=e2e-sweeps';
+const POLL = { timeout: 30_000 };
+
+let app: AppHarness;
+/** Requests the page made that failed, to name them when the page logs a failed load. */
+const failed: string[] = [];
+
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  app = await startApp({ width: 1600, height: 900 }, { locale: 'ko-KR' });
+  app.page.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`); });
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+const page = () => app.page;
+/** The header as drawn in the top overlay (the one a person sees and clicks). */
+const header = (col: string) => page().locator(`.ht_clone_top th[data-col="${col}"]`);
+const headerText = (col: string) => header(col).locator('.colHeader').textContent();
+const toolbarText = () => page().locator('.ss-toolbar').textContent();
+
+/** Every row finished one way or another (this test is about words, not training). */
+async function settled(): Promise<void> {
+  await page().waitForFunction(() => {
+    const rows = window.__sweepsheet?.rows() ?? [];
+    return rows.length > 0 && rows.every((r) => r.status.state !== 'queued' && r.status.state !== 'running');
+  }, undefined, { timeout: 120_000, polling: 100 });
+}
+
+/** Uncaught errors in the page (failed loads of other parts are not this test's business). */
+const uncaught = () => app.pageErrors.filter((e) => e.startsWith('pageerror:'));
+
+/** Headers with help whose label does not fit the column (with room for the sort arrow and the "?"), as in app.test.ts. */
+async function cutHeaders(): Promise<string[]> {
+  return page().$$eval('.ht_clone_top thead th[data-col]', (ths) =>
+    ths.flatMap((th) => {
+      const label = th.querySelector<HTMLElement>('.colHeader');
+      if (!label || !th.querySelector('.ss-help-button')) return [];
+      const range = document.createRange();
+      range.selectNodeContents(label);
+      const help = th.querySelector('.ss-help-button')?.getBoundingClientRect().width ?? 0;
+      const needed = range.getBoundingClientRect().width + 6 + 16 + help;
+      return label.scrollWidth > label.clientWidth || needed > th.clientWidth
+        ? [`${(th as HTMLElement).dataset.col}: "${label.textContent}" needs ${Math.ceil(needed)} px, has ${th.clientWidth}`]
+        : [];
+    }),
+  );
+}
+
+describe('the page in English and Korean', () => {
+  test('a Korean browser opens the page in Korean', async () => {
+    // The machine is shared: the first load transforms every module of the page.
+    page().setDefaultTimeout(120_000);
+    await page().goto(`${app.url}${SHEET}`, { waitUntil: 'domcontentloaded' });
+    await header('lr').waitFor({ timeout: 240_000 });
+    expect(await page().evaluate(() => navigator.language)).toBe('ko-KR');
+    await expect.poll(() => headerText('lr'), POLL).toBe('학습률');
+    expect(await headerText('test_acc')).toBe('테스트 정확도');
+    expect(await headerText('optimizer')).toBe('옵티마이저');
+    expect(await page().locator('html').getAttribute('lang')).toBe('ko');
+    expect(await page().getByTestId('language').inputValue()).toBe('ko');
+    const toolbar = await toolbarText();
+    expect(toolbar).toContain('행 추가');
+    expect(toolbar).toContain('자동 실행');
+    expect(await page().getByTestId('open-file').textContent()).toBe('열기…');
+    // The tooltip is the Korean "what it does".
+    expect(await header('lr').getAttribute('title')).toBe(`학습률: ${COLUMN_HELP.lr!.ko.does}`);
+    await settled();
+    // "행 3개: 완료 3": the count and every state in Korean.
+    await expect.poll(() => page().getByTestId('summary').textContent(), POLL).toMatch(/^행 3개: [^a-z]+ \d/);
+    expect(await cutHeaders()).toEqual([]);
+    expect(uncaught(), failed.join('\n')).toEqual([]);
+  });
+
+  test('the "?" of a header opens its help in Korean, as text', async () => {
+    await header('lr').locator('.ss-help-button').click();
+    const help = page().getByTestId('header-help');
+    await help.waitFor();
+    expect(await help.getAttribute('data-col')).toBe('lr');
+    expect(await help.locator('[data-part="does"]').textContent()).toBe(COLUMN_HELP.lr!.ko.does);
+    expect(await help.locator('[data-part="try"]').textContent()).toBe(COLUMN_HELP.lr!.ko.tryThis);
+    expect(await help.locator('[data-part="wrong"]').textContent()).toBe(COLUMN_HELP.lr!.ko.wrong);
+    expect(await help.textContent()).toContain('하는 일');
+    // The popover is inside the window and does not sort or select the column it explains.
+    const box = (await help.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(1600);
+    expect(await page().evaluate(() => document.querySelectorAll('.ht_clone_top th .columnSorting.ascending, .ht_clone_top th .columnSorting.descending').length)).toBe(0);
+    await page().screenshot({ path: `${OUT}/i18n-ko-help.png` });
+    // Escape closes it; a result column explains what it shows.
+    await page().keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+    await header('test_acc').locator('.ss-help-button').click();
+    await expect.poll(() => help.locator('[data-part="does"]').textContent(), POLL).toBe(COLUMN_HELP.test_acc!.ko.does);
+    await page().keyboard.press('Escape');
+  });
+
+  test('switching to English changes the headers, the toolbar, the summary and the help at once', async () => {
+    await page().getByTestId('language').selectOption('en');
+    await expect.poll(() => headerText('lr'), POLL).toBe('lr');
+    expect(await headerText('test_acc')).toBe('test acc');
+    expect(await headerText('batch_size')).toBe('batch');
+    expect(await page().locator('html').getAttribute('lang')).toBe('en');
+    const toolbar = await toolbarText();
+    expect(toolbar).toContain('Add row');
+    expect(toolbar).toContain('Auto-run');
+    expect(toolbar).not.toMatch(/[\uac00-\ud7a3]/);
+    expect(await page().getByTestId('open-file').textContent()).toBe('Open…');
+    await expect.poll(() => page().getByTestId('summary').textContent(), POLL).toMatch(/^3 rows: \d [a-z]/);
+    expect(await page().getByTestId('summary').textContent()).not.toMatch(/[\uac00-\ud7a3]/);
+    expect(await header('lr').getAttribute('title')).toBe(`lr: ${COLUMN_HELP.lr!.en.does}`);
+    await header('layers').locator('.ss-help-button').click();
+    const help = page().getByTestId('header-help');
+    await expect.poll(() => help.locator('[data-part="does"]').textContent(), POLL).toBe(COLUMN_HELP.layers!.en.does);
+    expect(await help.textContent()).toContain('What goes wrong');
+    await page().screenshot({ path: `${OUT}/i18n-en-help.png` });
+    await page().keyboard.press('Escape');
+    expect(await cutHeaders()).toEqual([]);
+  });
+
+  test('the choice survives a reload, over the browser\'s language', async () => {
+    await page().reload({ waitUntil: 'domcontentloaded' });
+    await header('lr').waitFor();
+    await expect.poll(() => headerText('lr'), POLL).toBe('lr');
+    expect(await page().getByTestId('language').inputValue()).toBe('en');
+    expect(await toolbarText()).toContain('Add row');
+    // And back to Korean, which a reload keeps too.
+    await page().getByTestId('language').selectOption('ko');
+    await expect.poll(() => headerText('lr'), POLL).toBe('학습률');
+    await page().reload({ waitUntil: 'domcontentloaded' });
+    await header('lr').waitFor();
+    await expect.poll(() => headerText('lr'), POLL).toBe('학습률');
+    expect(await toolbarText()).toContain('행 추가');
+    await page().screenshot({ path: `${OUT}/i18n-ko-grid.png` });
+    expect(uncaught(), failed.join('\n')).toEqual([]);
+  });
+});
