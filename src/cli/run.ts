@@ -85,6 +85,12 @@ export async function runSheet(args: RunArgs, io: Output): Promise<number> {
     if (finished) void save(writeSheetFile(meta, engine.rows(), stamp())).catch((e) => io.err(`could not save ${args.file}: ${(e as Error).message}`));
   });
   const ticker = io.redraw ? setInterval(draw, 250) : undefined;
+  // On the queue with nobody taking jobs, say what is missing rather than wait in silence.
+  const hint = args.redis === null ? undefined : setTimeout(() => {
+    if (active.size === 0 && engine.rows().some((r) => r.status.state === 'running')) {
+      io.err('no worker has taken a job yet: start `sweepsheet worker` with the same --redis address, here or on any machine that reaches this Redis');
+    }
+  }, 15_000);
   const stop = () => {
     // Finished rows are already in the file; leave the rest to the next run.
     engine.dispose();
@@ -97,6 +103,7 @@ export async function runSheet(args: RunArgs, io: Output): Promise<number> {
     await save(writeSheetFile(meta, engine.rows(), stamp()));
   } finally {
     clearInterval(ticker);
+    clearTimeout(hint);
     unsubscribe();
     process.off('SIGINT', stop);
     engine.dispose();
@@ -140,20 +147,12 @@ async function openRunner(args: RunArgs, io: Output, onActive: (jobId: string) =
   if (!target.ok) return { ok: false, error: `--redis: ${target.error}` };
   const warning = exposureWarning(target.value);
   if (warning) io.err(warning);
-  let timer: ReturnType<typeof setTimeout> | undefined;
   // Loaded only here: a local run does not pay for BullMQ and its Redis driver.
   const { QueueRunner } = await import('../queue/runner.ts');
-  const opening = QueueRunner.open({ target: target.value, fresh: args.rerun, onActive });
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`cannot reach Redis at ${target.value.display} (is redis-server running?)`)), 15_000);
-  });
   try {
-    const q = await Promise.race([opening, late]);
+    const q = await QueueRunner.open({ target: target.value, fresh: args.rerun, onActive, onError: io.err });
     return { ok: true, value: { runner: q, dispose: () => q.close(), where: `on the queue at ${target.value.display}` } };
   } catch (e) {
-    void opening.then((q) => q.close(), () => undefined);
     return { ok: false, error: (e as Error).message };
-  } finally {
-    clearTimeout(timer);
   }
 }

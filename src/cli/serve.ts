@@ -26,7 +26,7 @@ export async function startServe(args: ServeArgs, io: Output): Promise<Served> {
     const warning = exposureWarning(target.value);
     if (warning) io.err(warning);
     const { QueueRunner } = await import('../queue/runner.ts');
-    runner = await QueueRunner.open({ target: target.value });
+    runner = await QueueRunner.open({ target: target.value, onError: io.err });
   }
   if (!isLoopback(args.host)) {
     io.err(`warning: serving on ${args.host}: anyone on that network can open the app${runner ? ' and put jobs on the queue' : ''}.`);

@@ -71,3 +71,18 @@ export function connectionOptions(t: RedisTarget): Record<string, unknown> {
 export function jobIdFor(key: string): string {
   return `spec-${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
 }
+
+/**
+ * A reporter for connection errors: ioredis retries a lost Redis every second or two, and each try
+ * fails the same way; say it once, then again only if it is still failing half a minute later.
+ */
+export function throttledErrors(report: (message: string) => void, everyMs = 30_000): (e: Error) => void {
+  const last = new Map<string, number>();
+  return (e) => {
+    const now = Date.now();
+    const at = last.get(e.message);
+    if (at !== undefined && now - at < everyMs) return;
+    last.set(e.message, now);
+    report(`queue connection: ${e.message}`);
+  };
+}

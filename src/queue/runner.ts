@@ -10,7 +10,7 @@ import type { TrainJob, TrainProgress, TrainResult } from '../engine/job.ts';
 import type { Runner } from '../engine/scheduler/runner.ts';
 import { RunAborted } from '../workers/pool.ts';
 import { checkProgress, checkResult, decode } from './codec.ts';
-import { type RedisTarget, connectionOptions, jobIdFor } from './connection.ts';
+import { type RedisTarget, connectionOptions, jobIdFor, throttledErrors } from './connection.ts';
 import { JOB_DATA_VERSION, QUEUE_NAME, type QueueJobData, checkSpec } from './job-data.ts';
 
 export interface QueueRunnerOptions {
@@ -25,6 +25,10 @@ export interface QueueRunnerOptions {
   readonly pollMs?: number;
   /** Called with the engine's job id when a worker takes the job. */
   readonly onActive?: (jobId: string) => void;
+  /** How long to wait for Redis at the start before giving up. */
+  readonly connectTimeoutMs?: number;
+  /** Connection trouble (already throttled); by default it is kept quiet while ioredis reconnects. */
+  readonly onError?: (message: string) => void;
 }
 
 interface Waiter {
@@ -65,11 +69,22 @@ export class QueueRunner implements Runner {
     const connection = connectionOptions(opts.target);
     const queue = new Queue(QUEUE_NAME, { connection });
     const events = new QueueEvents(QUEUE_NAME, { connection });
+    // Without listeners BullMQ prints every failed reconnect with its stack.
+    const onError = throttledErrors(opts.onError ?? (() => undefined));
+    queue.on('error', onError);
+    events.on('error', onError);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`cannot reach Redis at ${opts.target.display} (is redis-server running?)`)), opts.connectTimeoutMs ?? 15_000);
+    });
     try {
-      await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+      await Promise.race([Promise.all([queue.waitUntilReady(), events.waitUntilReady()]), late]);
     } catch (e) {
-      await Promise.allSettled([queue.close(), events.close()]);
+      // Not awaited: closing a connection that never opened can wait on ioredis' retries.
+      void Promise.allSettled([queue.close(), events.close()]);
       throw e;
+    } finally {
+      clearTimeout(timer);
     }
     return new QueueRunner(queue, events, opts);
   }

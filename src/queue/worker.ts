@@ -8,7 +8,7 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { TrainProgress } from '../engine/job.ts';
 import { createNodePool } from '../workers/node-pool.ts';
 import { encode } from './codec.ts';
-import { type RedisTarget, connectionOptions } from './connection.ts';
+import { type RedisTarget, connectionOptions, throttledErrors } from './connection.ts';
 import { QUEUE_NAME, checkJobData } from './job-data.ts';
 
 export interface QueueWorkerOptions {
@@ -68,7 +68,7 @@ export function startQueueWorker(opts: QueueWorkerOptions): RunningQueueWorker {
     autorun: true,
   });
   worker.on('failed', (job, e) => log(`failed ${job?.id ?? '?'} (attempt ${job?.attemptsMade ?? '?'}): ${e.message}`));
-  worker.on('error', (e) => log(`queue error: ${e.message}`));
+  worker.on('error', throttledErrors(log));
 
   const ready = Promise.all([worker.waitUntilReady(), pool.info()]).then(() => undefined);
   return {
