@@ -15,7 +15,7 @@ export const FORMAT_VERSION = 2;
 export const FILE_LIMITS = {
   /** UTF-8 bytes of the whole file. */
   maxBytes: 5_000_000,
-  maxRows: 2_000,
+  maxRows: 10_000,
   /** User formula columns. */
   maxColumns: 64,
   maxCellLength: 2_000,

@@ -13,7 +13,41 @@ import { FILE_LIMITS, type SavedResult, type SheetDocument } from './types.ts';
 
 /** The file's text for a document. */
 export function writeSheet(doc: SheetDocument): string {
-  return `${print(fileObject(doc), 0)}\n`;
+  // The same bytes as printing fileObject(doc), with each row and result printed once per object:
+  // autosave writes a 10,000-row sheet after every edit, and only the edited rows are new.
+  const top = { ...fileObject({ ...doc, rows: [], results: {} }), rows: new Raw(rowsText(doc.rows)), results: new Raw(resultsText(doc.results)) };
+  return `${print(top, 0)}\n`;
+}
+
+/** Text printed as it is: a part of the file already printed. */
+class Raw {
+  constructor(readonly text: string) {}
+}
+
+/** Printed rows and results by object: documents are immutable, so an object prints the same every time. */
+const rowTexts = new WeakMap<object, { readonly id: string; readonly text: string }>();
+const resultTexts = new WeakMap<SavedResult, string>();
+
+function rowsText(rows: SheetDocument['rows']): string {
+  if (rows.length === 0) return '[]';
+  const lines = rows.map((r) => {
+    let hit = rowTexts.get(r.cells);
+    if (!hit || hit.id !== r.id) rowTexts.set(r.cells, (hit = { id: r.id, text: print({ id: r.id, cells: cellsObject(r.cells) }, 2) }));
+    return `    ${hit.text}`;
+  });
+  return `[\n${lines.join(',\n')}\n  ]`;
+}
+
+function resultText(r: SavedResult): string {
+  let text = resultTexts.get(r);
+  if (text === undefined) resultTexts.set(r, (text = print(resultObject(r), 2)));
+  return text;
+}
+
+function resultsText(results: SheetDocument['results']): string {
+  const keys = sortedKeys(results);
+  if (keys.length === 0) return '{}';
+  return `{\n${keys.map((k) => `    ${JSON.stringify(k)}: ${resultText(results[k]!)}`).join(',\n')}\n  }`;
 }
 
 /** The document as plain JSON data in canonical key order (NaN stays NaN; print() writes it as null). */
@@ -32,9 +66,16 @@ export function fileObject(doc: SheetDocument): object {
   };
 }
 
+const cellsObjects = new WeakMap<object, Record<string, string>>();
+
+/** The input cells in column order; the same object for the same cells, so printed rows are reused. */
 function cellsObject(cells: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
+  let out = cellsObjects.get(cells);
+  if (out) return out;
+  out = {};
   for (const c of INPUT_COLUMNS) if (Object.hasOwn(cells, c.key)) out[c.key] = cells[c.key]!;
+  cellsObjects.set(cells, out);
+  cellsObjects.set(out, out);
   return out;
 }
 
@@ -71,6 +112,7 @@ function sortedKeys(o: object): string[] {
 /** JSON with NaN and ±Infinity as null, and lists of plain values kept on one line. */
 function print(v: unknown, depth: number): string {
   if (v === null || v === undefined) return 'null';
+  if (v instanceof Raw) return v.text;
   if (typeof v === 'number') return Number.isFinite(v) ? JSON.stringify(v) : 'null';
   if (typeof v !== 'object') return JSON.stringify(v);
   const pad = '  '.repeat(depth + 1);
@@ -99,9 +141,13 @@ export function documentFromRows(base: SheetDocument, rows: readonly RowState[],
     if (r.parsed.ok) referenced.add(r.parsed.key);
     if (r.result === null || r.resultKey === null) continue;
     referenced.add(r.resultKey);
-    const fresh = savedFromTrainResult(r.result, stamp);
     const old = Object.hasOwn(results, r.resultKey) ? results[r.resultKey] : undefined;
-    results[r.resultKey] = old && sameRun(old, fresh) ? old : fresh;
+    // The result saved for this very run last time: no need to compare it again.
+    if (old && savedFor.get(r.result) === old) continue;
+    const fresh = savedFromTrainResult(r.result, stamp);
+    const kept = old && sameRun(old, fresh) ? old : fresh;
+    results[r.resultKey] = kept;
+    savedFor.set(r.result, kept);
   }
   const doc: SheetDocument = {
     ...base,
@@ -112,6 +158,9 @@ export function documentFromRows(base: SheetDocument, rows: readonly RowState[],
   return pruneResults(doc, referenced);
 }
 
+/** Which saved result stands for a run's result (kept by object, so rows that did not change cost nothing). */
+const savedFor = new WeakMap<object, SavedResult>();
+
 function sameRun(a: SavedResult, b: SavedResult): boolean {
   const strip = (r: SavedResult) => canonicalJson({ ...resultObject(r), finishedAt: null, provenance: null });
   return strip(a) === strip(b);
@@ -120,7 +169,7 @@ function sameRun(a: SavedResult, b: SavedResult): boolean {
 /** Drop unreferenced results, oldest (or undated) first, until the counts and the size fit. */
 export function pruneResults(doc: SheetDocument, keep: ReadonlySet<string>): SheetDocument {
   const keys = Object.keys(doc.results);
-  const sizeOf = (k: string) => utf8Length(`    ${JSON.stringify(k)}: ${print(resultObject(doc.results[k]!), 2)},\n`);
+  const sizeOf = (k: string) => utf8Length(`    ${JSON.stringify(k)}: ${resultText(doc.results[k]!)},\n`);
   const sizes = new Map(keys.map((k) => [k, sizeOf(k)]));
   // The sizes include each entry's ",\n"; the braces of a non-empty results object add 2 more bytes than "{}".
   let total = utf8Length(writeSheet({ ...doc, results: {} })) + [...sizes.values()].reduce((a, b) => a + b, 0) + 2;

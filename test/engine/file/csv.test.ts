@@ -66,7 +66,7 @@ describe('fromCsv', () => {
     ['a ragged line', 'lr,seed\r\n0.1,1\r\n0.2\r\n', 'line 3: 1 field, but the header has 2'],
     ['an unclosed quote', 'lr,notes\r\n0.1,"open\r\nstill open\r\n', 'line 2: a quoted field is not closed'],
     ['text after a closing quote', 'lr,notes\r\n0.1,"a"b\r\n', 'line 2: unexpected "b" after a closing quote'],
-    ['too many rows', `lr\r\n${'0.1\r\n'.repeat(2001)}`, 'the CSV has 2,001 rows; the limit is 2,000'],
+    ['too many rows', `lr\r\n${'0.1\r\n'.repeat(10_001)}`, 'the CSV has 10,001 rows; the limit is 10,000'],
     ['a cell too long', `lr,notes\r\n0.1,${'x'.repeat(2001)}\r\n`, 'line 2, column notes: longer than 2,000 characters'],
   ])('refuses %s', (_what, text, message) => {
     const r = fromCsv(text);

@@ -116,7 +116,7 @@ describe('readSheet: version 2', () => {
 describe('readSheet: caps', () => {
   const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `r${i}`, cells: {} }));
   it.each([
-    ['2,001 rows', { rows: rows(2001) }, 'rows: 2,001 rows; the limit is 2,000'],
+    ['10,001 rows', { rows: rows(10_001) }, 'rows: 10,001 rows; the limit is 10,000'],
     ['65 columns', { rows: [], columns: Array.from({ length: 65 }, (_, i) => ({ key: `c${i}`, label: 'c', formula: '=1' })) }, 'columns: 65 columns; the limit is 64'],
     ['a null result', { rows: [], results: { k0: null } }, 'results.k0: expected an object, found null'],
   ])('refuses %s', (_what, body, message) => {

@@ -39,6 +39,18 @@ describe('writeSheet', () => {
     expect(r.ok && writeSheet(r.value)).toBe(once);
   });
 
+  it('rows and results printed before print the same again: cached text equals a fresh print', () => {
+    const doc = sampleDocument();
+    const first = writeSheet(doc);
+    // A deep copy has no cached text: it must come out byte for byte the same.
+    expect(writeSheet(structuredClone(doc))).toBe(first);
+    expect(writeSheet(doc)).toBe(first);
+    // The same cells object under another id prints the new id.
+    const renamed = { ...doc, rows: doc.rows.map((r, i) => ({ id: `other-${i}`, cells: r.cells })) };
+    expect(writeSheet(renamed)).toBe(writeSheet(structuredClone(renamed)));
+    expect(writeSheet(renamed)).toContain('"id": "other-0"');
+  });
+
   it('writes Infinity as null, read back as NaN', () => {
     const doc = { ...emptyDocument(), results: { k: savedResult({ seconds: Infinity, trainLoss: -Infinity }) } };
     const r = readSheet(writeSheet(doc));
