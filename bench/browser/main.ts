@@ -1,0 +1,135 @@
+/**
+ * The benchmark page: pools of training workers in chromium, driven from Node by
+ * bench/lib/browser.ts through window.__bench. "auto" is the app's own worker
+ * (src/workers/train.worker.ts, its own backend choice); "wasm" and "webgl" pin a backend.
+ */
+import type { TrainJob, TrainProgress, TrainResult } from '../../src/engine/job.ts';
+import { type Runner } from '../../src/engine/scheduler/runner.ts';
+import { SheetEngine } from '../../src/engine/scheduler/sheet-engine.ts';
+import type { RowCells } from '../../src/engine/spec.ts';
+import type { TensorMemory } from '../../src/workers/protocol.ts';
+import { type WorkerHandle, WorkerPool } from '../../src/workers/pool.ts';
+
+export type WorkerKind = 'auto' | 'wasm' | 'webgl';
+
+function handle(worker: Worker): WorkerHandle {
+  return {
+    endpoint: worker,
+    terminate: () => worker.terminate(),
+    onExit(cb) {
+      worker.addEventListener('error', (e) => cb(e.message || 'uncaught error in worker'), { once: true });
+    },
+  };
+}
+
+const FACTORIES: Record<WorkerKind, () => WorkerHandle> = {
+  auto: () => handle(new Worker(new URL('../../src/workers/train.worker.ts', import.meta.url), { type: 'module' })),
+  wasm: () => handle(new Worker(new URL('./wasm.worker.ts', import.meta.url), { type: 'module' })),
+  webgl: () => handle(new Worker(new URL('./webgl.worker.ts', import.meta.url), { type: 'module' })),
+};
+
+export interface TimedResult {
+  readonly result: TrainResult;
+  readonly wallSeconds: number;
+  readonly firstProgressMs: number;
+}
+
+function timedRun(pool: WorkerPool, job: TrainJob): Promise<TimedResult> {
+  const t0 = performance.now();
+  let first = NaN;
+  const onProgress = () => { if (Number.isNaN(first)) first = performance.now() - t0; };
+  return pool.run(job, { signal: new AbortController().signal, onProgress }).then((result) => ({
+    result, wallSeconds: (performance.now() - t0) / 1000, firstProgressMs: first,
+  }));
+}
+
+/** Counts a runner's first progress per job, for the edit-latency benchmark. */
+class WatchingRunner implements Runner {
+  readonly capacity: number;
+  readonly firstProgress = new Map<string, number>();
+  constructor(private readonly inner: WorkerPool) {
+    this.capacity = inner.capacity;
+  }
+  run(job: TrainJob, opts: { signal: AbortSignal; onProgress: (p: TrainProgress) => void }): Promise<TrainResult> {
+    return this.inner.run(job, {
+      signal: opts.signal,
+      onProgress: (p) => {
+        if (!this.firstProgress.has(job.id)) this.firstProgress.set(job.id, performance.now());
+        opts.onProgress(p);
+      },
+    });
+  }
+}
+
+const bench = {
+  /** Train jobs one after another on a fresh one-worker pool (warm-up job first, if given). */
+  async train(kind: WorkerKind, jobs: TrainJob[], warmup: TrainJob | null): Promise<{ info: unknown; runs: TimedResult[] }> {
+    const pool = new WorkerPool({ size: 1, factory: FACTORIES[kind], stallTimeoutMs: 600_000 });
+    try {
+      const [info] = await pool.info();
+      if (warmup) await timedRun(pool, warmup);
+      const runs: TimedResult[] = [];
+      for (const j of jobs) runs.push(await timedRun(pool, j));
+      return { info, runs };
+    } finally {
+      pool.dispose();
+    }
+  },
+
+  /** All jobs at once on a pool of `size` workers, after one warm-up job per worker. */
+  async pool(kind: WorkerKind, size: number, jobs: TrainJob[], warmups: TrainJob[]): Promise<{ seconds: number; runs: TimedResult[] }> {
+    const pool = new WorkerPool({ size, factory: FACTORIES[kind], stallTimeoutMs: 600_000 });
+    try {
+      await pool.info();
+      await Promise.all(warmups.map((j) => timedRun(pool, j)));
+      const t0 = performance.now();
+      const runs = await Promise.all(jobs.map((j) => timedRun(pool, j)));
+      return { seconds: (performance.now() - t0) / 1000, runs };
+    } finally {
+      pool.dispose();
+    }
+  },
+
+  /** Edit a row's learning rate N times; each time, ms from the edit to the re-run's first progress. */
+  async latency(kind: WorkerKind, cells: RowCells, lrs: string[]): Promise<number[]> {
+    const pool = new WorkerPool({ size: 1, factory: FACTORIES[kind], stallTimeoutMs: 600_000 });
+    const runner = new WatchingRunner(pool);
+    const engine = new SheetEngine([{ id: 'r', cells }], runner);
+    try {
+      await new Promise((r) => setTimeout(r, 0));
+      await engine.idle();
+      const out: number[] = [];
+      for (const lr of lrs) {
+        const before = new Set(runner.firstProgress.keys());
+        const t0 = performance.now();
+        engine.edit([{ row: 'r', column: 'lr', text: lr }]);
+        // The edit is applied in a microtask pass; idle() before it would see nothing queued.
+        await new Promise((r) => setTimeout(r, 0));
+        await engine.idle();
+        const id = [...runner.firstProgress.keys()].find((k) => !before.has(k));
+        out.push(id === undefined ? NaN : runner.firstProgress.get(id)! - t0);
+      }
+      return out;
+    } finally {
+      engine.dispose();
+      pool.dispose();
+    }
+  },
+
+  async memory(kind: WorkerKind, jobs: TrainJob[]): Promise<{ before: TensorMemory[]; after: TensorMemory[] }> {
+    const pool = new WorkerPool({ size: 1, factory: FACTORIES[kind], stallTimeoutMs: 600_000 });
+    try {
+      await pool.info();
+      await timedRun(pool, jobs[0]!);
+      const before = await pool.memory();
+      for (const j of jobs) await timedRun(pool, j);
+      return { before, after: await pool.memory() };
+    } finally {
+      pool.dispose();
+    }
+  },
+};
+
+export type BenchPage = typeof bench;
+(window as unknown as { __bench: BenchPage }).__bench = bench;
+document.title = 'bench ready';

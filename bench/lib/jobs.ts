@@ -1,0 +1,30 @@
+/** The workloads the benchmarks train, as sheet rows (parsed by the app's own parseRow). */
+import type { TrainJob } from '../../src/engine/job.ts';
+import { type ExperimentSpec, type RowCells, parseRow } from '../../src/engine/spec.ts';
+
+/** W1: the MNIST MLP 784-512-10 with RMSprop, on a fixed 10k training subset. */
+export const W1: RowCells = {
+  dataset: 'mnist:10k', layers: 'dense(512, relu)', optimizer: 'rmsprop', lr: '0.001', batch_size: '128', epochs: '2', seed: '1',
+};
+
+/** The W4-style CNN on a fixed 2k MNIST subset. */
+export const CNN: RowCells = {
+  dataset: 'mnist:2k', layers: 'conv2d(32, 3) maxpool(2) conv2d(64, 3) maxpool(2) flatten dropout(0.25) dense(128, relu) dropout(0.5)',
+  optimizer: 'adam', lr: '0.001', batch_size: '64', epochs: '2', seed: '1',
+};
+
+/** A small job of a grid (a toy set, a few seconds at most): what pool scaling is measured on. */
+export function smallJob(i: number): RowCells {
+  return { dataset: 'spiral', noise: '0.1', layers: 'dense(16, relu) dense(16, relu)', optimizer: 'adam', lr: '0.01', batch_size: '16', epochs: '10', seed: String(1 + (i % 4)), name: `small ${i}` };
+}
+
+export function specOf(cells: RowCells): ExperimentSpec {
+  const r = parseRow(cells);
+  if (!r.ok) throw new Error(`bench row does not parse: ${r.errors.map((e) => `${e.column}: ${e.message}`).join('; ')}`);
+  return r.spec;
+}
+
+let n = 0;
+export function jobOf(cells: RowCells, override: Partial<RowCells> = {}): TrainJob {
+  return { id: `bench-${++n}`, spec: specOf({ ...cells, ...override } as RowCells) };
+}
