@@ -116,7 +116,8 @@ describe('row detail: curves, boundary, confusion matrix, gallery', () => {
     // Each live redraw, timed in the page (performance.measure in CurveChart and BoundaryView). Printed, not asserted: timing belongs to benchmarks.
     const timing = await app.page.evaluate(() => Object.fromEntries(['ss-chart-update', 'ss-boundary-draw'].map((name) => {
       const d = performance.getEntriesByName(name).map((e) => e.duration).sort((a, b) => a - b);
-      return [name, { n: d.length, median: d[Math.floor(d.length / 2)] ?? NaN, max: d[d.length - 1] ?? NaN }];
+      const at = (q: number) => Math.round((d[Math.min(d.length - 1, Math.floor(q * d.length))] ?? NaN) * 100) / 100;
+      return [name, { n: d.length, median: at(0.5), p95: at(0.95), max: at(1) }];
     })));
     console.log(`detail redraws while training (ms): ${JSON.stringify(timing)}`);
     expect(timing['ss-chart-update']!.n).toBeGreaterThan(2);

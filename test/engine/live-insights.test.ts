@@ -1,0 +1,69 @@
+/**
+ * The sheet engine keeps a running row's epoch records and latest decision boundary, from real
+ * training in this process (fitJob on the wasm backend behind the Runner interface), and hands
+ * over to the finished result's history and insights.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { EpochRecord } from '../../src/engine/job.ts';
+import { progressRecord } from '../../src/engine/scheduler/row-state.ts';
+import type { Runner } from '../../src/engine/scheduler/runner.ts';
+import { SheetEngine } from '../../src/engine/scheduler/sheet-engine.ts';
+import { fitJob } from '../../src/engine/train/fit.ts';
+import { loadData } from '../../src/engine/train/load.ts';
+import { loadDatasetFile } from '../../src/engine/data/load-node.ts';
+import { useWasm } from '../helpers/tf-wasm.ts';
+
+beforeAll(async () => { await useWasm(); });
+
+const inProcess: Runner = {
+  capacity: 1,
+  async run(job, { signal, onProgress }) {
+    const data = await loadData(job.spec.dataset, job.spec.seed, loadDatasetFile);
+    return fitJob(job, data, { onProgress, cancelled: () => signal.aborted, yieldToEvents: async () => {}, backend: 'wasm', backendReason: 'in-process' });
+  },
+};
+
+describe('live records and boundary in the sheet engine', () => {
+  it('a running 2-D row shows its epoch records and boundary; the result takes over', async () => {
+    const engine = new SheetEngine([{ id: 'c', cells: {
+      dataset: 'circle', noise: '0.1', layers: 'dense(8, tanh)', optimizer: 'adam', lr: '0.03', batch_size: '16', epochs: '12', seed: '2', val_split: '0.2',
+    } }], inProcess);
+    const lives: (readonly EpochRecord[])[] = [];
+    let boundaries = 0;
+    engine.subscribe(() => {
+      const r = engine.row('c')!;
+      if (r.status.state !== 'running') return;
+      if (lives[lives.length - 1] !== r.live) lives.push(r.live);
+      if (r.liveBoundary) {
+        boundaries++;
+        expect(r.liveBoundary.predicted).toHaveLength(r.liveBoundary.size ** 2);
+      }
+    });
+    await engine.idle();
+    const r = engine.row('c')!;
+    expect(r.status.state).toBe('done');
+    // One new array per epoch, each the one before plus a record, all of them the result's history.
+    for (let i = 1; i < lives.length; i++) {
+      expect(lives[i]!.length).toBe(lives[i - 1]!.length + 1);
+      expect(lives[i]!.slice(0, -1)).toEqual(lives[i - 1]);
+    }
+    const last = lives[lives.length - 1]!;
+    expect(last.length).toBeGreaterThanOrEqual(11);
+    expect(last).toEqual(r.result!.history.slice(0, last.length));
+    expect(Number.isFinite(last[0]!.valLoss)).toBe(true);
+    expect(boundaries).toBeGreaterThan(0);
+    expect(r.live).toEqual([]);
+    expect(r.liveBoundary).toBeNull();
+    expect(r.result!.insights!.boundary!.size).toBe(40);
+    expect(r.result!.insights!.confusion!.flat().reduce((a, b) => a + b, 0)).toBe(200);
+    engine.dispose();
+  });
+
+  it('progress from a worker that sends only loss and accuracy still makes a record', () => {
+    const base = { jobId: 'j', epoch: 1, epochs: 2, fraction: 0.5, backend: 'wasm' as const };
+    expect(progressRecord(base)).toBeUndefined();
+    expect(progressRecord({ ...base, loss: 0.5, acc: 0.8 })).toEqual({ loss: 0.5, acc: 0.8, valLoss: NaN, valAcc: NaN, lr: NaN });
+    const record = { loss: 0.4, acc: 0.9, valLoss: 0.5, valAcc: 0.85, lr: 0.01 };
+    expect(progressRecord({ ...base, loss: 0.4, acc: 0.9, record })).toBe(record);
+  });
+});
