@@ -1,5 +1,5 @@
 /**
- * Our wasm Conv2DBackpropFilter, Conv2DBackpropInput and MaxPoolGrad against the cpu backend's
+ * Our wasm Conv2DBackpropFilter, Conv2DBackpropInput, MaxPoolGrad and Sum against the cpu backend's
  * kernels (real tfjs). Every expected value is computed by the cpu kernel in beforeAll, then the
  * same inputs run through ours on wasm.
  *
@@ -77,6 +77,37 @@ for (const pad of ['valid', 'same'] as const) {
   POOL.push({ batch: 1, h: 9, w: 9, c: 2, size: [3, 2], stride: [2, 1], pad });
   POOL.push({ batch: 2, h: 6, w: 6, c: 5, size: [2, 2], stride: [2, 2], pad, ties: true });
   POOL.push({ batch: 2, h: 6, w: 6, c: 5, size: [3, 3], stride: [1, 1], pad, ties: true });
+}
+
+interface SumCase {
+  readonly shape: readonly number[];
+  readonly axis: number | readonly number[];
+  readonly keepDims: boolean;
+  readonly dtype: 'float32' | 'int32';
+}
+
+/** Leading-axes sums take our path; the others check that the stock kernel still gets them. */
+const SUM: SumCase[] = [
+  { shape: [128, 512], axis: 0, keepDims: false, dtype: 'float32' },
+  { shape: [64, 26, 26, 32], axis: [0, 1, 2], keepDims: false, dtype: 'float32' },
+  { shape: [3, 4, 5, 6], axis: [1, 0], keepDims: false, dtype: 'float32' },
+  { shape: [3, 4, 5, 6], axis: [-4, -3, -2], keepDims: true, dtype: 'float32' },
+  { shape: [3, 4, 5], axis: [0], keepDims: true, dtype: 'float32' },
+  { shape: [3, 4, 5], axis: 1, keepDims: false, dtype: 'float32' },
+  { shape: [3, 4, 5], axis: [0, 2], keepDims: false, dtype: 'float32' },
+  { shape: [3, 4, 5], axis: [0, 1, 2], keepDims: false, dtype: 'float32' },
+  { shape: [0, 4], axis: 0, keepDims: false, dtype: 'float32' },
+  { shape: [6, 7], axis: 0, keepDims: false, dtype: 'int32' },
+];
+const sumName = (c: SumCase) => `${c.dtype} [${c.shape.join(', ')}] over ${JSON.stringify(c.axis)}${c.keepDims ? ', keepDims' : ''}`;
+
+function sumOf(c: SumCase, seed: number): Out {
+  return tf.tidy(() => {
+    const v = filled(c.shape, seed);
+    const x = c.dtype === 'int32' ? tf.tensor(Int32Array.from(v, (f) => Math.round(f * 100)), [...c.shape], 'int32') : tf.tensor(v, [...c.shape]);
+    const out = tf.sum(x, c.axis as number | number[], c.keepDims);
+    return { shape: out.shape, values: Float32Array.from(out.dataSync()) };
+  });
 }
 
 function filled(shape: readonly number[], seed: number, ties = false): Float32Array {
@@ -175,6 +206,7 @@ const counts = () => [tf.memory().numTensors, (tf.backend() as unknown as Backen
 const cpu = new Map<string, Out>();
 let stockInput: unknown;
 let stockPool: unknown;
+let stockSum: unknown;
 let installedFirst: boolean;
 let missingBefore: boolean;
 let cpuStep: Float32Array[];
@@ -184,12 +216,14 @@ beforeAll(async () => {
   missingBefore = tf.getKernel('Conv2DBackpropFilter', 'wasm') === undefined;
   stockInput = tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc;
   stockPool = tf.getKernel('MaxPoolGrad', 'wasm')?.kernelFunc;
+  stockSum = tf.getKernel('Sum', 'wasm')?.kernelFunc;
   await tf.setBackend('cpu');
   CONV.forEach((c, i) => {
     cpu.set(`filter ${name(c)}`, filterGrad(c, 10 * i));
     cpu.set(`input ${name(c)}`, inputGrad(c, 10 * i));
   });
   POOL.forEach((c, i) => cpu.set(`pool ${poolName(c)}`, poolGrad(c, 10 * i)));
+  SUM.forEach((c, i) => cpu.set(`sum ${sumName(c)}`, sumOf(c, 10 * i)));
   cpuStep = await cnnStep(3);
   await tf.setBackend('wasm');
   installFastWasmMatMul();
@@ -197,12 +231,13 @@ beforeAll(async () => {
 }, 300_000);
 
 describe('installWasmConvKernels', () => {
-  it('adds the missing Conv2DBackpropFilter and replaces Conv2DBackpropInput and MaxPoolGrad once', () => {
+  it('adds the missing Conv2DBackpropFilter and replaces Conv2DBackpropInput, MaxPoolGrad and Sum once', () => {
     expect(missingBefore).toBe(true);
     expect(installedFirst).toBe(true);
     expect(wasmCanTrainConv()).toBe(true);
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc).not.toBe(stockInput);
     expect(tf.getKernel('MaxPoolGrad', 'wasm')!.kernelFunc).not.toBe(stockPool);
+    expect(tf.getKernel('Sum', 'wasm')!.kernelFunc).not.toBe(stockSum);
     expect(installWasmConvKernels()).toBe(false);
   });
 });
@@ -234,6 +269,15 @@ describe('MaxPoolGrad equals the cpu kernel', () => {
     // Non-overlapping windows add each gradient once, to the same input as cpu: bit for bit.
     if (c.stride[0] >= c.size[0] && c.stride[1] >= c.size[1]) expect(Array.from(r.values)).toEqual(Array.from(ref.values));
     else expectClose(r, ref);
+  });
+});
+
+describe('Sum equals the cpu kernel', () => {
+  it.each(SUM.map((c, i) => [sumName(c), c, i] as const))('%s', (_n, c, i) => {
+    const before = counts();
+    const r = sumOf(c, 10 * i);
+    expect(counts()).toEqual(before);
+    expectClose(r, cpu.get(`sum ${sumName(c)}`)!);
   });
 });
 
@@ -295,6 +339,7 @@ describe('uninstallWasmConvKernels', () => {
     expect(wasmCanTrainConv()).toBe(false);
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc).toBe(stockInput);
     expect(tf.getKernel('MaxPoolGrad', 'wasm')!.kernelFunc).toBe(stockPool);
+    expect(tf.getKernel('Sum', 'wasm')!.kernelFunc).toBe(stockSum);
     expect(uninstallWasmConvKernels()).toBe(false);
     expect(installWasmConvKernels()).toBe(true);
   });
