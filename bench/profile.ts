@@ -46,15 +46,24 @@ const real = await fitJob(job, data, hooks);
 const stepMsReal = 1000 * B / real.samplesPerSec;
 console.log(`\n1. fitJob W1: ${fmt(real.samplesPerSec)} samples/s = ${fmt(stepMsReal, 2)} ms per batch of ${B} (test acc ${fmt(real.testAcc, 4)})`);
 
-// 2a. Cutting batches alone.
+// 2a. Cutting batches alone: batchOf as it is, and as it was before this profile (kept below),
+// alternated so both see the same load.
 const order = permutation(trainN, mulberry32(1));
-let t0 = performance.now();
-for (let b = 0; b < stepsPerEpoch; b++) {
-  const idx = order.subarray(b * B, Math.min(trainN, (b + 1) * B)).map((i) => views.train.idx[i]!);
-  const { xs, ys } = batchOf(data, views.train.samples, idx);
-  tf.dispose([xs, ys]);
+const cutEpoch = (cut: typeof batchOf): number => {
+  const t = performance.now();
+  for (let b = 0; b < stepsPerEpoch; b++) {
+    const idx = order.subarray(b * B, Math.min(trainN, (b + 1) * B)).map((i) => views.train.idx[i]!);
+    const { xs, ys } = cut(data, views.train.samples, idx);
+    tf.dispose([xs, ys]);
+  }
+  return (performance.now() - t) / stepsPerEpoch;
+};
+let batchMs = 0;
+let batchBeforeMs = 0;
+for (let rep = 0; rep < 3; rep++) {
+  batchBeforeMs += cutEpoch(batchOfBefore) / 3;
+  batchMs += cutEpoch(batchOf) / 3;
 }
-const batchMs = (performance.now() - t0) / stepsPerEpoch;
 
 // 2b. One step per kernel, and steps with and without reading the loss back.
 const model = buildModel(spec, data.sampleShape, data.classes, data.task);
@@ -63,7 +72,7 @@ model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'
 const fixed = batchOf(data, views.train.samples, views.train.idx.subarray(0, B));
 for (let i = 0; i < 5; i++) await model.trainOnBatch(fixed.xs, fixed.ys);
 const STEPS = 30;
-t0 = performance.now();
+let t0 = performance.now();
 for (let i = 0; i < STEPS; i++) await model.trainOnBatch(fixed.xs, fixed.ys);
 const trainOnBatchMs = (performance.now() - t0) / STEPS;
 
@@ -128,6 +137,7 @@ const parts: string[][] = [['part', 'ms per batch', 'share of the real step']];
 const share = (ms: number) => `${fmt((100 * ms) / stepMsReal, 1)} %`;
 parts.push(['real loop step (fitJob)', fmt(stepMsReal, 2), '100 %']);
 parts.push(['cutting the batch (batchOf)', fmt(batchMs, 2), share(batchMs)]);
+parts.push(['  the same, batchOf before this profile', fmt(batchBeforeMs, 2), share(batchBeforeMs)]);
 parts.push(['model.trainOnBatch (step + metric + loss read-back)', fmt(trainOnBatchMs, 2), share(trainOnBatchMs)]);
 parts.push(['  sum of kernel times in it (tf.profile)', fmt(kernelTotal, 2), share(kernelTotal)]);
 parts.push(['bare step: forward + grads + RMSprop, no read-back', fmt(bareStepMs, 2), share(bareStepMs)]);
@@ -177,8 +187,24 @@ console.log(`W1 step = ${fmt(flopsPerStep / 1e6, 1)} MFLOP of products; our loop
 
 save('profile', m, {
   fitJob: { samplesPerSec: real.samplesPerSec, stepMs: stepMsReal, testAcc: real.testAcc },
-  parts: { batchMs, trainOnBatchMs, kernelMs: kernelTotal, bareStepMs, gradMs, updateMs, readBackMs },
+  parts: { batchMs, batchBeforeMs, trainOnBatchMs, kernelMs: kernelTotal, bareStepMs, gradMs, updateMs, readBackMs },
   kernels: Object.fromEntries(kernelRows.map(([k, v]) => [k, { msPerStep: v.ms / PROFILED, callsPerStep: v.calls / PROFILED }])),
   matmul: { flopsPerStep, ourGflops: ourRate, wasmGflops: wasmPeak, torchGflops: torchAll ? torchPeak : null, shapes: mmRows.slice(1) },
 }, `${markdownTable(parts)}\n\n${markdownTable(kTable)}\n\n${markdownTable(mmRows)}\n\nour loop: ${fmt(ourRate, 2)} GFLOP/s; plain wasm ${fmt(wasmPeak, 1)}; torch.mm ${fmt(torchPeak, 1)}`);
 process.exit(0);
+
+/** batchOf as it was at commit 8057386 (a multiply per pixel through a union-typed array). */
+function batchOfBefore(d: typeof data, s: typeof data.train, idx: ArrayLike<number>): { xs: tf.Tensor; ys: tf.Tensor } {
+  const f = d.features;
+  const n = idx.length;
+  const x = new Float32Array(n * f);
+  for (let r = 0; r < n; r++) {
+    const from = idx[r]! * f;
+    if (d.scale === 1) x.set(s.x.subarray(from, from + f), r * f);
+    else for (let k = 0; k < f; k++) x[r * f + k] = s.x[from + k]! * d.scale;
+  }
+  const xs = tf.tensor(x, [n, ...d.sampleShape], 'float32');
+  const y = new Float32Array(n * d.classes);
+  for (let r = 0; r < n; r++) y[r * d.classes + s.y[idx[r]!]!] = 1;
+  return { xs, ys: tf.tensor2d(y, [n, d.classes]) };
+}

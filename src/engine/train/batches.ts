@@ -11,22 +11,55 @@ export interface Batch {
   readonly ys: tf.Tensor;
 }
 
+/** Byte -> scaled float, one table per scale: a lookup is cheaper than a multiply per pixel. */
+const tables = new Map<number, Float32Array>();
+function scaleTable(scale: number): Float32Array {
+  let t = tables.get(scale);
+  if (!t) {
+    t = new Float32Array(256);
+    for (let i = 0; i < 256; i++) t[i] = i * scale;
+    tables.set(scale, t);
+  }
+  return t;
+}
+
+/** Rows `idx` of `src`, scaled, into `x`. Separate loops per array type keep each one monomorphic. */
+function gatherRows(x: Float32Array, src: Uint8Array | Float32Array, idx: ArrayLike<number>, f: number, scale: number): void {
+  const n = idx.length;
+  if (src instanceof Uint8Array && scale !== 1) {
+    const table = scaleTable(scale);
+    for (let r = 0; r < n; r++) {
+      const from = idx[r]! * f;
+      const to = r * f;
+      for (let k = 0; k < f; k++) x[to + k] = table[src[from + k]!]!;
+    }
+  } else if (scale === 1) {
+    for (let r = 0; r < n; r++) x.set(src.subarray(idx[r]! * f, idx[r]! * f + f), r * f);
+  } else {
+    for (let r = 0; r < n; r++) {
+      const from = idx[r]! * f;
+      const to = r * f;
+      for (let k = 0; k < f; k++) x[to + k] = src[from + k]! * scale;
+    }
+  }
+}
+
+/**
+ * The samples `idx` of `s` as tensors. Fresh arrays every call: the cpu backend keeps the array a
+ * tensor was made from, so a reused buffer would change tensors already handed out.
+ */
 export function batchOf(data: LoadedData, s: Samples, idx: ArrayLike<number>): { xs: tf.Tensor; ys: tf.Tensor } {
   const f = data.features;
   const n = idx.length;
   const x = new Float32Array(n * f);
-  const scale = data.scale;
-  for (let r = 0; r < n; r++) {
-    const from = idx[r]! * f;
-    if (scale === 1) x.set(s.x.subarray(from, from + f), r * f);
-    else for (let k = 0; k < f; k++) x[r * f + k] = s.x[from + k]! * scale;
-  }
+  gatherRows(x, s.x, idx, f, data.scale);
   const xs = tf.tensor(x, [n, ...data.sampleShape], 'float32');
   let ys: tf.Tensor;
   if (data.task === 'classification') {
-    const y = new Float32Array(n * data.classes);
-    for (let r = 0; r < n; r++) y[r * data.classes + s.y[idx[r]!]!] = 1;
-    ys = tf.tensor2d(y, [n, data.classes]);
+    const c = data.classes;
+    const y = new Float32Array(n * c);
+    for (let r = 0; r < n; r++) y[r * c + s.y[idx[r]!]!] = 1;
+    ys = tf.tensor2d(y, [n, c]);
   } else {
     const y = new Float32Array(n);
     for (let r = 0; r < n; r++) y[r] = s.y[idx[r]!]!;
