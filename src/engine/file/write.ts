@@ -166,7 +166,10 @@ function sameRun(a: SavedResult, b: SavedResult): boolean {
   return strip(a) === strip(b);
 }
 
-/** Drop unreferenced results, oldest (or undated) first, until the counts and the size fit. */
+/**
+ * Drop unreferenced results, oldest (or undated) first, until the counts and the size fit; then,
+ * if the file is still too large, the insights of the oldest results.
+ */
 export function pruneResults(doc: SheetDocument, keep: ReadonlySet<string>): SheetDocument {
   const keys = Object.keys(doc.results);
   const sizeOf = (k: string) => utf8Length(`    ${JSON.stringify(k)}: ${resultText(doc.results[k]!)},\n`);
@@ -183,6 +186,17 @@ export function pruneResults(doc: SheetDocument, keep: ReadonlySet<string>): She
     delete results[k];
     count--;
     total -= sizes.get(k)!;
+  }
+  // Still too large with only the results rows show: their insights (a boundary is ~15 kB) go,
+  // oldest first; the metrics and curves stay.
+  const heavy = Object.keys(results).filter((k) => results[k]!.insights)
+    .sort((a, b) => (results[a]!.finishedAt ?? '').localeCompare(results[b]!.finishedAt ?? '') || (a < b ? -1 : 1));
+  for (const k of heavy) {
+    if (total <= FILE_LIMITS.maxBytes) break;
+    const { insights: _dropped, ...lean } = results[k]!;
+    results[k] = lean;
+    const size = utf8Length(`    ${JSON.stringify(k)}: ${print(resultObject(lean), 2)},\n`);
+    total -= sizes.get(k)! - size;
   }
   return { ...doc, results };
 }

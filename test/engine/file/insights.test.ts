@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Insights } from '../../../src/engine/job.ts';
-import { readSheet, writeSheet } from '../../../src/engine/sheet-file.ts';
-import { sampleData, sampleDocument } from './helpers.ts';
+import { FILE_LIMITS, emptyDocument, readSheet, writeSheet } from '../../../src/engine/sheet-file.ts';
+import { pruneResults } from '../../../src/engine/file/write.ts';
+import { utf8Length } from '../../../src/engine/file/json.ts';
+import { cells, keyOf, sampleData, sampleDocument, savedResult } from './helpers.ts';
 
 type Data = Record<string, any>;
 
@@ -19,6 +21,26 @@ function withInsights(edit: (i: Data) => void = () => {}): string {
   edit(first.insights);
   return JSON.stringify(d);
 }
+
+describe('insights and the 5 MB cap', () => {
+  it('when the results rows show pass the cap, the oldest lose their insights and the file still opens', () => {
+    const size = 64;
+    const boundary = { size, extent: [-1, 1, -1, 1] as const, classes: 2, predicted: new Array<number>(size * size).fill(1), confidence: new Array<number>(size * size).fill(0.97) };
+    const at = (i: number) => `2026-01-01T00:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000Z`;
+    const rows = Array.from({ length: 300 }, (_, i) => ({ id: `r${i}`, cells: cells({ name: `r${i}`, seed: String(i + 1) }) }));
+    const results = Object.fromEntries(rows.map((r, i) => [keyOf(r.cells), { ...savedResult(), finishedAt: at(i), insights: { confusion: [[1, 0], [0, 1]], samples: [], boundary } }]));
+    const doc = pruneResults({ ...emptyDocument(), rows, results }, new Set(Object.keys(results)));
+    const text = writeSheet(doc);
+    expect(utf8Length(text)).toBeLessThanOrEqual(FILE_LIMITS.maxBytes);
+    expect(readSheet(text).ok).toBe(true);
+    // Every result stays; the newest keep their insights, the oldest lost them.
+    const kept = rows.map((r) => doc.results[keyOf(r.cells)]!);
+    expect(kept.every(Boolean)).toBe(true);
+    const first = kept.findIndex((r) => r.insights);
+    expect(first).toBeGreaterThan(0);
+    expect(kept.slice(first).every((r) => r.insights)).toBe(true);
+  });
+});
 
 describe('insights in the sheet file', () => {
   it('round-trip: read gives them back, and the canonical text is stable', () => {
