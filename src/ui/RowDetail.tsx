@@ -9,6 +9,7 @@ import { DATASETS } from '../engine/datasets.ts';
 import type { EpochRecord, TrainResult } from '../engine/job.ts';
 import { type RowState, type SheetEngine, isStale, statusText } from '../engine/scheduler/sheet-engine.ts';
 import { BoundaryView } from './charts/BoundaryView.tsx';
+import { classNames } from './charts/class-names.ts';
 import { ConfusionMatrix } from './charts/ConfusionMatrix.tsx';
 import { Gallery } from './charts/Gallery.tsx';
 import { LearningCurves } from './charts/LearningCurves.tsx';
@@ -60,7 +61,10 @@ function Detail(props: { row: RowState; source: RowSource }) {
     const s = spec();
     return s && twoD() ? toyPoints(s.dataset, s.seed) : [];
   });
-  const names = () => info()?.classNames ?? [];
+  const names = () => {
+    const s = spec();
+    return s ? classNames(s.dataset.name) : [];
+  };
   const imageFile = () => {
     const i = info();
     return i && i.source.kind === 'file' && i.inputShape.length === 3 ? i.source.file : null;

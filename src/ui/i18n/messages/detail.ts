@@ -93,6 +93,21 @@ const en = {
   'detail.sweep.status': 'status',
   'detail.sweep.testAcc': 'test acc',
   'detail.sweep.testLoss': 'test loss',
+
+  // Class names as the datasets give them (src/engine/datasets.ts); Korean as the Korean TensorFlow tutorials write them.
+  'detail.class.fashion-mnist.0': 'T-shirt/top',
+  'detail.class.fashion-mnist.1': 'Trouser',
+  'detail.class.fashion-mnist.2': 'Pullover',
+  'detail.class.fashion-mnist.3': 'Dress',
+  'detail.class.fashion-mnist.4': 'Coat',
+  'detail.class.fashion-mnist.5': 'Sandal',
+  'detail.class.fashion-mnist.6': 'Shirt',
+  'detail.class.fashion-mnist.7': 'Sneaker',
+  'detail.class.fashion-mnist.8': 'Bag',
+  'detail.class.fashion-mnist.9': 'Ankle boot',
+  'detail.class.iris.0': 'setosa',
+  'detail.class.iris.1': 'versicolor',
+  'detail.class.iris.2': 'virginica',
 } as const;
 
 const ko: Record<keyof typeof en, string> = {
@@ -185,6 +200,20 @@ const ko: Record<keyof typeof en, string> = {
   'detail.sweep.status': '상태',
   'detail.sweep.testAcc': '테스트 정확도',
   'detail.sweep.testLoss': '테스트 손실',
+
+  'detail.class.fashion-mnist.0': '티셔츠/탑',
+  'detail.class.fashion-mnist.1': '바지',
+  'detail.class.fashion-mnist.2': '풀오버',
+  'detail.class.fashion-mnist.3': '드레스',
+  'detail.class.fashion-mnist.4': '코트',
+  'detail.class.fashion-mnist.5': '샌들',
+  'detail.class.fashion-mnist.6': '셔츠',
+  'detail.class.fashion-mnist.7': '스니커즈',
+  'detail.class.fashion-mnist.8': '가방',
+  'detail.class.fashion-mnist.9': '앵클 부츠',
+  'detail.class.iris.0': '세토사',
+  'detail.class.iris.1': '버시컬러',
+  'detail.class.iris.2': '버지니카',
 };
 
 export const detail = { en, ko };
