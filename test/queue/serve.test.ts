@@ -39,9 +39,11 @@ describe('sweepsheet serve --redis', () => {
       page.on('pageerror', (e) => errors.push(e.message));
       // The person chose the queue on an earlier visit: the choice is remembered.
       await page.addInitScript(() => localStorage.setItem('sweepsheet.runOnQueue', '1'));
-      await page.goto(`${served.url}?sheet=e2e-compare`);
+      // The dev server transforms the app on first load: slow on a busy 2-core machine.
+      page.setDefaultTimeout(120_000);
+      await page.goto(`${served.url}?sheet=e2e-compare`, { timeout: 180_000 });
       const toggle = page.getByTestId('run-on-queue');
-      await toggle.waitFor({ timeout: 60_000 });
+      await toggle.waitFor({ timeout: 120_000 });
       expect(await toggle.isChecked()).toBe(true);
       await page.waitForFunction(() => {
         const rows = window.__sweepsheet?.rows() ?? [];
