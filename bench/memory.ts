@@ -22,7 +22,7 @@ const WARMUP = 5;
 /** Mostly small toy rows over four optimizers; every tenth a small MNIST MLP (the resident-dataset path). */
 function jobAt(i: number): TrainJob {
   if (i % 10 === 9) return jobOf({ ...W1, dataset: 'mnist:500', epochs: '1', seed: String(i) });
-  return jobOf({ ...smallJob(i), epochs: '5', seed: String(i), optimizer: ['adam', 'sgd', 'rmsprop', 'momentum'][i % 4]! });
+  return jobOf({ ...smallJob(i), epochs: '3', seed: String(i), optimizer: ['adam', 'sgd', 'rmsprop', 'momentum'][i % 4]! });
 }
 
 const mb = (b: number) => fmt(b / 2 ** 20, 1);
