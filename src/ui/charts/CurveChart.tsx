@@ -14,7 +14,16 @@ import { CLASS_COLORS } from './boundary-draw.ts';
 const TRAIN_COLOR = CLASS_COLORS[1]!;
 const VAL_COLOR = CLASS_COLORS[0]!;
 
-export function CurveChart(props: { title: string; data: uPlot.AlignedData; unitRange?: boolean; testid: string }) {
+export function CurveChart(props: {
+  title: string;
+  data: uPlot.AlignedData;
+  /** Whether the run has a validation split: without one the legend leaves it out. */
+  validation: boolean;
+  /** A log axis, for losses that span decades. */
+  log?: boolean;
+  unitRange?: boolean;
+  testid: string;
+}) {
   let host!: HTMLDivElement;
   let plot: uPlot | null = null;
   // An update's main-thread time, setData's own plus its redraw's (uPlot redraws in a microtask),
@@ -29,7 +38,7 @@ export function CurveChart(props: { title: string; data: uPlot.AlignedData; unit
       scales: {
         // At least two epochs wide, so a single point is not a degenerate range.
         x: { time: false, range: (_u, _min, max) => [1, Math.max(2, max ?? 2)] },
-        y: props.unitRange ? { range: [0, 1] } : {},
+        y: props.unitRange ? { range: [0, 1] } : untrack(() => props.log) ? { distr: 3 } : {},
       },
       axes: [{ label: t('detail.curves.epoch'), size: 36, labelSize: 18 }, { size: 48 }],
       legend: { live: false },
@@ -46,17 +55,18 @@ export function CurveChart(props: { title: string; data: uPlot.AlignedData; unit
       series: [
         {},
         { label: t('detail.curves.train'), stroke: TRAIN_COLOR, width: 2, spanGaps: false },
-        { label: t('detail.curves.val'), stroke: VAL_COLOR, width: 2, dash: [6, 4], spanGaps: false },
+        ...(untrack(() => props.validation) ? [{ label: t('detail.curves.val'), stroke: VAL_COLOR, width: 2, dash: [6, 4], spanGaps: false }] : []),
       ],
-    }, untrack(() => props.data), host);
+    }, untrack(() => (props.validation ? props.data : [props.data[0], props.data[1]!])), host);
   };
-  createEffect(on(locale, make));
+  // Made again only when what the chart is made of changes: the language, the series, the axis.
+  createEffect(on([locale, () => props.validation, () => props.log], make));
   createEffect(on(() => props.data, (d) => {
     if (!plot) return;
     const t0 = performance.now();
     updating = true;
     setDataMs = 0;
-    plot.setData(d);
+    plot.setData(props.validation ? d : [d[0], d[1]!]);
     if (updating) setDataMs = performance.now() - t0;
   }, { defer: true }));
   onCleanup(() => plot?.destroy());

@@ -3,17 +3,19 @@ import { Show, createMemo } from 'solid-js';
 import type { EpochRecord } from '../../engine/job.ts';
 import { t } from '../i18n/index.ts';
 import { CurveChart } from './CurveChart.tsx';
-import { curveData, hasValues } from './curve-data.ts';
+import { curveData, hasValues, wantsLogScale } from './curve-data.ts';
 
 export function LearningCurves(props: { records: readonly EpochRecord[]; classification: boolean }) {
   // New arrays only when an epoch is added or a result arrives: setData runs that often.
   const loss = createMemo(() => curveData(props.records, 'loss'));
   const acc = createMemo(() => curveData(props.records, 'acc'));
+  const validation = createMemo(() => hasValues(props.records, 'valLoss'));
+  const log = createMemo(() => wantsLogScale(props.records));
   return (
     <div class="ss-curves" data-testid="detail-curves" data-epochs={props.records.length}>
-      <CurveChart title={t('detail.curves.loss')} data={loss()} testid="detail-curve-loss" />
+      <CurveChart title={t('detail.curves.loss')} data={loss()} validation={validation()} log={log()} testid="detail-curve-loss" />
       <Show when={props.classification || hasValues(props.records, 'acc')}>
-        <CurveChart title={t('detail.curves.acc')} data={acc()} unitRange testid="detail-curve-acc" />
+        <CurveChart title={t('detail.curves.acc')} data={acc()} validation={validation()} unitRange testid="detail-curve-acc" />
       </Show>
       <p class="ss-detail-note ss-chart-hint">{t('detail.curves.hint')}</p>
     </div>

@@ -19,3 +19,17 @@ export function curveData(records: readonly EpochRecord[], kind: CurveKind): uPl
 export function hasValues(records: readonly EpochRecord[], key: keyof EpochRecord): boolean {
   return records.some((r) => Number.isFinite(r[key]));
 }
+
+/** Whether the losses span so many decades (a divergence, or a loss near zero) that a log axis reads better. */
+export function wantsLogScale(records: readonly EpochRecord[]): boolean {
+  let lo = Infinity, hi = 0;
+  for (const r of records) {
+    for (const v of [r.loss, r.valLoss]) {
+      if (!Number.isFinite(v)) continue;
+      if (v <= 0) return false;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+  return hi / lo >= 100;
+}
