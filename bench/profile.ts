@@ -65,6 +65,18 @@ for (let rep = 0; rep < 3; rep++) {
   batchMs += cutEpoch(batchOf) / 3;
 }
 
+// 2a'. Cutting a run's views: afresh (a new dataset object misses the cache) and again (a re-run).
+let viewsColdMs = 0;
+let viewsCachedMs = 0;
+for (let rep = 0; rep < 5; rep++) {
+  let t = performance.now();
+  runViews({ ...data }, spec);
+  viewsColdMs += (performance.now() - t) / 5;
+  t = performance.now();
+  runViews(data, spec);
+  viewsCachedMs += (performance.now() - t) / 5;
+}
+
 // 2b. One step per kernel, and steps with and without reading the loss back.
 const model = buildModel(spec, data.sampleShape, data.classes, data.task);
 const optimizer = makeOptimizer(spec.optimizer, spec.learningRate);
@@ -138,6 +150,8 @@ const share = (ms: number) => `${fmt((100 * ms) / stepMsReal, 1)} %`;
 parts.push(['real loop step (fitJob)', fmt(stepMsReal, 2), '100 %']);
 parts.push(['cutting the batch (batchOf)', fmt(batchMs, 2), share(batchMs)]);
 parts.push(['  the same, batchOf before this profile', fmt(batchBeforeMs, 2), share(batchBeforeMs)]);
+parts.push(['per job: cutting the run\'s views afresh (runViews)', fmt(viewsColdMs, 2), '']);
+parts.push(['  the same for a re-run (cached)', fmt(viewsCachedMs, 3), '']);
 parts.push(['model.trainOnBatch (step + metric + loss read-back)', fmt(trainOnBatchMs, 2), share(trainOnBatchMs)]);
 parts.push(['  sum of kernel times in it (tf.profile)', fmt(kernelTotal, 2), share(kernelTotal)]);
 parts.push(['bare step: forward + grads + RMSprop, no read-back', fmt(bareStepMs, 2), share(bareStepMs)]);
@@ -187,7 +201,7 @@ console.log(`W1 step = ${fmt(flopsPerStep / 1e6, 1)} MFLOP of products; our loop
 
 save('profile', m, {
   fitJob: { samplesPerSec: real.samplesPerSec, stepMs: stepMsReal, testAcc: real.testAcc },
-  parts: { batchMs, batchBeforeMs, trainOnBatchMs, kernelMs: kernelTotal, bareStepMs, gradMs, updateMs, readBackMs },
+  parts: { batchMs, batchBeforeMs, viewsColdMs, viewsCachedMs, trainOnBatchMs, kernelMs: kernelTotal, bareStepMs, gradMs, updateMs, readBackMs },
   kernels: Object.fromEntries(kernelRows.map(([k, v]) => [k, { msPerStep: v.ms / PROFILED, callsPerStep: v.calls / PROFILED }])),
   matmul: { flopsPerStep, ourGflops: ourRate, wasmGflops: wasmPeak, torchGflops: torchAll ? torchPeak : null, shapes: mmRows.slice(1) },
 }, `${markdownTable(parts)}\n\n${markdownTable(kTable)}\n\n${markdownTable(mmRows)}\n\nour loop: ${fmt(ourRate, 2)} GFLOP/s; plain wasm ${fmt(wasmPeak, 1)}; torch.mm ${fmt(torchPeak, 1)}`);

@@ -18,7 +18,30 @@ export interface RunViews {
   readonly test: View;
 }
 
+/**
+ * Views already cut, per dataset, by what determines them: a grid over one dataset (and every
+ * re-run after an edit) asks for the same subset again and again, and cutting one out of MNIST's
+ * 60,000 labels costs a few ms of the time before the first batch. The views are never written.
+ */
+const cache = new WeakMap<LoadedData, Map<string, RunViews>>();
+const CACHED_PER_DATASET = 8;
+
 export function runViews(data: LoadedData, spec: ExperimentSpec): RunViews {
+  const key = `${spec.dataset.subset}|${spec.valSplit}|${spec.seed}`;
+  let views = cache.get(data);
+  if (!views) {
+    views = new Map();
+    cache.set(data, views);
+  }
+  const hit = views.get(key);
+  if (hit) return hit;
+  const made = cutViews(data, spec);
+  if (views.size >= CACHED_PER_DATASET) views.delete(views.keys().next().value!);
+  views.set(key, made);
+  return made;
+}
+
+function cutViews(data: LoadedData, spec: ExperimentSpec): RunViews {
   const all = (s: Samples): View => ({ samples: s, idx: Int32Array.from({ length: s.n }, (_, i) => i) });
   // Regression targets have no classes: one "class" makes the split plain seeded random.
   const strata = (s: Samples, idx: Int32Array) =>
