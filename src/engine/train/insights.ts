@@ -59,7 +59,8 @@ export async function computeBoundary(model: tf.LayersModel, data: LoadedData, s
   const grid = boundaryGrid(size, extent);
   const regression = data.task === 'regression';
   const [cls, conf] = tf.tidy(() => {
-    const out = model.predict(tf.tensor2d(grid, [size * size, 2])) as tf.Tensor2D;
+    // One batch: predict() would otherwise cut it into batches of 32.
+    const out = model.predict(tf.tensor2d(grid, [size * size, 2]), { batchSize: size * size }) as tf.Tensor2D;
     if (regression) {
       const v = out.reshape([-1]);
       return [v.greaterEqual(0).toInt(), v.abs().minimum(1).div(2).add(0.5)];
@@ -105,7 +106,7 @@ export async function evaluateTest(model: tf.LayersModel, data: LoadedData, test
     const idx = test.idx.subarray(from, Math.min(n, from + size));
     const { xs, ys } = batchOf(data, test.samples, idx);
     const outs = tf.tidy(() => {
-      const out = model.predict(xs) as tf.Tensor2D;
+      const out = model.predict(xs, { batchSize: idx.length }) as tf.Tensor2D;
       if (!classification) return [tf.metrics.meanSquaredError(ys, out).sum(), tf.metrics.meanAbsoluteError(ys, out).sum()];
       return [tf.metrics.categoricalCrossentropy(ys, out).sum(), tf.metrics.categoricalAccuracy(ys, out).sum(), out.argMax(1), out.max(1)];
     });
