@@ -115,5 +115,6 @@ export function parseArgs(argv: readonly string[]): Result<Args, string> {
   if (command === 'worker') return ok({ command, redis: redis ?? 'redis://127.0.0.1:6379', concurrency, lockMs, stalledMs });
   if (command === 'serve') return ok({ command, redis, port, host });
   if (file === null) return err('run needs a sheet file');
+  if (redis !== null && workers !== null) return err('--workers is for local runs; on the queue each `sweepsheet worker` sets its own --concurrency');
   return ok({ command: 'run', file, workers, sort, json, rerun, redis });
 }

@@ -25,6 +25,7 @@ describe('sweepsheet worker / serve / run --redis arguments', () => {
     [['serve', '--port', 'http'], '--port must be a whole number from 0 to 65535'],
     [['run', 'a.sheet.json', '--redis'], '--redis needs a value'],
     [['run', '--redis', 'redis://x'], 'run needs a sheet file'],
+    [['run', 'a.sheet.json', '--redis', 'redis://x', '--workers', '2'], '--workers is for local runs; on the queue each `sweepsheet worker` sets its own --concurrency'],
   ])('%j is refused', (argv, message) => {
     expect(parseArgs(argv)).toEqual({ ok: false, error: message });
   });
