@@ -49,13 +49,13 @@ async function nodeWorker(k: number): Promise<{ before: { tensors: number; bytes
 const m = await machine();
 console.log(machineLine(m));
 console.log(`${JOBS} jobs per worker after ${WARMUP} warm-up jobs\n`);
-const table: string[][] = [['worker', 'tensors before → after', 'tensor MB before → after', 'V8 heap MB before → after', 'heap growth', 'rss MB after']];
+const table: string[][] = [['worker', 'tensors before → after', 'tensor MB before → after', 'V8 heap MB before → after', 'heap growth', 'wasm memory MB before → after', 'process RSS MB after']];
 const out: Record<string, unknown> = {};
 if (only !== 'browser') {
   const results = await Promise.all([0, 1].map((k) => nodeWorker(k)));
   results.forEach((r, k) => {
     table.push([`node worker ${k + 1}`, `${r.before.tensors} → ${r.after.tensors}`, `${mb(r.before.bytes)} → ${mb(r.after.bytes)}`,
-      `${mb(r.before.heap.usedHeap)} → ${mb(r.after.heap.usedHeap)}`, pct(r.before.heap.usedHeap, r.after.heap.usedHeap), mb(r.after.heap.rss)]);
+      `${mb(r.before.heap.usedHeap)} → ${mb(r.after.heap.usedHeap)}`, pct(r.before.heap.usedHeap, r.after.heap.usedHeap), `${mb(r.before.heap.wasmMemory)} → ${mb(r.after.heap.wasmMemory)}`, mb(r.after.heap.rss)]);
   });
   out.node = results;
 }
@@ -65,7 +65,7 @@ if (only !== 'node') {
     try {
       const jobs = Array.from({ length: JOBS }, (_, i) => jobAt(i));
       const r = await page.call('memory', 'auto', jobs);
-      table.push(['chromium worker', `${r.before[0]!.numTensors} → ${r.after[0]!.numTensors}`, `${mb(r.before[0]!.numBytes)} → ${mb(r.after[0]!.numBytes)}`, 'n/a', 'n/a', 'n/a']);
+      table.push(['chromium worker', `${r.before[0]!.numTensors} → ${r.after[0]!.numTensors}`, `${mb(r.before[0]!.numBytes)} → ${mb(r.after[0]!.numBytes)}`, 'n/a', 'n/a', 'n/a', 'n/a']);
       out.chromium = r;
     } finally {
       await page.close();

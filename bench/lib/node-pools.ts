@@ -14,6 +14,7 @@ const ENTRY = new URL('./node-worker.mjs', import.meta.url);
 export interface HeapStats {
   readonly usedHeap: number;
   readonly external: number;
+  readonly wasmMemory: number;
   readonly rss: number;
 }
 

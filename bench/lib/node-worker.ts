@@ -9,6 +9,7 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as Comlink from 'comlink';
+import * as tf from '@tensorflow/tfjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { loadDatasetFile } from '../../src/engine/data/load-node.ts';
 import { createTrainer } from '../../src/workers/trainer.ts';
@@ -25,11 +26,13 @@ const trainer = createTrainer({
   loadFile: loadDatasetFile,
 });
 
-/** The V8 heap of this thread after a full collection, and the process's resident set. */
-function heap(): { usedHeap: number; external: number; rss: number } {
+/** The V8 heap of this thread after a full collection, the wasm backend's memory, and the process's resident set. */
+function heap(): { usedHeap: number; external: number; wasmMemory: number; rss: number } {
   gc();
   const h = getHeapStatistics();
-  return { usedHeap: h.used_heap_size, external: h.external_memory, rss: process.memoryUsage.rss() };
+  // A wasm memory only grows: its size is the high-water mark of the tensors it held.
+  const wasm = (tf.findBackend('wasm') as { wasm?: { HEAPU8?: Uint8Array } } | null)?.wasm?.HEAPU8?.byteLength ?? 0;
+  return { usedHeap: h.used_heap_size, external: h.external_memory, wasmMemory: wasm, rss: process.memoryUsage.rss() };
 }
 
 Comlink.expose({ ...trainer, heap }, nodeEndpoint(parentPort));
