@@ -83,10 +83,14 @@ describe('sweepsheet run', () => {
     saved(path); // still whole, valid JSON: writes are atomic
     expect(savedIds(path)).toEqual(['quick1', 'quick2']);
     const resumed = start(['run', path, '--workers', '1']);
-    await new Promise((res) => setTimeout(res, 4000));
+    // Until it has said what it will train (a busy machine can take a while to start node and tsx).
+    let said = '';
+    resumed.child.stdout!.on('data', (d) => { said += d; });
+    const until = Date.now() + 90_000;
+    while (!said.includes('to train') && resumed.child.exitCode === null && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     resumed.child.kill('SIGKILL');
     expect((await resumed.done).out).toContain('3 rows, 1 to train');
-  });
+  }, 240_000);
 
   it('exits 1 when a row is invalid, naming the cell', async () => {
     const path = sheetFile([row('ok', { epochs: '1' }), row('bad', { lr: 'fast' })]);
