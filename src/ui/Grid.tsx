@@ -32,6 +32,7 @@ import {
 } from './grid-columns.ts';
 import { ColumnsMenu } from './ColumnsMenu.tsx';
 import { type GroupChoices, type SheetUse, hiddenColumns, loadChoices, saveChoices, sheetUse } from './column-visibility.ts';
+import { timed } from './compare/timings.ts';
 import { pruneCellCharts } from './grid-charts.ts';
 import { type Locale, gridLanguage, locale } from './i18n/index.ts';
 import { registerLanguageDictionary } from 'handsontable/i18n/registry';
@@ -225,7 +226,7 @@ class GridSync {
   }
 
   private schedule(): void {
-    if (this.frame === 0) this.frame = requestAnimationFrame(() => this.applyPending());
+    if (this.frame === 0) this.frame = requestAnimationFrame(() => timed('grid-pass', () => this.applyPending()));
   }
 
   private setIds(ids: string[]): void {
@@ -372,7 +373,7 @@ class GridSync {
     this.pending.clear();
     const rows = this.engine.rows();
     // Once per pass, for every metric cell the render below draws.
-    this.scales = metricScales(rows, sortValue);
+    this.scales = timed('grid-scales', () => metricScales(rows, sortValue));
     const columns = this.syncColumns();
     if (columns || !sameIds(rows.map((r) => r.id), this.ids) || this.hot.countSourceRows() !== this.ids.length) {
       this.setIds(rows.map((r) => r.id));
@@ -386,7 +387,7 @@ class GridSync {
       this.resort();
       return;
     }
-    this.syncHiddenColumns();
+    timed('grid-hidden-columns', () => this.syncHiddenColumns());
     const sortedKeys = new Set(this.sortConfig().map((c) => this.columns[c.column]?.key));
     const writes: [number, string, GridValue][] = [];
     for (const id of changed) {
@@ -398,7 +399,7 @@ class GridSync {
         if (shown[key] !== value) writes.push([physical, key, value]);
       }
     }
-    if (writes.length > 0) this.hot.setSourceDataAtCell(writes, 'sweepsheet');
+    if (writes.length > 0) timed('grid-write-render', () => this.hot.setSourceDataAtCell(writes, 'sweepsheet'));
     if (writes.some(([, key]) => sortedKeys.has(key))) this.resort();
     // Status, staleness and errors are drawn from the engine row, so redraw even without writes.
     else if (writes.length === 0) this.hot.render();

@@ -9,6 +9,7 @@ import { baseRenderer } from 'handsontable/renderers';
 import type { Boundary, EpochRecord } from '../engine/job.ts';
 import type { RowState } from '../engine/scheduler/sheet-engine.ts';
 import { drawBoundary } from './charts/boundary-draw.ts';
+import { timed } from './compare/timings.ts';
 import { t } from './i18n/index.ts';
 import { type CellRenderer, type RowLookup, reset } from './renderers.ts';
 
@@ -91,7 +92,7 @@ export function curveRenderer(lookup: RowLookup, key: string, size: CanvasSize):
     if (curve.loss.length === 0) return;
     const entry = canvasFor(curves, state.id, size);
     if (entry.key !== curve.key) {
-      drawSparkline(entry.canvas, curve);
+      timed('cell-sparkline', () => drawSparkline(entry.canvas, curve));
       entry.key = curve.key;
       chartStats.curveDraws++;
     }
@@ -114,7 +115,7 @@ export function boundaryRenderer(lookup: RowLookup, key: string, size: CanvasSiz
     if (!b) return;
     const entry = canvasFor(boundaries, state.id, size);
     if (entry.key !== b) {
-      drawBoundary(entry.canvas, b, undefined, { radius: 0 });
+      timed('cell-boundary', () => drawBoundary(entry.canvas, b, undefined, { radius: 0 }));
       entry.key = b;
       chartStats.boundaryDraws++;
     }

@@ -11,6 +11,7 @@ import { columnHelp as columnHelpText } from '../engine/column-help.ts';
 import { HELP_BUTTON_WIDTH, decorateHelpButton } from './HeaderHelp.tsx';
 import { LOCALES, type MessageKey, locale, t, tIn } from './i18n/index.ts';
 import { boundaryRenderer, curveRenderer } from './grid-charts.ts';
+import { grid } from './i18n/messages/grid.ts';
 import { type GridView, type RowLookup, formulaColumnRenderer, inputRenderer, resultRenderer, sortValue } from './renderers.ts';
 import { type RowSource, SWEPT_COLUMNS, type SortKey, sortKey } from './row-values.ts';
 
@@ -148,7 +149,8 @@ const LONGEST_STATUS = statusText({ state: 'running', fraction: 1, epoch: 500, e
  */
 export function columnWidth(col: GridColumn): number {
   if (col.role === 'formula') return col.width;
-  if (col.role === 'view') return Math.max(col.width, textWidth(columnLabel(col)) + HEADER_CHROME - 16);
+  // Our own columns: wide enough for the label in every language, so a switch never cuts it.
+  if (col.role === 'view') return Math.max(col.width, ...LOCALES.map((l) => textWidth(grid[l][`grid.${col.key}.label`]) + HEADER_CHROME));
   let width = Math.max(col.width, widestLabel(col) + HEADER_CHROME + HELP_BUTTON_WIDTH);
   if (col.role === 'result' && col.format === 'status') width = Math.max(width, textWidth(LONGEST_STATUS) + STATUS_CHROME);
   // A sweep row shows mean ± sd in its metrics: room for `0.9475 ± 0.0601` whole.

@@ -12,6 +12,8 @@ import { type AppHarness, PROJECT_ROOT, startApp } from '../helpers/browser.ts';
 
 const OUT = `${PROJECT_ROOT}/test-results`;
 const IDS = ['c-0.003', 'c-0.03', 'c-0.3', 'c-3', 'c-10', 'xor'];
+/** About 20 s on an idle 2-core machine; generous for one shared with other jobs. */
+const TRAIN_TIMEOUT = 540_000;
 
 let app: AppHarness;
 /** Responses that failed, except the page's probe for an optional job-queue relay (absent under plain Vite). */
@@ -84,14 +86,14 @@ describe('grid charts and comparing runs in chromium', () => {
     await page().waitForFunction(() => {
       const rows = window.__sweepsheet?.rows() ?? [];
       return rows.length === 6 && rows.every((r) => r.status.state === 'done' || r.status.state === 'diverged');
-    }, undefined, { timeout: 240_000, polling: 200 });
+    }, undefined, { timeout: TRAIN_TIMEOUT, polling: 200 });
     await page().waitForFunction(() => window.__sweepsheet!.rows().every((r) =>
       document.querySelector(`.ht_master td[data-row-id="${r.id}"][data-col="status"]`)?.getAttribute('data-state') === r.status.state));
     const states = await page().evaluate(() => Object.fromEntries(window.__sweepsheet!.rows().map((r) => [r.id, r.status.state])));
     expect(Object.keys(states)).toEqual(IDS);
     expect(states['c-10']).toBe('diverged');
     expect(pageErrors()).toEqual([]);
-  });
+  }, TRAIN_TIMEOUT + 60_000);
 
   test('every row has a loss sparkline, and the 2-D rows a boundary thumbnail', async () => {
     for (const id of IDS) {
@@ -127,6 +129,20 @@ describe('grid charts and comparing runs in chromium', () => {
       expect(worst.q).toBe(0);
       expect(best.bg).not.toBe(worst.bg);
     }
+  });
+
+  test('the columns menu: run details start hidden, and a group can be hidden and shown again', async () => {
+    const header = (col: string) => page().locator(`.ht_clone_top th[data-col="${col}"]`);
+    await expect(header('best_epoch').count()).resolves.toBe(0);
+    await expect(header('notes').count()).resolves.toBe(1);
+    await page().getByTestId('columns-button').click();
+    const notes = page().locator('[data-testid="columns-popup"] [data-group="notes"] input');
+    await notes.uncheck();
+    await expect.poll(() => header('notes').count()).toBe(0);
+    await notes.check();
+    await expect.poll(() => header('notes').count()).toBe(1);
+    await page().getByTestId('columns-button').click();
+    await expect(page().getByTestId('columns-popup').count()).resolves.toBe(0);
   });
 
   test('selecting rows overlays their learning curves, with a legend naming them', async () => {

@@ -15,6 +15,7 @@ import {
 import { CurvesChart } from './curves.ts';
 import { ParallelChart } from './parallel.ts';
 import { ScatterChart, scatterPoints } from './scatter.ts';
+import { timed } from './timings.ts';
 import './compare.css';
 
 /** More curves than this in one chart are unreadable; the first ones selected are drawn. */
@@ -93,17 +94,19 @@ export function ComparePanel(props: ComparePanelProps) {
       });
       const series = [...new Set(ids)].slice(0, MAX_CURVES).map(source).filter((r): r is RowState => r !== undefined && r.sweep === null)
         .map((row) => ({ row, label: rowName(row, source) }));
-      curves.update(series, metric(), half);
+      timed('compare-curves', () => curves.update(series, metric(), half));
     });
     createEffect(() => {
       const half = Math.max(320, Math.floor((width() - 24) / 2));
-      scatter.update(points(), t(dimLabelKey(xDim().key)), t(dimLabelKey(yDim().key)), xLog(), half);
+      const [xl, yl, log] = [t(dimLabelKey(xDim().key)), t(dimLabelKey(yDim().key)), xLog()];
+      timed('compare-scatter', () => scatter.update(points(), xl, yl, log, half));
     });
     createEffect(() => {
       const r = runs();
       dims = [...settingDims(), ...metricDims()];
       t('compare.title'); // redraw the axis names when the language changes
-      parallel.setData(r.runs, dims, width() - 2);
+      const w = width() - 2;
+      timed('compare-parallel', () => parallel.setData(r.runs, dims, w));
       // Runs that finish inside the brushed ranges join the grid.
       if (parallel.brushMap().size > 0) emit(parallel.brushMap());
     });

@@ -1,0 +1,142 @@
+/**
+ * Chart updates with 100 rows training, in chromium: how long the main thread is blocked.
+ *
+ *   npm run bench:charts [-- --seconds 40]
+ *
+ * Opens a generated sheet of 100 toy rows (the page's own file input), selects ten rows so their
+ * curves are overlaid live, and measures while the workers train:
+ * - the longest main-thread task, from PerformanceObserver('longtask') (it reports tasks of 50 ms
+ *   and more only, so "none" means every task was shorter);
+ * - the longest gap between animation frames, which bounds every block, whatever its cause;
+ * - the app's own counters (src/ui/compare/timings.ts) for the grid pass (data writes, Handsontable's
+ *   render, sparklines, colour scales) and each comparison chart's update: longest and mean.
+ * A measurement, not a test: it prints numbers and passes nothing or fails nothing. The target is
+ * 16 ms for chart updates.
+ */
+import { type AppHarness, startApp } from '../test/helpers/browser.ts';
+
+const args = process.argv.slice(2);
+const SECONDS = Number(args[args.indexOf('--seconds') + 1] ?? '') || 40;
+const ROWS = 100;
+/** `--profile`: also sample the page's main thread and print the functions with the most self time. */
+const PROFILE = args.includes('--profile');
+
+interface Timing { count: number; totalMs: number; maxMs: number }
+interface Probe {
+  longtasks: number[];
+  gaps: number[];
+  reset(): void;
+}
+
+declare global {
+  interface Window {
+    __bench?: Probe;
+    __sweepsheetTimings?: Record<string, Timing>;
+  }
+}
+
+/** 100 toy rows: datasets, rates, batches and seeds varied so runs finish at different times. */
+function sheet(): string {
+  const datasets = ['circle', 'xor', 'spiral', 'gaussian'];
+  const rates = ['0.003', '0.01', '0.03', '0.1', '0.3'];
+  const rows = Array.from({ length: ROWS }, (_, i) => ({
+    id: `r${i + 1}`,
+    cells: {
+      name: `run ${i + 1}`, dataset: datasets[i % datasets.length]!, noise: '0.1', layers: 'dense(8, relu) dense(8, relu)',
+      optimizer: i % 2 === 0 ? 'adam' : 'sgd', lr: rates[i % rates.length]!, batch_size: i % 3 === 0 ? '16' : '32',
+      epochs: '20', seed: String(1 + (i % 7)), val_split: i % 4 === 0 ? '0.2' : '0',
+    },
+  }));
+  return JSON.stringify({ format: 'sweepsheet', version: 1, title: 'bench: 100 toy rows', description: '', rows });
+}
+
+/**
+ * Installed before the page's own scripts. Plain JavaScript text: a function handed to
+ * addInitScript is serialized after tsx's transform, which can add helpers the page lacks.
+ */
+const PROBE = `(() => {
+  const probe = { longtasks: [], gaps: [], reset() { this.longtasks = []; this.gaps = []; } };
+  window.__bench = probe;
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) probe.longtasks.push(e.duration); })
+    .observe({ type: 'longtask', buffered: true });
+  let last = performance.now();
+  const frame = (now) => { probe.gaps.push(now - last); last = now; requestAnimationFrame(frame); };
+  requestAnimationFrame(frame);
+})();`;
+
+function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+  const app: AppHarness = await startApp({ width: 1600, height: 1000 });
+  try {
+    await app.page.addInitScript(PROBE);
+    await app.page.goto(app.url, { timeout: 120_000 });
+    await app.page.getByTestId('file-input').waitFor({ state: 'attached' });
+    await app.page.getByTestId('file-input').setInputFiles({ name: 'bench.sheet.json', mimeType: 'application/json', buffer: Buffer.from(sheet()) });
+    await app.page.waitForFunction((n) => window.__sweepsheet?.rows().length === n, ROWS, { timeout: 60_000 });
+    const cell = (id: string) => app.page.locator(`.ht_master td[data-row-id="${id}"][data-col="lr"]`);
+    await cell('r1').click();
+    await cell('r10').click({ modifiers: ['Shift'] });
+    // Start counting once the sheet is open: loading modules and the first render are not chart updates.
+    await app.page.evaluate(() => {
+      window.__bench!.reset();
+      for (const t of Object.values(window.__sweepsheetTimings ?? {})) { t.count = 0; t.totalMs = 0; t.maxMs = 0; }
+    });
+    const startDone = await finished(app);
+    const cdp = PROFILE ? await app.context.newCDPSession(app.page) : null;
+    if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.start'); }
+    await app.page.waitForTimeout(SECONDS * 1000);
+    if (cdp) printProfile((await cdp.send('Profiler.stop')).profile);
+    const result = await app.page.evaluate(() => ({
+      longtasks: window.__bench!.longtasks, gaps: window.__bench!.gaps, timings: window.__sweepsheetTimings ?? {},
+    }));
+    const done = (await finished(app)) - startDone;
+    const states = await app.page.evaluate(() => {
+      const counts: Record<string, number> = {};
+      for (const r of window.__sweepsheet!.rows()) counts[r.status.state] = (counts[r.status.state] ?? 0) + 1;
+      return counts;
+    });
+
+    console.log(`charts bench: ${ROWS} rows training, ${SECONDS} s measured, ${done} runs finished meanwhile; rows now ${JSON.stringify(states)}`);
+    const longest = Math.max(0, ...result.longtasks);
+    console.log(`longest main-thread task (longtask, >= 50 ms only): ${result.longtasks.length === 0 ? 'none' : `${longest.toFixed(1)} ms (${result.longtasks.length} long tasks)`}`);
+    console.log(`frame gaps: ${result.gaps.length} frames, longest ${Math.max(...result.gaps).toFixed(1)} ms, p99 ${quantile(result.gaps, 0.99).toFixed(1)} ms, median ${quantile(result.gaps, 0.5).toFixed(1)} ms`);
+    for (const [name, t] of Object.entries(result.timings).sort()) {
+      if (t.count === 0) continue;
+      console.log(`${name.padEnd(18)} ${String(t.count).padStart(6)} updates  longest ${t.maxMs.toFixed(2).padStart(7)} ms  mean ${(t.totalMs / t.count).toFixed(3)} ms`);
+    }
+    const chartMax = Math.max(0, ...Object.values(result.timings).map((t) => t.maxMs));
+    console.log(`longest chart update: ${chartMax.toFixed(2)} ms (target 16 ms)`);
+  } finally {
+    await app.close();
+  }
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+function printProfile(profile: CpuProfile): void {
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  (profile.samples ?? []).forEach((id, i) => {
+    const f = byNode.get(id)?.callFrame;
+    if (!f) return;
+    const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()?.split('?')[0] ?? ''}:${f.lineNumber + 1}`;
+    self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas?.[i] ?? 0) / 1000);
+  });
+  console.log('self time by function (ms):');
+  for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${ms.toFixed(0).padStart(7)}  ${name}`);
+}
+
+async function finished(app: AppHarness): Promise<number> {
+  return app.page.evaluate(() => window.__sweepsheet!.rows().filter((r) => r.status.state === 'done' || r.status.state === 'diverged').length);
+}
+
+await main();
