@@ -223,11 +223,11 @@ export const COLUMN_HELP: Readonly<Record<string, ColumnHelp>> = {
   val_loss: {
     en: {
       does: 'The loss on the validation split after the last epoch; empty without a validation split. The callbacks watch this number.',
-      wrong: 'Rising while the training loss keeps falling: overfitting. Dropout, batch norm and L2 narrow the gap (W11).',
+      wrong: 'Rising while the training loss keeps falling: overfitting. Dropout and L2 regularization narrow the gap, and so does stopping early (W11).',
     },
     ko: {
       does: '마지막 에포크 후 검증 세트의 손실입니다. 검증 비율이 없으면 비어 있습니다. 콜백은 이 값을 봅니다.',
-      wrong: '훈련 손실은 계속 줄어드는데 이 값이 오르면 과대적합입니다. 드롭아웃, 배치 정규화, L2가 차이를 줄입니다(W11).',
+      wrong: '훈련 손실은 계속 줄어드는데 이 값이 오르면 과대적합입니다. 드롭아웃과 L2 규제, 그리고 조기 종료가 차이를 줄입니다(W11).',
     },
   },
   val_acc: {
