@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     await app.page.getByTestId('file-input').waitFor({ state: 'attached' });
     await app.page.getByTestId('file-input').setInputFiles({ name: 'bench.sheet.json', mimeType: 'application/json', buffer: Buffer.from(sheet()) });
     await app.page.waitForFunction((n) => window.__sweepsheet?.rows().length === n, ROWS, { timeout: 60_000 });
+    await app.page.getByTestId('compare-toggle').click();
     const cell = (id: string) => app.page.locator(`.ht_master td[data-row-id="${id}"][data-col="lr"]`);
     await cell('r1').click();
     await cell('r10').click({ modifiers: ['Shift'] });

@@ -146,6 +146,9 @@ describe('grid charts and comparing runs in chromium', () => {
   });
 
   test('selecting rows overlays their learning curves, with a legend naming them', async () => {
+    // The panel starts closed (no charts exist until it is opened).
+    await expect(page().locator('[data-testid="compare"] canvas').count()).resolves.toBe(0);
+    await page().getByTestId('compare-toggle').click();
     await cell('c-0.003', 'lr').click();
     await cell('c-3', 'lr').click({ modifiers: ['Shift'] });
     const legend = page().locator('[data-testid="compare-curves"] .u-legend .u-series .u-label');
@@ -200,5 +203,16 @@ describe('grid charts and comparing runs in chromium', () => {
     await page().mouse.click(box.x + lr.x, box.y + lr.top + 20);
     await expect.poll(visible).toEqual(IDS);
     expect(pageErrors()).toEqual([]);
+  });
+
+  test('in Korean, the comparison and the grid\'s own columns speak Korean', async () => {
+    await page().getByTestId('language').selectOption('ko');
+    await expect.poll(() => page().locator('[data-testid="compare"] h2').textContent()).toBe('▾ 실행 비교');
+    await expect(page().locator('[data-testid="compare-curves"] h3').textContent()).resolves.toBe('선택한 행의 학습 곡선');
+    await expect.poll(() => page().locator('.ht_clone_top th[data-col="curve"] .colHeader').textContent()).toBe('곡선');
+    await expect(cell('c-10', 'status').getAttribute('title')).resolves.toMatch(/^에포크 \d+에서 발산했습니다\. 가능한 원인: /);
+    expect(await screenshot('[data-testid="compare"]', 'compare-ko')).toBeGreaterThan(1000);
+    await page().getByTestId('language').selectOption('en');
+    await expect.poll(() => page().locator('[data-testid="compare"] h2').textContent()).toBe('▾ Compare runs');
   });
 });

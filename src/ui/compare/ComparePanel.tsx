@@ -34,11 +34,31 @@ const METRIC_KEYS: Record<CurveMetric, MessageKey> = {
   loss: 'compare.metric.loss', acc: 'compare.metric.acc', valLoss: 'compare.metric.valLoss', valAcc: 'compare.metric.valAcc',
 };
 
+/**
+ * The panel starts closed, one line under the grid: closed, it costs nothing (no chart exists)
+ * and the page ends where the grid and the row details end.
+ */
 export function ComparePanel(props: ComparePanelProps) {
+  const [open, setOpen] = createSignal(false);
+  return (
+    <section class="ss-compare" data-testid="compare" data-open={open() ? 'true' : 'false'}>
+      <h2>
+        <button type="button" class="ss-compare-toggle" data-testid="compare-toggle" aria-expanded={open()} onClick={() => setOpen(!open())}>
+          {open() ? '▾' : '▸'} {t('compare.title')}
+        </button>
+      </h2>
+      <Show when={open()}>
+        <CompareCharts {...props} />
+      </Show>
+    </section>
+  );
+}
+
+function CompareCharts(props: ComparePanelProps) {
   let curvesHost!: HTMLDivElement;
   let scatterHost!: HTMLDivElement;
   let parallelHost!: HTMLDivElement;
-  let panel!: HTMLElement;
+  let panel!: HTMLDivElement;
   const [width, setWidth] = createSignal(900);
   const [metric, setMetric] = createSignal<CurveMetric>('loss');
   const [xKey, setXKey] = createSignal('lr');
@@ -115,8 +135,7 @@ export function ComparePanel(props: ComparePanelProps) {
   const curveCount = () => props.selected().length;
 
   return (
-    <section class="ss-compare" ref={panel} data-testid="compare">
-      <h2>{t('compare.title')}</h2>
+    <div class="ss-compare-body" ref={panel}>
       <div class="ss-compare-row">
         <div class="ss-compare-block" data-testid="compare-curves">
           <div class="ss-compare-head">
@@ -169,6 +188,6 @@ export function ComparePanel(props: ComparePanelProps) {
         <p class="ss-compare-hint">{runs().runs.length === 0 ? t('compare.parallel.empty') : t('compare.parallel.hint')}</p>
         <div ref={parallelHost} class="ss-compare-chart" />
       </div>
-    </section>
+    </div>
   );
 }
