@@ -3,7 +3,8 @@
  * what to look at and what to try, in English and in Korean. Then the lessons train for real (two
  * worker threads, tfjs wasm, the headless runner's engine and pool) and the point each one makes holds:
  * a perceptron cannot learn XOR, too high a learning rate diverges, a deep sigmoid net learns slower
- * than ReLU, ...
+ * than ReLU, adaptive optimizers converge faster than plain SGD, dropout and L2 narrow the gap
+ * between training and validation.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -121,5 +122,21 @@ describe('the lessons train and make their point', () => {
       expect(lastLoss(result(rows, id)), id).toBeLessThan(lastLoss(sgd) / 4);
     }
     expect(result(rows, 'w10-adam').testAcc).toBeGreaterThan(sgd.testAcc);
+  }, TRAIN_TIMEOUT);
+
+  it('overfitting (W11): the wide net memorizes the noise; dropout and L2 narrow the train/validation gap', async () => {
+    const rows = await train('overfitting');
+    for (const [id, r] of rows) expect(r.status.state, id).toBe('done');
+    const gap = (r: TrainResult) => r.trainAcc - r.valAcc;
+    const plain = result(rows, 'w11-plain');
+    expect(gap(plain)).toBeGreaterThan(0.05);
+    // The validation loss fell, then climbed back up.
+    expect(plain.valLoss).toBeGreaterThan(1.5 * Math.min(...plain.history.map((e) => e.valLoss)));
+    for (const id of ['w11-dropout', 'w11-l2']) {
+      expect(gap(result(rows, id)), id).toBeLessThan(gap(plain));
+      expect(result(rows, id).valLoss, id).toBeLessThan(plain.valLoss);
+    }
+    // Early stopping watches the validation loss that turned up: it ends well before 150 epochs.
+    expect(result(rows, 'w11-early-stop').epochsRun).toBeLessThan(150);
   }, TRAIN_TIMEOUT);
 });
