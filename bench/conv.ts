@@ -1,7 +1,7 @@
 /**
  * Where training time goes on tfjs' wasm backend with our kernels, and how fast it is:
  *
- *   npx tsx bench/conv.ts [--epochs=2] [--cpu-batches=4] [--browser] [--only=cnn|w1]
+ *   npx tsx bench/conv.ts [--epochs=2] [--cpu-batches=2] [--no-cpu] [--browser] [--only=cnn|w1|browser]
  *
  * 1. The W4-style CNN (conv2d(32,3) maxpool(2) conv2d(64,3) maxpool(2) flatten dropout(0.25)
  *    dense(128) dropout(0.5), Adam, batch 64) on the seeded MNIST 2k subset, with the app's model,
@@ -9,8 +9,9 @@
  * 2. W1 (MLP 784-512-10, RMSprop, batch 128, MNIST 10k) on wasm: stock kernels vs ours.
  * 3. A per-kernel profile of one training step of each (tf.profile, summed by kernel name), the
  *    model's GFLOP/s, and the machine's peak: a large plain matmul on XNNPACK, in the same process.
- * 4. With --browser: the CNN in a chromium worker on wasm (ours) and on WebGL (SwiftShader here),
- *    through bench/lib/browser.ts (the bench page that `npm run bench` drives).
+ * 4. With --browser (or --only=browser): the CNN and W1 in a chromium worker on wasm (ours) and on
+ *    WebGL (SwiftShader here), through the app's trainer and training loop (fit.ts), on the bench
+ *    page of bench/lib/browser.ts (the one `npm run bench` drives).
  *
  * Each Node measurement runs in its own child process so kernel registries, heaps and XNNPACK
  * caches never mix. The machine is shared: compare numbers of one run, and read the ratios.
@@ -81,8 +82,13 @@ export async function profileStep(tf: Tf, step: () => Promise<unknown>, steps = 
   return { wallMs, kernels: [...sums].sort((x, y) => y[1] - x[1]) };
 }
 
-type Mode = 'cnn-wasm' | 'cnn-cpu' | 'w1-wasm' | 'w1-stock';
-const MODES: readonly Mode[] = ['cnn-wasm', 'cnn-cpu', 'w1-wasm', 'w1-stock'];
+/**
+ * cnn-filter-only: only the missing Conv2DBackpropFilter is ours, the rest stock (the "before" of
+ * our Conv2DBackpropInput, MaxPoolGrad and Sum). w1-matmul-only: only the matmul kernels are ours
+ * (the "before" of the Sum kernel for W1). w1-stock: stock tfjs-backend-wasm.
+ */
+type Mode = 'cnn-wasm' | 'cnn-filter-only' | 'cnn-cpu' | 'w1-wasm' | 'w1-matmul-only' | 'w1-stock';
+const MODES: readonly Mode[] = ['cnn-wasm', 'cnn-filter-only', 'cnn-cpu', 'w1-wasm', 'w1-matmul-only', 'w1-stock'];
 
 interface ChildResult {
   readonly mode: Mode;
@@ -114,7 +120,8 @@ async function child(mode: Mode): Promise<ChildResult> {
   await tf.ready();
   if (wasm && mode !== 'w1-stock') {
     installFastWasmMatMul();
-    installWasmConvKernels();
+    if (mode === 'cnn-filter-only') installWasmConvKernels([tf.Conv2DBackpropFilter]);
+    else if (mode !== 'w1-matmul-only') installWasmConvKernels();
   }
   const { parseRow } = await import('../src/engine/spec.ts');
   const { loadData } = await import('../src/engine/train/load.ts');
@@ -154,11 +161,12 @@ async function child(mode: Mode): Promise<ChildResult> {
     }
     return xs.shape[0]!;
   };
-  for (let b = 0; b < 3; b++) await step(b);
-  const batches = mode === 'cnn-cpu' ? option('cpu-batches', 4) : epochs * perEpoch;
+  // (One warm-up step on cpu: its steps take a minute each here.)
+  for (let b = 0; b < (mode === 'cnn-cpu' ? 1 : 3); b++) await step(b);
+  const batches = mode === 'cnn-cpu' ? option('cpu-batches', 2) : epochs * perEpoch;
   let samples = 0;
   const t0 = performance.now();
-  for (let b = 3; b < 3 + batches; b++) samples += await step(b);
+  for (let b = 3; b < 3 + batches; b++) samples += await step(b % perEpoch);
   const samplesPerSec = samples / ((performance.now() - t0) / 1000);
   // Accuracy on the first 2,000 test images (the cpu run trains too little to be worth it).
   const testAcc = mode === 'cnn-cpu' ? null : (await evaluateView(model, data, { samples: views.test.samples, idx: views.test.idx.subarray(0, 2000) })).acc;
@@ -167,8 +175,8 @@ async function child(mode: Mode): Promise<ChildResult> {
   const optimizer = makeOptimizer(spec.optimizer, spec.learningRate);
   model.compile({ optimizer, loss: 'categoricalCrossentropy' });
   const { xs, ys } = batchOf(data, views.train.samples, views.train.idx.subarray(0, spec.batchSize));
-  await model.trainOnBatch(xs, ys);
-  const profile = await profileStep(tf, () => model.trainOnBatch(xs, ys), mode === 'cnn-cpu' ? 1 : 3);
+  if (mode !== 'cnn-cpu') await model.trainOnBatch(xs, ys);
+  const profile = mode === 'cnn-cpu' ? { wallMs: NaN, kernels: [] } : await profileStep(tf, () => model.trainOnBatch(xs, ys), 3);
   tf.dispose([xs, ys]);
   const peakGflops = wasm ? measurePeakMatmul(tf) : null;
   return { mode, backend: tf.getBackend(), samplesPerSec, samples, testAcc, flopsPerSample, peakGflops, profile, batch: spec.batchSize };
@@ -189,6 +197,7 @@ const f0 = (n: number) => n.toFixed(0);
 const f1 = (n: number) => n.toFixed(1);
 
 function printProfile(r: ChildResult): void {
+  if (r.profile.kernels.length === 0) return;
   const total = r.profile.kernels.reduce((s, [, ms]) => s + ms, 0);
   console.log(`  one step of batch ${r.batch}: ${f1(r.profile.wallMs)} ms wall, ${f1(total)} ms in kernels`);
   for (const [name, ms] of r.profile.kernels.slice(0, 10)) {
@@ -211,28 +220,34 @@ async function browserRuns(): Promise<void> {
   const page = await openBenchPage();
   if (page === null) return;
   try {
-    const warm = jobOf(CNN_ROW, { dataset: 'mnist:512', epochs: '1' });
-    for (const kind of ['wasm', 'webgl'] as const) {
-      const { runs } = await page.call('train', kind, [jobOf(CNN_ROW)], warm);
-      const r = runs[0]!.result;
-      console.log(`chromium worker ${kind.padEnd(5)} -> ${r.backend.padEnd(5)} ${f0(r.samplesPerSec).padStart(6)} samples/s, test acc ${r.testAcc.toFixed(3)} (${r.backendReason})`);
+    const epochs = String(option('epochs', 2));
+    for (const [title, row] of [['CNN', CNN_ROW], ['W1', W1_ROW]] as const) {
+      const warm = jobOf(row, { dataset: 'mnist:512', epochs: '1' });
+      for (const kind of ['wasm', 'webgl'] as const) {
+        const { runs } = await page.call('train', kind, [jobOf(row, { epochs })], warm);
+        const r = runs[0]!.result;
+        console.log(`${title.padEnd(3)} chromium worker ${kind.padEnd(5)} -> ${r.backend.padEnd(5)} ${f0(r.samplesPerSec).padStart(6)} samples/s, test acc ${r.testAcc.toFixed(3)} (${r.backendReason})`);
+      }
     }
   } finally {
     await page.close();
   }
 }
 
+// Only as a script: other benchmarks import the helpers above.
+const isMain = process.argv[1] === fileURLToPath(import.meta.url);
 const childArg = process.argv.find((a) => a.startsWith('--child='));
-if (childArg !== undefined) {
+if (isMain && childArg !== undefined) {
   const mode = childArg.slice('--child='.length) as Mode;
   if (!MODES.includes(mode)) throw new Error(`Expected --child to be one of ${MODES.join(', ')}, but got ${mode}`);
   console.log(JSON.stringify(await child(mode)));
   process.exit(0);
-} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
+} else if (isMain) {
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
   const results = new Map<Mode, ChildResult>();
   for (const mode of MODES) {
     if (only !== undefined && !mode.startsWith(only)) continue;
+    if (only === undefined && mode === 'cnn-cpu' && process.argv.includes('--no-cpu')) continue;
     const r = runChild(mode);
     results.set(mode, r);
     printRun(r);
@@ -242,6 +257,7 @@ if (childArg !== undefined) {
     const y = results.get(b);
     return x && y ? `${(x.samplesPerSec / y.samplesPerSec).toFixed(2)}x` : 'n/a';
   };
-  console.log(`CNN wasm (ours) / cpu: ${ratio('cnn-wasm', 'cnn-cpu')};  W1 wasm ours / stock: ${ratio('w1-wasm', 'w1-stock')}`);
-  if (process.argv.includes('--browser')) await browserRuns();
+  console.log(`CNN: wasm (ours) / cpu ${ratio('cnn-wasm', 'cnn-cpu')}; all our kernels / only the filter gradient ${ratio('cnn-wasm', 'cnn-filter-only')}`);
+  console.log(`W1: ours / stock ${ratio('w1-wasm', 'w1-stock')}; all our kernels / only the matmul ones ${ratio('w1-wasm', 'w1-matmul-only')}`);
+  if (process.argv.includes('--browser') || only === 'browser') await browserRuns();
 }

@@ -244,6 +244,9 @@ function isOurs(config: tf.KernelConfig | undefined): boolean {
 
 const CONV_KERNELS = [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.MaxPoolGrad, tf.Sum] as const;
 
+/** The kernels installWasmConvKernels registers. */
+export type WasmConvKernel = (typeof CONV_KERNELS)[number];
+
 function ourKernel(name: (typeof CONV_KERNELS)[number], stock: tf.KernelConfig | undefined): tf.KernelFunc {
   switch (name) {
     case tf.Conv2DBackpropFilter: return conv2DBackpropFilter;
@@ -268,13 +271,15 @@ function ourKernel(name: (typeof CONV_KERNELS)[number], stock: tf.KernelConfig |
  * kernels/wasm-sum.ts), so Conv2D layers train on wasm, and faster. Call after '@tensorflow/tfjs-backend-wasm'
  * has been imported; before or after tf.setBackend('wasm').
  *
+ * @param only a subset to install (benchmarks measure each replacement against stock with it);
+ *   all of them by default.
  * @returns true if it registered a kernel now; false if ours were already there or the wasm
  *   backend is not registered in this tfjs instance.
  */
-export function installWasmConvKernels(): boolean {
+export function installWasmConvKernels(only: readonly WasmConvKernel[] = CONV_KERNELS): boolean {
   if (tf.findBackendFactory(BACKEND) === null || tf.getKernel(tf.Transpose, BACKEND) === undefined) return false;
   let installed = false;
-  for (const name of CONV_KERNELS) {
+  for (const name of CONV_KERNELS.filter((k) => only.includes(k))) {
     const current = tf.getKernel(name, BACKEND);
     if (isOurs(current)) continue;
     if (current !== undefined) tf.unregisterKernel(name, BACKEND);
