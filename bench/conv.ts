@@ -193,7 +193,8 @@ function runChild(mode: Mode): ChildResult {
   return JSON.parse(line) as ChildResult;
 }
 
-const f0 = (n: number) => n.toFixed(0);
+/** Whole numbers, but small rates (tfjs cpu's few samples/s) keep two significant digits. */
+const f0 = (n: number) => (n < 10 ? n.toPrecision(2) : n.toFixed(0));
 const f1 = (n: number) => n.toFixed(1);
 
 function printProfile(r: ChildResult): void {

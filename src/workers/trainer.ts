@@ -8,7 +8,7 @@ import type { BackendName, TrainJob, TrainProgress, TrainResult } from '../engin
 import { JobCancelled, fitJob } from '../engine/train/fit.ts';
 import { type FileLoader, dataKey, loadData } from '../engine/train/load.ts';
 import { installFastWasmMatMul } from '../engine/train/wasm-kernels.ts';
-import { installWasmConvKernels } from '../engine/train/wasm-conv.ts';
+import { installWasmConvKernels, wasmCanTrainConv } from '../engine/train/wasm-conv.ts';
 import { DATASETS } from '../engine/datasets.ts';
 import type { LoadedData } from '../engine/train/toy-data.ts';
 import { type Availability, chooseBackend, isSoftwareRenderer } from './backend-choice.ts';
@@ -28,7 +28,7 @@ const TOY_CACHE_LIMIT = 16;
 
 export function createTrainer(env: TrainerEnv): TrainerApi {
   let info: Promise<WorkerInfo> | null = null;
-  let avail: Availability = { webgl: false, softwareWebgl: false, wasm: false };
+  let avail: Availability = { webgl: false, softwareWebgl: false, wasm: false, wasmConv: false };
   const cancelled = new Set<string>();
   const data = new Map<string, Promise<LoadedData>>();
   const toyKeys = new Set<string>();
@@ -53,7 +53,7 @@ export function createTrainer(env: TrainerEnv): TrainerApi {
     } else {
       await tf.setBackend('cpu');
     }
-    avail = { webgl, softwareWebgl: webgl && isSoftwareRenderer(renderer ?? ''), wasm };
+    avail = { webgl, softwareWebgl: webgl && isSoftwareRenderer(renderer ?? ''), wasm, wasmConv: wasm && wasmCanTrainConv() };
     const backends: BackendName[] = [];
     if (webgl) backends.push('webgl');
     if (wasm) backends.push('wasm');
