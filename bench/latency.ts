@@ -89,6 +89,9 @@ if (only !== 'node') {
   if (page) {
     try {
       for (const r of ROWS) add('chromium worker', r.name, await page.call('latency', 'auto', r.cells, lrs));
+    } catch (e) {
+      // Keep what Node measured: a page error (say, a worker that fails to load) ends only this part.
+      console.log(`chromium part failed: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
     } finally {
       await page.close();
     }

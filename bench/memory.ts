@@ -67,6 +67,9 @@ if (only !== 'node') {
       const r = await page.call('memory', 'auto', jobs);
       table.push(['chromium worker', `${r.before[0]!.numTensors} → ${r.after[0]!.numTensors}`, `${mb(r.before[0]!.numBytes)} → ${mb(r.after[0]!.numBytes)}`, 'n/a', 'n/a', 'n/a', 'n/a']);
       out.chromium = r;
+    } catch (e) {
+      // Keep what Node measured: a page error (say, a worker that fails to load) ends only this part.
+      console.log(`chromium part failed: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
     } finally {
       await page.close();
     }

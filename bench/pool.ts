@@ -121,6 +121,9 @@ if (only !== 'node') {
       table.push(['chromium workers', '1', fmt(runs[1]!, 2), fmt(JOBS / runs[1]!, 2), '1.00x']);
       table.push(['chromium workers', '2', fmt(runs[2]!, 2), fmt(JOBS / runs[2]!, 2), `${fmt(runs[1]! / runs[2]!, 2)}x`]);
       out.chromium = { oneWorker: runs[1], twoWorkers: runs[2], speedup: runs[1]! / runs[2]! };
+    } catch (e) {
+      // Keep what Node measured: a page error (say, a worker that fails to load) ends only this part.
+      console.log(`chromium part failed: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
     } finally {
       await page.close();
     }
