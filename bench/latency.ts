@@ -40,6 +40,9 @@ class WatchingRunner implements Runner {
 
 async function nodeLatency(cells: RowCells, lrs: string[]): Promise<number[]> {
   const pool = createNodePool({ size: 1 });
+  // A cold worker (tfjs loading) is not what an edit meets; and an edit that cancels a run still
+  // starting can get its worker replaced, which would measure a second cold start.
+  await pool.info();
   const runner = new WatchingRunner(pool);
   const engine = new SheetEngine([{ id: 'r', cells }], runner);
   try {

@@ -93,6 +93,7 @@ const bench = {
   /** Edit a row's learning rate N times; each time, ms from the edit to the re-run's first progress. */
   async latency(kind: WorkerKind, cells: RowCells, lrs: string[]): Promise<number[]> {
     const pool = new WorkerPool({ size: 1, factory: FACTORIES[kind], stallTimeoutMs: 600_000 });
+    await pool.info();
     const runner = new WatchingRunner(pool);
     const engine = new SheetEngine([{ id: 'r', cells }], runner);
     try {
