@@ -6,13 +6,12 @@
  *
  *   npx tsx bench/latency.ts [--edits=8] [--only=node|browser]
  */
-import type { TrainJob, TrainProgress, TrainResult } from '../src/engine/job.ts';
-import type { Runner } from '../src/engine/scheduler/runner.ts';
 import { SheetEngine } from '../src/engine/scheduler/sheet-engine.ts';
 import type { RowCells } from '../src/engine/spec.ts';
 import { createNodePool } from '../src/workers/node-pool.ts';
 import type { WorkerPool } from '../src/workers/pool.ts';
 import { openBenchPage } from './lib/browser.ts';
+import { editToFirstProgress } from './lib/edit-latency.ts';
 import { W1, smallJob } from './lib/jobs.ts';
 import { fmt, machine, machineLine, markdownTable, save, textTable } from './lib/report.ts';
 
@@ -20,48 +19,13 @@ const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`
 const EDITS = Number(arg('edits') ?? 8);
 const only = arg('only');
 
-/** The runner the engine sees, noting when each job's first progress arrives. */
-class WatchingRunner implements Runner {
-  readonly capacity: number;
-  readonly firstProgress = new Map<string, number>();
-  constructor(private readonly inner: WorkerPool) {
-    this.capacity = inner.capacity;
-  }
-  run(job: TrainJob, opts: { signal: AbortSignal; onProgress: (p: TrainProgress) => void }): Promise<TrainResult> {
-    return this.inner.run(job, {
-      signal: opts.signal,
-      onProgress: (p) => {
-        if (!this.firstProgress.has(job.id)) this.firstProgress.set(job.id, performance.now());
-        opts.onProgress(p);
-      },
-    });
-  }
-}
-
 async function nodeLatency(cells: RowCells, lrs: string[]): Promise<number[]> {
-  const pool = createNodePool({ size: 1 });
   // A cold worker (tfjs loading) is not what an edit meets; and an edit that cancels a run still
   // starting can get its worker replaced, which would measure a second cold start.
-  await pool.info();
-  const runner = new WatchingRunner(pool);
-  const engine = new SheetEngine([{ id: 'r', cells }], runner);
+  const pool = createNodePool({ size: 1 });
   try {
-    await new Promise((r) => setTimeout(r, 0));
-    await engine.idle();
-    const out: number[] = [];
-    for (const lr of lrs) {
-      const before = new Set(runner.firstProgress.keys());
-      const t0 = performance.now();
-      engine.edit([{ row: 'r', column: 'lr', text: lr }]);
-      // The edit is applied in a microtask pass; idle() before it would see nothing queued.
-      await new Promise((r) => setTimeout(r, 0));
-      await engine.idle();
-      const id = [...runner.firstProgress.keys()].find((k) => !before.has(k));
-      out.push(id === undefined ? NaN : runner.firstProgress.get(id)! - t0);
-    }
-    return out;
+    return await editToFirstProgress(pool, cells, lrs);
   } finally {
-    engine.dispose();
     pool.dispose();
   }
 }

@@ -3,12 +3,11 @@
  * bench/lib/browser.ts through window.__bench. "auto" is the app's own worker
  * (src/workers/train.worker.ts, its own backend choice); "wasm" and "webgl" pin a backend.
  */
-import type { TrainJob, TrainProgress, TrainResult } from '../../src/engine/job.ts';
-import { type Runner } from '../../src/engine/scheduler/runner.ts';
-import { SheetEngine } from '../../src/engine/scheduler/sheet-engine.ts';
+import type { TrainJob, TrainResult } from '../../src/engine/job.ts';
 import type { RowCells } from '../../src/engine/spec.ts';
 import type { TensorMemory } from '../../src/workers/protocol.ts';
 import { type WorkerHandle, WorkerPool } from '../../src/workers/pool.ts';
+import { editToFirstProgress } from '../lib/edit-latency.ts';
 
 export type WorkerKind = 'auto' | 'wasm' | 'webgl';
 
@@ -43,23 +42,6 @@ function timedRun(pool: WorkerPool, job: TrainJob): Promise<TimedResult> {
   }));
 }
 
-/** Counts a runner's first progress per job, for the edit-latency benchmark. */
-class WatchingRunner implements Runner {
-  readonly capacity: number;
-  readonly firstProgress = new Map<string, number>();
-  constructor(private readonly inner: WorkerPool) {
-    this.capacity = inner.capacity;
-  }
-  run(job: TrainJob, opts: { signal: AbortSignal; onProgress: (p: TrainProgress) => void }): Promise<TrainResult> {
-    return this.inner.run(job, {
-      signal: opts.signal,
-      onProgress: (p) => {
-        if (!this.firstProgress.has(job.id)) this.firstProgress.set(job.id, performance.now());
-        opts.onProgress(p);
-      },
-    });
-  }
-}
 
 const bench = {
   /** Train jobs one after another on a fresh one-worker pool (warm-up job first, if given). */
@@ -93,26 +75,9 @@ const bench = {
   /** Edit a row's learning rate N times; each time, ms from the edit to the re-run's first progress. */
   async latency(kind: WorkerKind, cells: RowCells, lrs: string[]): Promise<number[]> {
     const pool = new WorkerPool({ size: 1, factory: FACTORIES[kind], stallTimeoutMs: 600_000 });
-    await pool.info();
-    const runner = new WatchingRunner(pool);
-    const engine = new SheetEngine([{ id: 'r', cells }], runner);
     try {
-      await new Promise((r) => setTimeout(r, 0));
-      await engine.idle();
-      const out: number[] = [];
-      for (const lr of lrs) {
-        const before = new Set(runner.firstProgress.keys());
-        const t0 = performance.now();
-        engine.edit([{ row: 'r', column: 'lr', text: lr }]);
-        // The edit is applied in a microtask pass; idle() before it would see nothing queued.
-        await new Promise((r) => setTimeout(r, 0));
-        await engine.idle();
-        const id = [...runner.firstProgress.keys()].find((k) => !before.has(k));
-        out.push(id === undefined ? NaN : runner.firstProgress.get(id)! - t0);
-      }
-      return out;
+      return await editToFirstProgress(pool, cells, lrs);
     } finally {
-      engine.dispose();
       pool.dispose();
     }
   },
