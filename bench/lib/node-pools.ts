@@ -7,6 +7,7 @@ import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { TrainJob, TrainProgress, TrainResult } from '../../src/engine/job.ts';
 import type { TrainerApi } from '../../src/workers/protocol.ts';
+import { workerThreadHandle } from '../../src/workers/node-pool.ts';
 import { type WorkerFactory, WorkerPool } from '../../src/workers/pool.ts';
 
 const ENTRY = new URL('./node-worker.mjs', import.meta.url);
@@ -21,17 +22,7 @@ export interface HeapStats {
 export type BenchApi = TrainerApi & { heap(): HeapStats };
 
 export function benchWorkerFactory(wasm: boolean): WorkerFactory {
-  return () => {
-    const worker = new Worker(ENTRY, { workerData: { wasm } });
-    return {
-      endpoint: nodeEndpoint(worker),
-      terminate: () => void worker.terminate(),
-      onExit(cb) {
-        worker.once('error', (e) => cb(e instanceof Error ? e.message : String(e)));
-        worker.once('exit', (code) => cb(`exit code ${code}`));
-      },
-    };
-  };
+  return () => workerThreadHandle(new Worker(ENTRY, { workerData: { wasm } }));
 }
 
 export function benchPool(size: number, wasm: boolean): WorkerPool {

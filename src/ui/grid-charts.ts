@@ -81,13 +81,19 @@ export function pruneCellCharts(ids: ReadonlySet<string>): void {
   for (const cache of [curves, boundaries]) for (const id of cache.keys()) if (!ids.has(id)) cache.delete(id);
 }
 
-export function curveRenderer(lookup: RowLookup, key: string, size: CanvasSize): CellRenderer {
+/** What every chart cell shares: the base renderer, the reset, and no chart for a sweep or a missing row. */
+function chartCell(lookup: RowLookup, key: string, draw: (td: HTMLTableCellElement, state: NonNullable<ReturnType<RowLookup>>) => void): CellRenderer {
   return (instance, td, row, colIndex, prop, value, cellProperties) => {
     baseRenderer(instance, td, row, colIndex, prop, value, cellProperties);
     const state = lookup(instance.toPhysicalRow(row));
     reset(td, key, state);
     td.classList.add('ss-chart');
-    if (!state || state.sweep) return;
+    if (state && !state.sweep) draw(td, state);
+  };
+}
+
+export function curveRenderer(lookup: RowLookup, key: string, size: CanvasSize): CellRenderer {
+  return chartCell(lookup, key, (td, state) => {
     const curve = lossCurve(state);
     if (curve.loss.length === 0) return;
     const entry = canvasFor(curves, state.id, size);
@@ -101,16 +107,11 @@ export function curveRenderer(lookup: RowLookup, key: string, size: CanvasSize):
     const first = curve.loss[0]!;
     const last = curve.loss.at(-1)!;
     td.title = t('grid.curve.title', { first: fmt(first), last: fmt(last), epochs: curve.loss.length });
-  };
+  });
 }
 
 export function boundaryRenderer(lookup: RowLookup, key: string, size: CanvasSize): CellRenderer {
-  return (instance, td, row, colIndex, prop, value, cellProperties) => {
-    baseRenderer(instance, td, row, colIndex, prop, value, cellProperties);
-    const state = lookup(instance.toPhysicalRow(row));
-    reset(td, key, state);
-    td.classList.add('ss-chart');
-    if (!state || state.sweep) return;
+  return chartCell(lookup, key, (td, state) => {
     const b = rowBoundary(state);
     if (!b) return;
     const entry = canvasFor(boundaries, state.id, size);
@@ -122,7 +123,7 @@ export function boundaryRenderer(lookup: RowLookup, key: string, size: CanvasSiz
     entry.canvas.className = 'ss-boundary-thumb';
     td.append(entry.canvas);
     td.title = t('grid.boundary.title', { classes: b.classes });
-  };
+  });
 }
 
 function fmt(v: number): string {

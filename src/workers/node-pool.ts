@@ -6,9 +6,8 @@ import { type PoolOptions, type WorkerFactory, type WorkerHandle, WorkerPool } f
 
 const ENTRY = new URL('./train.node-worker.mjs', import.meta.url);
 
-/** Start one training worker thread. */
-export const nodeWorkerFactory: WorkerFactory = (): WorkerHandle => {
-  const worker = new Worker(ENTRY);
+/** A worker thread as the pool supervisor sees it: a Comlink endpoint, terminate, and its exit. */
+export function workerThreadHandle(worker: Worker): WorkerHandle {
   return {
     endpoint: nodeEndpoint(worker),
     terminate: () => void worker.terminate(),
@@ -17,7 +16,10 @@ export const nodeWorkerFactory: WorkerFactory = (): WorkerHandle => {
       worker.once('exit', (code) => cb(`exit code ${code}`));
     },
   };
-};
+}
+
+/** Start one training worker thread. */
+export const nodeWorkerFactory: WorkerFactory = (): WorkerHandle => workerThreadHandle(new Worker(ENTRY));
 
 /** Default size: hardware threads minus one (the main thread needs one), at least one. */
 export function defaultPoolSize(): number {

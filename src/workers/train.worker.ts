@@ -10,6 +10,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { loadDatasetFile } from '../engine/data/load-browser.ts';
+import { probeWebgl } from './probe-webgl.ts';
 import { createTrainer } from './trainer.ts';
 
 setWasmPaths({
@@ -19,20 +20,6 @@ setWasmPaths({
 });
 // Several workers already share the cores; wasm threads inside each would only contend.
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-
-function probeWebgl(): string | null {
-  if (typeof OffscreenCanvas === 'undefined') return null;
-  try {
-    const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
-    if (!gl) return null;
-    const ext = gl.getExtension('WEBGL_debug_renderer_info');
-    const renderer = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? 'unknown');
-    gl.getExtension('WEBGL_lose_context')?.loseContext();
-    return renderer;
-  } catch {
-    return null;
-  }
-}
 
 const trainer = createTrainer({
   probeWebgl,

@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSheetFile } from '../../src/engine/sheet-file.ts';
+import { startProc } from '../helpers/process.ts';
 
 const BIN = new URL('../../bin/sweepsheet.mjs', import.meta.url).pathname;
 
@@ -27,16 +27,8 @@ function sheetFile(rows: unknown[]): string {
   return path;
 }
 
-function start(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; out: string; err: string }> } {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => { out += d; });
-  child.stderr!.on('data', (d) => { err += d; });
-  const done = new Promise<{ code: number | null; signal: string | null; out: string; err: string }>((resolve) => {
-    child.on('exit', (code, signal) => resolve({ code, signal, out, err }));
-  });
-  return { child, done };
+function start(args: string[]) {
+  return startProc(process.execPath, [BIN, ...args]);
 }
 
 const saved = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as { rows: { id: string }[]; results: Record<string, { testAcc: number }> };
