@@ -17,7 +17,7 @@ export function LearningCurves(props: { records: readonly EpochRecord[]; classif
       <Show when={props.classification || hasValues(props.records, 'acc')}>
         <CurveChart title={t('detail.curves.acc')} data={acc()} validation={validation()} unitRange testid="detail-curve-acc" />
       </Show>
-      <p class="ss-detail-note ss-chart-hint">{t('detail.curves.hint')}</p>
+      <p class="ss-detail-note ss-chart-hint">{t(validation() ? 'detail.curves.hint' : 'detail.curves.noValidation')}</p>
     </div>
   );
 }

@@ -56,6 +56,7 @@ const en = {
   'detail.curves.val': 'validation',
   'detail.curves.epoch': 'epoch',
   'detail.curves.hint': 'Training against validation: a validation curve that turns up while training keeps falling is overfitting.',
+  'detail.curves.noValidation': 'Training only: give the row a val_split (e.g. 0.2) to draw the validation curve beside it and see overfitting.',
 
   'detail.boundary.title': 'Decision boundary',
   'detail.boundary.live': 'live while training (epoch {n})',
@@ -163,6 +164,7 @@ const ko: Record<keyof typeof en, string> = {
   'detail.curves.val': '검증',
   'detail.curves.epoch': '에포크',
   'detail.curves.hint': '학습과 검증을 비교합니다. 학습 손실은 계속 내려가는데 검증 곡선이 다시 올라가면 과대적합입니다.',
+  'detail.curves.noValidation': '학습 곡선만 있습니다: val_split(예: 0.2)을 주면 검증 곡선이 함께 그려져 과대적합을 볼 수 있습니다.',
 
   'detail.boundary.title': '결정 경계',
   'detail.boundary.live': '학습 중 실시간 ({n} 에포크)',
