@@ -28,7 +28,7 @@ import 'handsontable/styles/ht-theme-main.min.css';
 import { type Accessor, createEffect, createSignal, on, onCleanup, onMount } from 'solid-js';
 import type { CellEdit, RowState, SheetEngine } from '../engine/scheduler/sheet-engine.ts';
 import {
-  type GridColumn, type GridRow, type GridValue, columnLabel, columnSettings, decorateHeader, gridColumns, gridRow, isInputKey, rowSortKey,
+  type GridColumn, type GridRow, columnLabel, columnSettings, decorateHeader, gridColumns, gridRow, isInputKey, rowSortKey,
 } from './grid-columns.ts';
 import { ColumnsMenu } from './ColumnsMenu.tsx';
 import { type GroupChoices, type SheetUse, hiddenColumns, loadChoices, saveChoices, sheetUse } from './column-visibility.ts';
@@ -42,6 +42,7 @@ import { type MetricScale, metricScales } from './row-values.ts';
 import { autofillValues, takeNewRowValues } from './grid-growth.ts';
 import { groupedOrder } from './row-values.ts';
 import { sanitizeGridHtml } from './sanitize.ts';
+import { type CellPlace, patchRows } from './grid-patch.ts';
 
 registerCellType(TextCellType);
 registerCellType(AutocompleteCellType);
@@ -150,8 +151,11 @@ class GridSync {
       return id === undefined ? undefined : this.engine.row(id);
     };
     this.lookup = lookup;
+    this.data = rows.map((r) => gridRow(r, this.columns, this.source));
+    this.columnIndex = new Map(this.columns.map((c, i) => [c.key, i]));
+    this.scalesSignature = scalesSignature(this.scales);
     this.hot = new Handsontable(host, {
-      data: rows.map((r) => gridRow(r, this.columns, this.source)),
+      data: this.data,
       columns: columnSettings(this.columns, lookup, this.source, this.view),
       colHeaders: (i) => { const c = this.columns[i]; return c ? columnLabel(c) : ''; },
       hiddenColumns: { columns: hiddenColumns(this.columns, this.use, this.choices), indicators: false },
@@ -205,6 +209,13 @@ class GridSync {
   }
 
   private readonly lookup: (physical: number) => RowState | undefined;
+  /** The rows Handsontable shows, by physical index: the very array it was given. */
+  private data: GridRow[] = [];
+  private columnIndex = new Map<string, number>();
+  private scalesSignature = '';
+  /** Per row, what the colour scales and the shown columns were last computed from. */
+  private readonly seenResults = new Map<string, { result: RowState['result']; state: string }>();
+  private readonly seenSettings = new Map<string, { cells: RowState['cells']; parsed: RowState['parsed']; result: RowState['result'] }>();
 
   destroy(): void {
     this.unsubscribe();
@@ -372,13 +383,14 @@ class GridSync {
     const changed = [...this.pending];
     this.pending.clear();
     const rows = this.engine.rows();
-    // Once per pass, for every metric cell the render below draws.
-    this.scales = timed('grid-scales', () => metricScales(rows, sortValue));
     const columns = this.syncColumns();
     if (columns || !sameIds(rows.map((r) => r.id), this.ids) || this.hot.countSourceRows() !== this.ids.length) {
       this.setIds(rows.map((r) => r.id));
       pruneCellCharts(new Set(this.ids));
+      this.resultsMoved(changed);
+      this.rescale(rows);
       const data = rows.map((r) => gridRow(r, this.columns, this.source));
+      this.data = data;
       // New columns and their data in one call: Handsontable sizes its viewport from both.
       if (columns) this.hot.updateSettings({ columns, data });
       else this.hot.updateData(data, 'updateData');
@@ -387,22 +399,79 @@ class GridSync {
       this.resort();
       return;
     }
-    timed('grid-hidden-columns', () => this.syncHiddenColumns());
+    const hiddenBefore = this.useSignature;
+    if (this.settingsMoved(changed)) timed('grid-hidden-columns', () => this.syncHiddenColumns());
     const sortedKeys = new Set(this.sortConfig().map((c) => this.columns[c.column]?.key));
-    const writes: [number, string, GridValue][] = [];
+    // Written straight into the rows Handsontable holds (it keeps our array by reference):
+    // setSourceDataAtCell would render the whole grid for each pass.
+    let sortedChanged = false;
+    const redraw = new Set<string>();
     for (const id of changed) {
       const physical = this.physicalOf.get(id);
       const row = this.engine.row(id);
-      if (physical === undefined || !row) continue;
-      const shown = this.hot.getSourceDataAtRow(physical) as GridRow;
+      const shown = physical === undefined ? undefined : this.data[physical];
+      if (!row || !shown) continue;
+      redraw.add(id);
+      // A sweep shows its children's mean ± sd and progress.
+      if (row.parent) redraw.add(row.parent);
       for (const [key, value] of Object.entries(gridRow(row, this.columns, this.source))) {
-        if (shown[key] !== value) writes.push([physical, key, value]);
+        if (shown[key] === value) continue;
+        shown[key] = value;
+        if (sortedKeys.has(key)) sortedChanged = true;
       }
     }
-    if (writes.length > 0) timed('grid-write-render', () => this.hot.setSourceDataAtCell(writes, 'sweepsheet'));
-    if (writes.some(([, key]) => sortedKeys.has(key))) this.resort();
-    // Status, staleness and errors are drawn from the engine row, so redraw even without writes.
-    else if (writes.length === 0) this.hot.render();
+    // Only a result arriving or leaving can move the colour scales of the metric columns.
+    const colours = this.resultsMoved(changed) && this.rescale(rows);
+    if (sortedChanged) this.resort();
+    // New colour scales or columns shown or hidden change cells of rows that did not change.
+    else if (colours || this.useSignature !== hiddenBefore) timed('grid-render', () => this.hot.render());
+    else timed('grid-patch', () => patchRows(this.hot, this.host, redraw, (id, key) => this.placeOf(id, key)));
+  }
+
+  /** Recompute the metric columns' colour scales; true when any cell's colour changes. */
+  private rescale(rows: readonly RowState[]): boolean {
+    this.scales = timed('grid-scales', () => metricScales(rows, sortValue));
+    const sig = scalesSignature(this.scales);
+    const changed = sig !== this.scalesSignature;
+    this.scalesSignature = sig;
+    return changed;
+  }
+
+  /** The visual coordinates of a row's cell, or null when it is hidden or gone. */
+  private placeOf(id: string, key: string): CellPlace | null {
+    const physical = this.physicalOf.get(id);
+    const column = this.columnIndex.get(key);
+    if (physical === undefined || column === undefined) return null;
+    const visualRow = this.hot.toVisualRow(physical);
+    const visualColumn = this.hot.toVisualColumn(column);
+    return visualRow === null || visualColumn === null ? null : { visualRow, visualColumn };
+  }
+
+  /** Whether a changed row gained, lost or replaced a result, or finished: the colour scales read those. */
+  private resultsMoved(changed: readonly string[]): boolean {
+    let moved = false;
+    for (const id of changed) {
+      const row = this.engine.row(id);
+      const seen = this.seenResults.get(id);
+      const now = row ? `${row.status.state}|${row.resultKey ?? ''}|${row.parsed.ok ? row.parsed.key : ''}` : '';
+      if (seen?.result !== (row?.result ?? null) || seen.state !== now) moved = true;
+      if (row) this.seenResults.set(id, { result: row.result, state: now });
+      else this.seenResults.delete(id);
+    }
+    return moved;
+  }
+
+  /** Whether a changed row's cells, parsed spec or result changed: the columns shown depend on those. */
+  private settingsMoved(changed: readonly string[]): boolean {
+    let moved = false;
+    for (const id of changed) {
+      const row = this.engine.row(id);
+      const seen = this.seenSettings.get(id);
+      if (!row) { this.seenSettings.delete(id); moved = true; continue; }
+      if (seen?.cells !== row.cells || seen.parsed !== row.parsed || seen.result !== row.result) moved = true;
+      this.seenSettings.set(id, { cells: row.cells, parsed: row.parsed, result: row.result });
+    }
+    return moved;
   }
 
   /** Follow the engine's formula columns: new column settings when one was added, removed or changed, else null. */
@@ -412,6 +481,7 @@ class GridSync {
     if (sig === this.columnsSignature) return null;
     const sortedKey = this.columns[this.sortConfig()[0]?.column ?? -1]?.key;
     this.columns = next;
+    this.columnIndex = new Map(next.map((c, i) => [c.key, i]));
     this.columnsSignature = sig;
     if (sortedKey !== undefined && !next.some((c) => c.key === sortedKey)) this.sorting().setSortConfig([]);
     return columnSettings(next, this.lookup, this.source, this.view);
@@ -455,6 +525,13 @@ class GridSync {
 
 function signature(columns: readonly GridColumn[]): string {
   return JSON.stringify(columns.map((c) => (c.role === 'formula' ? [c.key, c.label, c.formula] : c.key)));
+}
+
+/** Changes exactly when some metric cell's colour would. */
+function scalesSignature(scales: ReadonlyMap<string, MetricScale>): string {
+  let s = '';
+  for (const [key, scale] of scales) s += `${key}:${scale.log ? 'log' : 'lin'}:${scale.sorted.join(',')};`;
+  return s;
 }
 
 function sameIds(a: readonly string[], b: readonly string[]): boolean {

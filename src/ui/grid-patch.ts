@@ -1,0 +1,46 @@
+/**
+ * Redraw some rows' cells in place, without a Handsontable render.
+ *
+ * `hot.render()` redraws every cell on screen, and Walkontable clears each cell's class and style
+ * before its renderer runs, so the browser restyles the whole visible grid (about a thousand
+ * cells) even when one status changed. While rows train, the engine reports a few rows per frame;
+ * redrawing only their cells keeps the frame's work proportional to what changed.
+ *
+ * A cell is found by the `data-row-id` and `data-col` every renderer of ours writes, in the master
+ * table and in the frozen-column overlay alike, and redrawn by its column's own renderer with its
+ * current meta. Selection classes Handsontable put on the cell stay: the renderers only add and
+ * remove their own classes.
+ */
+import type Handsontable from 'handsontable/base';
+
+/** Where a row and a column are now, or null when the row is not in the grid. */
+export interface CellPlace {
+  readonly visualRow: number;
+  readonly visualColumn: number;
+}
+
+/**
+ * Redraw the rendered cells of `ids`. `place` maps a row id and a column key to the cell's visual
+ * coordinates. Returns how many cells were redrawn.
+ */
+export function patchRows(
+  hot: Handsontable.Core, host: HTMLElement, ids: ReadonlySet<string>,
+  place: (id: string, key: string) => CellPlace | null,
+): number {
+  if (ids.size === 0) return 0;
+  let count = 0;
+  for (const td of host.querySelectorAll<HTMLTableCellElement>('td[data-row-id]')) {
+    const id = td.dataset.rowId;
+    const key = td.dataset.col;
+    if (id === undefined || key === undefined || !ids.has(id)) continue;
+    const at = place(id, key);
+    if (at === null) continue;
+    const meta = hot.getCellMeta(at.visualRow, at.visualColumn);
+    const renderer = hot.getCellRenderer(meta) as unknown as (
+      instance: Handsontable.Core, td: HTMLTableCellElement, row: number, col: number, prop: string | number, value: unknown, meta: Handsontable.CellProperties,
+    ) => void;
+    renderer(hot, td, at.visualRow, at.visualColumn, key, hot.getDataAtCell(at.visualRow, at.visualColumn), meta);
+    count++;
+  }
+  return count;
+}
