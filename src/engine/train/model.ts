@@ -9,6 +9,7 @@ import type { ExperimentSpec } from '../spec.ts';
 import type { Task } from '../datasets.ts';
 import { hasExplicitOutput } from '../model-shape.ts';
 import { deriveSeed } from './rng.ts';
+import { FusedAdamOptimizer, FusedMomentumOptimizer, FusedRMSPropOptimizer, FusedSGDOptimizer } from './fused-optimizers.ts';
 
 const TF_ACTIVATION = {
   sigmoid: 'sigmoid', tanh: 'tanh', relu: 'relu', elu: 'elu', selu: 'selu', softmax: 'softmax', linear: 'linear',
@@ -103,15 +104,19 @@ function initializerFor(_a: Activation, seed: number) {
   return tf.initializers.glorotUniform({ seed });
 }
 
-/** Keras names and defaults; `momentum` is SGD with momentum 0.9. */
+/**
+ * Keras names and defaults; `momentum` is SGD with momentum 0.9. SGD, momentum, RMSprop and Adam
+ * are tfjs' own with the update fused into one kernel per variable (fused-optimizers.ts): same
+ * hyper-parameters, same results, fewer ops per step.
+ */
 export function makeOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
   switch (name) {
-    case 'sgd': return tf.train.sgd(lr);
-    case 'momentum': return tf.train.momentum(lr, 0.9);
+    case 'sgd': return new FusedSGDOptimizer(lr);
+    case 'momentum': return new FusedMomentumOptimizer(lr, 0.9);
     case 'adagrad': return tf.train.adagrad(lr);
     case 'adadelta': return tf.train.adadelta(lr, 0.95, 1e-7);
-    case 'rmsprop': return tf.train.rmsprop(lr, 0.9, 0, 1e-7);
-    case 'adam': return tf.train.adam(lr, 0.9, 0.999, 1e-7);
+    case 'rmsprop': return new FusedRMSPropOptimizer(lr, 0.9, 0, 1e-7);
+    case 'adam': return new FusedAdamOptimizer(lr, 0.9, 0.999, 1e-7);
     case 'adamax': return tf.train.adamax(lr, 0.9, 0.999, 1e-7);
   }
 }
