@@ -42,6 +42,7 @@ function timedRun(pool: WorkerPool, job: TrainJob): Promise<TimedResult> {
   }));
 }
 
+let kept: WorkerPool | null = null;
 
 const bench = {
   /** Train jobs one after another on a fresh one-worker pool (warm-up job first, if given). */
@@ -70,6 +71,25 @@ const bench = {
     } finally {
       pool.dispose();
     }
+  },
+
+  /** A pool kept open across calls, so Node can take CPU snapshots around each phase (bench:pool). */
+  async open(kind: WorkerKind, size: number): Promise<void> {
+    kept?.dispose();
+    kept = new WorkerPool({ size, factory: FACTORIES[kind], stallTimeoutMs: 600_000 });
+    await kept.info();
+  },
+
+  /** All jobs at once on the open pool: wall seconds and each job's own seconds. */
+  async grid(jobs: TrainJob[]): Promise<{ seconds: number; jobSeconds: number[] }> {
+    const t0 = performance.now();
+    const runs = await Promise.all(jobs.map((j) => timedRun(kept!, j)));
+    return { seconds: (performance.now() - t0) / 1000, jobSeconds: runs.map((r) => r.result.seconds) };
+  },
+
+  close(): void {
+    kept?.dispose();
+    kept = null;
   },
 
   /** Edit a row's learning rate N times; each time, ms from the edit to the re-run's first progress. */
