@@ -20,6 +20,8 @@ import { buildModel, makeOptimizer } from '../src/engine/train/model.ts';
 import { permutation, mulberry32 } from '../src/engine/train/rng.ts';
 import { runViews } from '../src/engine/train/views.ts';
 import { installFastWasmMatMul } from '../src/engine/train/wasm-kernels.ts';
+import { installWasmConvKernels } from '../src/engine/train/wasm-conv.ts';
+import { installSharedWasmIdentity, uninstallSharedWasmIdentity } from '../src/engine/train/kernels/wasm-identity.ts';
 import { W1, jobOf } from './lib/jobs.ts';
 import { fmt, machine, machineLine, markdownTable, save, textTable } from './lib/report.ts';
 import { torchMatmulGflops } from './lib/torch.ts';
@@ -29,7 +31,10 @@ const m = await machine();
 console.log(machineLine(m));
 if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
 await tf.ready();
+// The kernels the trainer installs in its worker (src/workers/trainer.ts).
 installFastWasmMatMul();
+installWasmConvKernels();
+installSharedWasmIdentity();
 
 const job = jobOf(W1, { epochs: String(epochs) });
 const spec = job.spec;
@@ -87,6 +92,21 @@ const STEPS = 30;
 let t0 = performance.now();
 for (let i = 0; i < STEPS; i++) await model.trainOnBatch(fixed.xs, fixed.ys);
 const trainOnBatchMs = (performance.now() - t0) / STEPS;
+// The same with the stock, copying wasm Identity (kernels/wasm-identity.ts), alternated.
+let identityStockMs = 0;
+let identityOursMs = 0;
+for (let rep = 0; rep < 4; rep++) {
+  for (const ours of rep % 2 === 0 ? [false, true] : [true, false]) {
+    if (ours) installSharedWasmIdentity();
+    else uninstallSharedWasmIdentity();
+    const t = performance.now();
+    for (let i = 0; i < STEPS / 2; i++) await model.trainOnBatch(fixed.xs, fixed.ys);
+    const ms = (performance.now() - t) / (STEPS / 2) / 4;
+    if (ours) identityOursMs += ms;
+    else identityStockMs += ms;
+  }
+}
+installSharedWasmIdentity();
 
 // The bare step: forward, gradients and optimizer update, no metric, no read-back.
 const [w1, b1, w2, b2] = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -162,6 +182,8 @@ parts.push(['  the same, batchOf before this profile', fmt(batchBeforeMs, 2), sh
 parts.push(['per job: cutting the run\'s views afresh (runViews)', fmt(viewsColdMs, 2), '']);
 parts.push(['  the same for a re-run (cached)', fmt(viewsCachedMs, 3), '']);
 parts.push(['model.trainOnBatch (step + metric + loss read-back)', fmt(trainOnBatchMs, 2), share(trainOnBatchMs)]);
+parts.push(['  the same, our sharing Identity (alternated)', fmt(identityOursMs, 2), share(identityOursMs)]);
+parts.push(['  the same, stock copying Identity (alternated)', fmt(identityStockMs, 2), share(identityStockMs)]);
 parts.push(['  sum of kernel times in it (tf.profile)', fmt(kernelTotal, 2), share(kernelTotal)]);
 parts.push(['bare step: forward + grads + RMSprop, no read-back', fmt(bareStepMs, 2), share(bareStepMs)]);
 parts.push(['  forward + gradients (variableGrads)', fmt(gradMs, 2), share(gradMs)]);
@@ -211,7 +233,7 @@ console.log(`W1 step = ${fmt(flopsPerStep / 1e6, 1)} MFLOP of products; our loop
 
 save('profile', m, {
   fitJob: { samplesPerSec: real.samplesPerSec, stepMs: stepMsReal, testAcc: real.testAcc },
-  parts: { batchMs, batchBeforeMs, viewsColdMs, viewsCachedMs, trainOnBatchMs, kernelMs: kernelTotal, bareStepMs, gradMs, updateMs, updateStockMs, readBackMs },
+  parts: { batchMs, batchBeforeMs, viewsColdMs, viewsCachedMs, trainOnBatchMs, identityOursMs, identityStockMs, kernelMs: kernelTotal, bareStepMs, gradMs, updateMs, updateStockMs, readBackMs },
   kernels: Object.fromEntries(kernelRows.map(([k, v]) => [k, { msPerStep: v.ms / PROFILED, callsPerStep: v.calls / PROFILED }])),
   matmul: { flopsPerStep, ourGflops: ourRate, wasmGflops: wasmPeak, torchGflops: torchAll ? torchPeak : null, shapes: mmRows.slice(1) },
 }, `${markdownTable(parts)}\n\n${markdownTable(kTable)}\n\n${markdownTable(mmRows)}\n\nour loop: ${fmt(ourRate, 2)} GFLOP/s; plain wasm ${fmt(wasmPeak, 1)}; torch.mm ${fmt(torchPeak, 1)}`);

@@ -9,6 +9,7 @@ import { JobCancelled, fitJob } from '../engine/train/fit.ts';
 import { type FileLoader, dataKey, loadData } from '../engine/train/load.ts';
 import { installFastWasmMatMul } from '../engine/train/wasm-kernels.ts';
 import { installWasmConvKernels, wasmCanTrainConv } from '../engine/train/wasm-conv.ts';
+import { installSharedWasmIdentity } from '../engine/train/kernels/wasm-identity.ts';
 import { DATASETS } from '../engine/datasets.ts';
 import type { LoadedData } from '../engine/train/toy-data.ts';
 import { type Availability, chooseBackend, isSoftwareRenderer } from './backend-choice.ts';
@@ -50,6 +51,7 @@ export function createTrainer(env: TrainerEnv): TrainerApi {
     if (wasm) {
       installFastWasmMatMul();
       installWasmConvKernels();
+      installSharedWasmIdentity();
     } else {
       await tf.setBackend('cpu');
     }
