@@ -86,7 +86,7 @@ interface SumCase {
   readonly dtype: 'float32' | 'int32';
 }
 
-/** Leading-axes sums take our path; the others check that the stock kernel still gets them. */
+/** Sums over two or more leading axes (and empty ones) take our path; the others check that the stock kernel still gets them. */
 const SUM: SumCase[] = [
   { shape: [128, 512], axis: 0, keepDims: false, dtype: 'float32' },
   { shape: [64, 26, 26, 32], axis: [0, 1, 2], keepDims: false, dtype: 'float32' },

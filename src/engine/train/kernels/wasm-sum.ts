@@ -1,6 +1,6 @@
 /**
- * Sum over the leading axes of a tensor (keeping the last ones) for the wasm backend: the
- * gradient of every bias (dense: axis 0 of [batch, units]; conv: axes 0-2 of [batch, h, w, c]).
+ * Sum over two or more leading axes of a tensor (keeping the last ones) for the wasm backend: the
+ * gradient of a conv layer's bias (axes 0-2 of [batch, h, w, c]).
  * The stock kernel first transposes the reduced axes to the end, then sums; one pass down the
  * rows on the heap measured 3x faster here (16 vs 52 ms for a [64, 26, 26, 32] gradient, under
  * load). Sums are accumulated in float64, so they are if anything closer to exact than stock.
@@ -40,6 +40,10 @@ export function leadingSumKernel(stock: tf.KernelFunc): tf.KernelFunc {
     const lead = leadingPrefix(attrs?.['axis'] as number | number[] | undefined, x.shape.length);
     if (lead === 0) return stock(params);
     const rows = x.shape.slice(0, lead).reduce((p, d) => p * d, 1);
+    // One leading axis (a dense layer's bias gradient, [batch, units]): the stock kernel's
+    // transpose is small there and it measured faster (CPU time, [128, 512]: 1.0 vs 1.5 ms).
+    // (Except with no rows: see below.)
+    if (lead === 1 && rows > 0) return stock(params);
     const kept = x.shape.slice(lead);
     const cols = kept.reduce((p, d) => p * d, 1);
     // (No rows: the sum is zero. The stock kernel leaves its output unwritten then, so whatever
