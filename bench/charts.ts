@@ -14,12 +14,15 @@
  * 16 ms for chart updates.
  */
 import { type AppHarness, startApp } from '../test/helpers/browser.ts';
+import { longestTasks, styleAndLayoutWork, summarize, taskCpu, traceFor } from './lib/trace.ts';
 
 const args = process.argv.slice(2);
 const SECONDS = Number(args[args.indexOf('--seconds') + 1] ?? '') || 40;
 const ROWS = 100;
 /** `--profile`: also sample the page's main thread and print the functions with the most self time. */
 const PROFILE = args.includes('--profile');
+/** `--trace`: also record a chromium trace and print where the main thread's time went (style, layout, script). */
+const TRACE = args.includes('--trace');
 
 interface Timing { count: number; totalMs: number; maxMs: number }
 interface Probe {
@@ -91,7 +94,14 @@ async function main(): Promise<void> {
     const startDone = await finished(app);
     const cdp = PROFILE ? await app.context.newCDPSession(app.page) : null;
     if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.start'); }
-    await app.page.waitForTimeout(SECONDS * 1000);
+    if (TRACE) {
+      const events = await traceFor(await app.context.newCDPSession(app.page), () => app.page.waitForTimeout(SECONDS * 1000));
+      console.log(`main thread by trace event over ${SECONDS} s:\n${summarize(events)}\n${styleAndLayoutWork(events)}\ncostliest tasks:\n${longestTasks(events)}`);
+      const c = taskCpu(events);
+      console.log(`main-thread tasks by CPU time (the load on a shared machine stretches wall time, not this): ${c.tasks} tasks, ${c.over16} over 16 ms, ${c.over50} over 50 ms, p99 ${c.p99Ms.toFixed(1)} ms, longest ${c.maxMs.toFixed(1)} ms   target 16 ms   ratio ${(c.maxMs / 16).toFixed(2)}`);
+    } else {
+      await app.page.waitForTimeout(SECONDS * 1000);
+    }
     if (cdp) printProfile((await cdp.send('Profiler.stop')).profile);
     const result = await app.page.evaluate(() => ({
       longtasks: window.__bench!.longtasks, gaps: window.__bench!.gaps, timings: window.__sweepsheetTimings ?? {},

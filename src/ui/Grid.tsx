@@ -38,11 +38,11 @@ import { type Locale, gridLanguage, locale } from './i18n/index.ts';
 import { registerLanguageDictionary } from 'handsontable/i18n/registry';
 import koKR from 'handsontable/i18n/languages/ko-KR';
 import { type GridView, sortValue } from './renderers.ts';
-import { type MetricScale, metricScales } from './row-values.ts';
+import { type MetricScale, SCALED_COLUMNS, metricScales } from './row-values.ts';
 import { autofillValues, takeNewRowValues } from './grid-growth.ts';
 import { groupedOrder } from './row-values.ts';
 import { sanitizeGridHtml } from './sanitize.ts';
-import { type CellPlace, patchRows } from './grid-patch.ts';
+import { type CellPlace, patchCells } from './grid-patch.ts';
 
 registerCellType(TextCellType);
 registerCellType(AutocompleteCellType);
@@ -423,9 +423,10 @@ class GridSync {
     // Only a result arriving or leaving can move the colour scales of the metric columns.
     const colours = this.resultsMoved(changed) && this.rescale(rows);
     if (sortedChanged) this.resort();
-    // New colour scales or columns shown or hidden change cells of rows that did not change.
-    else if (colours || this.useSignature !== hiddenBefore) timed('grid-render', () => this.hot.render());
-    else timed('grid-patch', () => patchRows(this.hot, this.host, redraw, (id, key) => this.placeOf(id, key)));
+    // Columns shown or hidden move every cell.
+    else if (this.useSignature !== hiddenBefore) timed('grid-render', () => this.hot.render());
+    // New colour scales repaint the metric cells of rows that did not change, too.
+    else timed('grid-patch', () => patchCells(this.hot, this.host, { rows: redraw, columns: colours ? Object.keys(SCALED_COLUMNS) : [] }, (id, key) => this.placeOf(id, key)));
   }
 
   /** Recompute the metric columns' colour scales; true when any cell's colour changes. */

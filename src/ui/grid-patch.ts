@@ -19,20 +19,30 @@ export interface CellPlace {
   readonly visualColumn: number;
 }
 
+/** Which rendered cells to redraw: every cell of these rows, and every cell of these columns. */
+export interface PatchTarget {
+  readonly rows?: Iterable<string>;
+  readonly columns?: Iterable<string>;
+}
+
 /**
- * Redraw the rendered cells of `ids`. `place` maps a row id and a column key to the cell's visual
- * coordinates. Returns how many cells were redrawn.
+ * Redraw the rendered cells `target` names. `place` maps a row id and a column key to the cell's
+ * visual coordinates. Returns how many cells were redrawn.
  */
-export function patchRows(
-  hot: Handsontable.Core, host: HTMLElement, ids: ReadonlySet<string>,
+export function patchCells(
+  hot: Handsontable.Core, host: HTMLElement, target: PatchTarget,
   place: (id: string, key: string) => CellPlace | null,
 ): number {
-  if (ids.size === 0) return 0;
+  // One native selector match instead of reading two data attributes of every cell on screen.
+  const selectors: string[] = [];
+  for (const id of target.rows ?? []) selectors.push(`td[data-row-id="${CSS.escape(id)}"]`);
+  for (const key of target.columns ?? []) selectors.push(`td[data-col="${CSS.escape(key)}"][data-row-id]`);
+  if (selectors.length === 0) return 0;
   let count = 0;
-  for (const td of host.querySelectorAll<HTMLTableCellElement>('td[data-row-id]')) {
+  for (const td of host.querySelectorAll<HTMLTableCellElement>(selectors.join(','))) {
     const id = td.dataset.rowId;
     const key = td.dataset.col;
-    if (id === undefined || key === undefined || !ids.has(id)) continue;
+    if (!id || key === undefined) continue;
     const at = place(id, key);
     if (at === null) continue;
     const meta = hot.getCellMeta(at.visualRow, at.visualColumn);
