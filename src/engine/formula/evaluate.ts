@@ -21,10 +21,8 @@ import {
   FORMULA_LIMITS, formulaError, isFormulaError, normalizeValue, parseNumericText, toBoolean, toNumber,
 } from './values.ts';
 
-/** What a formula can see of the sheet. */
-export interface EvalContext {
-  /** The row the formula is in, 0-based: what a bare column name reads. */
-  readonly row: number;
+/** What a formula can see of the sheet, wherever it sits. */
+export interface SheetContext {
   /** The sheet's column keys in grid order: A is the first. */
   readonly columns: readonly string[];
   /** How many rows the sheet has. */
@@ -33,9 +31,34 @@ export interface EvalContext {
   get(row: number, column: string): FormulaValue;
 }
 
+/** What a formula can see of the sheet from the row it is in. */
+export interface EvalContext extends SheetContext {
+  /** The row the formula is in, 0-based: what a bare column name reads. */
+  readonly row: number;
+}
+
 /** Evaluates a parsed formula in one row. Never throws for any formula; errors are values. */
 export function evaluate(ast: FormulaAst, ctx: EvalContext): FormulaValue {
-  return new Evaluation(ctx).ev(ast);
+  return new Evaluator(ctx).evaluate(ast, ctx.row);
+}
+
+/**
+ * Evaluates formulas against one sheet, row after row: what evaluate() does, with the setup paid
+ * once. A formula column runs it for every row; the sheet must not change shape (columns, row
+ * count) while one is in use. Never throws for any formula; errors are values.
+ */
+export class Evaluator {
+  private readonly evaluation: Evaluation;
+
+  constructor(ctx: SheetContext) {
+    this.evaluation = new Evaluation(ctx);
+  }
+
+  /** The value of `ast` in row `row` (0-based). */
+  evaluate(ast: FormulaAst, row: number): FormulaValue {
+    this.evaluation.row = row;
+    return this.evaluation.ev(ast);
+  }
 }
 
 /**
@@ -44,8 +67,10 @@ export function evaluate(ast: FormulaAst, ctx: EvalContext): FormulaValue {
  */
 class Evaluation {
   private readonly known: ReadonlySet<string>;
+  /** The row being evaluated: what a bare column name reads. */
+  row = 0;
 
-  constructor(private readonly ctx: EvalContext) {
+  constructor(private readonly ctx: SheetContext) {
     this.known = knownColumns(ctx.columns);
   }
 
@@ -74,7 +99,7 @@ class Evaluation {
       }
       case 'name':
         if (!this.known.has(node.column)) return formulaError('#NAME?', unknownColumnMessage(node.column, this.ctx.columns));
-        return this.read(this.ctx.row, node.column);
+        return this.read(this.row, node.column);
       case 'range': case 'column':
         // The parser lets these stand only as aggregate arguments, which aggregate() reads itself.
         return formulaError('#VALUE!', 'a range can only be an argument of MIN, MAX, SUM, AVERAGE, STDEV or COUNT');
@@ -98,13 +123,11 @@ class Evaluation {
     if (isFormulaError(x)) return x;
     const y = toNumber(b);
     if (isFormulaError(y)) return y;
-    switch (op) {
-      case '+': return finite(x + y, () => `${x} + ${y}`);
-      case '-': return finite(x - y, () => `${x} - ${y}`);
-      case '*': return finite(x * y, () => `${x} * ${y}`);
-      case '/': return y === 0 ? formulaError('#DIV/0!', `${x} / 0 divides by zero`) : finite(x / y, () => `${x} / ${y}`);
-      case '^': return power(x, y);
-    }
+    if (op === '^') return power(x, y);
+    if (op === '/' && y === 0) return formulaError('#DIV/0!', `${x} / 0 divides by zero`);
+    const v = op === '+' ? x + y : op === '-' ? x - y : op === '*' ? x * y : x / y;
+    // Checked here rather than through finite() with a message closure: one closure per cell adds up over a column.
+    return Number.isFinite(v) ? v : finite(v, `${x} ${op} ${y}`);
   }
 
   private call(name: string, args: readonly FormulaAst[]): FormulaValue {

@@ -91,7 +91,10 @@ export function roundTo(x: number, digits: number): number {
   if (!Number.isFinite(scale)) return d > 0 ? x : 0; // beyond any double's digits, or above any double
   const scaled = d >= 0 ? Math.abs(x) * scale : Math.abs(x) / scale;
   if (!Number.isFinite(scaled) || scaled >= 2 ** 52) return x; // nothing left to round at this precision
-  const r = Math.round(Number(scaled.toPrecision(15)));
+  // Only a value within rounding noise of a half can round differently at 15 digits; formatting
+  // it as text (toPrecision) for every cell of a column costs more than the rest of ROUND.
+  const nearHalf = Math.abs(scaled - Math.floor(scaled) - 0.5) <= scaled * 1e-12;
+  const r = Math.round(nearHalf ? Number(scaled.toPrecision(15)) : scaled);
   return Math.sign(x) * (d >= 0 ? r / scale : r * scale);
 }
 
@@ -158,7 +161,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = TABLE;
 
 /** The function of that name, any case, or undefined. */
 export function lookupFunction(name: string): FunctionSpec | undefined {
-  return BY_NAME.get(name.toUpperCase());
+  // Parsed calls already carry the upper-case name: no new string per evaluation.
+  return BY_NAME.get(name) ?? BY_NAME.get(name.toUpperCase());
 }
 
 /** The function names, for did-you-mean. */

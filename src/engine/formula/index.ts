@@ -7,7 +7,7 @@
  */
 export { parseFormula, type FormulaAst, type BinaryOp, type ParseOptions } from './parser.ts';
 export type { FormulaParseError } from './lexer.ts';
-export { evaluate, type EvalContext } from './evaluate.ts';
+export { evaluate, Evaluator, type EvalContext, type SheetContext } from './evaluate.ts';
 export { dependencies, type Dependencies, type DependencyContext, type CellAddress } from './dependencies.ts';
 export {
   formatValue, formulaError, isFormulaError, isFormulaText, FORMULA_LIMITS,

@@ -19,7 +19,7 @@
  * same values; the property tests compare them against a fresh evaluation.
  */
 import {
-  type FormulaAst, type FormulaValue, dependencies, evaluate, formatCellRef, formulaError, isFormulaError, parseFormula,
+  type FormulaAst, type FormulaValue, Evaluator, dependencies, formatCellRef, formulaError, isFormulaError, parseFormula,
 } from '../formula/index.ts';
 import { topologicalOrder } from './order.ts';
 
@@ -28,11 +28,19 @@ export interface CellRef {
   readonly column: string;
 }
 
+/** A formula cell whose value changed in an update, with its new value. */
+export interface FormulaUpdate extends CellRef {
+  readonly value: FormulaValue;
+}
+
 /** What the graph needs of the sheet around it. */
 export interface FormulaHost {
   /** Column keys in grid order (A is the first). */
   columns(): readonly string[];
-  /** Row ids in grid order (1 is the first). */
+  /**
+   * Row ids in grid order (1 is the first). After rows are added, removed or moved, call relink()
+   * before the next update: positions (A1 references, stored column values) are read from it.
+   */
   rowIds(): readonly string[];
   /** The value of a cell that holds no formula (typed text, a result). */
   plainValue(row: string, column: string): FormulaValue;
@@ -65,7 +73,11 @@ interface ColumnNode extends Parsed {
   readonly positional: boolean;
   /** Cells read by A1 reference or range, as ids; they move when rows move. */
   fixed: string[];
-  readonly values: Map<string, FormulaValue>;
+  /**
+   * Values by row position as of the last relink (undefined: not computed yet). An array, not a
+   * map by row id: a pass over 10,000 rows writes every one, and rows move only at a relink.
+   */
+  values: (FormulaValue | undefined)[];
   /** Every row must be computed at the next update (just defined, or rows moved under A1 references). */
   stale: boolean;
   /** Rows not computed yet (rows added since the last update). */
@@ -100,6 +112,7 @@ export class FormulaCells {
   private readonly removedColumns = new Set<string>();
   /** Cell formulas to compute at the next update whatever the seeds (rows moved under them). */
   private readonly pendingCells = new Set<string>();
+  /** Row id -> position as of the last relink: column values are stored by these positions. */
   private rowIndex = new Map<string, number>();
 
   constructor(private readonly host: FormulaHost) {}
@@ -113,8 +126,9 @@ export class FormulaCells {
     const n = this.cellsIn.has(column) ? this.nodes.get(id(row, column)) : undefined;
     if (n) return n.value;
     const c = this.columnNodes.get(column);
-    if (c && this.rowIndex.has(row)) return c.values.get(row) ?? null;
-    return undefined;
+    if (!c) return undefined;
+    const i = this.rowIndex.get(row);
+    return i === undefined ? undefined : c.values[i] ?? null;
   }
 
   /**
@@ -158,7 +172,7 @@ export class FormulaCells {
       whole = [...d.columns];
     }
     const positional = parsed.ast !== null && hasA1(parsed.ast);
-    const node: ColumnNode = { ...parsed, column, sameRow, whole, positional, fixed: [], values: new Map(), stale: true, pendingRows: new Set() };
+    const node: ColumnNode = { ...parsed, column, sameRow, whole, positional, fixed: [], values: [], stale: true, pendingRows: new Set() };
     this.columnNodes.set(column, node);
     for (const c of sameRow) add(this.sameRowReaders, c, column);
     for (const c of whole) add(this.wholeReaders, c, column);
@@ -194,6 +208,7 @@ export class FormulaCells {
    */
   relink(): void {
     const rows = this.host.rowIds();
+    const oldIndex = this.rowIndex;
     this.rowIndex = new Map(rows.map((r, i) => [r, i]));
     this.readers.clear();
     this.columnReaders.clear();
@@ -206,19 +221,32 @@ export class FormulaCells {
     for (const node of this.columnNodes.values()) {
       this.linkFixed(node);
       if (node.positional || node.whole.length > 0) node.stale = true;
-      for (const r of node.values.keys()) if (!this.rowIndex.has(r)) node.values.delete(r);
+      // Each row keeps its value at its new position; rows added have none yet.
+      const old = node.values;
+      node.values = rows.map((r) => {
+        const i = oldIndex.get(r);
+        return i === undefined ? undefined : old[i];
+      });
       for (const r of node.pendingRows) if (!this.rowIndex.has(r)) node.pendingRows.delete(r);
-      if (!node.stale) for (const r of rows) if (!node.values.has(r)) node.pendingRows.add(r);
+      if (!node.stale) for (const [i, r] of rows.entries()) if (node.values[i] === undefined) node.pendingRows.add(r);
     }
+  }
+
+  /**
+   * Whether the rows may be where the last relink saw them. Only the count is checked (checking
+   * every id costs an edit more than the rest of its update): a host that moves rows calls relink().
+   */
+  private aligned(): boolean {
+    return this.rowIndex.size === this.host.rowIds().length;
   }
 
   /**
    * Recompute what depends on `changed` (cells whose value changed, formula cells just defined),
    * and whatever was left to compute (new column formulas, new rows). Returns the formula cells
-   * whose value changed.
+   * whose value changed, with their new values (a cell appears once, or its last entry counts).
    */
-  update(changed: readonly CellRef[]): CellRef[] {
-    if (this.rowIndex.size !== this.host.rowIds().length) this.relink();
+  update(changed: readonly CellRef[]): FormulaUpdate[] {
+    if (!this.aligned()) this.relink();
     const forcedCells = new Set(this.pendingCells);
     this.pendingCells.clear();
     const forcedRows = new Map<string, RowSet>();
@@ -243,7 +271,7 @@ export class FormulaCells {
 
   /** Whether the next update has work of its own (a column formula just defined, rows moved), seeds or not. */
   hasPending(): boolean {
-    if (this.pendingCells.size > 0 || this.removedColumns.size > 0 || this.rowIndex.size !== this.host.rowIds().length) return true;
+    if (this.pendingCells.size > 0 || this.removedColumns.size > 0 || !this.aligned()) return true;
     for (const node of this.columnNodes.values()) if (node.stale || node.pendingRows.size > 0) return true;
     return false;
   }
@@ -261,7 +289,7 @@ export class FormulaCells {
    * Column by column, in the order of the column graph, each over the rows that need it. Returns
    * null (the cell pass must run) when a cell formula is involved or the columns form a cycle.
    */
-  private columnPass(forcedCells: ReadonlySet<string>, forced: ReadonlyMap<string, RowSet>, plain: readonly CellRef[]): CellRef[] | null {
+  private columnPass(forcedCells: ReadonlySet<string>, forced: ReadonlyMap<string, RowSet>, plain: readonly CellRef[]): FormulaUpdate[] | null {
     if (forcedCells.size > 0) return null;
     const rows = new Map<string, RowSet>();
     for (const [column, set] of forced) rows.set(column, set === 'all' ? 'all' : new Set(set));
@@ -283,7 +311,7 @@ export class FormulaCells {
     }
     const order = topologicalOrder(reach, (k) => this.columnInputs(this.columnNodes.get(k)!).filter((c) => reach.has(c)));
     if (order.cycles.length > 0) return null;
-    const out: CellRef[] = [];
+    const out: FormulaUpdate[] = [];
     const all = this.host.rowIds();
     for (const column of order.sequence) {
       const target = rows.get(column);
@@ -291,16 +319,21 @@ export class FormulaCells {
       const node = this.columnNodes.get(column)!;
       const must = forced.get(column);
       const changedRows: string[] = [];
+      const values = node.values;
       const visit = (row: string, index: number) => {
         const value = this.evalAt(node, row, index);
-        if (must === 'all' || must?.has(row) || !node.values.has(row) || !sameValue(value, node.values.get(row)!)) {
-          node.values.set(row, value);
+        const old = values[index];
+        if (must === 'all' || old === undefined || must?.has(row) || !sameValue(value, old)) {
+          values[index] = value;
           changedRows.push(row);
-          out.push({ row, column });
+          out.push({ row, column, value });
         }
       };
       if (target === 'all') for (let i = 0; i < all.length; i++) visit(all[i]!, i);
-      else for (const row of target) visit(row, this.rowIndex.get(row) ?? 0);
+      else for (const row of target) {
+        const index = this.rowIndex.get(row);
+        if (index !== undefined) visit(row, index);
+      }
       if (changedRows.length === 0) continue;
       for (const k of this.sameRowReaders.get(column) ?? []) for (const r of changedRows) addRow(rows, k, r);
       for (const k of this.wholeReaders.get(column) ?? []) rows.set(k, 'all');
@@ -327,22 +360,23 @@ export class FormulaCells {
   // --- the cell pass ---------------------------------------------------------------------------
 
   /** Cell by cell: the general order, with cycles found and named. */
-  private cellPass(forcedCells: ReadonlySet<string>, forced: ReadonlyMap<string, RowSet>, plain: readonly CellRef[]): CellRef[] {
+  private cellPass(forcedCells: ReadonlySet<string>, forced: ReadonlyMap<string, RowSet>, plain: readonly CellRef[]): FormulaUpdate[] {
     const all = this.host.rowIds();
     const seeds: string[] = [...forcedCells, ...plain.map((c) => id(c.row, c.column))];
     for (const [column, set] of forced) for (const row of set === 'all' ? all : set) seeds.push(id(row, column));
     const affected = this.downstream(seeds);
     const dirty = new Set(seeds);
     const dirtyColumns = new Set(seeds.map(columnOf));
-    const out: CellRef[] = [];
+    const out: FormulaUpdate[] = [];
     const { sequence, cycles } = topologicalOrder(affected, (k) => this.cellInputs(k).filter((d) => affected.has(d)));
     for (const cycle of cycles) {
       const path = [...cycle, cycle[0]!].map((k) => this.label(k)).join(' → ');
       for (const key of cycle) {
-        this.assign(key, formulaError('#CYCLE!', `circular reference: ${path}`));
+        const value = formulaError('#CYCLE!', `circular reference: ${path}`);
+        this.assign(key, value);
         dirty.add(key);
         dirtyColumns.add(columnOf(key));
-        out.push({ row: rowOf(key), column: columnOf(key) });
+        out.push({ row: rowOf(key), column: columnOf(key), value });
       }
     }
     for (const key of sequence) {
@@ -353,7 +387,7 @@ export class FormulaCells {
         this.assign(key, value);
         dirty.add(key);
         dirtyColumns.add(columnOf(key));
-        out.push({ row: rowOf(key), column: columnOf(key) });
+        out.push({ row: rowOf(key), column: columnOf(key), value });
       }
     }
     return out;
@@ -364,13 +398,19 @@ export class FormulaCells {
   }
 
   private current(key: string): FormulaValue {
-    return this.nodes.get(key)?.value ?? this.columnNodes.get(columnOf(key))?.values.get(rowOf(key)) ?? null;
+    const n = this.nodes.get(key);
+    if (n) return n.value;
+    return this.columnNodes.get(columnOf(key))?.values[this.rowIndex.get(rowOf(key)) ?? -1] ?? null;
   }
 
   private assign(key: string, value: FormulaValue): void {
     const n = this.nodes.get(key);
     if (n) n.value = value;
-    else this.columnNodes.get(columnOf(key))?.values.set(rowOf(key), value);
+    else {
+      const c = this.columnNodes.get(columnOf(key));
+      const i = this.rowIndex.get(rowOf(key));
+      if (c && i !== undefined) c.values[i] = value;
+    }
   }
 
   private compute(key: string): FormulaValue {
@@ -446,12 +486,20 @@ export class FormulaCells {
 
   private evalAt(node: Parsed, row: string, index = this.rowIndex.get(row) ?? 0): FormulaValue {
     if (node.parseError) return node.parseError;
-    return evaluate(node.ast!, {
-      row: index,
-      columns: this.host.columns(),
-      rowCount: this.host.rowIds().length,
-      get: this.read,
-    });
+    return this.evaluator().evaluate(node.ast!, index);
+  }
+
+  private evaluatorState: { columns: readonly string[]; rowCount: number; evaluator: Evaluator } | null = null;
+
+  /** One evaluator while the sheet keeps its shape: a column pass evaluates thousands of cells. */
+  private evaluator(): Evaluator {
+    const columns = this.host.columns();
+    const rowCount = this.host.rowIds().length;
+    const e = this.evaluatorState;
+    if (e && e.columns === columns && e.rowCount === rowCount) return e.evaluator;
+    const evaluator = new Evaluator({ columns, rowCount, get: this.read });
+    this.evaluatorState = { columns, rowCount, evaluator };
+    return evaluator;
   }
 
   /** What a formula sees in a cell: another formula's value, else the sheet's plain value. */
@@ -463,12 +511,13 @@ export class FormulaCells {
       if (n) return n.value;
     }
     const c = this.columnNodes.get(column);
-    if (c) return c.values.get(row) ?? null;
+    // Updates run on aligned rows: position r is the row's stored position.
+    if (c) return c.values[r] ?? null;
     return this.host.plainValue(row, column);
   };
 
   private link(key: string, node: CellNode, refreshIndex = true): void {
-    if (refreshIndex && this.rowIndex.size !== this.host.rowIds().length) this.relink();
+    if (refreshIndex && !this.aligned()) this.relink();
     node.reads = [];
     node.readsColumns = [];
     node.touches = [];

@@ -2,7 +2,7 @@
  * Between cells and formulas: what a formula reads from a typed cell or a result cell, and the
  * text a formula in an input cell hands to the row's parser.
  */
-import { INPUT_COLUMNS, RESULT_COLUMNS, resultValue } from '../columns.ts';
+import { INPUT_COLUMNS, RESULT_COLUMNS } from '../columns.ts';
 import { type CellError, cellError } from '../errors.ts';
 import { type FormulaValue, formatValue, isFormulaError, isFormulaText } from '../formula/index.ts';
 import { parseNumericText } from '../formula/values.ts';
@@ -24,15 +24,38 @@ export function isInputColumn(key: string): boolean {
  * when the row has a current one (stale or missing results read as empty), the status as text.
  */
 export function plainValue(row: RowState, column: string): FormulaValue {
-  if (column === 'status') return row.status.state;
-  if (RESULT_KEY_SET.has(column)) {
-    if (!row.result || isStale(row) || row.sweep) return null;
-    const v = resultValue(column, row.result);
-    return v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? null : v;
+  return plainReader(column)(row);
+}
+
+/** How plainValue reads one column, decided once per column: a formula column reads it in every row. */
+export function plainReader(column: string): (row: RowState) => FormulaValue {
+  let read = readers.get(column);
+  if (!read) {
+    read = column === 'status' ? readStatus : RESULT_KEY_SET.has(column) ? resultReader(column) : textReader(column);
+    readers.set(column, read);
   }
-  const text = (row.cells[column] ?? '').trim();
-  if (text === '') return null;
-  return parseNumericText(text) ?? text;
+  return read;
+}
+
+const readers = new Map<string, (row: RowState) => FormulaValue>();
+
+const readStatus = (row: RowState): FormulaValue => row.status.state;
+
+function resultReader(column: string): (row: RowState) => FormulaValue {
+  const value = RESULT_COLUMNS.find((c) => c.key === column)?.value;
+  return (row) => {
+    if (!row.result || isStale(row) || row.sweep) return null;
+    const v = value ? value(row.result) : undefined;
+    return v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? null : v;
+  };
+}
+
+function textReader(column: string): (row: RowState) => FormulaValue {
+  return (row) => {
+    const text = (row.cells[column] ?? '').trim();
+    if (text === '') return null;
+    return parseNumericText(text) ?? text;
+  };
 }
 
 /**

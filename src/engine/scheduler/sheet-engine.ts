@@ -7,12 +7,12 @@
  * superseded run is dropped. Listeners see immutable row snapshots, a new object per change.
  */
 import { COLUMNS } from '../columns.ts';
-import { type CellRef, FormulaCells } from '../graph/formula-cells.ts';
+import { type CellRef, FormulaCells, type FormulaUpdate } from '../graph/formula-cells.ts';
 import { type FormulaValue, isFormulaText } from '../formula/index.ts';
 import { expandRow } from '../grammar/sweep.ts';
 import type { TrainProgress, TrainResult } from '../job.ts';
 import { type ParsedRow, type RowCells, parseRow } from '../spec.ts';
-import { RESULT_KEYS, effectiveCells, isInputColumn, plainValue, sweepValue } from './cell-values.ts';
+import { RESULT_KEYS, effectiveCells, isInputColumn, plainReader, sweepValue } from './cell-values.ts';
 import {
   type CellEdit, type FormulaColumn, type RowInit, type RowState, type RunMode, finishedStatus, pendingStatus, progressRecord, sweepStatus,
 } from './row-state.ts';
@@ -63,6 +63,8 @@ export class SheetEngine {
   private mode: RunMode;
   /** Rows on screen: after the row just edited, they run before the rest. */
   private visible = new Set<string>();
+  /** The row a formula read last: set() and drop() keep it equal to byId's entry or clear it. */
+  private lastRead: RowState | null = null;
 
   constructor(rows: readonly RowInit[], private readonly runner: Runner, opts: EngineOptions = {}) {
     // queueMicrotask must be called unbound: browsers throw "Illegal invocation" otherwise.
@@ -74,10 +76,15 @@ export class SheetEngine {
       columns: () => this.columnKeys(),
       rowIds: () => this.order,
       plainValue: (row, column) => {
-        const r = this.byId.get(row);
-        if (!r) return null;
+        // A formula reading several cells of one row (=train_acc - test_acc) looks the row up once.
+        let r = this.lastRead;
+        if (r === null || r.id !== row) {
+          r = this.byId.get(row) ?? null;
+          if (r === null) return null;
+          this.lastRead = r;
+        }
         // A sweep's metrics read as the mean over its finished children, as its row shows them.
-        return r.sweep ? sweepValue(r.sweep.children.map((c) => this.byId.get(c)!), column) : plainValue(r, column);
+        return r.sweep ? sweepValue(r.sweep.children.map((c) => this.byId.get(c)!), column) : plainReader(column)(r);
       },
     });
     // Typed text first, so formulas can read it; then formulas; then each row's spec.
@@ -115,12 +122,12 @@ export class SheetEngine {
   /** Add a formula column, or change the formula of one with the same key. */
   setFormulaColumn(col: FormulaColumn): void {
     const i = this.formulaCols.findIndex((c) => c.key === col.key);
+    // One node for the whole column: its rows compute at the next update.
     if (i >= 0) this.formulaCols[i] = col;
     else {
       this.formulaCols.push(col);
       this.keys = null;
     }
-    // One node for the whole column: its rows compute at the next update.
     this.formulas.defineColumn(col.key, col.formula);
     // Every row: a view redraws its columns even where no value changed.
     const changed = new Set<string>(this.order);
@@ -346,6 +353,8 @@ export class SheetEngine {
       this.structureChanged = true;
     }
     const keep = new Set(children);
+    // Children in a new order move rows: the formula graph reads positions.
+    if (children.length !== oldChildren.length || children.some((c, i) => c !== oldChildren[i])) this.structureChanged = true;
     for (const c of oldChildren) if (!keep.has(c)) this.drop(c);
     for (const c of children) if (!oldChildren.includes(c)) this.defineFormulas(c);
     for (const c of [...oldChildren, ...children]) changed.add(c);
@@ -411,6 +420,7 @@ export class SheetEngine {
     this.queue.delete(id);
     for (const column of this.columnKeys()) this.formulas.define(id, column, null);
     this.byId.delete(id);
+    if (this.lastRead?.id === id) this.lastRead = null;
     this.structureChanged = true;
   }
 
@@ -446,26 +456,41 @@ export class SheetEngine {
       this.resultsChanged.clear();
       if (seeds.length === 0 && !this.formulas.hasPending()) return;
       const updated = this.formulas.update(seeds);
-      const values = new Map<string, Record<string, FormulaValue>>();
-      for (const c of updated) {
-        let v = values.get(c.row);
-        if (!v) {
-          const row = this.byId.get(c.row);
-          if (!row) continue;
-          values.set(c.row, (v = { ...row.formulas }));
-        }
-        v[c.column] = this.formulas.value(c.row, c.column) ?? null;
-      }
-      for (const [id, formulas] of values) {
-        this.set(withFormulas(this.byId.get(id)!, formulas));
-        changed.add(id);
-      }
+      this.applyFormulaValues(updated, changed);
       if (!placeRows) continue;
       const feeds = new Set(updated.filter((c) => isInputColumn(c.column) && this.byId.get(c.row)?.parent === null).map((c) => c.row));
       for (const id of feeds) {
         const row = this.byId.get(id)!;
         for (const c of this.place(id, row.cells, row, seq)) changed.add(c);
       }
+    }
+  }
+
+  /**
+   * Give rows their new formula values: one new row object per row and pass, however many of its
+   * columns changed. A pass over a formula column updates every row, so this loop is kept lean.
+   */
+  private applyFormulaValues(updated: readonly FormulaUpdate[], changed: Set<string>): void {
+    if (updated.length === 0) return;
+    const column = updated[0]!.column;
+    let oneColumn = true;
+    for (let i = 1; i < updated.length && oneColumn; i++) oneColumn = updated[i]!.column === column;
+    // Rows made in this pass: later columns write into their fresh (not yet shown) formula objects.
+    const fresh = oneColumn ? null : new Set<RowState>();
+    for (let i = 0; i < updated.length; i++) {
+      const c = updated[i]!;
+      const row = this.byId.get(c.row);
+      if (!row) continue;
+      if (fresh?.has(row)) {
+        (row.formulas as Record<string, FormulaValue>)[c.column] = c.value;
+        continue;
+      }
+      const formulas = copyFormulas(row.formulas);
+      formulas[c.column] = c.value;
+      const next = withFormulas(row, formulas);
+      this.set(next);
+      fresh?.add(next);
+      changed.add(c.row);
     }
   }
 
@@ -586,6 +611,7 @@ export class SheetEngine {
 
   private set(row: RowState): void {
     this.byId.set(row.id, row);
+    if (this.lastRead !== null && this.lastRead.id === row.id) this.lastRead = row;
   }
 
   private emit(changed: ReadonlySet<string>): void {
@@ -615,6 +641,13 @@ function keyOf(p: ParsedRow): string | null {
 function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
+}
+
+/** A row's formula values, copied key by key: cheaper than a spread in the per-row loop. */
+function copyFormulas(from: Readonly<Record<string, FormulaValue>>): Record<string, FormulaValue> {
+  const out: Record<string, FormulaValue> = {};
+  for (const key in from) out[key] = from[key]!;
+  return out;
 }
 
 /**

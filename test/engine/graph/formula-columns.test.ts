@@ -83,7 +83,7 @@ describe('formula columns: one formula for every row', () => {
     const s = sheet({ rows: 3, cells: { 'r1:a': '1', 'r2:a': '2', 'r3:a': '3' }, columns: { f: '=e+1', e: '=a*2' } });
     expect(s.snapshot().map((l) => l.split(' | ').slice(4).join(','))).toEqual(['2,3', '4,5', '6,7']);
     const changed = s.edit(1, 'a', '10');
-    expect(changed).toEqual([{ row: 'r2', column: 'e' }, { row: 'r2', column: 'f' }]);
+    expect(changed).toEqual([{ row: 'r2', column: 'e', value: 20 }, { row: 'r2', column: 'f', value: 21 }]);
     expect(s.graph.value('r2', 'f')).toBe(21);
   });
 
@@ -153,11 +153,24 @@ describe('formula columns: incremental equals from scratch (property)', () => {
       fc.array(step, { maxLength: 10 }),
       (cells, e, f, steps) => {
         const live = sheet({ rows: 3, cells, columns: { e, f } });
+        const values = () => new Map(live.rows().flatMap((r) => ['a', 'b', 'c', 'd', 'e', 'f'].map((c) => {
+          const v = live.graph.value(r, c);
+          return [`${r}:${c}`, v === undefined ? undefined : formatValue(v)] as const;
+        })));
         for (const s of steps) {
-          if (s.kind === 'edit') live.edit(s.row, s.column, s.text);
-          else if (s.kind === 'column') live.setColumn(s.column, s.text);
-          else if (s.kind === 'insert') live.insertRow(s.at);
-          else live.removeRow(s.at);
+          const before = values();
+          const updates = s.kind === 'edit' ? live.edit(s.row, s.column, s.text)
+            : s.kind === 'column' ? live.setColumn(s.column, s.text)
+            : s.kind === 'insert' ? live.insertRow(s.at)
+            : live.removeRow(s.at);
+          // What an update reports is what the graph then holds (the sheet engine copies it into rows).
+          const reported = new Map(updates.map((u) => [`${u.row}:${u.column}`, u.value]));
+          for (const [k, v] of reported) {
+            const [row, column] = k.split(':') as [string, string];
+            if (live.rows().includes(row)) expect(formatValue(v)).toBe(formatValue(live.graph.value(row, column) ?? null));
+          }
+          // ...and every formula cell whose value changed is reported.
+          for (const [k, v] of values()) if (v !== undefined && v !== before.get(k)) expect(reported.has(k), k).toBe(true);
         }
         const a = live.snapshot();
         const b = fresh(live.state()).snapshot();
