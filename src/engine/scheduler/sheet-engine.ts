@@ -6,7 +6,7 @@
  * (a name or a note edit) runs nothing. Every run carries the row's version: a late result from a
  * superseded run is dropped. Listeners see immutable row snapshots, a new object per change.
  */
-import { COLUMNS } from '../columns.ts';
+import { COLUMNS, INPUT_COLUMNS } from '../columns.ts';
 import { type CellRef, FormulaCells, type FormulaUpdate } from '../graph/formula-cells.ts';
 import { type FormulaValue, isFormulaText } from '../formula/index.ts';
 import { expandRow } from '../grammar/sweep.ts';
@@ -123,12 +123,14 @@ export class SheetEngine {
   setFormulaColumn(col: FormulaColumn): void {
     const i = this.formulaCols.findIndex((c) => c.key === col.key);
     // One node for the whole column: its rows compute at the next update.
-    if (i >= 0) this.formulaCols[i] = col;
-    else {
+    if (i >= 0) {
+      this.formulaCols[i] = col;
+      this.formulas.defineColumn(col.key, col.formula);
+    } else {
       this.formulaCols.push(col);
       this.keys = null;
+      this.reparse();
     }
-    this.formulas.defineColumn(col.key, col.formula);
     // Every row: a view redraws its columns even where no value changed.
     const changed = new Set<string>(this.order);
     this.recompute(changed, ++this.editSeq);
@@ -142,6 +144,7 @@ export class SheetEngine {
     this.keys = null;
     const changed = new Set<string>();
     this.formulas.defineColumn(key, null);
+    this.reparse();
     for (const id of this.order) {
       const r = this.byId.get(id)!;
       const { [key]: _gone, ...rest } = r.formulas;
@@ -316,6 +319,9 @@ export class SheetEngine {
     const effective = effectiveCells(cells, (column) => this.formulas.value(id, column));
     const expansion = effective.errors.length > 0 ? { ok: false as const, error: effective.errors } : expandRow(effective.cells);
     const oldChildren = prev?.sweep?.children ?? [];
+    const sweeps = expansion.ok && expansion.value !== null;
+    // A sweep's row reads differently in formulas (its inputs empty, its metrics its children's mean).
+    if (sweeps !== (this.byId.get(id)?.sweep != null)) for (const c of INPUT_COLUMNS) this.seeds.push({ row: id, column: c.key });
     if (!expansion.ok || expansion.value === null) {
       if (oldChildren.length > 0) {
         const gone = new Set(oldChildren);
@@ -422,6 +428,15 @@ export class SheetEngine {
     this.byId.delete(id);
     if (this.lastRead?.id === id) this.lastRead = null;
     this.structureChanged = true;
+  }
+
+  /**
+   * The column keys changed: every formula is read again against them, as a sheet loaded with
+   * these columns would read it (a name may have appeared or gone, a formula column's letter moved).
+   */
+  private reparse(): void {
+    for (const c of this.formulaCols) this.formulas.defineColumn(c.key, c.formula);
+    for (const id of this.order) this.defineFormulas(id);
   }
 
   /** Put a row's cell formulas in the graph: its input cells that start with `=` (formula columns cover every row by themselves). */
