@@ -107,6 +107,24 @@ for (let rep = 0; rep < 4; rep++) {
   }
 }
 installSharedWasmIdentity();
+// The same step with tfjs' stock RMSprop (a twin model, same weights), alternated with ours.
+const stockModel = buildModel(spec, data.sampleShape, data.classes, data.task);
+const stockStepOpt = tf.train.rmsprop(spec.learningRate, 0.9, 0, 1e-7);
+stockModel.compile({ optimizer: stockStepOpt, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+for (let i = 0; i < 5; i++) await stockModel.trainOnBatch(fixed.xs, fixed.ys);
+let optFusedStepMs = 0;
+let optStockStepMs = 0;
+for (let rep = 0; rep < 4; rep++) {
+  for (const m of rep % 2 === 0 ? [stockModel, model] : [model, stockModel]) {
+    const t = performance.now();
+    for (let i = 0; i < STEPS / 2; i++) await m.trainOnBatch(fixed.xs, fixed.ys);
+    const ms = (performance.now() - t) / (STEPS / 2) / 4;
+    if (m === model) optFusedStepMs += ms;
+    else optStockStepMs += ms;
+  }
+}
+stockModel.dispose();
+stockStepOpt.dispose();
 
 // The bare step: forward, gradients and optimizer update, no metric, no read-back.
 const [w1, b1, w2, b2] = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -184,6 +202,8 @@ parts.push(['  the same for a re-run (cached)', fmt(viewsCachedMs, 3), '']);
 parts.push(['model.trainOnBatch (step + metric + loss read-back)', fmt(trainOnBatchMs, 2), share(trainOnBatchMs)]);
 parts.push(['  the same, our sharing Identity (alternated)', fmt(identityOursMs, 2), share(identityOursMs)]);
 parts.push(['  the same, stock copying Identity (alternated)', fmt(identityStockMs, 2), share(identityStockMs)]);
+parts.push(['  the same, fused RMSprop (alternated)', fmt(optFusedStepMs, 2), share(optFusedStepMs)]);
+parts.push(['  the same, tfjs\' stock RMSprop (alternated)', fmt(optStockStepMs, 2), share(optStockStepMs)]);
 parts.push(['  sum of kernel times in it (tf.profile)', fmt(kernelTotal, 2), share(kernelTotal)]);
 parts.push(['bare step: forward + grads + RMSprop, no read-back', fmt(bareStepMs, 2), share(bareStepMs)]);
 parts.push(['  forward + gradients (variableGrads)', fmt(gradMs, 2), share(gradMs)]);
@@ -233,7 +253,7 @@ console.log(`W1 step = ${fmt(flopsPerStep / 1e6, 1)} MFLOP of products; our loop
 
 save('profile', m, {
   fitJob: { samplesPerSec: real.samplesPerSec, stepMs: stepMsReal, testAcc: real.testAcc },
-  parts: { batchMs, batchBeforeMs, viewsColdMs, viewsCachedMs, trainOnBatchMs, identityOursMs, identityStockMs, kernelMs: kernelTotal, bareStepMs, gradMs, updateMs, updateStockMs, readBackMs },
+  parts: { batchMs, batchBeforeMs, viewsColdMs, viewsCachedMs, trainOnBatchMs, identityOursMs, identityStockMs, optFusedStepMs, optStockStepMs, kernelMs: kernelTotal, bareStepMs, gradMs, updateMs, updateStockMs, readBackMs },
   kernels: Object.fromEntries(kernelRows.map(([k, v]) => [k, { msPerStep: v.ms / PROFILED, callsPerStep: v.calls / PROFILED }])),
   matmul: { flopsPerStep, ourGflops: ourRate, wasmGflops: wasmPeak, torchGflops: torchAll ? torchPeak : null, shapes: mmRows.slice(1) },
 }, `${markdownTable(parts)}\n\n${markdownTable(kTable)}\n\n${markdownTable(mmRows)}\n\nour loop: ${fmt(ourRate, 2)} GFLOP/s; plain wasm ${fmt(wasmPeak, 1)}; torch.mm ${fmt(torchPeak, 1)}`);
