@@ -1,6 +1,6 @@
 /**
  * The formula values rows carry (row.formulas), after any mix of edits, formula column changes,
- * rows added and removed and runs finishing, equal those of a sheet built fresh from the result:
+ * (one at a time or several in one call), rows added and removed and runs finishing, equal those of a sheet built fresh from the result:
  * the engine copies only what the formula graph reports as changed into new row objects, so a
  * value it missed would show here.
  *
@@ -46,7 +46,9 @@ describe('row formula values: incremental equals a fresh sheet (property)', () =
   const step = fc.oneof(
     fc.record({ kind: fc.constant('edit' as const), row: fc.nat(6), edit: inputEdit }),
     fc.record({ kind: fc.constant('column' as const), key: fc.constantFrom('alpha', 'beta'), text: columnText }),
-    fc.record({ kind: fc.constant('drop column' as const), key: fc.constantFrom('alpha', 'beta') }),
+    // Several columns in one call (setFormulaColumns): one pass; a new key, or one key twice, included.
+    fc.record({ kind: fc.constant('columns' as const), list: fc.array(fc.record({ key: fc.constantFrom('alpha', 'beta', 'gamma'), text: columnText }), { minLength: 1, maxLength: 3 }) }),
+    fc.record({ kind: fc.constant('drop column' as const), key: fc.constantFrom('alpha', 'beta', 'gamma') }),
     fc.record({ kind: fc.constant('add' as const), at: fc.nat(6) }),
     fc.record({ kind: fc.constant('remove' as const), row: fc.nat(6) }),
     fc.record({ kind: fc.constant('finish' as const), call: fc.nat(20), acc: fc.integer({ min: 0, max: 100 }) }),
@@ -69,6 +71,7 @@ describe('row formula values: incremental equals a fresh sheet (property)', () =
             const row = top[s.row % top.length];
             if (row) live.edit([{ row: row.id, column: s.edit.column, text: s.edit.text }]);
           } else if (s.kind === 'column') live.setFormulaColumn({ key: s.key, label: s.key, formula: s.text });
+          else if (s.kind === 'columns') live.setFormulaColumns(s.list.map((c) => ({ key: c.key, label: c.key, formula: c.text })));
           else if (s.kind === 'drop column') live.removeFormulaColumn(s.key);
           else if (s.kind === 'add') live.addRow({ cells: { ...base, seed: String(s.at + 3) } }, s.at % (top.length + 1));
           else if (s.kind === 'remove') {

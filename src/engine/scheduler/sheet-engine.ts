@@ -121,16 +121,30 @@ export class SheetEngine {
 
   /** Add a formula column, or change the formula of one with the same key. */
   setFormulaColumn(col: FormulaColumn): void {
-    const i = this.formulaCols.findIndex((c) => c.key === col.key);
-    // One node for the whole column: its rows compute at the next update.
-    if (i >= 0) {
-      this.formulaCols[i] = col;
-      this.formulas.defineColumn(col.key, col.formula);
-    } else {
-      this.formulaCols.push(col);
+    this.setFormulaColumns([col]);
+  }
+
+  /**
+   * Add or change several formula columns at once (same as calling setFormulaColumn for each, in
+   * order): their cells compute in one pass, so each row gets one new row object, not one per column.
+   */
+  setFormulaColumns(cols: readonly FormulaColumn[]): void {
+    if (cols.length === 0) return;
+    let added = false;
+    for (const col of cols) {
+      const i = this.formulaCols.findIndex((c) => c.key === col.key);
+      if (i >= 0) this.formulaCols[i] = col;
+      else {
+        this.formulaCols.push(col);
+        added = true;
+      }
+    }
+    // A new key changes what A1 references and names resolve to: every formula is parsed again.
+    // Otherwise one node per changed column: its rows compute at the next update.
+    if (added) {
       this.keys = null;
       this.reparse();
-    }
+    } else for (const col of cols) this.formulas.defineColumn(col.key, col.formula);
     // Every row: a view redraws its columns even where no value changed.
     const changed = new Set<string>(this.order);
     this.recompute(changed, ++this.editSeq);
