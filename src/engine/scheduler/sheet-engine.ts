@@ -7,12 +7,14 @@
  * superseded run is dropped. Listeners see immutable row snapshots, a new object per change.
  */
 import { COLUMNS, INPUT_COLUMNS } from '../columns.ts';
-import { type CellRef, FormulaCells, type FormulaUpdate } from '../graph/formula-cells.ts';
-import { type FormulaValue, isFormulaText } from '../formula/index.ts';
+import { type CellRef, FormulaCells } from '../graph/formula-cells.ts';
+import { isFormulaText } from '../formula/index.ts';
 import { expandRow } from '../grammar/sweep.ts';
 import type { TrainProgress, TrainResult } from '../job.ts';
 import { type ParsedRow, type RowCells, parseRow } from '../spec.ts';
 import { RESULT_KEYS, effectiveCells, isInputColumn, plainReader, sweepValue } from './cell-values.ts';
+import { type RowStore, applyFormulaValues } from './formula-bridge.ts';
+import { type QueueView, nextQueued } from './run-order.ts';
 import {
   type CellEdit, type FormulaColumn, type RowInit, type RowState, type RunMode, finishedStatus, pendingStatus, progressRecord, sweepStatus,
 } from './row-state.ts';
@@ -65,6 +67,19 @@ export class SheetEngine {
   private visible = new Set<string>();
   /** The row a formula read last: set() and drop() keep it equal to byId's entry or clear it. */
   private lastRead: RowState | null = null;
+  /** The engine's rows as the formula bridge sees them: set() keeps lastRead in step. */
+  private readonly rowStore: RowStore = { get: (id) => this.byId.get(id), set: (row) => this.set(row) };
+  /** The engine's queue as the run order reads it; getters, since order and visible are replaced. */
+  private readonly queueView: QueueView = (() => {
+    const self = this;
+    return {
+      get order() { return self.order; },
+      get queue() { return self.queue; },
+      get running() { return self.running.keys(); },
+      get visible() { return self.visible; },
+      row: (id: string) => self.byId.get(id),
+    };
+  })();
 
   constructor(rows: readonly RowInit[], private readonly runner: Runner, opts: EngineOptions = {}) {
     // queueMicrotask must be called unbound: browsers throw "Illegal invocation" otherwise.
@@ -485,7 +500,7 @@ export class SheetEngine {
       this.resultsChanged.clear();
       if (seeds.length === 0 && !this.formulas.hasPending()) return;
       const updated = this.formulas.update(seeds);
-      this.applyFormulaValues(updated, changed);
+      applyFormulaValues(updated, this.rowStore, changed);
       if (!placeRows) continue;
       const feeds = new Set(updated.filter((c) => isInputColumn(c.column) && this.byId.get(c.row)?.parent === null).map((c) => c.row));
       for (const id of feeds) {
@@ -495,67 +510,16 @@ export class SheetEngine {
     }
   }
 
-  /**
-   * Give rows their new formula values: one new row object per row and pass, however many of its
-   * columns changed. A pass over a formula column updates every row, so this loop is kept lean.
-   */
-  private applyFormulaValues(updated: readonly FormulaUpdate[], changed: Set<string>): void {
-    if (updated.length === 0) return;
-    const column = updated[0]!.column;
-    let oneColumn = true;
-    for (let i = 1; i < updated.length && oneColumn; i++) oneColumn = updated[i]!.column === column;
-    // Rows made in this pass: later columns write into their fresh (not yet shown) formula objects.
-    const fresh = oneColumn ? null : new Set<RowState>();
-    for (let i = 0; i < updated.length; i++) {
-      const c = updated[i]!;
-      const row = this.byId.get(c.row);
-      if (!row) continue;
-      if (fresh?.has(row)) {
-        (row.formulas as Record<string, FormulaValue>)[c.column] = c.value;
-        continue;
-      }
-      const formulas = copyFormulas(row.formulas);
-      formulas[c.column] = c.value;
-      const next = withFormulas(row, formulas);
-      this.set(next);
-      fresh?.add(next);
-      changed.add(c.row);
-    }
-  }
-
   /** Start queued rows while the runner has room: latest edit first, then sheet order. */
   private pump(): void {
     if (this.disposed) return;
     while (this.running.size < this.runner.capacity) {
-      const id = this.nextQueued();
+      const id = nextQueued(this.queueView);
       if (id === null) break;
       this.queue.delete(id);
       this.start(id);
     }
     this.checkIdle();
-  }
-
-  /** The queued row to start next, skipping rows whose identical spec is already training. */
-  private nextQueued(): string | null {
-    const inFlight = new Set<string>();
-    for (const id of this.running.keys()) {
-      const p = this.byId.get(id)?.parsed;
-      if (p?.ok) inFlight.add(p.key);
-    }
-    // The row just edited first, then rows on screen, then the rest; ties in sheet order.
-    let best: string | null = null;
-    let bestRank = -1;
-    for (const id of this.order) {
-      const seq = this.queue.get(id);
-      if (seq === undefined) continue;
-      const rank = seq * 2 + (this.visible.has(id) ? 1 : 0);
-      if (rank <= bestRank) continue;
-      const p = this.byId.get(id)!.parsed;
-      if (p.ok && inFlight.has(p.key)) continue;
-      best = id;
-      bestRank = rank;
-    }
-    return best;
   }
 
   private start(id: string): void {
@@ -670,23 +634,4 @@ function keyOf(p: ParsedRow): string | null {
 function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
-}
-
-/** A row's formula values, copied key by key: cheaper than a spread in the per-row loop. */
-function copyFormulas(from: Readonly<Record<string, FormulaValue>>): Record<string, FormulaValue> {
-  const out: Record<string, FormulaValue> = {};
-  for (const key in from) out[key] = from[key]!;
-  return out;
-}
-
-/**
- * The row with new formula values. Spelled out field by field rather than spread: rows are made
- * in several places with different key orders, and a spread over such objects takes V8's slow
- * path — the difference shows when a formula column updates 10,000 rows.
- */
-function withFormulas(r: RowState, formulas: Readonly<Record<string, FormulaValue>>): RowState {
-  return {
-    id: r.id, cells: r.cells, parsed: r.parsed, status: r.status, result: r.result, resultKey: r.resultKey,
-    version: r.version, live: r.live, liveBoundary: r.liveBoundary, parent: r.parent, sweep: r.sweep, formulas,
-  };
 }
