@@ -18,78 +18,14 @@
  * runs cell by cell with the general ordering and cycle detection (the cell pass). Both give the
  * same values; the property tests compare them against a fresh evaluation.
  */
+import { type FormulaValue, Evaluator, dependencies, formatCellRef, formulaError, parseFormula } from '../formula/index.ts';
 import {
-  type FormulaAst, type FormulaValue, Evaluator, dependencies, formatCellRef, formulaError, isFormulaError, parseFormula,
-} from '../formula/index.ts';
+  type CellNode, type CellRef, type ColumnNode, type FormulaHost, type FormulaUpdate, type Parsed, type RowSet,
+  add, addRow, columnOf, count, hasA1, id, rowOf, sameValue,
+} from './nodes.ts';
 import { topologicalOrder } from './order.ts';
 
-export interface CellRef {
-  readonly row: string;
-  readonly column: string;
-}
-
-/** A formula cell whose value changed in an update, with its new value. */
-export interface FormulaUpdate extends CellRef {
-  readonly value: FormulaValue;
-}
-
-/** What the graph needs of the sheet around it. */
-export interface FormulaHost {
-  /** Column keys in grid order (A is the first). */
-  columns(): readonly string[];
-  /**
-   * Row ids in grid order (1 is the first). After rows are added, removed or moved, call relink()
-   * before the next update: positions (A1 references, stored column values) are read from it.
-   */
-  rowIds(): readonly string[];
-  /** The value of a cell that holds no formula (typed text, a result). */
-  plainValue(row: string, column: string): FormulaValue;
-}
-
-interface Parsed {
-  readonly text: string;
-  readonly ast: FormulaAst | null;
-  /** Set when the text does not parse: the value is this error. */
-  readonly parseError: FormulaValue | null;
-}
-
-interface CellNode extends Parsed {
-  readonly row: string;
-  readonly column: string;
-  reads: string[];
-  readsColumns: string[];
-  /** Every column this formula reads any cell of. */
-  touches: string[];
-  value: FormulaValue;
-}
-
-interface ColumnNode extends Parsed {
-  readonly column: string;
-  /** Columns read in the formula's own row (bare names). */
-  readonly sameRow: readonly string[];
-  /** Columns read whole (aggregates). */
-  readonly whole: readonly string[];
-  /** Whether it has A1 references or ranges (in the sheet or past it): what they read moves with the rows. */
-  readonly positional: boolean;
-  /** Cells read by A1 reference or range, as ids; they move when rows move. */
-  fixed: string[];
-  /**
-   * Values by row position as of the last relink (undefined: not computed yet). An array, not a
-   * map by row id: a pass over 10,000 rows writes every one, and rows move only at a relink.
-   */
-  values: (FormulaValue | undefined)[];
-  /** Every row must be computed at the next update (just defined, or rows moved under A1 references). */
-  stale: boolean;
-  /** Rows not computed yet (rows added since the last update). */
-  readonly pendingRows: Set<string>;
-}
-
-type RowSet = Set<string> | 'all';
-
-const SEP = '\u0000';
-const id = (row: string, column: string) => `${row}${SEP}${column}`;
-const rowOf = (key: string) => key.slice(0, key.indexOf(SEP));
-const columnOf = (key: string) => key.slice(key.indexOf(SEP) + 1);
+export type { CellRef, FormulaHost, FormulaUpdate } from './nodes.ts';
 
 export class FormulaCells {
   private readonly nodes = new Map<string, CellNode>();
@@ -558,39 +494,4 @@ export class FormulaCells {
     for (const c of node.whole) this.wholeReaders.get(c)?.delete(node.column);
     for (const f of node.fixed) this.fixedReaders.get(f)?.delete(node.column);
   }
-}
-
-/** Whether a formula names cells by position (A1 references, ranges). */
-function hasA1(ast: FormulaAst): boolean {
-  switch (ast.kind) {
-    case 'cell': case 'range': return true;
-    case 'unary': return hasA1(ast.operand);
-    case 'binary': return hasA1(ast.left) || hasA1(ast.right);
-    case 'call': return ast.args.some(hasA1);
-    default: return false;
-  }
-}
-
-function add(m: Map<string, Set<string>>, k: string, v: string): void {
-  let s = m.get(k);
-  if (!s) m.set(k, (s = new Set()));
-  s.add(v);
-}
-
-function addRow(m: Map<string, RowSet>, column: string, row: string): void {
-  const s = m.get(column);
-  if (s === 'all') return;
-  if (s) s.add(row);
-  else m.set(column, new Set([row]));
-}
-
-function count(m: Map<string, number>, k: string, by: number): void {
-  const n = (m.get(k) ?? 0) + by;
-  if (n <= 0) m.delete(k);
-  else m.set(k, n);
-}
-
-function sameValue(a: FormulaValue, b: FormulaValue): boolean {
-  if (isFormulaError(a) || isFormulaError(b)) return isFormulaError(a) && isFormulaError(b) && a.code === b.code && a.message === b.message;
-  return Object.is(a, b);
 }

@@ -1,0 +1,113 @@
+/**
+ * The formula graph's vertex types (one per kind: a cell formula, a column formula) and the small
+ * helpers its passes share. FormulaCells (formula-cells.ts) owns the graph; this is its vocabulary.
+ */
+import { type FormulaAst, type FormulaValue, isFormulaError } from '../formula/index.ts';
+
+export interface CellRef {
+  readonly row: string;
+  readonly column: string;
+}
+
+/** A formula cell whose value changed in an update, with its new value. */
+export interface FormulaUpdate extends CellRef {
+  readonly value: FormulaValue;
+}
+
+/** What the graph needs of the sheet around it. */
+export interface FormulaHost {
+  /** Column keys in grid order (A is the first). */
+  columns(): readonly string[];
+  /**
+   * Row ids in grid order (1 is the first). After rows are added, removed or moved, call relink()
+   * before the next update: positions (A1 references, stored column values) are read from it.
+   */
+  rowIds(): readonly string[];
+  /** The value of a cell that holds no formula (typed text, a result). */
+  plainValue(row: string, column: string): FormulaValue;
+}
+
+export interface Parsed {
+  readonly text: string;
+  readonly ast: FormulaAst | null;
+  /** Set when the text does not parse: the value is this error. */
+  readonly parseError: FormulaValue | null;
+}
+
+export interface CellNode extends Parsed {
+  readonly row: string;
+  readonly column: string;
+  reads: string[];
+  readsColumns: string[];
+  /** Every column this formula reads any cell of. */
+  touches: string[];
+  value: FormulaValue;
+}
+
+export interface ColumnNode extends Parsed {
+  readonly column: string;
+  /** Columns read in the formula's own row (bare names). */
+  readonly sameRow: readonly string[];
+  /** Columns read whole (aggregates). */
+  readonly whole: readonly string[];
+  /** Whether it has A1 references or ranges (in the sheet or past it): what they read moves with the rows. */
+  readonly positional: boolean;
+  /** Cells read by A1 reference or range, as ids; they move when rows move. */
+  fixed: string[];
+  /**
+   * Values by row position as of the last relink (undefined: not computed yet). An array, not a
+   * map by row id: a pass over 10,000 rows writes every one, and rows move only at a relink.
+   */
+  values: (FormulaValue | undefined)[];
+  /** Every row must be computed at the next update (just defined, or rows moved under A1 references). */
+  stale: boolean;
+  /** Rows not computed yet (rows added since the last update). */
+  readonly pendingRows: Set<string>;
+}
+
+export type RowSet = Set<string> | 'all';
+
+const SEP = '\u0000';
+/** A cell's key in the graph's maps: row and column joined by a character no id contains. */
+export const id = (row: string, column: string) => `${row}${SEP}${column}`;
+export const rowOf = (key: string) => key.slice(0, key.indexOf(SEP));
+export const columnOf = (key: string) => key.slice(key.indexOf(SEP) + 1);
+
+/** Whether a formula names cells by position (A1 references, ranges). */
+export function hasA1(ast: FormulaAst): boolean {
+  switch (ast.kind) {
+    case 'cell': case 'range': return true;
+    case 'unary': return hasA1(ast.operand);
+    case 'binary': return hasA1(ast.left) || hasA1(ast.right);
+    case 'call': return ast.args.some(hasA1);
+    default: return false;
+  }
+}
+
+/** Add v to the set at k. */
+export function add(m: Map<string, Set<string>>, k: string, v: string): void {
+  let s = m.get(k);
+  if (!s) m.set(k, (s = new Set()));
+  s.add(v);
+}
+
+/** Add a row to a column's row set ('all' already holds it). */
+export function addRow(m: Map<string, RowSet>, column: string, row: string): void {
+  const s = m.get(column);
+  if (s === 'all') return;
+  if (s) s.add(row);
+  else m.set(column, new Set([row]));
+}
+
+/** Move a count by `by`, dropping it at zero. */
+export function count(m: Map<string, number>, k: string, by: number): void {
+  const n = (m.get(k) ?? 0) + by;
+  if (n <= 0) m.delete(k);
+  else m.set(k, n);
+}
+
+/** Whether a recomputed value equals the old one: where propagation stops. */
+export function sameValue(a: FormulaValue, b: FormulaValue): boolean {
+  if (isFormulaError(a) || isFormulaError(b)) return isFormulaError(a) && isFormulaError(b) && a.code === b.code && a.message === b.message;
+  return Object.is(a, b);
+}
