@@ -14,6 +14,7 @@
  * 16 ms for chart updates.
  */
 import { type AppHarness, startApp } from '../test/helpers/browser.ts';
+import { type CpuProfile, profileSummary } from './lib/cpu-profile.ts';
 import { longestTasks, styleAndLayoutWork, summarize, taskCpu, traceFor } from './lib/trace.ts';
 
 const args = process.argv.slice(2);
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
     } else {
       await app.page.waitForTimeout(SECONDS * 1000);
     }
-    if (cdp) printProfile((await cdp.send('Profiler.stop')).profile);
+    if (cdp) console.log(profileSummary((await cdp.send('Profiler.stop')).profile as CpuProfile));
     const result = await app.page.evaluate(() => ({
       longtasks: window.__bench!.longtasks, gaps: window.__bench!.gaps, timings: window.__sweepsheetTimings ?? {},
     }));
@@ -126,25 +127,6 @@ async function main(): Promise<void> {
   } finally {
     await app.close();
   }
-}
-
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
-  samples?: number[];
-  timeDeltas?: number[];
-}
-
-function printProfile(profile: CpuProfile): void {
-  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map<string, number>();
-  (profile.samples ?? []).forEach((id, i) => {
-    const f = byNode.get(id)?.callFrame;
-    if (!f) return;
-    const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()?.split('?')[0] ?? ''}:${f.lineNumber + 1}`;
-    self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas?.[i] ?? 0) / 1000);
-  });
-  console.log('self time by function (ms):');
-  for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${ms.toFixed(0).padStart(7)}  ${name}`);
 }
 
 async function finished(app: AppHarness): Promise<number> {

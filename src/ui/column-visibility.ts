@@ -26,30 +26,61 @@ const CALLBACK_DEFAULTS: Readonly<Record<string, readonly string[]>> = {
 };
 
 export function sheetUse(rows: readonly RowState[]): SheetUse {
-  let callbacks = false, validation = false, classification = false, regression = false, planar = false;
-  for (const r of rows) {
-    for (const [key, defaults] of Object.entries(CALLBACK_DEFAULTS)) {
-      if (!defaults.includes((r.cells[key] ?? '').trim().toLowerCase())) callbacks = true;
-    }
-    if (r.parsed.ok) {
-      const info = DATASETS[r.parsed.spec.dataset.name];
-      if (r.parsed.spec.valSplit > 0) validation = true;
-      if (info.task === 'classification') classification = true;
-      else regression = true;
-      if (info.task === 'classification' && info.inputShape.length === 1 && info.inputShape[0] === 2) planar = true;
-    }
-    if (r.result && Number.isFinite(r.result.valLoss)) validation = true;
-    if (r.result?.insights?.boundary) planar = true;
+  const tally = new UseTally();
+  for (const r of rows) tally.set(r.id, r);
+  return tally.use();
+}
+
+const CALLBACKS = 1, VALIDATION = 2, CLASSIFICATION = 4, REGRESSION = 8, PLANAR = 16;
+const FLAGS = [CALLBACKS, VALIDATION, CLASSIFICATION, REGRESSION, PLANAR] as const;
+
+/** What one row uses, as flags. */
+function rowUse(r: RowState): number {
+  let f = 0;
+  for (const [key, defaults] of Object.entries(CALLBACK_DEFAULTS)) {
+    if (!defaults.includes((r.cells[key] ?? '').trim().toLowerCase())) f |= CALLBACKS;
   }
-  const groups = new Set<ColumnGroup>(GROUP_ORDER);
-  if (!callbacks) groups.delete('callbacks');
-  if (!validation) groups.delete('val');
-  const unused = new Set<string>();
-  if (!regression) unused.add('test_mae');
-  // A sheet of only regression rows has no accuracies; an empty or all-invalid sheet shows them.
-  if (regression && !classification) for (const k of ['train_acc', 'val_acc', 'test_acc']) unused.add(k);
-  if (!planar) unused.add('boundary');
-  return { groups, unused };
+  if (r.parsed.ok) {
+    const info = DATASETS[r.parsed.spec.dataset.name];
+    if (r.parsed.spec.valSplit > 0) f |= VALIDATION;
+    f |= info.task === 'classification' ? CLASSIFICATION : REGRESSION;
+    if (info.task === 'classification' && info.inputShape.length === 1 && info.inputShape[0] === 2) f |= PLANAR;
+  }
+  if (r.result && Number.isFinite(r.result.valLoss)) f |= VALIDATION;
+  if (r.result?.insights?.boundary) f |= PLANAR;
+  return f;
+}
+
+/**
+ * What the sheet uses, kept up to date row by row: an edit or a result costs the rows it
+ * changed, not a pass over a 10,000-row sheet.
+ */
+export class UseTally {
+  private readonly flags = new Map<string, number>();
+  private readonly counts = FLAGS.map(() => 0);
+
+  /** Count `row` (replacing what `id` counted before); undefined removes it. */
+  set(id: string, row: RowState | undefined): void {
+    const before = this.flags.get(id) ?? 0;
+    const after = row ? rowUse(row) : 0;
+    if (row) this.flags.set(id, after);
+    else this.flags.delete(id);
+    if (before === after) return;
+    FLAGS.forEach((flag, i) => { this.counts[i]! += ((after & flag) ? 1 : 0) - ((before & flag) ? 1 : 0); });
+  }
+
+  use(): SheetUse {
+    const has = (flag: number) => this.counts[FLAGS.indexOf(flag as typeof FLAGS[number])]! > 0;
+    const groups = new Set<ColumnGroup>(GROUP_ORDER);
+    if (!has(CALLBACKS)) groups.delete('callbacks');
+    if (!has(VALIDATION)) groups.delete('val');
+    const unused = new Set<string>();
+    if (!has(REGRESSION)) unused.add('test_mae');
+    // A sheet of only regression rows has no accuracies; an empty or all-invalid sheet shows them.
+    if (has(REGRESSION) && !has(CLASSIFICATION)) for (const k of ['train_acc', 'val_acc', 'test_acc']) unused.add(k);
+    if (!has(PLANAR)) unused.add('boundary');
+    return { groups, unused };
+  }
 }
 
 export function groupShown(g: ColumnGroup, use: SheetUse, choices: GroupChoices): boolean {

@@ -6,8 +6,15 @@
 import { type Result, err, ok } from '../errors.ts';
 import { FILE_LIMITS, FORBIDDEN_KEYS } from './types.ts';
 
-/** UTF-8 length without allocating: surrogate pairs count 4, other code units 1 to 3. */
+const encoder = new TextEncoder();
+
+/**
+ * A string's length in UTF-8 bytes. Short strings are counted in a loop; long ones (a whole sheet,
+ * checked on every autosave) by the native encoder, which is 3-10x faster than any loop here
+ * (0.8 MB: 10 ms against 22-124 ms in Node) even though it allocates the bytes.
+ */
 export function utf8Length(text: string): number {
+  if (text.length > 4096) return encoder.encode(text).length;
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

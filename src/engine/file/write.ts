@@ -13,10 +13,28 @@ import { FILE_LIMITS, type SavedResult, type SheetDocument } from './types.ts';
 
 /** The file's text for a document. */
 export function writeSheet(doc: SheetDocument): string {
-  // The same bytes as printing fileObject(doc), with each row and result printed once per object:
-  // autosave writes a 10,000-row sheet after every edit, and only the edited rows are new.
-  const top = { ...fileObject({ ...doc, rows: [], results: {} }), rows: new Raw(rowsText(doc.rows)), results: new Raw(resultsText(doc.results)) };
-  return `${print(top, 0)}\n`;
+  return writeSheetSized(doc).text;
+}
+
+/** A printed part of the file and its length in UTF-8 bytes. */
+interface Printed {
+  readonly text: string;
+  readonly bytes: number;
+}
+
+/**
+ * The file's text and its size in UTF-8 bytes. The same bytes as printing fileObject(doc), with
+ * each row and result printed and measured once per object: autosave writes (and checks against
+ * the size cap) a 10,000-row sheet after every edit, and only the edited rows are new.
+ */
+export function writeSheetSized(doc: SheetDocument): Printed {
+  const rows = rowsPrinted(doc.rows);
+  const results = resultsPrinted(doc.results);
+  const head = fileObject({ ...doc, rows: [], results: {} });
+  const text = `${print({ ...head, rows: new Raw(rows.text), results: new Raw(results.text) }, 0)}\n`;
+  // Everything around the rows and results is small: measure it printed with them left empty.
+  const frame = `${print({ ...head, rows: new Raw(''), results: new Raw('') }, 0)}\n`;
+  return { text, bytes: utf8Length(frame) + rows.bytes + results.bytes };
 }
 
 /** Text printed as it is: a part of the file already printed. */
@@ -25,29 +43,46 @@ class Raw {
 }
 
 /** Printed rows and results by object: documents are immutable, so an object prints the same every time. */
-const rowTexts = new WeakMap<object, { readonly id: string; readonly text: string }>();
-const resultTexts = new WeakMap<SavedResult, string>();
+const rowTexts = new WeakMap<object, Printed & { readonly id: string }>();
+const resultTexts = new WeakMap<SavedResult, Printed>();
 
-function rowsText(rows: SheetDocument['rows']): string {
-  if (rows.length === 0) return '[]';
+/** Printed text, measured once. */
+function printed(text: string): Printed {
+  return { text, bytes: utf8Length(text) };
+}
+
+/** `[`, each line indented and comma-separated, `]`: the punctuation is ASCII, one byte a character. */
+function listOf(lines: readonly string[], bytes: number, open: string, close: string): Printed {
+  if (lines.length === 0) return { text: `${open}${close}`, bytes: 2 };
+  return { text: `${open}\n${lines.join(',\n')}\n  ${close}`, bytes: bytes + 2 + 2 * (lines.length - 1) + 4 };
+}
+
+function rowsPrinted(rows: SheetDocument['rows']): Printed {
+  let bytes = 0;
   const lines = rows.map((r) => {
     let hit = rowTexts.get(r.cells);
-    if (!hit || hit.id !== r.id) rowTexts.set(r.cells, (hit = { id: r.id, text: print({ id: r.id, cells: cellsObject(r.cells) }, 2) }));
+    if (!hit || hit.id !== r.id) rowTexts.set(r.cells, (hit = { id: r.id, ...printed(print({ id: r.id, cells: cellsObject(r.cells) }, 2)) }));
+    bytes += 4 + hit.bytes;
     return `    ${hit.text}`;
   });
-  return `[\n${lines.join(',\n')}\n  ]`;
+  return listOf(lines, bytes, '[', ']');
 }
 
-function resultText(r: SavedResult): string {
-  let text = resultTexts.get(r);
-  if (text === undefined) resultTexts.set(r, (text = print(resultObject(r), 2)));
-  return text;
+function resultPrinted(r: SavedResult): Printed {
+  let hit = resultTexts.get(r);
+  if (hit === undefined) resultTexts.set(r, (hit = printed(print(resultObject(r), 2))));
+  return hit;
 }
 
-function resultsText(results: SheetDocument['results']): string {
-  const keys = sortedKeys(results);
-  if (keys.length === 0) return '{}';
-  return `{\n${keys.map((k) => `    ${JSON.stringify(k)}: ${resultText(results[k]!)}`).join(',\n')}\n  }`;
+function resultsPrinted(results: SheetDocument['results']): Printed {
+  let bytes = 0;
+  const lines = sortedKeys(results).map((k) => {
+    const key = JSON.stringify(k);
+    const value = resultPrinted(results[k]!);
+    bytes += 4 + utf8Length(key) + 2 + value.bytes;
+    return `    ${key}: ${value.text}`;
+  });
+  return listOf(lines, bytes, '{', '}');
 }
 
 /** The document as plain JSON data in canonical key order (NaN stays NaN; print() writes it as null). */
@@ -172,10 +207,10 @@ function sameRun(a: SavedResult, b: SavedResult): boolean {
  */
 export function pruneResults(doc: SheetDocument, keep: ReadonlySet<string>): SheetDocument {
   const keys = Object.keys(doc.results);
-  const sizeOf = (k: string) => utf8Length(`    ${JSON.stringify(k)}: ${resultText(doc.results[k]!)},\n`);
+  const sizeOf = (k: string) => 4 + utf8Length(JSON.stringify(k)) + 2 + resultPrinted(doc.results[k]!).bytes + 2;
   const sizes = new Map(keys.map((k) => [k, sizeOf(k)]));
   // The sizes include each entry's ",\n"; the braces of a non-empty results object add 2 more bytes than "{}".
-  let total = utf8Length(writeSheet({ ...doc, results: {} })) + [...sizes.values()].reduce((a, b) => a + b, 0) + 2;
+  let total = writeSheetSized({ ...doc, results: {} }).bytes + [...sizes.values()].reduce((a, b) => a + b, 0) + 2;
   let count = keys.length;
   if (count <= FILE_LIMITS.maxResults && total <= FILE_LIMITS.maxBytes) return doc;
   const droppable = keys.filter((k) => !keep.has(k))

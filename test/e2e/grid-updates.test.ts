@@ -1,0 +1,98 @@
+/**
+ * How the grid follows the engine, in chromium: an edit or a finished run redraws the cells of
+ * the rows that changed and leaves every other cell alone (Handsontable's full render clears the
+ * class of every cell on screen, so a marker class on the other rows' cells survives only if they
+ * were not redrawn), and the column groups follow the rows' settings as they are typed.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type AppHarness, startApp } from '../helpers/browser.ts';
+
+let app: AppHarness;
+
+beforeAll(async () => {
+  app = await startApp({ width: 2400, height: 900 });
+  await app.page.goto(`${app.url}?sheet=e2e-sweeps`);
+  await settled();
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+const page = () => app.page;
+const cell = (id: string, col: string) => page().locator(`.ht_master td[data-row-id="${id}"][data-col="${col}"]`);
+
+async function settled(): Promise<void> {
+  await page().waitForFunction(() => {
+    const all = window.__sweepsheet?.rows() ?? [];
+    return all.length === 3 && all.every((r) => r.status.state === 'done');
+  }, undefined, { timeout: 90_000, polling: 100 });
+  await page().waitForFunction(() => window.__sweepsheet!.rows().every((r) =>
+    document.querySelector(`.ht_master td[data-row-id="${r.id}"][data-col="status"]`)?.getAttribute('data-state') === r.status.state));
+}
+
+async function typeInto(id: string, col: string, text: string): Promise<void> {
+  await cell(id, col).dblclick();
+  const editor = page().locator('.handsontableInputHolder:not(.ht_editor_hidden) textarea.handsontableInput');
+  await editor.waitFor({ state: 'visible' });
+  await page().keyboard.press('ControlOrMeta+A');
+  await page().keyboard.type(text);
+  await page().keyboard.press('Enter');
+}
+
+/** Put a marker class on every cell of these rows; returns how many cells got it. */
+function mark(ids: readonly string[]): Promise<number> {
+  return page().evaluate((rowIds) => {
+    let n = 0;
+    for (const id of rowIds) {
+      for (const td of document.querySelectorAll(`.ht_master td[data-row-id="${id}"]`)) { td.classList.add('probe-kept'); n++; }
+    }
+    return n;
+  }, ids);
+}
+
+function marked(id: string): Promise<number> {
+  return page().evaluate((rowId) => document.querySelectorAll(`.ht_master td[data-row-id="${rowId}"].probe-kept`).length, id);
+}
+
+describe('the grid redraws what changed', () => {
+  test('an edit redraws its own row, with the new value and state, and leaves the other rows untouched', async () => {
+    await page().getByTestId('auto-run').uncheck();
+    const others = await mark(['toy-b', 'toy-c']);
+    expect(others).toBeGreaterThan(20);
+    await mark(['toy-a']);
+    await typeInto('toy-a', 'seed', '7');
+    await page().waitForFunction(() => document.querySelector('.ht_master td[data-row-id="toy-a"][data-col="status"]')?.getAttribute('data-state') === 'stale');
+    await expect(cell('toy-a', 'seed').textContent()).resolves.toBe('7');
+    await expect(cell('toy-a', 'test_acc').getAttribute('class')).resolves.toMatch(/\bss-stale\b/);
+    await expect(marked('toy-b')).resolves.toBe(others / 2);
+    await expect(marked('toy-c')).resolves.toBe(others / 2);
+  });
+
+  test('a run finishing redraws its row; the other rows keep their cells, only metric colours are repainted', async () => {
+    const others = await mark(['toy-b', 'toy-c']);
+    await page().getByTestId('run-stale').click();
+    await settled();
+    await expect(cell('toy-a', 'test_acc').getAttribute('class')).resolves.not.toMatch(/\bss-stale\b/);
+    // The metric columns are repainted for a new colour scale; every other cell of the other rows stays.
+    const kept = await page().evaluate(() => [...document.querySelectorAll<HTMLElement>('.ht_master td[data-row-id="toy-b"]:not(.probe-kept)')].map((td) => td.dataset.col));
+    const metrics = new Set(['train_loss', 'test_loss', 'train_acc', 'test_acc', 'val_loss', 'val_acc', 'test_mae', 'seconds']);
+    expect(kept.every((c) => metrics.has(c ?? ''))).toBe(true);
+    await expect(marked('toy-c')).resolves.toBeGreaterThan(others / 2 - metrics.size);
+  });
+
+  test('typing a validation split shows the validation columns, and taking it back hides them', async () => {
+    const valHeader = page().locator('.ht_clone_top th[data-col="val_acc"]');
+    await expect(valHeader.count()).resolves.toBe(0);
+    // The split is a callback setting, hidden while every row has the default: show that group.
+    await page().getByTestId('columns-button').click();
+    await page().locator('[data-testid="columns-popup"] [data-group="callbacks"] input').check();
+    await page().getByTestId('columns-button').click();
+    await cell('toy-b', 'val_split').waitFor({ state: 'attached', timeout: 10_000 });
+    await typeInto('toy-b', 'val_split', '0.2');
+    await valHeader.first().waitFor({ state: 'attached', timeout: 10_000 });
+    await typeInto('toy-b', 'val_split', '0');
+    await page().waitForFunction(() => document.querySelector('.ht_clone_top th[data-col="val_acc"]') === null, undefined, { timeout: 10_000 });
+    await page().getByTestId('auto-run').check();
+  });
+});
