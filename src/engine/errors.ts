@@ -12,10 +12,24 @@ export interface CellError {
   readonly message: string;
   /** What would have been accepted. */
   readonly expected: string;
+  /**
+   * Which problem this is, stable across versions, so an interface can say it in another language;
+   * `message` and `expected` stay the English reference text (CLI, tests, files).
+   */
+  readonly code?: CellErrorCode;
+  /** The values the message was built from (already formatted), by name, for a translation to fill in. */
+  readonly params?: Readonly<Record<string, string>>;
 }
 
-export function cellError(column: string, message: string, expected: string): CellError {
-  return { kind: 'cell-error', column, message, expected };
+/** The problems a cell can have; a translation table keys on these. */
+export type CellErrorCode =
+  | 'not-a-choice' | 'not-a-number' | 'not-whole' | 'out-of-range'
+  | 'bad-layers' | 'bad-dataset' | 'bad-reduce-lr'
+  | 'too-many-sample-epochs' | 'model-does-not-fit'
+  | 'bad-sweep' | 'sweep-too-large';
+
+export function cellError(column: string, message: string, expected: string, code?: CellErrorCode, params?: Readonly<Record<string, string>>): CellError {
+  return code === undefined ? { kind: 'cell-error', column, message, expected } : { kind: 'cell-error', column, message, expected, code, params: params ?? {} };
 }
 
 /** One line for a status cell or a CLI: `lr: "abc" is not a number (expected a number from 1e-6 to 10)`. */

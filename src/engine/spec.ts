@@ -4,7 +4,7 @@
  */
 import { INPUT_COLUMNS, type InputColumn, type OptimizerName, expectedText } from './columns.ts';
 import { type DatasetName, DATASETS, parseDatasetChoice, trainSamples } from './datasets.ts';
-import { type CellError, cellError } from './errors.ts';
+import { type CellError, type CellErrorCode, cellError } from './errors.ts';
 import { type LayerSpec, parseLayers } from './grammar/layers.ts';
 import { type ModelSummary, summarizeModel } from './model-shape.ts';
 
@@ -55,37 +55,38 @@ export type ParsedRow =
 export function parseCell(col: InputColumn, raw: string | undefined): { ok: true; value: unknown } | { ok: false; error: CellError } {
   const blank = (raw ?? '').trim() === '';
   const text = blank ? (col.type === 'layers' && raw !== undefined ? '' : col.default) : (raw ?? '').trim();
-  const fail = (message: string) => ({ ok: false as const, error: cellError(col.key, message, expectedText(col)) });
+  const fail = (message: string, code: CellErrorCode, params: Record<string, string>) =>
+    ({ ok: false as const, error: cellError(col.key, message, expectedText(col), code, params) });
   switch (col.type) {
     case 'text':
       return { ok: true, value: raw ?? '' };
     case 'enum': {
       const v = text.toLowerCase();
-      return col.options.includes(v) ? { ok: true, value: v } : fail(`"${clip(text)}" is not a choice`);
+      return col.options.includes(v) ? { ok: true, value: v } : fail(`"${clip(text)}" is not a choice`, 'not-a-choice', { text: clip(text) });
     }
     case 'number': {
       const n = parseNumber(text);
-      if (n === null) return fail(`"${clip(text)}" is not a number`);
-      if (col.integer && !Number.isInteger(n)) return fail(`${text} is not a whole number`);
+      if (n === null) return fail(`"${clip(text)}" is not a number`, 'not-a-number', { text: clip(text) });
+      if (col.integer && !Number.isInteger(n)) return fail(`${text} is not a whole number`, 'not-whole', { text });
       const low = col.minExclusive ? n <= col.min : n < col.min;
-      if (low || n > col.max) return fail(`${text} is out of range`);
+      if (low || n > col.max) return fail(`${text} is out of range`, 'out-of-range', { text });
       return { ok: true, value: n };
     }
     case 'layers': {
       const r = parseLayers(text);
-      if (!r.ok) return fail(`${r.error.message} (at character ${r.error.at + 1})`);
+      if (!r.ok) return fail(`${r.error.message} (at character ${r.error.at + 1})`, 'bad-layers', { detail: r.error.message, at: String(r.error.at + 1) });
       return { ok: true, value: r.value };
     }
     case 'dataset': {
       const r = parseDatasetChoice(text);
-      return r.ok ? { ok: true, value: r.value } : fail(r.error);
+      return r.ok ? { ok: true, value: r.value } : fail(r.error, 'bad-dataset', { detail: r.error });
     }
     case 'reduce_lr': {
       if (/^(off|no|none)$/i.test(text)) return { ok: true, value: null };
       const m = /^([0-9.]+)\s*[,/ ]\s*([0-9]+)$/.exec(text);
       const factor = m ? Number(m[1]) : NaN;
       const patience = m ? Number(m[2]) : NaN;
-      if (!m || !(factor >= 0.01 && factor <= 0.99) || !(patience >= 1 && patience <= 100)) return fail(`"${clip(text)}" is not a factor and a patience`);
+      if (!m || !(factor >= 0.01 && factor <= 0.99) || !(patience >= 1 && patience <= 100)) return fail(`"${clip(text)}" is not a factor and a patience`, 'bad-reduce-lr', { text: clip(text) });
       return { ok: true, value: { factor, patience } };
     }
   }
@@ -121,11 +122,16 @@ export function parseRow(cells: RowCells): ParsedRow {
   if (samples * spec.epochs > MAX_SAMPLE_EPOCHS) {
     return { ok: false, errors: [cellError('epochs',
       `${samples.toLocaleString('en-US')} samples x ${spec.epochs} epochs is over the cap of ${MAX_SAMPLE_EPOCHS.toLocaleString('en-US')} sample-epochs`,
-      `at most ${Math.floor(MAX_SAMPLE_EPOCHS / samples)} epochs on ${choice.name}${choice.subset ? `:${choice.subset}` : ''}, or a subset such as ${choice.name}:5k`)] };
+      `at most ${Math.floor(MAX_SAMPLE_EPOCHS / samples)} epochs on ${choice.name}${choice.subset ? `:${choice.subset}` : ''}, or a subset such as ${choice.name}:5k`,
+      'too-many-sample-epochs', {
+        samples: samples.toLocaleString('en-US'), epochs: String(spec.epochs), cap: MAX_SAMPLE_EPOCHS.toLocaleString('en-US'),
+        maxEpochs: String(Math.floor(MAX_SAMPLE_EPOCHS / samples)), dataset: `${choice.name}${choice.subset ? `:${choice.subset}` : ''}`, name: choice.name,
+      })] };
   }
   const summary = summarizeModel(info.inputShape, spec.layers, info.classes, info.task);
   if (!summary.ok) {
-    return { ok: false, errors: [cellError('layers', summary.error, `a model that fits ${spec.dataset.name} (input ${info.inputShape.join('x')})`)] };
+    return { ok: false, errors: [cellError('layers', summary.error, `a model that fits ${spec.dataset.name} (input ${info.inputShape.join('x')})`,
+      'model-does-not-fit', { detail: summary.error, dataset: spec.dataset.name, input: info.inputShape.join('x') })] };
   }
   return { ok: true, spec, key: specKey(spec), summary: summary.value };
 }

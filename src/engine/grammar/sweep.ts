@@ -93,14 +93,15 @@ export function expandRow(cells: Readonly<Record<string, string>>): Result<Expan
   const errors: CellError[] = [];
   for (const col of INPUT_COLUMNS) {
     const r = sweepValues(col, cells[col.key] ?? '');
-    if (!r.ok) errors.push(cellError(col.key, r.error, `a single value, or a list of ${expectedText(col)}`));
+    if (!r.ok) errors.push(cellError(col.key, r.error, `a single value, or a list of ${expectedText(col)}`, 'bad-sweep', { detail: r.error }));
     else if (r.value) axes.push([col.key, r.value]);
   }
   if (errors.length > 0) return err(errors);
   if (axes.length === 0) return ok(null);
   const total = axes.reduce((n, [, v]) => n * v.length, 1);
   if (total > SWEEP_LIMITS.children) {
-    return err([cellError(axes[axes.length - 1]![0], `the sweep makes ${total} runs; at most ${SWEEP_LIMITS.children} per row`, 'fewer values, or split the sweep over several rows')]);
+    return err([cellError(axes[axes.length - 1]![0], `the sweep makes ${total} runs; at most ${SWEEP_LIMITS.children} per row`, 'fewer values, or split the sweep over several rows',
+      'sweep-too-large', { total: String(total), max: String(SWEEP_LIMITS.children) })]);
   }
   let combos: Record<string, string>[] = [{ ...cells }];
   for (const [key, values] of axes) {

@@ -1,0 +1,165 @@
+/**
+ * The engine's texts in Korean (src/ui/engine-text.ts). Errors come from the real engine
+ * (parseRow, expandRow, effectiveCells, readSheet); English must come back word for word as the
+ * engine wrote it, Korean must be Korean and keep the values the English sentence carried.
+ */
+import { describe, expect, it } from 'vitest';
+import { type CellError, type CellErrorCode, cellError, describeCellError } from '../../src/engine/errors.ts';
+import { expandRow } from '../../src/engine/grammar/sweep.ts';
+import { effectiveCells } from '../../src/engine/scheduler/cell-values.ts';
+import { type RunStatus, statusText } from '../../src/engine/scheduler/row-state.ts';
+import { readSheet } from '../../src/engine/file/read.ts';
+import { formulaError } from '../../src/engine/formula/values.ts';
+import { parseRow } from '../../src/engine/spec.ts';
+import { engine } from '../../src/ui/i18n/messages/engine.ts';
+import {
+  cellErrorMessage, cellErrorText, codedMessage, divergedCauseText, failureText, fileErrorText,
+  formulaMessageText, statusTextIn, stoppedEarlyText,
+} from '../../src/ui/engine-text.ts';
+
+const HANGUL = /[\uac00-\ud7a3]/;
+const good = { dataset: 'circle', layers: 'dense(8, relu)', optimizer: 'adam', lr: '0.03', batch_size: '32', epochs: '10', seed: '1' };
+
+function rowError(cells: Record<string, string>): CellError {
+  const r = parseRow({ ...good, ...cells });
+  if (r.ok) throw new Error(`expected ${JSON.stringify(cells)} to be refused`);
+  return r.errors[0]!;
+}
+
+function sweepError(cells: Record<string, string>): CellError {
+  const r = expandRow({ ...good, ...cells });
+  if (r.ok) throw new Error(`expected the sweep ${JSON.stringify(cells)} to be refused`);
+  return r.error[0]!;
+}
+
+/** One real engine error per code, and a value the Korean sentence must still show. */
+const BY_CODE: Record<CellErrorCode, [() => CellError, string]> = {
+  'not-a-choice': [() => rowError({ optimizer: 'adamw' }), 'adamw'],
+  'not-a-number': [() => rowError({ lr: 'fast' }), 'fast'],
+  'not-whole': [() => rowError({ batch_size: '2.5' }), '2.5'],
+  'out-of-range': [() => rowError({ lr: '50' }), '50'],
+  'bad-layers': [() => rowError({ layers: 'dense(8, relux)' }), 'relux'],
+  'bad-dataset': [() => rowError({ dataset: 'cifar' }), 'cifar'],
+  'bad-reduce-lr': [() => rowError({ reduce_lr: 'soon' }), 'soon'],
+  'too-many-sample-epochs': [() => rowError({ dataset: 'mnist', epochs: '80' }), '80'],
+  'model-does-not-fit': [() => rowError({ layers: 'conv2d(8, 3)' }), 'conv2d'],
+  'bad-sweep': [() => sweepError({ lr: '0.1, , 0.2' }), ''],
+  'sweep-too-large': [() => sweepError({ lr: 'linspace(0.01, 0.1, 20)', seed: '1..20' }), '400'],
+};
+
+describe('cell errors in English and Korean', () => {
+  it.each(Object.entries(BY_CODE))('%s: the engine codes it; English is the engine’s, Korean keeps the values', (code, [make, value]) => {
+    const e = make();
+    expect(e.code).toBe(code);
+    // The English table reproduces the engine's sentence from the code and parameters.
+    expect(codedMessage(e, 'en')).toBe(e.message);
+    expect(cellErrorText(e, 'en')).toBe(describeCellError(e));
+    const ko = cellErrorText(e, 'ko');
+    expect(ko).toMatch(HANGUL);
+    expect(ko).toContain(value);
+    expect(cellErrorMessage(e, 'ko')).not.toBe(e.message);
+  });
+
+  it('names the column by its Korean header and says what the column accepts', () => {
+    expect(cellErrorText(rowError({ lr: 'fast' }), 'ko')).toBe('학습률: "fast"은(는) 숫자가 아닙니다 (올바른 값: 0보다 크고 10 이하인 숫자)');
+    expect(cellErrorText(rowError({ batch_size: '0' }), 'ko')).toBe('배치: 0은(는) 허용 범위를 벗어났습니다 (올바른 값: 1부터 4096까지의 정수)');
+    expect(cellErrorText(rowError({ optimizer: 'adamw' }), 'ko')).toContain('sgd, momentum, adagrad, adadelta, rmsprop, adam, adamax 중 하나');
+  });
+
+  it('translates the detail inside a layers error and keeps its place', () => {
+    const e = rowError({ layers: 'dense(8, relux)' });
+    const list = /use one of (.*) \(at character 10\)$/.exec(e.message)?.[1];
+    expect(list).toContain('relu');
+    expect(cellErrorMessage(e, 'ko')).toBe(`dense: 알 수 없는 활성화 함수 "relux". 다음 중 하나를 쓰세요: ${list} (10번째 글자)`);
+  });
+
+  it('recognises the formula-value error the scheduler does not code', () => {
+    const { errors } = effectiveCells({ ...good, lr: '=1/0' }, () => formulaError('#DIV/0!', '1 / 0 divides by zero'));
+    expect(errors).toHaveLength(1);
+    expect(cellErrorText(errors[0]!, 'en')).toBe(describeCellError(errors[0]!));
+    expect(cellErrorText(errors[0]!, 'ko')).toBe('학습률: 수식의 값이 #DIV/0!입니다: 1 / 0: 0으로 나눌 수 없습니다 (올바른 값: 이 열에 맞는 값을 내는 수식)');
+  });
+
+  it('falls back to the engine’s English for an error without a code or a known shape', () => {
+    const e = cellError('lr', 'something new went wrong', 'something else');
+    expect(cellErrorMessage(e, 'ko')).toBe('something new went wrong');
+    expect(cellErrorText(e, 'ko')).toBe('학습률: something new went wrong (올바른 값: something else)');
+    expect(failureText('tfjs exploded', 'ko')).toBe('tfjs exploded');
+    expect(fileErrorText('a brand new refusal', 'ko')).toBe('a brand new refusal');
+    expect(divergedCauseText('the gradient vanished', 'ko')).toBe('the gradient vanished');
+  });
+});
+
+describe('the message tables', () => {
+  const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  it.each(Object.keys(engine.en) as (keyof typeof engine.en)[])('%s has Korean text with the same placeholders', (key) => {
+    expect(engine.ko[key].length).toBeGreaterThan(0);
+    expect(placeholders(engine.ko[key])).toEqual(placeholders(engine.en[key]));
+  });
+});
+
+describe('statuses, causes and failures', () => {
+  const bad = parseRow({ ...good, lr: 'fast' });
+  const statuses: RunStatus[] = [
+    { state: 'invalid', errors: bad.ok ? [] : bad.errors },
+    { state: 'queued' },
+    { state: 'stale' },
+    { state: 'running', fraction: 0.4, epoch: 4, epochs: 10 },
+    { state: 'done' },
+    { state: 'diverged', epoch: 3, message: 'the loss became NaN — the learning rate (5) is probably too high' },
+    { state: 'failed', message: 'the worker crashed (out of memory)' },
+    { state: 'sweep', total: 6, done: 2, running: 2, failed: 1 },
+    { state: 'sweep', total: 6, done: 6, running: 0, failed: 0 },
+  ];
+
+  it.each(statuses.map((s) => [s.state, s] as const))('%s: English is statusText, Korean is Korean', (_, s) => {
+    expect(statusTextIn(s, 'en')).toBe(statusText(s));
+    expect(statusTextIn(s, 'ko')).toMatch(HANGUL);
+  });
+
+  it('fills in the values', () => {
+    expect(statusTextIn({ state: 'stale' }, 'ko')).toBe('설정 바뀜 — 실행하면 갱신됩니다');
+    expect(statusTextIn({ state: 'running', fraction: 0.4, epoch: 4, epochs: 10 }, 'ko')).toBe('학습 중 40% (에포크 4/10)');
+    expect(statusTextIn(statuses[5]!, 'ko')).toBe('에포크 3에서 발산 — 손실이 NaN이(가) 되었습니다 — 학습률(5)이 너무 높은 것 같습니다');
+    expect(statusTextIn(statuses[7]!, 'ko')).toBe('스윕: 2/6 완료 (2개 학습 중, 1개 실패)');
+  });
+
+  // The sentences of train/fit.ts, with the values a run puts in them.
+  it.each([
+    ['the loss (2.31) stayed far above chance (0.69) — the learning rate (3) is probably too high', ['2.31', '0.69', '(3)']],
+    ['the loss (0.75) ended above chance level (0.69) — the learning rate (1) is probably too high', ['0.75', '0.69', '(1)']],
+  ])('divergence cause: %s', (english, values) => {
+    const ko = divergedCauseText(english, 'ko');
+    expect(ko).toContain('학습률');
+    for (const v of values) expect(ko).toContain(v);
+    expect(divergedCauseText(english, 'en')).toBe(english);
+  });
+
+  it('says why a run stopped early or failed', () => {
+    expect(stoppedEarlyText('early stopping: no better validation loss for 3 epochs', 'ko')).toBe('조기 종료: 3 에포크 동안 검증 손실이 나아지지 않았습니다');
+    expect(failureText('training failed: the wasm backend failed to initialise', 'ko')).toBe('학습 실패: wasm 백엔드를 초기화하지 못했습니다');
+  });
+
+  it('translates formula errors and leaves their code alone', () => {
+    expect(formulaMessageText('circular reference: A1 → B1 → A1', 'ko')).toBe('순환 참조: A1 → B1 → A1');
+    expect(formulaMessageText('unknown column lrr — did you mean lr?', 'ko')).toBe('알 수 없는 열 lrr — lr을(를) 뜻했나요?');
+  });
+});
+
+describe('refused files', () => {
+  const doc = (over: Record<string, unknown>) => JSON.stringify({ format: 'sweepsheet', version: 2, title: 't', rows: [], results: {}, ...over });
+
+  it.each([
+    [doc({ version: 99 }), ['99', '2', 'Sweepsheet']],
+    ['[1, 2]', ['목록']],
+    ['{not json', ['JSON']],
+    [doc({ title: 5 }), ['title', '텍스트', '숫자']],
+  ])('%s', (text, values) => {
+    const r = readSheet(text);
+    if (r.ok) throw new Error('expected the file to be refused');
+    expect(fileErrorText(r.error, 'en')).toBe(r.error);
+    const ko = fileErrorText(r.error, 'ko');
+    expect(ko).toMatch(HANGUL);
+    for (const v of values) expect(ko).toContain(v);
+  });
+});
