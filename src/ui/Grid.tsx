@@ -37,12 +37,12 @@ import { pruneCellCharts } from './grid-charts.ts';
 import { type Locale, gridLanguage, locale } from './i18n/index.ts';
 import { registerLanguageDictionary } from 'handsontable/i18n/registry';
 import koKR from 'handsontable/i18n/languages/ko-KR';
-import { type GridView, sortValue } from './renderers.ts';
+import { type GridView, repaintScale, sortValue } from './renderers.ts';
 import { type MetricScale, SCALED_COLUMNS, metricScales } from './row-values.ts';
 import { autofillValues, takeNewRowValues } from './grid-growth.ts';
 import { groupedOrder } from './row-values.ts';
 import { sanitizeGridHtml } from './sanitize.ts';
-import { type CellPlace, patchCells } from './grid-patch.ts';
+import { type CellPlace, eachCellOf, patchCells } from './grid-patch.ts';
 
 registerCellType(TextCellType);
 registerCellType(AutocompleteCellType);
@@ -462,8 +462,13 @@ class GridSync {
     if (sortedChanged) this.resort();
     // Columns shown or hidden move every cell.
     else if (this.useSignature !== hiddenBefore) timed('grid-render', () => this.hot.render());
-    // New colour scales repaint the metric cells of rows that did not change, too.
-    else timed('grid-patch', () => patchCells(this.hot, this.host, { rows: redraw, columns: colours ? Object.keys(SCALED_COLUMNS) : [] }, (id, key) => this.placeOf(id, key)));
+    else {
+      timed('grid-patch', () => patchCells(this.hot, this.host, { rows: redraw }, (id, key) => this.placeOf(id, key)));
+      // New colour scales repaint the metric cells of rows that did not change, too.
+      if (colours) timed('grid-repaint-scales', () => eachCellOf(this.host, Object.keys(SCALED_COLUMNS), (td, id, key) => {
+        if (!redraw.has(id)) repaintScale(td, key, this.engine.row(id), this.view);
+      }));
+    }
   }
 
   /** Recompute the metric columns' colour scales; true when any cell's colour changes. */

@@ -54,3 +54,14 @@ export function patchCells(
   }
   return count;
 }
+
+/** Call `paint` for every rendered cell of these columns, with its row id. */
+export function eachCellOf(host: HTMLElement, columns: readonly string[], paint: (td: HTMLTableCellElement, id: string, key: string) => void): void {
+  if (columns.length === 0) return;
+  const selector = columns.map((key) => `td[data-col="${CSS.escape(key)}"][data-row-id]`).join(',');
+  for (const td of host.querySelectorAll<HTMLTableCellElement>(selector)) {
+    const id = td.dataset.rowId;
+    const key = td.dataset.col;
+    if (id && key !== undefined) paint(td, id, key);
+  }
+}

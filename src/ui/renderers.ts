@@ -6,11 +6,11 @@
 import type Handsontable from 'handsontable/base';
 import { baseRenderer } from 'handsontable/renderers';
 import { type InputColumn, type ResultColumn, type ResultFormat, resultValue } from '../engine/columns.ts';
-import { describeCellError } from '../engine/errors.ts';
-import { type RowState, type RunStatus, isStale, statusText } from '../engine/scheduler/sheet-engine.ts';
+import { type RowState, type RunStatus, isStale } from '../engine/scheduler/sheet-engine.ts';
 import { formatSpread } from '../engine/scheduler/sweep-stats.ts';
 import { isFormulaText } from '../engine/formula/index.ts';
-import { t } from './i18n/index.ts';
+import { locale, t } from './i18n/index.ts';
+import { cellErrorText, divergedCauseText, formulaMessageText, statusTextIn } from './engine-text.ts';
 import { type MetricScale, type RowSource, SWEPT_COLUMNS, childLabel, formulaText, scaleColor, scalePlace, sweepSpread } from './row-values.ts';
 
 type HotInstance = Handsontable.Core;
@@ -62,7 +62,7 @@ function showFormula(td: HTMLTableCellElement, formula: string, value: RowState[
   td.classList.add('ss-formula');
   if (shown.error) {
     td.classList.add('ss-formula-error');
-    td.title = `${shown.error.code} ${shown.error.message}`;
+    td.title = `${shown.error.code} ${formulaMessageText(shown.error.message, locale())}`;
   } else {
     td.title = formula;
   }
@@ -93,7 +93,7 @@ export function inputRenderer(lookup: RowLookup, col: InputColumn, source: RowSo
     if (error) {
       td.classList.add('ss-invalid');
       // A formula error's own message (the code, the path of a cycle) says more than the row's.
-      if (!td.classList.contains('ss-formula-error')) td.title = describeCellError(error);
+      if (!td.classList.contains('ss-formula-error')) td.title = cellErrorText(error, locale());
     }
   };
 }
@@ -141,11 +141,11 @@ function statusRenderer(lookup: RowLookup, col: ResultColumn): CellRenderer {
     reset(td, col.key, state);
     if (!state) return;
     const s = state.status;
-    const text = statusText(s);
+    const text = statusTextIn(s, locale());
     td.classList.add('ss-status', `ss-state-${s.state}`);
     td.dataset.state = s.state;
     // The cell cuts a long reason; the tooltip gives the epoch and the likely cause whole.
-    td.title = s.state === 'diverged' ? t('grid.diverged.title', { epoch: s.epoch, message: s.message }) : text;
+    td.title = s.state === 'diverged' ? t('grid.diverged.title', { epoch: s.epoch, message: divergedCauseText(s.message, locale()) }) : text;
     const fraction = progressOf(s);
     if (fraction !== null) {
       const track = document.createElement('div');
@@ -161,6 +161,30 @@ function statusRenderer(lookup: RowLookup, col: ResultColumn): CellRenderer {
     label.textContent = text;
     td.append(label);
   };
+}
+
+/**
+ * Repaint a rendered metric cell for new colour scales, touching the DOM only where its colour
+ * changed: a finished run moves every scale, and a full redraw of the metric cells on screen
+ * restyles hundreds of cells whose colour stayed the same. The rank in the tooltip always moves.
+ */
+export function repaintScale(td: HTMLTableCellElement, key: string, state: RowState | undefined, view: GridView): void {
+  // Sweeps show a spread and stale results are dimmed: the result renderer paints neither.
+  if (!state || state.sweep || (state.result && isStale(state))) return;
+  const v = resultField(key, state);
+  const scale = view.scale(key);
+  const place = scale && typeof v === 'number' ? scalePlace(scale, v) : null;
+  if (!place) {
+    if (!td.classList.contains('ss-scaled')) return;
+    td.classList.remove('ss-scaled');
+    td.style.removeProperty('background-color');
+    td.style.removeProperty('--ht-cell-read-only-background-color');
+    td.removeAttribute('data-quality');
+    td.removeAttribute('title');
+    return;
+  }
+  if (td.dataset.quality === place.quality.toFixed(3)) td.title = t('grid.scale.better', { rank: place.rank, n: scale!.sorted.length });
+  else paintScale(td, scale, v);
 }
 
 /** A metric cell's background from its place among the finished runs of its column. */
