@@ -7,7 +7,7 @@
 import { type Accessor, Show, createMemo } from 'solid-js';
 import { DATASETS } from '../engine/datasets.ts';
 import type { EpochRecord, TrainResult } from '../engine/job.ts';
-import { type RowState, type SheetEngine, isStale, statusText } from '../engine/scheduler/sheet-engine.ts';
+import { type RowState, type SheetEngine, isStale } from '../engine/scheduler/sheet-engine.ts';
 import { BoundaryView } from './charts/BoundaryView.tsx';
 import { classNames } from './charts/class-names.ts';
 import { ConfusionMatrix } from './charts/ConfusionMatrix.tsx';
@@ -15,7 +15,8 @@ import { Gallery } from './charts/Gallery.tsx';
 import { LearningCurves } from './charts/LearningCurves.tsx';
 import { toyPoints } from './charts/toy-points.ts';
 import { CellErrorTable, HistoryTable, ModelSummaryTable, historyLines } from './detail-tables.tsx';
-import { t } from './i18n/index.ts';
+import { locale, t } from './i18n/index.ts';
+import { statusTextIn, stoppedEarlyText } from './engine-text.ts';
 import { formatResult } from './renderers.ts';
 import { type RowSource, childLabel } from './row-values.ts';
 import { SweepDetail } from './SweepDetail.tsx';
@@ -82,10 +83,10 @@ function Detail(props: { row: RowState; source: RowSource }) {
           )}
         </Show>
         <p class={`ss-detail-status ss-state-${props.row.status.state}`} data-testid="detail-status" data-state={props.row.status.state}>
-          {statusText(props.row.status)}
+          {statusTextIn(props.row.status, locale())}
         </p>
         <Show when={props.row.result?.stoppedEarly}>
-          {(why) => <p class="ss-detail-stopped" data-testid="detail-stopped">{t('detail.stoppedEarly', { why: why() })}</p>}
+          {(why) => <p class="ss-detail-stopped" data-testid="detail-stopped">{t('detail.stoppedEarly', { why: stoppedEarlyText(why(), locale()) })}</p>}
         </Show>
         <Show when={isStale(props.row)}>
           <p class="ss-detail-note" data-testid="detail-stale">{t('detail.stale')}</p>

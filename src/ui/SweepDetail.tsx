@@ -5,9 +5,10 @@
  */
 import { For, Show } from 'solid-js';
 import { INPUT_COLUMNS } from '../engine/columns.ts';
-import { type RowState, statusText } from '../engine/scheduler/sheet-engine.ts';
+import type { RowState } from '../engine/scheduler/sheet-engine.ts';
 import { formatSpread } from '../engine/scheduler/sweep-stats.ts';
-import { t } from './i18n/index.ts';
+import { locale, t } from './i18n/index.ts';
+import { statusTextIn } from './engine-text.ts';
 import { formatResult } from './renderers.ts';
 import { type RowSource, SWEPT_COLUMNS, childLabel, sweepSpreads } from './row-values.ts';
 
@@ -25,7 +26,7 @@ export function SweepDetail(props: { row: RowState; source: RowSource }) {
     <>
       <header class="ss-detail-head">
         <h2 data-testid="detail-name">{props.row.cells.name?.trim() || props.row.id}</h2>
-        <p class="ss-detail-status ss-state-sweep" data-testid="detail-status" data-state="sweep">{statusText(props.row.status)}</p>
+        <p class="ss-detail-status ss-state-sweep" data-testid="detail-status" data-state="sweep">{statusTextIn(props.row.status, locale())}</p>
         <p data-testid="detail-sweep-summary">
           {t(children().length === 1 ? 'detail.sweep.summary.one' : 'detail.sweep.summary.other', { columns: sweep().swept.map((k) => LABELS.get(k) ?? k).join(' × '), n: children().length })}
         </p>
@@ -81,7 +82,7 @@ export function SweepDetail(props: { row: RowState; source: RowSource }) {
                 {(c) => (
                   <tr data-testid="detail-child" data-row-id={c.id}>
                     <td>{childLabel(c, props.row)}</td>
-                    <td>{statusText(c.status)}</td>
+                    <td>{statusTextIn(c.status, locale())}</td>
                     <td class="ss-num">{c.result ? formatResult('accuracy', c.result.testAcc) : ''}</td>
                     <td class="ss-num">{c.result ? formatResult('loss', c.result.testLoss) : ''}</td>
                   </tr>

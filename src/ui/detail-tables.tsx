@@ -7,7 +7,8 @@ import { For, Show } from 'solid-js';
 import type { CellError } from '../engine/errors.ts';
 import type { EpochRecord } from '../engine/job.ts';
 import type { ModelSummary } from '../engine/model-shape.ts';
-import { t } from './i18n/index.ts';
+import { locale, t } from './i18n/index.ts';
+import { cellErrorExpected, cellErrorMessage, columnName } from './engine-text.ts';
 import { formatResult } from './renderers.ts';
 
 const count = (n: number) => formatResult('count', n);
@@ -60,9 +61,9 @@ export function CellErrorTable(props: { errors: readonly CellError[] }) {
         <For each={props.errors}>
           {(e) => (
             <tr data-testid="detail-error">
-              <td data-field="column">{e.column}</td>
-              <td data-field="message">{e.message}</td>
-              <td data-field="expected">{e.expected}</td>
+              <td data-field="column">{columnName(e.column, locale())}</td>
+              <td data-field="message">{cellErrorMessage(e, locale())}</td>
+              <td data-field="expected">{cellErrorExpected(e, locale())}</td>
             </tr>
           )}
         </For>

@@ -8,7 +8,8 @@ import { type Result, err } from '../engine/errors.ts';
 import { formatValue } from '../engine/formula/index.ts';
 import { type RowState, isStale } from '../engine/scheduler/sheet-engine.ts';
 import { plainValue } from '../engine/scheduler/cell-values.ts';
-import { t } from './i18n/index.ts';
+import { locale, t } from './i18n/index.ts';
+import { fileErrorText } from './engine-text.ts';
 import { FILE_LIMITS, type SheetDocument, fromCsv, fromLink, readSheet, toCsv, toLink, writeSheet } from '../engine/sheet-file.ts';
 
 /** Read a file a person chose or dropped; its size is checked before a byte is read. */
@@ -24,7 +25,7 @@ export async function readSheetBlob(file: Blob & { name?: string }): Promise<Res
     return err(t('file.unreadable', { name, message: e instanceof Error ? e.message : String(e) }));
   }
   const doc = readSheet(text);
-  return doc.ok ? doc : err(t('file.notOpened', { name, error: doc.error }));
+  return doc.ok ? doc : err(t('file.notOpened', { name, error: fileErrorText(doc.error, locale()) }));
 }
 
 /** Hyperparameter rows from a CSV (headers named by column key or label); unknown headers are listed. */
@@ -32,7 +33,7 @@ export async function readCsvBlob(file: Blob & { name?: string }): Promise<Resul
   const name = file.name ?? t('file.theFile');
   if (file.size > FILE_LIMITS.maxBytes) return err(t('file.csvTooBig', { name, max: FILE_LIMITS.maxBytes / 1e6 }));
   const table = fromCsv(await file.text());
-  if (!table.ok) return err(t('file.notImported', { name, error: table.error }));
+  if (!table.ok) return err(t('file.notImported', { name, error: fileErrorText(table.error, locale()) }));
   const { header, rows, unknown } = table.value;
   if (rows.length > FILE_LIMITS.maxRows) return err(t('file.tooManyRows', { name, n: rows.length, max: FILE_LIMITS.maxRows }));
   return { ok: true, value: { rows: rows.map((r) => Object.fromEntries(header.map((k, i) => [k, r[i] ?? '']))), unknown } };
@@ -42,7 +43,7 @@ export async function readCsvBlob(file: Blob & { name?: string }): Promise<Resul
 export function sheetFromHash(hash: string): Result<SheetDocument, string> | null {
   if (!hash.startsWith('#s=')) return null;
   const doc = fromLink(hash);
-  return doc.ok ? doc : err(t('file.badLink', { error: doc.error }));
+  return doc.ok ? doc : err(t('file.badLink', { error: fileErrorText(doc.error, locale()) }));
 }
 
 /** The page's address with the sheet's settings (not its results) in the fragment. */

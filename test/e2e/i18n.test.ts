@@ -1,7 +1,9 @@
 /**
  * English and Korean in chromium: a Korean browser opens the page in Korean (headers, toolbar,
  * summary, the header help), the language switch changes them all to English at once, the choice
- * survives a reload, and every header label reads whole in both languages. Steps share one page.
+ * survives a reload, and every header label reads whole in both languages; the engine's own words
+ * (a bad cell's tooltip, a row's status, the row detail's cell errors) follow the language too.
+ * Steps share one page.
  */
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -32,6 +34,18 @@ const page = () => app.page;
 const header = (col: string) => page().locator(`.ht_clone_top th[data-col="${col}"]`);
 const headerText = (col: string) => header(col).locator('.colHeader').textContent();
 const toolbarText = () => page().locator('.ss-toolbar').textContent();
+const cell = (id: string, col: string) => page().locator(`.ht_master td[data-row-id="${id}"][data-col="${col}"]`);
+const statusOf = (id: string) => cell(id, 'status').locator('.ss-status-text').textContent();
+
+/** Type into a cell through the grid's own editor: double-click, replace the text, Enter. */
+async function typeInto(id: string, col: string, text: string): Promise<void> {
+  await cell(id, col).dblclick();
+  const editor = page().locator('.handsontableInputHolder:not(.ht_editor_hidden) textarea.handsontableInput');
+  await editor.waitFor({ state: 'visible' });
+  await page().keyboard.press('ControlOrMeta+A');
+  await page().keyboard.type(text);
+  await page().keyboard.press('Enter');
+}
 
 /** Every row finished one way or another (this test is about words, not training). */
 async function settled(): Promise<void> {
@@ -146,6 +160,41 @@ describe('the page in English and Korean', () => {
     await expect.poll(() => headerText('lr'), POLL).toBe('학습률');
     expect(await toolbarText()).toContain('행 추가');
     await page().screenshot({ path: `${OUT}/i18n-ko-grid.png` });
+    expect(uncaught(), failed.join('\n')).toEqual([]);
+  });
+
+  test('the engine\'s words in Korean: a bad learning rate, a stale row, the row detail; English again on switching', async () => {
+    await settled();
+    // Manual mode: an edit marks the row stale instead of training it.
+    await page().getByTestId('auto-run').uncheck();
+    await typeInto('toy-a', 'seed', '7');
+    await expect.poll(() => cell('toy-a', 'status').getAttribute('data-state'), POLL).toBe('stale');
+    expect(await statusOf('toy-a')).toBe('오래됨 — 실행하면 갱신됩니다');
+    expect(await cell('toy-a', 'status').getAttribute('title')).toBe('오래됨 — 실행하면 갱신됩니다');
+
+    await typeInto('toy-b', 'lr', 'fast');
+    await expect.poll(() => cell('toy-b', 'lr').getAttribute('class'), POLL).toMatch(/\bss-invalid\b/);
+    const tooltip = '학습률: "fast"은(는) 숫자가 아닙니다 (올바른 값: 0보다 크고 10 이하인 숫자)';
+    expect(await cell('toy-b', 'lr').getAttribute('title')).toBe(tooltip);
+    await expect.poll(() => statusOf('toy-b'), POLL).toBe(`잘못된 입력 — ${tooltip}`);
+
+    // The row detail says the same in its table of cells to fix.
+    await cell('toy-b', 'optimizer').click();
+    const detail = page().getByTestId('row-detail');
+    await expect.poll(() => detail.getByTestId('detail-error').count(), POLL).toBe(1);
+    const row = await detail.getByTestId('detail-error').evaluate((tr) =>
+      Object.fromEntries([...tr.querySelectorAll('td')].map((td) => [td.dataset.field, td.textContent])));
+    expect(row).toEqual({ column: '학습률', message: '"fast"은(는) 숫자가 아닙니다', expected: '0보다 크고 10 이하인 숫자' });
+    expect(await detail.getByTestId('detail-status').textContent()).toBe(`잘못된 입력 — ${tooltip}`);
+    await page().screenshot({ path: `${OUT}/i18n-ko-engine-text.png` });
+
+    // Switching the language redraws the same cells in the engine's English.
+    await page().getByTestId('language').selectOption('en');
+    const english = 'lr: "fast" is not a number (expected a number above 0, up to 10)';
+    await expect.poll(() => cell('toy-b', 'lr').getAttribute('title'), POLL).toBe(english);
+    expect(await statusOf('toy-a')).toBe('stale — run it to update');
+    expect(await statusOf('toy-b')).toBe(`invalid — ${english}`);
+    await expect.poll(() => detail.getByTestId('detail-status').textContent(), POLL).toBe(`invalid — ${english}`);
     expect(uncaught(), failed.join('\n')).toEqual([]);
   });
 });

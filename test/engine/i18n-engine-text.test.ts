@@ -118,7 +118,7 @@ describe('statuses, causes and failures', () => {
   });
 
   it('fills in the values', () => {
-    expect(statusTextIn({ state: 'stale' }, 'ko')).toBe('설정 바뀜 — 실행하면 갱신됩니다');
+    expect(statusTextIn({ state: 'stale' }, 'ko')).toBe('오래됨 — 실행하면 갱신됩니다');
     expect(statusTextIn({ state: 'running', fraction: 0.4, epoch: 4, epochs: 10 }, 'ko')).toBe('학습 중 40% (에포크 4/10)');
     expect(statusTextIn(statuses[5]!, 'ko')).toBe('에포크 3에서 발산 — 손실이 NaN이(가) 되었습니다 — 학습률(5)이 너무 높은 것 같습니다');
     expect(statusTextIn(statuses[7]!, 'ko')).toBe('스윕: 2/6 완료 (2개 학습 중, 1개 실패)');

@@ -198,7 +198,7 @@ const ko: Record<keyof typeof en, string> = {
 
   'eng.status.invalid': '잘못된 입력 — {errors}',
   'eng.status.queued': '대기 중',
-  'eng.status.stale': '설정 바뀜 — 실행하면 갱신됩니다',
+  'eng.status.stale': '오래됨 — 실행하면 갱신됩니다',
   'eng.status.running': '학습 중 {percent}% (에포크 {epoch}/{epochs})',
   'eng.status.done': '완료',
   'eng.status.diverged': '에포크 {epoch}에서 발산 — {message}',
