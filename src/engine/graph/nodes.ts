@@ -14,6 +14,23 @@ export interface FormulaUpdate extends CellRef {
   readonly value: FormulaValue;
 }
 
+/**
+ * A column formula's rows whose value changed in an update: rows[i] now holds values[i]. A pass
+ * over a column reports one of these, not one object per cell: 10,000 rows make two arrays.
+ */
+export interface ColumnChange {
+  readonly column: string;
+  readonly rows: readonly string[];
+  readonly values: readonly FormulaValue[];
+}
+
+/** What an update changed: column formulas column by column, other formula cells one by one. */
+export interface FormulaChanges {
+  readonly columns: readonly ColumnChange[];
+  /** Cell formulas, and column formulas' cells when the update ran cell by cell. A cell may repeat: its last entry counts. */
+  readonly cells: readonly FormulaUpdate[];
+}
+
 /** What the graph needs of the sheet around it. */
 export interface FormulaHost {
   /** Column keys in grid order (A is the first). */

@@ -2,7 +2,7 @@
  * From the formula graph to row objects: the graph reports which formula cells changed, and each
  * affected row gets one new immutable row object per pass, however many of its columns changed.
  */
-import type { FormulaUpdate } from '../graph/formula-cells.ts';
+import type { ColumnChange, FormulaChanges } from '../graph/formula-cells.ts';
 import type { FormulaValue } from '../formula/index.ts';
 import type { RowState } from './row-state.ts';
 
@@ -13,31 +13,64 @@ export interface RowStore {
 }
 
 /**
- * Give rows their new formula values, adding each changed row's id to `changed`. A pass over a
- * formula column updates every row, so this loop is kept lean.
+ * Give rows their new formula values, adding each changed row's id to `changed`: one new row
+ * object per row, however many of its columns changed. A pass over three formula columns updates
+ * 30,000 cells, so this loop is kept lean.
  */
-export function applyFormulaValues(updated: readonly FormulaUpdate[], rows: RowStore, changed: Set<string>): void {
-  if (updated.length === 0) return;
-  const column = updated[0]!.column;
-  let oneColumn = true;
-  for (let i = 1; i < updated.length && oneColumn; i++) oneColumn = updated[i]!.column === column;
-  // Rows made in this pass: later columns write into their fresh (not yet shown) formula objects.
-  const fresh = oneColumn ? null : new Set<RowState>();
-  for (let i = 0; i < updated.length; i++) {
-    const c = updated[i]!;
-    const row = rows.get(c.row);
-    if (!row) continue;
-    if (fresh?.has(row)) {
-      (row.formulas as Record<string, FormulaValue>)[c.column] = c.value;
-      continue;
+export function applyFormulaValues(changes: FormulaChanges, rows: RowStore, changed: Set<string>): void {
+  const { columns, cells } = changes;
+  if (columns.length === 0 && cells.length === 0) return;
+  if (cells.length === 0 && sameRows(columns)) {
+    // The usual column pass: every column changed the same rows, so each row is made in one go.
+    const ids = columns[0]!.rows;
+    for (let i = 0; i < ids.length; i++) {
+      const row = rows.get(ids[i]!);
+      if (!row) continue;
+      const formulas = copyFormulas(row.formulas);
+      for (let c = 0; c < columns.length; c++) formulas[columns[c]!.column] = columns[c]!.values[i]!;
+      rows.set(withFormulas(row, formulas));
+      changed.add(row.id);
     }
-    const formulas = copyFormulas(row.formulas);
-    formulas[c.column] = c.value;
-    const next = withFormulas(row, formulas);
-    rows.set(next);
-    fresh?.add(next);
-    changed.add(c.row);
+    return;
   }
+  // Formula objects made in this pass, by row: later values write into them (not shown yet).
+  const fresh = new Map<string, Record<string, FormulaValue>>();
+  const put = (id: string, column: string, value: FormulaValue) => {
+    const mine = fresh.get(id);
+    if (mine) {
+      mine[column] = value;
+      return;
+    }
+    const row = rows.get(id);
+    if (!row) return;
+    const formulas = copyFormulas(row.formulas);
+    formulas[column] = value;
+    rows.set(withFormulas(row, formulas));
+    fresh.set(id, formulas);
+    changed.add(id);
+  };
+  for (const c of columns) for (let i = 0; i < c.rows.length; i++) put(c.rows[i]!, c.column, c.values[i]!);
+  for (const c of cells) put(c.row, c.column, c.value);
+}
+
+/** Whether every column change lists the same rows in the same order. */
+function sameRows(columns: readonly ColumnChange[]): boolean {
+  const first = columns[0]!.rows;
+  for (let c = 1; c < columns.length; c++) {
+    const rows = columns[c]!.rows;
+    if (rows === first) continue;
+    if (rows.length !== first.length) return false;
+    for (let i = 0; i < rows.length; i++) if (rows[i] !== first[i]) return false;
+  }
+  return true;
+}
+
+/** The rows whose formula values in these columns changed (each once). */
+export function rowsChangedIn(changes: FormulaChanges, wanted: (column: string) => boolean): Set<string> {
+  const out = new Set<string>();
+  for (const c of changes.columns) if (wanted(c.column)) for (const r of c.rows) out.add(r);
+  for (const c of changes.cells) if (wanted(c.column)) out.add(c.row);
+  return out;
 }
 
 /** A row's formula values, copied key by key: cheaper than a spread in the per-row loop. */

@@ -13,7 +13,7 @@ import { expandRow } from '../grammar/sweep.ts';
 import type { TrainProgress, TrainResult } from '../job.ts';
 import { type ParsedRow, type RowCells, parseRow } from '../spec.ts';
 import { RESULT_KEYS, effectiveCells, isInputColumn, plainReader, sweepValue } from './cell-values.ts';
-import { type RowStore, applyFormulaValues } from './formula-bridge.ts';
+import { type RowStore, applyFormulaValues, rowsChangedIn } from './formula-bridge.ts';
 import { type QueueView, nextQueued } from './run-order.ts';
 import {
   type CellEdit, type FormulaColumn, type RowInit, type RowState, type RunMode, finishedStatus, pendingStatus, progressRecord, sweepStatus,
@@ -499,12 +499,13 @@ export class SheetEngine {
       }
       this.resultsChanged.clear();
       if (seeds.length === 0 && !this.formulas.hasPending()) return;
-      const updated = this.formulas.update(seeds);
+      const updated = this.formulas.changes(seeds);
       applyFormulaValues(updated, this.rowStore, changed);
       if (!placeRows) continue;
-      const feeds = new Set(updated.filter((c) => isInputColumn(c.column) && this.byId.get(c.row)?.parent === null).map((c) => c.row));
-      for (const id of feeds) {
-        const row = this.byId.get(id)!;
+      // Only formulas in input cells feed a spec: formula columns' passes skip this loop.
+      for (const id of rowsChangedIn(updated, isInputColumn)) {
+        const row = this.byId.get(id);
+        if (!row || row.parent !== null) continue;
         for (const c of this.place(id, row.cells, row, seq)) changed.add(c);
       }
     }
