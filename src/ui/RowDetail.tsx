@@ -16,7 +16,7 @@ import { LearningCurves } from './charts/LearningCurves.tsx';
 import { toyPoints } from './charts/toy-points.ts';
 import { CellErrorTable, HistoryTable, ModelSummaryTable, historyLines } from './detail-tables.tsx';
 import { locale, t } from './i18n/index.ts';
-import { statusTextIn, stoppedEarlyText } from './engine-text.ts';
+import { backendReasonText, statusTextIn, stoppedEarlyText } from './engine-text.ts';
 import { formatResult } from './renderers.ts';
 import { type RowSource, childLabel } from './row-values.ts';
 import { SweepDetail } from './SweepDetail.tsx';
@@ -160,7 +160,7 @@ function RunFacts(props: { result: TrainResult; row: RowState }) {
   return (
     <dl class="ss-detail-facts" data-testid="detail-facts">
       <dt>{t('detail.fact.backend')}</dt>
-      <dd data-field="backend">{r().backend}<span class="ss-detail-reason"> — {r().backendReason}</span></dd>
+      <dd data-field="backend">{r().backend}<span class="ss-detail-reason"> — {backendReasonText(r().backendReason, locale())}</span></dd>
       <dt>{t('detail.fact.time')}</dt>
       <dd data-field="time">{formatResult('seconds', r().seconds)} s</dd>
       <dt>{t('detail.fact.samplesPerSec')}</dt>

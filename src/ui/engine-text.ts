@@ -124,6 +124,21 @@ export const failureText: (text: string, l: Locale) => string = translator((): R
   { re: /^could not reach the queue: (?<message>.*)$/s, key: 'eng.failed.queueUnreachable' },
 ]);
 
+const modelNoun = (s: string, l: Locale): string =>
+  (s === 'a CNN' || s === 'a dense model' ? engineText(`eng.backend.model.${s}`, {}, l) : s);
+
+/** Why the worker chose its tfjs backend (workers/backend-choice.ts). */
+export const backendReasonText = translator((): Rule[] => [
+  { re: /^WebGL runs on a GPU here: fastest$/, key: 'eng.backend.gpu' },
+  { re: /^WASM with our kernels trains (?<model>.+) faster than software WebGL \(measured (?<a>\S+) vs (?<b>\S+) samples\)$/, key: 'eng.backend.wasmOverWebgl', sub: { model: modelNoun } },
+  { re: /^software WebGL trains (?<model>.+) faster than WASM \(measured (?<a>\S+) vs (?<b>\S+) samples\)$/, key: 'eng.backend.webglOverWasm', sub: { model: modelNoun } },
+  { re: /^WASM with our kernels trains (?<model>.+) far faster than CPU \(measured (?<a>\S+) vs CPU (?<b>\S+) samples\)$/, key: 'eng.backend.wasmOverCpu', sub: { model: modelNoun } },
+  { re: /^conv2d cannot train on this WASM build; software WebGL can \(measured (?<a>\S+) vs CPU (?<b>\S+) samples\)$/, key: 'eng.backend.convWebgl' },
+  { re: /^WASM is unavailable; software WebGL beats CPU \(measured (?<a>\S+) vs (?<b>\S+) samples\)$/, key: 'eng.backend.noWasm' },
+  { re: /^conv2d cannot train on this WASM build and WebGL is unavailable: CPU \(slow\)$/, key: 'eng.backend.convCpu' },
+  { re: /^neither WebGL nor WASM initialised: CPU$/, key: 'eng.backend.cpu' },
+]);
+
 const issueText = translator((): Rule[] => [
   { re: /^expected (?<expected>.+), found (?<found>.+)$/, key: 'eng.file.expectedFound', sub: { expected: noun, found: noun } },
   { re: /^unknown field (?<names>.*)$/, key: 'eng.file.unknownField' },

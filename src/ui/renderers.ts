@@ -84,7 +84,7 @@ export function inputRenderer(lookup: RowLookup, col: InputColumn, source: RowSo
     } else if (text === '' && placeholder !== null) {
       td.classList.add('ss-empty');
       td.textContent = placeholder;
-      td.title = `empty: ${placeholder}`;
+      td.title = t('grid.empty.title', { value: placeholder });
     } else {
       td.textContent = text;
     }
@@ -102,7 +102,7 @@ export function inputRenderer(lookup: RowLookup, col: InputColumn, source: RowSo
 function emptyMeaning(col: InputColumn): string | null {
   if (!col.spec) return null;
   // The engine reads a blank layers cell as "no hidden layer", any other blank as the default.
-  if (col.type === 'layers') return 'none (no hidden layer)';
+  if (col.type === 'layers') return t('grid.empty.layers');
   return col.default === '' ? null : col.default;
 }
 
@@ -120,14 +120,14 @@ export function resultRenderer(lookup: RowLookup, col: ResultColumn, source: Row
       // A sweep trains nothing itself: it shows mean ± sd over its finished children.
       const spread = sweepSpread(state, col.key, source);
       td.textContent = spread ? formatSpread(spread, SWEPT_COLUMNS[col.key]!.digits) : '';
-      if (spread) td.title = `mean ± sd over ${spread.n} finished ${spread.n === 1 ? 'run' : 'runs'}`;
+      if (spread) td.title = t(spread.n === 1 ? 'grid.spread.title.one' : 'grid.spread.title.other', { n: spread.n });
       return;
     }
     td.textContent = formatResult(col.format, resultField(col.key, state));
-    if (col.format === 'seconds' && td.textContent !== '') td.title = `${td.textContent} seconds`;
+    if (col.format === 'seconds' && td.textContent !== '') td.title = t('grid.seconds.title', { value: td.textContent });
     if (state.result && isStale(state)) {
       td.classList.add('ss-stale');
-      td.title = 'from an earlier setting of this row; kept until the new run finishes';
+      td.title = t('grid.stale.title');
     } else {
       paintScale(td, view.scale(col.key), resultField(col.key, state));
     }

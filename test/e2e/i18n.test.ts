@@ -186,6 +186,9 @@ describe('the page in English and Korean', () => {
       Object.fromEntries([...tr.querySelectorAll('td')].map((td) => [td.dataset.field, td.textContent])));
     expect(row).toEqual({ column: '학습률', message: '"fast"은(는) 숫자가 아닙니다', expected: '0보다 크고 10 이하인 숫자' });
     expect(await detail.getByTestId('detail-status').textContent()).toBe(`잘못된 입력 — ${tooltip}`);
+    // Why the worker chose its backend, and the old result kept while the row is stale.
+    expect(await detail.locator('[data-field="backend"]').textContent()).toMatch(/^(webgl|wasm|cpu) — .*[\uac00-\ud7a3]/);
+    expect(await cell('toy-a', 'test_acc').getAttribute('title')).toBe('이 행의 이전 설정에서 나온 값입니다. 새 실행이 끝날 때까지 그대로 둡니다');
     await page().screenshot({ path: `${OUT}/i18n-ko-engine-text.png` });
 
     // Switching the language redraws the same cells in the engine's English.
@@ -193,6 +196,7 @@ describe('the page in English and Korean', () => {
     const english = 'lr: "fast" is not a number (expected a number above 0, up to 10)';
     await expect.poll(() => cell('toy-b', 'lr').getAttribute('title'), POLL).toBe(english);
     expect(await statusOf('toy-a')).toBe('stale — run it to update');
+    expect(await detail.locator('[data-field="backend"]').textContent()).not.toMatch(/[\uac00-\ud7a3]/);
     expect(await statusOf('toy-b')).toBe(`invalid — ${english}`);
     await expect.poll(() => detail.getByTestId('detail-status').textContent(), POLL).toBe(`invalid — ${english}`);
     expect(uncaught(), failed.join('\n')).toEqual([]);

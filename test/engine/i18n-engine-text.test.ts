@@ -11,9 +11,11 @@ import { type RunStatus, statusText } from '../../src/engine/scheduler/row-state
 import { readSheet } from '../../src/engine/file/read.ts';
 import { formulaError } from '../../src/engine/formula/values.ts';
 import { parseRow } from '../../src/engine/spec.ts';
+import { chooseBackend } from '../../src/workers/backend-choice.ts';
+import { parseLayers } from '../../src/engine/grammar/layers.ts';
 import { engine } from '../../src/ui/i18n/messages/engine.ts';
 import {
-  cellErrorMessage, cellErrorText, codedMessage, divergedCauseText, failureText, fileErrorText,
+  backendReasonText, cellErrorMessage, cellErrorText, codedMessage, divergedCauseText, failureText, fileErrorText,
   formulaMessageText, statusTextIn, stoppedEarlyText,
 } from '../../src/ui/engine-text.ts';
 
@@ -161,5 +163,23 @@ describe('refused files', () => {
     const ko = fileErrorText(r.error, 'ko');
     expect(ko).toMatch(HANGUL);
     for (const v of values) expect(ko).toContain(v);
+  });
+});
+
+describe('why a backend was chosen', () => {
+  const layersOf = (text: string) => { const r = parseLayers(text); if (!r.ok) throw new Error(r.error.message); return r.value; };
+  const reasons = new Set<string>();
+  for (const layers of [layersOf('dense(8, relu)'), layersOf('conv2d(8, 3) flatten')]) {
+    for (const webgl of [false, true]) for (const softwareWebgl of [false, true]) for (const wasm of [false, true]) for (const wasmConv of [false, true]) {
+      reasons.add(chooseBackend(layers, { webgl, softwareWebgl, wasm, wasmConv }).reason);
+    }
+  }
+
+  it.each([...reasons])('%s', (reason) => {
+    expect(backendReasonText(reason, 'en')).toBe(reason);
+    const ko = backendReasonText(reason, 'ko');
+    expect(ko).toMatch(HANGUL);
+    // The measured numbers stay as they were.
+    for (const n of reason.match(/[\d,]+\/s/g) ?? []) expect(ko).toContain(n);
   });
 });

@@ -95,6 +95,18 @@ const en = {
   'eng.failed.queueClosed': 'the queue connection was closed',
   'eng.failed.queueUnreachable': 'could not reach the queue: {message}',
 
+  // Why a worker chose its backend (workers/backend-choice.ts), shown beside the backend.
+  'eng.backend.gpu': 'WebGL runs on a GPU here: fastest',
+  'eng.backend.wasmOverWebgl': 'WASM with our kernels trains {model} faster than software WebGL (measured {a} vs {b} samples)',
+  'eng.backend.webglOverWasm': 'software WebGL trains {model} faster than WASM (measured {a} vs {b} samples)',
+  'eng.backend.wasmOverCpu': 'WASM with our kernels trains {model} far faster than CPU (measured {a} vs CPU {b} samples)',
+  'eng.backend.convWebgl': 'conv2d cannot train on this WASM build; software WebGL can (measured {a} vs CPU {b} samples)',
+  'eng.backend.noWasm': 'WASM is unavailable; software WebGL beats CPU (measured {a} vs {b} samples)',
+  'eng.backend.convCpu': 'conv2d cannot train on this WASM build and WebGL is unavailable: CPU (slow)',
+  'eng.backend.cpu': 'neither WebGL nor WASM initialised: CPU',
+  'eng.backend.model.a CNN': 'a CNN',
+  'eng.backend.model.a dense model': 'a dense model',
+
   // Formula errors (formula/): the code stays, the sentence is translated.
   'eng.formula.cycle': 'circular reference: {path}',
   'eng.formula.unknownFunction': 'unknown function {name}',
@@ -219,6 +231,17 @@ const ko: Record<keyof typeof en, string> = {
   'eng.failed.backend': '{name} 백엔드를 초기화하지 못했습니다',
   'eng.failed.queueClosed': '작업 큐 연결이 닫혔습니다',
   'eng.failed.queueUnreachable': '작업 큐에 연결할 수 없습니다: {message}',
+
+  'eng.backend.gpu': '여기서는 WebGL이 GPU에서 돌아갑니다: 가장 빠릅니다',
+  'eng.backend.wasmOverWebgl': '자체 커널을 쓴 WASM이 {model}을(를) 소프트웨어 WebGL보다 빨리 학습합니다 (측정: 샘플 {a} 대 {b})',
+  'eng.backend.webglOverWasm': '소프트웨어 WebGL이 {model}을(를) WASM보다 빨리 학습합니다 (측정: 샘플 {a} 대 {b})',
+  'eng.backend.wasmOverCpu': '자체 커널을 쓴 WASM이 {model}을(를) CPU보다 훨씬 빨리 학습합니다 (측정: 샘플 {a} 대 CPU {b})',
+  'eng.backend.convWebgl': '이 WASM 빌드로는 conv2d를 학습할 수 없어 소프트웨어 WebGL을 씁니다 (측정: 샘플 {a} 대 CPU {b})',
+  'eng.backend.noWasm': 'WASM을 쓸 수 없어, CPU보다 빠른 소프트웨어 WebGL을 씁니다 (측정: 샘플 {a} 대 {b})',
+  'eng.backend.convCpu': '이 WASM 빌드로는 conv2d를 학습할 수 없고 WebGL도 없어 CPU를 씁니다 (느림)',
+  'eng.backend.cpu': 'WebGL도 WASM도 초기화되지 않아 CPU를 씁니다',
+  'eng.backend.model.a CNN': 'CNN',
+  'eng.backend.model.a dense model': '완전 연결(dense) 모델',
 
   'eng.formula.cycle': '순환 참조: {path}',
   'eng.formula.unknownFunction': '알 수 없는 함수 {name}',

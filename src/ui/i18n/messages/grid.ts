@@ -25,6 +25,12 @@ const en = {
   'grid.group.run': 'Run details (epochs run, best epoch, final lr, samples/s)',
   'grid.group.formulas': 'Formula columns',
   'grid.filtered': '{shown} of {total} rows shown (filtered by the parallel coordinates)',
+  'grid.empty.title': 'empty: {value}',
+  'grid.empty.layers': 'none (no hidden layer)',
+  'grid.spread.title.one': 'mean ± sd over {n} finished run',
+  'grid.spread.title.other': 'mean ± sd over {n} finished runs',
+  'grid.seconds.title': '{value} seconds',
+  'grid.stale.title': 'from an earlier setting of this row; kept until the new run finishes',
 } as const;
 
 const ko: Record<keyof typeof en, string> = {
@@ -53,6 +59,12 @@ const ko: Record<keyof typeof en, string> = {
   'grid.group.run': '실행 정보 (학습한 에포크, 최적 에포크, 최종 학습률, 초당 샘플)',
   'grid.group.formulas': '수식 열',
   'grid.filtered': '전체 {total}행 중 {shown}행 표시 (평행 좌표로 거름)',
+  'grid.empty.title': '비어 있음: {value}',
+  'grid.empty.layers': '없음 (은닉층 없음)',
+  'grid.spread.title.one': '끝난 실행 {n}개의 평균 ± 표준편차',
+  'grid.spread.title.other': '끝난 실행 {n}개의 평균 ± 표준편차',
+  'grid.seconds.title': '{value}초',
+  'grid.stale.title': '이 행의 이전 설정에서 나온 값입니다. 새 실행이 끝날 때까지 그대로 둡니다',
 };
 
 export const grid = { en, ko };
