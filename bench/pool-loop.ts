@@ -63,6 +63,23 @@ const plain: Variant = async (epochs) => {
   return last;
 };
 
+/** fit.ts' loop since issue 7: the model's own train function (same math as fitDataset), no tf.data, no callback list. */
+const own: Variant = async (epochs) => {
+  const { model, optimizer } = fresh();
+  model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const train = (model as unknown as { model: { makeTrainFunction(): (d: tf.Tensor[]) => tf.Scalar[] } }).model.makeTrainFunction();
+  let last = 0;
+  for (let e = 0; e < epochs; e++) {
+    for (const { xs, ys } of order()) {
+      const outs = train([xs, ys]);
+      last = outs[0]!.dataSync()[0]!;
+      tf.dispose([...outs, xs, ys]);
+    }
+  }
+  model.dispose(); optimizer.dispose();
+  return last;
+};
+
 const steps = EPOCHS * batches;
 const session = new Session();
 session.connect();
@@ -84,10 +101,11 @@ async function measure(name: string, v: Variant): Promise<void> {
 }
 
 console.log(`${spec.dataset.name}, ${smallJob(0).layers}, ${spec.optimizer}, batch ${B}: ${batches} steps/epoch, ${EPOCHS} epochs per measure (${steps} steps); tf ${tf.getBackend()}`);
-for (let w = 0; w < 16; w++) { await layers(EPOCHS); await plain(EPOCHS); } // JIT warm-up of both paths
+for (let w = 0; w < 16; w++) { await layers(EPOCHS); await plain(EPOCHS); await own(EPOCHS); } // JIT warm-up of both paths
 for (let r = 0; r < ROUNDS; r++) {
   await measure('fitDataset', layers);
   await measure('plain step', plain);
+  await measure('train fn', own);
 }
 console.log(`tensors left: ${tf.memory().numTensors}`);
 process.exit(0);

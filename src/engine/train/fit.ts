@@ -11,6 +11,7 @@ import { batchOf, evaluateView } from './batches.ts';
 import { BoundaryThrottle, boundaryExtent, computeBoundary, evaluateTest, hasBoundary } from './insights.ts';
 import { buildModel, makeOptimizer, setLearningRate } from './model.ts';
 import { Plateau } from './plateau.ts';
+import { EpochMeans, trainStepOf } from './step.ts';
 import { deriveSeed, mulberry32, permutation } from './rng.ts';
 import type { LoadedData } from './toy-data.ts';
 import { runViews } from './views.ts';
@@ -62,39 +63,51 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks): 
   let lastYield = performance.now();
   try {
     model.compile({ optimizer, loss: classification ? 'categoricalCrossentropy' : 'meanSquaredError', metrics: [classification ? 'accuracy' : 'mae'] });
-    // A fresh seeded order each epoch; fitDataset calls this generator once per epoch.
-    const trainSet = tf.data.generator(function* () {
+    const step = trainStepOf(model);
+    // Read-backs: a synchronous read on wasm and cpu is cheaper than a promise per batch; WebGL
+    // would stall its pipeline on it, so it keeps the asynchronous one (as fitDataset did).
+    const read = hooks.backend === 'webgl'
+      ? (ts: tf.Scalar[]) => Promise.all(ts.map((t) => t.data())).then((v) => v.map((a) => a[0]!))
+      : (ts: tf.Scalar[]) => ts.map((t) => t.dataSync()[0]!);
+    let stop = false;
+    while (epoch < spec.epochs && !stop) {
+      // A fresh seeded order each epoch, as the generator fitDataset pulled from.
       const order = permutation(trainN, shuffle);
-      for (let b = 0; b < batches; b++) {
+      const means = new EpochMeans(2);
+      for (let b = 0; b < batches && !stop; b++) {
         const idx = order.subarray(b * spec.batchSize, Math.min(trainN, (b + 1) * spec.batchSize)).map((i) => views.train.idx[i]!);
-        yield batchOf(data, views.train.samples, idx);
+        const { xs, ys } = batchOf(data, views.train.samples, idx);
+        const outs = step(xs, ys);
+        let values: number[];
+        try {
+          values = await read(outs);
+        } finally {
+          tf.dispose(outs);
+        }
+        means.add(values, idx.length);
+        const loss = values[0]!;
+        if (!Number.isFinite(loss)) {
+          diverged = { epoch: epoch + 1, message: `the loss became ${loss} — the learning rate (${spec.learningRate}) is probably too high` };
+          stop = true;
+        }
+        const t = performance.now();
+        if (t - lastYield > YIELD_MS) {
+          await hooks.yieldToEvents();
+          lastYield = performance.now();
+        }
+        if (hooks.cancelled()) {
+          cancelled = true;
+          stop = true;
+        }
+        if (t - lastProgress > PROGRESS_MS) {
+          lastProgress = t;
+          hooks.onProgress({ jobId: job.id, epoch: epoch + 1, epochs: spec.epochs, fraction: (epoch + (b + 1) / batches) / spec.epochs, backend: hooks.backend });
+        }
       }
-    });
-    const onBatchEnd = async (batch: number, logs?: tf.Logs) => {
-      const loss = logs?.loss;
-      if (loss !== undefined && !Number.isFinite(loss)) {
-        diverged = { epoch: epoch + 1, message: `the loss became ${loss} — the learning rate (${spec.learningRate}) is probably too high` };
-        model.stopTraining = true;
-      }
-      const t = performance.now();
-      if (t - lastYield > YIELD_MS) {
-        await hooks.yieldToEvents();
-        lastYield = performance.now();
-      }
-      if (hooks.cancelled()) {
-        cancelled = true;
-        model.stopTraining = true;
-      }
-      if (t - lastProgress > PROGRESS_MS) {
-        lastProgress = t;
-        hooks.onProgress({ jobId: job.id, epoch: epoch + 1, epochs: spec.epochs, fraction: (epoch + (batch + 1) / batches) / spec.epochs, backend: hooks.backend });
-      }
-    };
-    const onEpochEnd = async (_e: number, logs?: tf.Logs) => {
-      if (cancelled || diverged) return;
+      if (cancelled || diverged) break;
       epoch++;
-      const loss = logs?.loss ?? NaN;
-      const acc = classification ? (logs?.acc ?? logs?.accuracy ?? NaN) : NaN;
+      const [loss = NaN, metric = NaN] = means.means();
+      const acc = classification ? metric : NaN;
       const val = views.val ? await evaluateView(model, data, views.val) : null;
       const record: EpochRecord = { loss, acc, valLoss: val?.loss ?? NaN, valAcc: classification ? (val?.acc ?? NaN) : NaN, lr };
       history.push(record);
@@ -115,16 +128,15 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks): 
       if (verdict.stop) {
         stoppedEarly = `early stopping: no better ${views.val ? 'validation' : 'training'} loss for ${spec.earlyStop} epochs`;
       }
-      if (diverged || verdict.stop) model.stopTraining = true;
+      if (diverged || verdict.stop) stop = true;
       let boundary: Boundary | undefined;
       const t0 = performance.now();
-      if (extent && !model.stopTraining && throttle.due(t0)) {
+      if (extent && !stop && throttle.due(t0)) {
         boundary = await computeBoundary(model, data, undefined, extent);
         throttle.took(t0, performance.now());
       }
       hooks.onProgress({ jobId: job.id, epoch, epochs: spec.epochs, fraction: epoch / spec.epochs, loss, acc, record, ...(boundary ? { boundary } : {}), backend: hooks.backend });
-    };
-    await model.fitDataset(trainSet, { epochs: spec.epochs, verbose: 0, yieldEvery: 'never', callbacks: { onBatchEnd, onEpochEnd } });
+    }
     if (cancelled) throw new JobCancelled(job.id);
     const trainSeconds = (performance.now() - started) / 1000;
     // Worse than guessing at the end, and not at its lowest: the steps overshoot and bounce. (A
