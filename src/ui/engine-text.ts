@@ -146,13 +146,18 @@ const issueText = translator((): Rule[] => [
   { re: /^must not be empty$/, key: 'eng.file.empty' },
   { re: /^not a value this field accepts \(found (?<found>.*)\)$/, key: 'eng.file.notAccepted', sub: { found: noun } },
 ]);
-const theFile = (s: string, l: Locale): string => (s === 'the file' ? engineText('eng.file.theFile', {}, l) : s);
+const theFile = (s: string, l: Locale): string =>
+  (s === 'the file' ? engineText('eng.file.theFile', {}, l) : s === 'the link' ? engineText('eng.file.theLink', {}, l) : s);
 
 /** Why a sheet file, a link or a CSV was refused (file/): the place first, then the problem. */
 export const fileErrorText: (text: string, l: Locale) => string = translator((): Rule[] => [
   { re: /^this file was written by a newer Sweepsheet \(version (?<version>\d+)\); this app reads up to (?<max>\d+)$/, key: 'eng.file.newer' },
   { re: /^the file must hold a JSON object, found (?<found>.*)$/, key: 'eng.file.notObject', sub: { found: noun } },
   { re: /^(?<what>.+) is not valid JSON \((?<why>.*)\)$/s, key: 'eng.file.notJson', sub: { what: theFile } },
+  { re: /^(?<what>the file|the link) is (?<size>[\d.,]+ MB); the limit is (?<max>[\d.,]+ MB)$/, key: 'eng.file.tooBig', sub: { what: theFile } },
+  // The page's own sheets (?sheet=name; src/ui/sheet-source.ts).
+  { re: /^there is no sheet "(?<name>[^"]*)"; the sheets are: (?<list>.*)$/, key: 'eng.file.noSheet' },
+  { re: /^the sheet "(?<name>[^"]*)" could not be read: (?<error>.*)$/s, key: 'eng.file.sheetUnreadable', sub: { error: (s, l) => fileErrorText(s, l) } },
   { re: /^format: expected "(?<format>[^"]*)", found (?<found>.*)$/, key: 'eng.file.format', sub: { found: noun } },
   { re: /^version: expected 1 or (?<max>\d+), found (?<found>.*)$/, key: 'eng.file.version', sub: { found: noun } },
   { re: /^the data nests more than (?<n>\d+) levels deep; a sheet file needs at most 5$/, key: 'eng.file.tooDeep' },

@@ -11,6 +11,7 @@ import { currentSheetId, listRecent, recoverSheet } from '../persist/autosave.ts
 import { type StoreError, openStore } from '../persist/idb.ts';
 import { App, LoadError } from './App.tsx';
 import { locale, t } from './i18n/index.ts';
+import { fileErrorText } from './engine-text.ts';
 import { exportCsv, linkFor, readCsvBlob, readSheetBlob, saveSheet, sheetFromHash } from './file-actions.ts';
 import { HeaderHelp } from './HeaderHelp.tsx';
 import { SheetMenu } from './SheetMenu.tsx';
@@ -38,7 +39,7 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
 const loaded = loadSheet(window.location.search);
-if (!loaded.ok) render(() => <LoadError message={loaded.error} />, root);
+if (!loaded.ok) render(() => <LoadError message={fileErrorText(loaded.error, locale())} />, root);
 else {
   // A failure before the first render (workers that cannot start, storage that throws) is a message, not a blank page.
   start(loaded.value, root).catch((e: unknown) => {

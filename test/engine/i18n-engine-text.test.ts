@@ -9,6 +9,7 @@ import { expandRow } from '../../src/engine/grammar/sweep.ts';
 import { effectiveCells } from '../../src/engine/scheduler/cell-values.ts';
 import { type RunStatus, statusText } from '../../src/engine/scheduler/row-state.ts';
 import { readSheet } from '../../src/engine/file/read.ts';
+import { FILE_LIMITS } from '../../src/engine/file/types.ts';
 import { formulaError } from '../../src/engine/formula/values.ts';
 import { parseRow } from '../../src/engine/spec.ts';
 import { chooseBackend } from '../../src/workers/backend-choice.ts';
@@ -122,7 +123,7 @@ describe('statuses, causes and failures', () => {
   it('fills in the values', () => {
     expect(statusTextIn({ state: 'stale' }, 'ko')).toBe('오래됨 — 실행하면 갱신됩니다');
     expect(statusTextIn({ state: 'running', fraction: 0.4, epoch: 4, epochs: 10 }, 'ko')).toBe('학습 중 40% (에포크 4/10)');
-    expect(statusTextIn(statuses[5]!, 'ko')).toBe('에포크 3에서 발산 — 손실이 NaN이(가) 되었습니다 — 학습률(5)이 너무 높은 것 같습니다');
+    expect(statusTextIn(statuses[5]!, 'ko')).toBe('에포크 3에서 발산 — 손실이 NaN(으)로 튀었습니다 — 학습률(5)이 너무 높은 것 같습니다');
     expect(statusTextIn(statuses[7]!, 'ko')).toBe('스윕: 2/6 완료 (2개 학습 중, 1개 실패)');
   });
 
@@ -163,6 +164,16 @@ describe('refused files', () => {
     const ko = fileErrorText(r.error, 'ko');
     expect(ko).toMatch(HANGUL);
     for (const v of values) expect(ko).toContain(v);
+  });
+
+  it('says a file over the size limit, and a sheet the page does not have, in Korean', () => {
+    const big = readSheet(' '.repeat(FILE_LIMITS.maxBytes + 1));
+    if (big.ok) throw new Error('expected the file to be refused');
+    expect(fileErrorText(big.error, 'ko')).toMatch(/^파일의 크기가 [\d.]+ MB입니다\. 최대 [\d.]+ MB까지 읽습니다$/);
+    // src/ui/sheet-source.ts's sentences (it reads the page's bundled fixtures, so not importable here).
+    expect(fileErrorText('there is no sheet "nope"; the sheets are: xor, spiral', 'ko')).toBe('"nope"이라는 시트가 없습니다. 있는 시트: xor, spiral');
+    expect(fileErrorText('the sheet "xor" could not be read: the file must hold a JSON object, found a list', 'ko'))
+      .toBe('시트 "xor"을(를) 읽을 수 없습니다: 파일에는 JSON 객체가 있어야 합니다 (들어 있는 값: 목록)');
   });
 });
 
