@@ -19,6 +19,22 @@ export interface CellPlace {
   readonly visualColumn: number;
 }
 
+type Renderer = (
+  instance: Handsontable.Core, td: HTMLTableCellElement, row: number, col: number, prop: string | number, value: unknown, meta: Handsontable.CellProperties,
+) => void;
+
+/** Attributes Handsontable itself keeps on a cell (accessibility), which our renderers never set. */
+const OWNED_BY_GRID = /^(aria-|role$|tabindex$)/;
+
+/** Whether two cells would look and read the same: classes, what renderers set (style, title, data-*) and content. */
+function sameCell(a: HTMLTableCellElement, b: HTMLTableCellElement): boolean {
+  if (a.className !== b.className || a.innerHTML !== b.innerHTML) return false;
+  const ours = (td: HTMLTableCellElement) => [...td.attributes].filter((x) => !OWNED_BY_GRID.test(x.name));
+  const mine = ours(a);
+  if (mine.length !== ours(b).length) return false;
+  return mine.every((x) => b.getAttribute(x.name) === x.value);
+}
+
 /** Which rendered cells to redraw: every cell of these rows, and every cell of these columns. */
 export interface PatchTarget {
   readonly rows?: Iterable<string>;
@@ -27,7 +43,7 @@ export interface PatchTarget {
 
 /**
  * Redraw the rendered cells `target` names. `place` maps a row id and a column key to the cell's
- * visual coordinates. Returns how many cells were redrawn.
+ * visual coordinates. Returns how many cells were redrawn (cells that would look the same are left alone).
  */
 export function patchCells(
   hot: Handsontable.Core, host: HTMLElement, target: PatchTarget,
@@ -39,6 +55,7 @@ export function patchCells(
   for (const key of target.columns ?? []) selectors.push(`td[data-col="${CSS.escape(key)}"][data-row-id]`);
   if (selectors.length === 0) return 0;
   let count = 0;
+  let scratch: HTMLTableCellElement | undefined;
   for (const td of host.querySelectorAll<HTMLTableCellElement>(selectors.join(','))) {
     const id = td.dataset.rowId;
     const key = td.dataset.col;
@@ -46,10 +63,19 @@ export function patchCells(
     const at = place(id, key);
     if (at === null) continue;
     const meta = hot.getCellMeta(at.visualRow, at.visualColumn);
-    const renderer = hot.getCellRenderer(meta) as unknown as (
-      instance: Handsontable.Core, td: HTMLTableCellElement, row: number, col: number, prop: string | number, value: unknown, meta: Handsontable.CellProperties,
-    ) => void;
-    renderer(hot, td, at.visualRow, at.visualColumn, key, hot.getDataAtCell(at.visualRow, at.visualColumn), meta);
+    const renderer = hot.getCellRenderer(meta) as unknown as Renderer;
+    const value = hot.getDataAtCell(at.visualRow, at.visualColumn);
+    // Most cells of a changed row look the same as before (a progress update changes the status
+    // and the curve): draw into a detached cell first and leave the live one alone if it matches,
+    // so the browser restyles and repaints only what changed. Chart cells move their cached canvas
+    // into the cell they are drawn in, so they are always drawn in place.
+    if (!td.classList.contains('ss-chart')) {
+      scratch ??= td.ownerDocument.createElement('td');
+      scratch.className = td.className;
+      renderer(hot, scratch, at.visualRow, at.visualColumn, key, value, meta);
+      if (sameCell(scratch, td)) continue;
+    }
+    renderer(hot, td, at.visualRow, at.visualColumn, key, value, meta);
     count++;
   }
   return count;
