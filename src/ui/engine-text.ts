@@ -89,10 +89,19 @@ const DETAIL_RULES: readonly Rule[] = [
 ];
 const detailText = translator(() => DETAIL_RULES);
 
+const endOfFormula = (s: string, l: Locale): string => (s === 'end of formula' ? engineText('eng.formula.endOfFormula', {}, l) : s);
+
 /** A formula error's sentence (formula/); its code (#NAME?, #CYCLE!, …) is shown as is. */
-export const formulaMessageText = translator((): Rule[] => [
+export const formulaMessageText: (text: string, l: Locale) => string = translator((): Rule[] => [
+  { re: /^(?<message>.+) \(at character (?<at>\d+)\)$/s, key: 'eng.formula.atChar', sub: { message: (s, l) => formulaMessageText(s, l) } },
   { re: /^circular reference: (?<path>.*)$/, key: 'eng.formula.cycle' },
+  { re: /^unknown function (?<name>\S+) — did you mean (?<guess>\S+)\?$/, key: 'eng.formula.unknownFunctionGuess' },
   { re: /^unknown function (?<name>.*)$/, key: 'eng.formula.unknownFunction' },
+  { re: /^unexpected (?<what>.+) at (?<at>\d+)$/, key: 'eng.formula.unexpected', sub: { what: endOfFormula } },
+  { re: /^missing '\)' to close the '\(' at (?<at>\d+)$/, key: 'eng.formula.missingClose' },
+  { re: /^a formula starts with '='$/, key: 'eng.formula.startsWithEquals' },
+  { re: /^empty formula: write something after '='$/, key: 'eng.formula.empty' },
+  { re: /^(?<column>\w+) is a column, not a function; to multiply, write (?<example>.+)$/, key: 'eng.formula.columnNotFunction' },
   { re: /^unknown column (?<name>\S+) — did you mean (?<guess>\S+)\?$/, key: 'eng.formula.unknownColumnGuess' },
   { re: /^unknown column (?<name>\S+)$/, key: 'eng.formula.unknownColumn' },
   { re: /^(?<x>\S+) \/ 0 divides by zero$/, key: 'eng.formula.divideByZero' },

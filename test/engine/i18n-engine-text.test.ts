@@ -10,6 +10,7 @@ import { effectiveCells } from '../../src/engine/scheduler/cell-values.ts';
 import { type RunStatus, statusText } from '../../src/engine/scheduler/row-state.ts';
 import { readSheet } from '../../src/engine/file/read.ts';
 import { FILE_LIMITS } from '../../src/engine/file/types.ts';
+import { parseFormula } from '../../src/engine/formula/index.ts';
 import { formulaError } from '../../src/engine/formula/values.ts';
 import { parseRow } from '../../src/engine/spec.ts';
 import { chooseBackend } from '../../src/workers/backend-choice.ts';
@@ -146,6 +147,17 @@ describe('statuses, causes and failures', () => {
   it('translates formula errors and leaves their code alone', () => {
     expect(formulaMessageText('circular reference: A1 → B1 → A1', 'ko')).toBe('순환 참조: A1 → B1 → A1');
     expect(formulaMessageText('unknown column lrr — did you mean lr?', 'ko')).toBe('알 수 없는 열 lrr — lr을(를) 뜻했나요?');
+    // Parse errors from the real parser, with the place the graph appends.
+    for (const [text, ko] of [
+      ['=lr +', /^\d+번째 위치에 예상하지 못한 수식의 끝$/],
+      ['=(lr', /^\d+번째 위치의 '\('를 닫는 '\)'가 없습니다$/],
+      ['=sqr(4)', /^알 수 없는 함수 sqr — SQRT을\(를\) 뜻했나요\?$/],
+    ] as const) {
+      const r = parseFormula(text);
+      if (r.ok) throw new Error(`expected ${text} to be refused`);
+      expect(formulaMessageText(r.error.message, 'ko')).toMatch(ko);
+      expect(formulaMessageText(`${r.error.message} (at character 3)`, 'ko')).toMatch(/\(3번째 글자\)$/);
+    }
   });
 });
 
