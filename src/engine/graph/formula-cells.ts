@@ -257,8 +257,16 @@ export class FormulaCells {
       if (this.cellReadsOf.get(column)) return null;
       for (const k of this.columnReadersOf(column)) if (!reach.has(k)) { reach.add(k); stack.push(k); }
     }
-    const order = topologicalOrder(reach, (k) => this.columnInputs(this.columnNodes.get(k)!).filter((c) => reach.has(c)));
+    let edges = 0;
+    const order = topologicalOrder(reach, (k) => {
+      const inputs = this.columnInputs(this.columnNodes.get(k)!).filter((c) => reach.has(c));
+      edges += inputs.length;
+      return inputs;
+    });
     if (order.cycles.length > 0) return null;
+    if (edges === 0 && order.sequence.every((c) => rows.get(c) === 'all' && forced.get(c) === 'all')) {
+      return { columns: this.everyRowOf(order.sequence), cells: [] };
+    }
     const out: ColumnChange[] = [];
     const all = this.host.rowIds();
     // The sheet keeps its shape during a pass: one evaluator for every cell.
@@ -305,6 +313,27 @@ export class FormulaCells {
       }
     }
     return { columns: out, cells: [] };
+  }
+
+  /**
+   * Every row of column formulas that do not read one another (several just defined, as when a
+   * sheet loads): row by row, so each row's cells are fetched from memory once for all of them.
+   */
+  private everyRowOf(columns: readonly string[]): ColumnChange[] {
+    const all = this.host.rowIds();
+    const evaluator = this.evaluator();
+    const nodes = columns.map((c) => this.columnNodes.get(c)!);
+    const outs = nodes.map((): FormulaValue[] => []);
+    for (let i = 0; i < all.length; i++) {
+      for (let c = 0; c < nodes.length; c++) {
+        const node = nodes[c]!;
+        const value = node.parseError ?? evaluator.evaluate(node.ast!, i);
+        node.values[i] = value;
+        outs[c]!.push(value);
+      }
+    }
+    const rows = all.slice();
+    return nodes.map((node, c) => ({ column: node.column, rows, values: outs[c]! }));
   }
 
   /** Column formulas that read some cell of `column`. */

@@ -126,6 +126,23 @@ describe('formula columns: one formula for every row', () => {
     const s = sheet({ rows: 2, cells: {}, columns: { e: '=a +* 2' } });
     expect(formatValue(s.graph.value('r2', 'e')!)).toBe('#NAME?');
   });
+
+  //  a ──> e (=a*2)     a ──> f (bad)     e and f redefined together, neither reads the other
+  it('columns redefined together report each column once, every row, in row order', () => {
+    const s = sheet({ rows: 3, cells: { 'r1:a': '1', 'r2:a': '2', 'r3:a': 'x' }, columns: { e: '=a', f: '=a' } });
+    s.graph.defineColumn('e', '=a*2');
+    s.graph.defineColumn('f', '=a +* 2');
+    const { columns, cells } = s.graph.changes([]);
+    expect(cells).toEqual([]);
+    expect(columns.map((c) => [c.column, c.rows, c.values.map(formatValue)])).toEqual([
+      ['e', ['r1', 'r2', 'r3'], ['2', '4', '#VALUE!']],
+      ['f', ['r1', 'r2', 'r3'], ['#NAME?', '#NAME?', '#NAME?']],
+    ]);
+    expect(s.graph.value('r2', 'e')).toBe(4);
+    // The same formulas again: still every row (a redefinition recomputes and reports all of them).
+    s.graph.defineColumn('e', '=a*2');
+    expect(s.graph.update([]).filter((u) => u.column === 'e').length).toBe(3);
+  });
 });
 
 describe('formula columns: incremental equals from scratch (property)', () => {
