@@ -143,11 +143,12 @@ class Evaluation {
         return args[2] ? this.ev(args[2]) : false;
       }
       case 'scalar': {
-        const values: PlainValue[] = [];
-        for (const a of args) {
-          const v = this.ev(a);
+        // Sized up front: an empty array's first push reserves 17 slots, for every cell of a column.
+        const values = new Array<PlainValue>(args.length);
+        for (let i = 0; i < args.length; i++) {
+          const v = this.ev(args[i]!);
           if (isFormulaError(v)) return v;
-          values.push(v);
+          values[i] = v;
         }
         return fn.apply(values);
       }

@@ -323,13 +323,15 @@ export class FormulaCells {
     const all = this.host.rowIds();
     const evaluator = this.evaluator();
     const nodes = columns.map((c) => this.columnNodes.get(c)!);
-    const outs = nodes.map((): FormulaValue[] => []);
+    // Sized once, and holding any value from the start: an array grown by push from empty turns
+    // into a double array when numbers arrive, and every later read of it allocates a number.
+    const outs = nodes.map((): FormulaValue[] => new Array<FormulaValue>(all.length).fill(null));
     for (let i = 0; i < all.length; i++) {
       for (let c = 0; c < nodes.length; c++) {
         const node = nodes[c]!;
         const value = node.parseError ?? evaluator.evaluate(node.ast!, i);
         node.values[i] = value;
-        outs[c]!.push(value);
+        outs[c]![i] = value;
       }
     }
     const rows = all.slice();
