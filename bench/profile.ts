@@ -19,6 +19,7 @@ import { loadData } from '../src/engine/train/load.ts';
 import { buildModel, makeOptimizer } from '../src/engine/train/model.ts';
 import { permutation, mulberry32 } from '../src/engine/train/rng.ts';
 import { runViews } from '../src/engine/train/views.ts';
+import { installDirectWasmKernels } from '../src/engine/train/kernels/wasm-direct.ts';
 import { installFastWasmMatMul } from '../src/engine/train/wasm-kernels.ts';
 import { installWasmConvKernels } from '../src/engine/train/wasm-conv.ts';
 import { installSharedWasmIdentity, uninstallSharedWasmIdentity } from '../src/engine/train/kernels/wasm-identity.ts';
@@ -32,6 +33,7 @@ console.log(machineLine(m));
 if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
 await tf.ready();
 // The kernels the trainer installs in its worker (src/workers/trainer.ts).
+installDirectWasmKernels();
 installFastWasmMatMul();
 installWasmConvKernels();
 installSharedWasmIdentity();
