@@ -44,24 +44,45 @@ function gatherRows(x: Float32Array, src: Uint8Array | Float32Array, idx: ArrayL
   }
 }
 
+/** Reused batch buffers by length, x and y apart (wasm only, see batchOf). */
+const reusable = [new Map<number, Float32Array>(), new Map<number, Float32Array>()] as const;
+
 /**
- * The samples `idx` of `s` as tensors. Fresh arrays every call: the cpu backend keeps the array a
- * tensor was made from, so a reused buffer would change tensors already handed out.
+ * A buffer of n floats (zeroed for y). The wasm backend copies an array into its heap when a tensor is
+ * made, so there one buffer per size serves every batch, and no ArrayBuffer is left for V8's
+ * background threads to free; the cpu and WebGL backends keep the array a tensor was made from
+ * (a reused buffer would change tensors already handed out), so they get a fresh one.
  */
+function buffer(which: 0 | 1, n: number): Float32Array {
+  if (tf.getBackend() !== 'wasm') return new Float32Array(n);
+  const pool = reusable[which];
+  let b = pool.get(n);
+  if (b === undefined) {
+    // A handful of sizes per job (train batch, last batch, evaluation chunks).
+    if (pool.size >= 8) pool.clear();
+    b = new Float32Array(n);
+    pool.set(n, b);
+  } else if (which === 1) {
+    b.fill(0); // one-hot rows set single entries; every x element is written by gatherRows
+  }
+  return b;
+}
+
+/** The samples `idx` of `s` as tensors. */
 export function batchOf(data: LoadedData, s: Samples, idx: ArrayLike<number>): { xs: tf.Tensor; ys: tf.Tensor } {
   const f = data.features;
   const n = idx.length;
-  const x = new Float32Array(n * f);
+  const x = buffer(0, n * f);
   gatherRows(x, s.x, idx, f, data.scale);
   const xs = tf.tensor(x, [n, ...data.sampleShape], 'float32');
   let ys: tf.Tensor;
   if (data.task === 'classification') {
     const c = data.classes;
-    const y = new Float32Array(n * c);
+    const y = buffer(1, n * c);
     for (let r = 0; r < n; r++) y[r * c + s.y[idx[r]!]!] = 1;
     ys = tf.tensor2d(y, [n, c]);
   } else {
-    const y = new Float32Array(n);
+    const y = buffer(1, n);
     for (let r = 0; r < n; r++) y[r] = s.y[idx[r]!]!;
     ys = tf.tensor2d(y, [n, 1]);
   }

@@ -70,12 +70,15 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks): 
       ? (ts: tf.Scalar[]) => Promise.all(ts.map((t) => t.data())).then((v) => v.map((a) => a[0]!))
       : (ts: tf.Scalar[]) => ts.map((t) => t.dataSync()[0]!);
     let stop = false;
+    const idxBuf = new Int32Array(spec.batchSize);
     while (epoch < spec.epochs && !stop) {
       // A fresh seeded order each epoch, as the generator fitDataset pulled from.
       const order = permutation(trainN, shuffle);
       const means = new EpochMeans(2);
       for (let b = 0; b < batches && !stop; b++) {
-        const idx = order.subarray(b * spec.batchSize, Math.min(trainN, (b + 1) * spec.batchSize)).map((i) => views.train.idx[i]!);
+        const from = b * spec.batchSize;
+        const idx = idxBuf.subarray(0, Math.min(trainN, from + spec.batchSize) - from);
+        for (let i = 0; i < idx.length; i++) idx[i] = views.train.idx[order[from + i]!]!;
         const { xs, ys } = batchOf(data, views.train.samples, idx);
         const outs = step(xs, ys);
         let values: number[];

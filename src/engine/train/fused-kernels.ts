@@ -16,6 +16,7 @@ export const FUSED_RMSPROP = 'SweepsheetRMSPropStep';
 export const FUSED_ADAM = 'SweepsheetAdamStep';
 export const FUSED_MOMENTUM = 'SweepsheetMomentumStep';
 export const FUSED_SGD = 'SweepsheetSGDStep';
+const FUSED_NAMES = [FUSED_RMSPROP, FUSED_ADAM, FUSED_MOMENTUM, FUSED_SGD];
 
 /** The backends whose memory these kernels know how to reach. */
 export const FUSED_BACKENDS = ['wasm', 'cpu'] as const;
@@ -98,6 +99,7 @@ function kernelsFor(backendName: FusedBackend): tf.KernelConfig[] {
         const k = simdPart(simd, inputs[0]!.length);
         const [x, g, ms, mom, xo, mso, momo] = [...inputs, ...outputs].map((a) => a.byteOffset);
         if (k > 0) simd!.rmsprop(x!, g!, ms!, mom!, xo!, mso!, momo!, k, s.decay, s.oneMinusDecay, s.lr, s.momentum, s.epsilon);
+        if (k === inputs[0]!.length) return infos;
         const [xa, ga, msa, moma, xoa, msoa, momoa] = [...inputs, ...outputs].map(from(k));
         rmsPropStep(xa!, ga!, msa!, moma!, s, xoa!, msoa!, momoa!);
         return infos;
@@ -120,6 +122,8 @@ function kernelsFor(backendName: FusedBackend): tf.KernelConfig[] {
           simd!.adam(x!, g!, m!, v!, xo!, mo!, vo!, k, s.beta1, s.oneMinusBeta1, s.beta2, s.oneMinusBeta2,
             s.oneMinusAccBeta1, s.oneMinusAccBeta2, s.epsilon, s.negLr);
         }
+        // No tail: the SIMD loop took every element, and seven empty views are worth skipping.
+        if (k === inputs[0]!.length) return infos;
         const [xa, ga, ma, va, xoa, moa, voa] = [...inputs, ...outputs].map(from(k));
         adamStep(xa!, ga!, ma!, va!, s, xoa!, moa!, voa!);
         return infos;
@@ -153,6 +157,8 @@ function kernelsFor(backendName: FusedBackend): tf.KernelConfig[] {
  * per tfjs instance, so a second copy of this module finds them registered).
  */
 export function installFusedOptimizerKernels(): void {
+  // Called at every optimizer step: look before building the configs (and their closures).
+  if (FUSED_BACKENDS.every((b) => FUSED_NAMES.every((k) => tf.getKernel(k, b) !== undefined))) return;
   for (const backendName of FUSED_BACKENDS) {
     for (const k of kernelsFor(backendName)) {
       if (tf.getKernel(k.kernelName, backendName) === undefined) tf.registerKernel(k);

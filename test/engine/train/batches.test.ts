@@ -9,6 +9,22 @@ function data(x: Uint8Array | Float32Array, y: Uint8Array | Float32Array, featur
 }
 
 describe('batchOf', () => {
+  it('batches of the same size keep their own values on wasm and cpu (buffers are reused only on wasm)', async () => {
+    const tf = await useWasm();
+    const x = Uint8Array.from({ length: 6 * 2 }, (_, i) => i * 10);
+    const d = data(x, Uint8Array.from([0, 1, 2, 0, 1, 2]), 2, 1 / 255, 'classification', 3);
+    for (const backend of ['wasm', 'cpu']) {
+      await tf.setBackend(backend);
+      const a = batchOf(d, d.train, [0, 1]);
+      const b = batchOf(d, d.train, [4, 5]);
+      expect(await a.ys.array(), backend).toEqual([[1, 0, 0], [0, 1, 0]]);
+      expect(await b.ys.array(), backend).toEqual([[0, 1, 0], [0, 0, 1]]);
+      expect(Array.from(await a.xs.data()), backend).toEqual([0, 10, 20, 30].map((v) => Math.fround(v * (1 / 255))));
+      tf.dispose([a.xs, a.ys, b.xs, b.ys]);
+    }
+    await useWasm();
+  });
+
   it('scales byte pixels by the dataset scale, in the order of idx, with one-hot labels', async () => {
     const tf = await useWasm();
     const x = Uint8Array.from({ length: 4 * 3 }, (_, i) => (i * 37) % 256);
