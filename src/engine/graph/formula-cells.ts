@@ -278,14 +278,15 @@ export class FormulaCells {
       const { ast, parseError } = node;
       const must = forced.get(column);
       let changedRows: string[] = [];
-      const changedValues: FormulaValue[] = [];
+      let changedValues: FormulaValue[] = [];
       const values = node.values;
       if (target === 'all' && must === 'all') {
         // Redefined (or rows moved under it): every row is reported, no comparison needed.
+        changedValues = new Array<FormulaValue>(all.length).fill(null);
         for (let i = 0; i < all.length; i++) {
           const value = parseError ?? evaluator.evaluate(ast!, i);
           values[i] = value;
-          changedValues.push(value);
+          changedValues[i] = value;
         }
         changedRows = all.slice();
       } else {
