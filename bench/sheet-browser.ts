@@ -18,8 +18,8 @@ import { longestTasks, taskCpu, traceFor } from './lib/trace.ts';
 
 const ROWS = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 10_000);
 const EDITS = 12;
-/** `--profile`: sample the page's JavaScript during the manual mode's edits and print where it went. */
-const PROFILE = process.argv.includes('--profile');
+/** `--profile` (`--profile=auto`): sample the page's JavaScript during the manual (auto) mode's edits and print where it went. */
+const PROFILE = process.argv.includes('--profile') ? 'manual' : process.argv.includes('--profile=auto') ? 'auto' : null;
 
 function document(runMode: 'auto' | 'manual'): SheetDocument {
   const rows = Array.from({ length: ROWS }, (_, i) => ({
@@ -72,7 +72,7 @@ async function measure(runMode: 'auto' | 'manual'): Promise<{ open: number; edit
     });
     const edits: EditSample[] = [];
     const cdp = await app.context.newCDPSession(page);
-    if (PROFILE && runMode === 'manual') { await cdp.send('Profiler.enable'); await cdp.send('Profiler.start'); }
+    if (PROFILE === runMode) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.start'); }
     let costliest = '';
     let worstCpu = 0;
     for (let i = 0; i < EDITS; i++) {
@@ -99,7 +99,7 @@ async function measure(runMode: 'auto' | 'manual'): Promise<{ open: number; edit
       if (cpu.maxMs > worstCpu) { worstCpu = cpu.maxMs; costliest = longestTasks(events, 3); }
       edits.push({ ms, longest: tasks.length ? Math.max(...tasks) : 0, over50: tasks.length, cpuLongest: cpu.maxMs, cpuOver50: cpu.over50 });
     }
-    if (PROFILE && runMode === 'manual') console.log(profileSummary((await cdp.send('Profiler.stop')).profile as CpuProfile));
+    if (PROFILE === runMode) console.log(profileSummary((await cdp.send('Profiler.stop')).profile as CpuProfile));
     return { open, edits, costliest };
   } finally {
     await app.close();

@@ -18,6 +18,9 @@ import { saveSheetRecord, setCurrentSheetId } from './sheets.ts';
 
 export { currentSheetId, deleteSheet, listRecent, recoverSheet, setCurrentSheetId, type SheetRecord, type SheetSummary } from './sheets.ts';
 
+/** The longest wait between writes while changes keep coming. */
+const MAX_SPACING_MS = 5000;
+
 /** What autosave reads from the engine. */
 export type AutosaveEngine = Pick<SheetEngine, 'subscribe' | 'rows' | 'row' | 'formulaColumns' | 'runMode'>;
 
@@ -165,12 +168,18 @@ class AutosaveRun implements Autosave {
     this.schedule();
   }
 
+  /** How long the last write took to build and print (the store's own time comes on top). */
+  private lastWriteMs = 0;
+
   private schedule(): void {
     if (this.stopped || this.timer !== null || this.inFlight !== null) return;
+    // A big sheet costs tens of ms of main thread per write; while results stream in, writes are
+    // spaced so that they take at most about a tenth of the time (the delay is the least wait).
+    const wait = Math.max(this.opts.delayMs ?? 250, Math.min(MAX_SPACING_MS, 10 * this.lastWriteMs));
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.write();
-    }, this.opts.delayMs ?? 250);
+    }, wait);
   }
 
   private clearTimer(): void {
@@ -199,9 +208,11 @@ class AutosaveRun implements Autosave {
     this.dirty = false;
     let text: string;
     let bytes: number;
+    const started = performance.now();
     try {
       this.doc = this.build();
       ({ text, bytes } = writeSheetSized(this.doc));
+      this.lastWriteMs = performance.now() - started;
     } catch (e) {
       this.report('build', `the sheet could not be prepared for saving: ${e instanceof Error ? e.message : String(e)}`);
       return Promise.resolve();

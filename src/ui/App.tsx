@@ -1,7 +1,8 @@
 /** The page: the sheet's title and description, a toolbar, the run summary, the grid and the selected row's details. */
-import { Show, createMemo, createSignal } from 'solid-js';
+import { Show, createMemo, createSignal, onCleanup } from 'solid-js';
 import type { RunMode, SheetEngine } from '../engine/scheduler/sheet-engine.ts';
 import { createEngineTick } from './engine-signal.ts';
+import { StateCounts } from './state-counts.ts';
 import { type FormulaDraft, FormulaColumnForm, nextFormulaKey } from './FormulaColumnForm.tsx';
 import { Grid } from './Grid.tsx';
 import { ComparePanel } from './compare/ComparePanel.tsx';
@@ -11,10 +12,12 @@ import { RowDetail } from './RowDetail.tsx';
 import type { LoadedSheet } from './sheet-source.ts';
 
 export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: number; onVisibleRows?: (ids: readonly string[]) => void }) {
+  const counts = new StateCounts(props.engine);
+  onCleanup(props.engine.subscribe((changed) => counts.update(changed)));
   const tick = createEngineTick(props.engine);
   // Reads the locale through t(), so the summary follows a language switch too.
-  const summary = createMemo(() => { tick(); return summarize(props.engine); });
-  const staleCount = createMemo(() => { tick(); return props.engine.rows().filter((r) => r.status.state === 'stale').length; });
+  const summary = createMemo(() => { tick(); return summarize(counts); });
+  const staleCount = createMemo(() => { tick(); return counts.count('stale'); });
   const [selected, setSelected] = createSignal<string | null>(null);
   // Rows to compare (the grid's selection) and the rows the parallel coordinates' brushes keep.
   const [compared, setCompared] = createSignal<readonly string[]>([]);
@@ -98,17 +101,14 @@ export function LoadError(props: { message: string }) {
 }
 
 /** "6 rows: 2 running, 1 queued, 3 done" in a fixed order of states; a sweep counts as one row plus its runs. */
-function summarize(engine: SheetEngine): string {
-  const rows = engine.rows();
-  const counts = new Map<string, number>();
-  for (const r of rows) counts.set(r.status.state, (counts.get(r.status.state) ?? 0) + 1);
+function summarize(counts: StateCounts): string {
   const parts = ['running', 'queued', 'stale', 'done', 'diverged', 'failed', 'invalid', 'sweep']
-    .filter((s) => counts.has(s))
+    .filter((s) => counts.count(s) > 0)
     .map((s) => {
-      const n = counts.get(s)!;
+      const n = counts.count(s);
       const state = t((s === 'sweep' && n !== 1 ? 'state.sweeps' : `state.${s}`) as MessageKey);
       return t('summary.part', { n, state });
     });
-  const total = t(rows.length === 1 ? 'summary.rows.one' : 'summary.rows.many', { n: rows.length });
+  const total = t(counts.total === 1 ? 'summary.rows.one' : 'summary.rows.many', { n: counts.total });
   return `${total}${parts.length ? `: ${parts.join(', ')}` : ''}`;
 }

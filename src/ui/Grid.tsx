@@ -417,9 +417,10 @@ class GridSync {
     this.frame = 0;
     const changed = [...this.pending];
     this.pending.clear();
-    const rows = this.engine.rows();
     const columns = this.syncColumns();
-    if (columns || !sameIds(rows.map((r) => r.id), this.ids) || this.hot.countSourceRows() !== this.ids.length) {
+    // The order is compared id by id (cheap); the rows themselves are built only when it moved.
+    if (columns || !sameIds(this.engine.rowIds(), this.ids) || this.hot.countSourceRows() !== this.ids.length) {
+      const rows = this.engine.rows();
       this.setIds(rows.map((r) => r.id));
       pruneCellCharts(new Set(this.ids));
       this.resultsMoved(changed);
@@ -458,7 +459,7 @@ class GridSync {
       }
     }
     // Only a result arriving or leaving can move the colour scales of the metric columns.
-    const colours = this.resultsMoved(changed) && this.rescale(rows);
+    const colours = this.resultsMoved(changed) && this.rescale(this.engine.rows());
     if (sortedChanged) this.resort();
     // Columns shown or hidden move every cell.
     else if (this.useSignature !== hiddenBefore) timed('grid-render', () => this.hot.render());

@@ -32,9 +32,20 @@ export function writeSheetSized(doc: SheetDocument): Printed {
   const results = resultsPrinted(doc.results);
   const head = fileObject({ ...doc, rows: [], results: {} });
   const text = `${print({ ...head, rows: new Raw(rows.text), results: new Raw(results.text) }, 0)}\n`;
-  // Everything around the rows and results is small: measure it printed with them left empty.
-  const frame = `${print({ ...head, rows: new Raw(''), results: new Raw('') }, 0)}\n`;
-  return { text, bytes: utf8Length(frame) + rows.bytes + results.bytes };
+  return { text, bytes: frameBytes(head) + rows.bytes + results.bytes };
+}
+
+/** The size of the file writeSheet would print, in UTF-8 bytes, without printing the whole text. */
+export function sheetBytes(doc: SheetDocument): number {
+  let rows = 0;
+  for (const r of doc.rows) rows += rowLine(r).bytes;
+  const rowsBytes = doc.rows.length === 0 ? 2 : rows + 2 + 2 * (doc.rows.length - 1) + 4;
+  return frameBytes(fileObject({ ...doc, rows: [], results: {} })) + rowsBytes + resultsPrinted(doc.results).bytes;
+}
+
+/** Everything around the rows and results is small: measured printed with them left empty. */
+function frameBytes(head: object): number {
+  return utf8Length(`${print({ ...head, rows: new Raw(''), results: new Raw('') }, 0)}\n`);
 }
 
 /** Text printed as it is: a part of the file already printed. */
@@ -43,6 +54,7 @@ class Raw {
 }
 
 /** Printed rows and results by object: documents are immutable, so an object prints the same every time. */
+/** Per cells object: the row's line in the file, indented, and its size. */
 const rowTexts = new WeakMap<object, Printed & { readonly id: string }>();
 const resultTexts = new WeakMap<SavedResult, Printed>();
 
@@ -57,13 +69,18 @@ function listOf(lines: readonly string[], bytes: number, open: string, close: st
   return { text: `${open}\n${lines.join(',\n')}\n  ${close}`, bytes: bytes + 2 + 2 * (lines.length - 1) + 4 };
 }
 
+function rowLine(r: SheetDocument['rows'][number]): Printed {
+  let hit = rowTexts.get(r.cells);
+  if (!hit || hit.id !== r.id) rowTexts.set(r.cells, (hit = { id: r.id, ...printed(`    ${print({ id: r.id, cells: cellsObject(r.cells) }, 2)}`) }));
+  return hit;
+}
+
 function rowsPrinted(rows: SheetDocument['rows']): Printed {
   let bytes = 0;
   const lines = rows.map((r) => {
-    let hit = rowTexts.get(r.cells);
-    if (!hit || hit.id !== r.id) rowTexts.set(r.cells, (hit = { id: r.id, ...printed(print({ id: r.id, cells: cellsObject(r.cells) }, 2)) }));
-    bytes += 4 + hit.bytes;
-    return `    ${hit.text}`;
+    const line = rowLine(r);
+    bytes += line.bytes;
+    return line.text;
   });
   return listOf(lines, bytes, '[', ']');
 }
@@ -210,7 +227,7 @@ export function pruneResults(doc: SheetDocument, keep: ReadonlySet<string>): She
   const sizeOf = (k: string) => 4 + utf8Length(JSON.stringify(k)) + 2 + resultPrinted(doc.results[k]!).bytes + 2;
   const sizes = new Map(keys.map((k) => [k, sizeOf(k)]));
   // The sizes include each entry's ",\n"; the braces of a non-empty results object add 2 more bytes than "{}".
-  let total = writeSheetSized({ ...doc, results: {} }).bytes + [...sizes.values()].reduce((a, b) => a + b, 0) + 2;
+  let total = sheetBytes({ ...doc, results: {} }) + [...sizes.values()].reduce((a, b) => a + b, 0) + 2;
   let count = keys.length;
   if (count <= FILE_LIMITS.maxResults && total <= FILE_LIMITS.maxBytes) return doc;
   const droppable = keys.filter((k) => !keep.has(k))

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readSheet, writeSheet } from '../../../src/engine/sheet-file.ts';
 import { documentArb } from './arbitraries.ts';
-import { writeSheetSized } from '../../../src/engine/file/write.ts';
+import { sheetBytes, writeSheetSized } from '../../../src/engine/file/write.ts';
 
 describe('write and read, property-based', () => {
   it('read(write(doc)) deep-equals doc, and write → read → write gives the same bytes', () => {
@@ -24,6 +24,7 @@ describe('the printed size', () => {
       const { text, bytes } = writeSheetSized(doc);
       expect(text).toBe(writeSheet(doc));
       expect(bytes).toBe(new TextEncoder().encode(text).length);
+      expect(sheetBytes(doc)).toBe(bytes);
     }), { numRuns: 300, seed: 20261122 });
   });
 });
