@@ -186,6 +186,14 @@ export class SheetEngine {
     this.emit(changed);
   }
 
+  /**
+   * Row ids in sheet order, without building the rows: for views that check the order on every
+   * frame. The engine's own array, read-only, and changed in place by later edits: copy to keep.
+   */
+  rowIds(): readonly string[] {
+    return this.order;
+  }
+
   /** Rows in sheet order. */
   rows(): RowState[] {
     return this.order.map((id) => this.byId.get(id)!);
