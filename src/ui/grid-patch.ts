@@ -29,10 +29,31 @@ const OWNED_BY_GRID = /^(aria-|role$|tabindex$)/;
 /** Whether two cells would look and read the same: classes, what renderers set (style, title, data-*) and content. */
 function sameCell(a: HTMLTableCellElement, b: HTMLTableCellElement): boolean {
   if (a.className !== b.className || a.innerHTML !== b.innerHTML) return false;
-  const ours = (td: HTMLTableCellElement) => [...td.attributes].filter((x) => !OWNED_BY_GRID.test(x.name));
-  const mine = ours(a);
-  if (mine.length !== ours(b).length) return false;
-  return mine.every((x) => b.getAttribute(x.name) === x.value);
+  let mine = 0;
+  for (const x of a.attributes) {
+    if (OWNED_BY_GRID.test(x.name)) continue;
+    mine++;
+    if (b.getAttribute(x.name) !== x.value) return false;
+  }
+  let theirs = 0;
+  for (const x of b.attributes) if (!OWNED_BY_GRID.test(x.name)) theirs++;
+  return mine === theirs;
+}
+
+/**
+ * The ids among `ids` whose rows are rendered. While a big sheet trains, hundreds of rows change
+ * per frame and a few dozen are on screen: a selector naming them all would be matched against
+ * every cell.
+ */
+function onScreen(host: HTMLElement, ids: Iterable<string>): Iterable<string> {
+  const wanted = ids instanceof Set ? ids as ReadonlySet<string> : new Set(ids);
+  if (wanted.size <= 32) return wanted;
+  const shown = new Set<string>();
+  for (const tr of host.querySelectorAll('tbody tr')) {
+    const id = tr.querySelector<HTMLElement>('td[data-row-id]')?.dataset.rowId;
+    if (id && wanted.has(id)) shown.add(id);
+  }
+  return shown;
 }
 
 /** Which rendered cells to redraw: every cell of these rows, and every cell of these columns. */
@@ -51,7 +72,7 @@ export function patchCells(
 ): number {
   // One native selector match instead of reading two data attributes of every cell on screen.
   const selectors: string[] = [];
-  for (const id of target.rows ?? []) selectors.push(`td[data-row-id="${CSS.escape(id)}"]`);
+  for (const id of onScreen(host, target.rows ?? [])) selectors.push(`td[data-row-id="${CSS.escape(id)}"]`);
   for (const key of target.columns ?? []) selectors.push(`td[data-col="${CSS.escape(key)}"][data-row-id]`);
   if (selectors.length === 0) return 0;
   let count = 0;
