@@ -23,6 +23,7 @@ import {
   type CellNode, type CellRef, type ColumnChange, type ColumnNode, type FormulaChanges, type FormulaHost, type FormulaUpdate, type Parsed,
   type RowSet, add, addRow, columnOf, count, hasA1, id, rowOf, sameValue,
 } from './nodes.ts';
+import { everyRow, someRows } from './column-eval.ts';
 import { topologicalOrder } from './order.ts';
 
 export type { CellRef, ColumnChange, FormulaChanges, FormulaHost, FormulaUpdate } from './nodes.ts';
@@ -264,49 +265,20 @@ export class FormulaCells {
       return inputs;
     });
     if (order.cycles.length > 0) return null;
-    if (edges === 0 && order.sequence.every((c) => rows.get(c) === 'all' && forced.get(c) === 'all')) {
-      return { columns: this.everyRowOf(order.sequence), cells: [] };
-    }
-    const out: ColumnChange[] = [];
     const all = this.host.rowIds();
     // The sheet keeps its shape during a pass: one evaluator for every cell.
     const evaluator = this.evaluator();
+    if (edges === 0 && order.sequence.every((c) => rows.get(c) === 'all' && forced.get(c) === 'all')) {
+      return { columns: everyRow(order.sequence.map((c) => this.columnNodes.get(c)!), all, evaluator), cells: [] };
+    }
+    const out: ColumnChange[] = [];
     for (const column of order.sequence) {
       const target = rows.get(column);
       if (target === undefined) continue;
-      const node = this.columnNodes.get(column)!;
-      const { ast, parseError } = node;
-      const must = forced.get(column);
-      let changedRows: string[] = [];
-      let changedValues: FormulaValue[] = [];
-      const values = node.values;
-      if (target === 'all' && must === 'all') {
-        // Redefined (or rows moved under it): every row is reported, no comparison needed.
-        changedValues = new Array<FormulaValue>(all.length).fill(null);
-        for (let i = 0; i < all.length; i++) {
-          const value = parseError ?? evaluator.evaluate(ast!, i);
-          values[i] = value;
-          changedValues[i] = value;
-        }
-        changedRows = all.slice();
-      } else {
-        const visit = (row: string, index: number) => {
-          const value = parseError ?? evaluator.evaluate(ast!, index);
-          const old = values[index];
-          if (must === 'all' || old === undefined || (must !== undefined && must.has(row)) || !sameValue(value, old)) {
-            values[index] = value;
-            changedRows.push(row);
-            changedValues.push(value);
-          }
-        };
-        if (target === 'all') for (let i = 0; i < all.length; i++) visit(all[i]!, i);
-        else for (const row of target) {
-          const index = this.rowIndex.get(row);
-          if (index !== undefined) visit(row, index);
-        }
-      }
+      const change = someRows(this.columnNodes.get(column)!, target, forced.get(column), all, this.rowIndex, evaluator);
+      const changedRows = change.rows;
       if (changedRows.length === 0) continue;
-      out.push({ column, rows: changedRows, values: changedValues });
+      out.push(change);
       for (const k of this.sameRowReaders.get(column) ?? []) for (const r of changedRows) addRow(rows, k, r);
       for (const k of this.wholeReaders.get(column) ?? []) rows.set(k, 'all');
       if (this.fixedReaders.size > 0) {
@@ -314,29 +286,6 @@ export class FormulaCells {
       }
     }
     return { columns: out, cells: [] };
-  }
-
-  /**
-   * Every row of column formulas that do not read one another (several just defined, as when a
-   * sheet loads): row by row, so each row's cells are fetched from memory once for all of them.
-   */
-  private everyRowOf(columns: readonly string[]): ColumnChange[] {
-    const all = this.host.rowIds();
-    const evaluator = this.evaluator();
-    const nodes = columns.map((c) => this.columnNodes.get(c)!);
-    // Sized once, and holding any value from the start: an array grown by push from empty turns
-    // into a double array when numbers arrive, and every later read of it allocates a number.
-    const outs = nodes.map((): FormulaValue[] => new Array<FormulaValue>(all.length).fill(null));
-    for (let i = 0; i < all.length; i++) {
-      for (let c = 0; c < nodes.length; c++) {
-        const node = nodes[c]!;
-        const value = node.parseError ?? evaluator.evaluate(node.ast!, i);
-        node.values[i] = value;
-        outs[c]![i] = value;
-      }
-    }
-    const rows = all.slice();
-    return nodes.map((node, c) => ({ column: node.column, rows, values: outs[c]! }));
   }
 
   /** Column formulas that read some cell of `column`. */
