@@ -1,8 +1,8 @@
 /**
  * The direct wasm kernels (src/engine/train/kernels/wasm-direct.ts) against the stock ones: the
  * same values, shapes and dtypes for each binary kernel over broadcasts, dtypes and empty tensors,
- * for Transpose over permutations with size-1 axes, and for BatchMatMul (plain, batched, and the
- * transposed and broadcast cases they hand back); nothing leaked; training gives the same weights.
+ * for Transpose over permutations with size-1 axes, and for the transposed products the fast
+ * matmul makes through it; nothing leaked; training gives the same weights.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tensor } from '@tensorflow/tfjs';
@@ -73,14 +73,6 @@ describe('direct wasm kernels equal the stock ones', () => {
     compare(() => [rand([3, 4], 'int32')], (x) => tf.transpose(x, [1, 0]));
   });
 
-  it('batchMatMul: plain, batched, transposed and broadcast', () => {
-    const cases: [number[], number[], boolean, boolean][] = [
-      [[5, 7], [7, 3], false, false], [[2, 5, 7], [2, 7, 3], false, false], [[7, 5], [7, 3], true, false],
-      [[5, 7], [3, 7], false, true], [[2, 7, 5], [2, 3, 7], true, true], [[2, 5, 7], [1, 7, 3], false, false], [[0, 7], [7, 3], false, false],
-    ];
-    for (const [sa, sb, ta, tb] of cases) compare(() => [rand(sa), rand(sb)], (a, b) => tf.matMul(a, b, ta, tb));
-  });
-
   it('with the transposing matmul installed after (as the trainer does), transposed products match too', () => {
     for (const [ta, tb] of [[true, false], [false, true]] as const) {
       const a = ta ? [64, 33] : [33, 64];
@@ -108,9 +100,9 @@ describe('direct wasm kernels equal the stock ones', () => {
   it('install and uninstall report what they changed', () => {
     uninstallFastWasmMatMul();
     uninstallDirectWasmKernels();
-    expect(installDirectWasmKernels()).toBe(BINARY.length + 2);
+    expect(installDirectWasmKernels()).toBe(BINARY.length + 1);
     expect(installDirectWasmKernels()).toBe(0);
-    expect(uninstallDirectWasmKernels()).toBe(BINARY.length + 2);
+    expect(uninstallDirectWasmKernels()).toBe(BINARY.length + 1);
     expect(uninstallDirectWasmKernels()).toBe(0);
   });
 

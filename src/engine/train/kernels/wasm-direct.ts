@@ -1,5 +1,5 @@
 /**
- * The wasm backend's element-wise binary kernels, Transpose and BatchMatMul calling the same
+ * The wasm backend's element-wise binary kernels and Transpose calling the same
  * compiled functions as tfjs' own, but passing shapes through a scratch area on the wasm heap.
  *
  * Why: each stock call wraps every shape in a fresh `new Uint8Array(new Int32Array(shape).buffer)`
@@ -9,6 +9,8 @@
  * calls were ~19 MB of a 137 MB job, and V8's background threads the main limit on two workers
  * sharing two cores. The compiled function, its arguments and so its results are unchanged
  * (test/engine/train/wasm-direct.test.ts checks each kernel against the stock one).
+ * BatchMatMul is left stock: a direct version measured equal to 30 % slower on a W1 product in
+ * alternated runs (cause not found), for ~2.5 MB per small job.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -110,35 +112,6 @@ function transpose(stock: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-/**
- * BatchMatMul of two untransposed float32 operands of equal rank whose leading (batch) dims are
- * equal: the stock kernel's rank-3 view, without its two Reshape objects (a reshape shares the
- * data id). Transposed operands go to the kernel this wraps: installFastWasmMatMul copies them
- * into plain layout first and comes back here, whichever of the two was installed first.
- */
-function batchMatMul(stock: tf.KernelFunc): tf.KernelFunc {
-  return (p: KernelParams) => {
-    const backend = p.backend as unknown as WasmBackend;
-    const { a, b } = p.inputs;
-    const ta = p.attrs?.['transposeA'] === true;
-    const tb = p.attrs?.['transposeB'] === true;
-    const fn = exported(backend, tf.BatchMatMul);
-    if (!fn || !a || !b || ta || tb || a.dtype !== 'float32' || b.dtype !== 'float32') return stock(p);
-    const ra = a.shape.length;
-    const rb = b.shape.length;
-    if (ra < 2 || ra !== rb) return stock(p);
-    for (let i = 0; i < ra - 2; i++) if (a.shape[i] !== b.shape[i]) return stock(p);
-    if (a.shape[ra - 1] !== b.shape[rb - 2]) return stock(p);
-    const batch = tf.util.sizeFromShape(a.shape.slice(0, -2));
-    const a3 = [batch, a.shape[ra - 2]!, a.shape[ra - 1]!];
-    const b3 = [batch, b.shape[rb - 2]!, b.shape[rb - 1]!];
-    const out = backend.makeOutput([batch, a3[1]!, b3[2]!], 'float32');
-    fn(idOf(backend, a), put(backend.wasm, 0, a3), 3, idOf(backend, b), put(backend.wasm, 1, b3), 3, 0, 0, idOf(backend, out));
-    out.shape = [...a.shape.slice(0, -2), a3[1]!, b3[2]!];
-    return out;
-  };
-}
-
 const OURS = Symbol.for('sweepsheet.wasm-direct.stock');
 interface Tagged extends tf.KernelFunc { [OURS]?: tf.KernelConfig }
 
@@ -146,14 +119,13 @@ function replacements(): [string, (stock: tf.KernelFunc) => tf.KernelFunc][] {
   return [
     ...Object.entries(BINARY).map(([name, dtype]) => [name, (s: tf.KernelFunc) => binary(name, dtype, s)] as [string, (s: tf.KernelFunc) => tf.KernelFunc]),
     [tf.Transpose, transpose],
-    [tf.BatchMatMul, batchMatMul],
   ];
 }
 
 /**
- * Swaps the wasm backend's binary element-wise kernels, Transpose and BatchMatMul for the direct
- * ones (see the file comment). Install it before installFastWasmMatMul, which wraps the
- * BatchMatMul and calls the Transpose registered when it is installed, so both reach these. Call after '@tensorflow/tfjs-backend-wasm' is imported.
+ * Swaps the wasm backend's binary element-wise kernels and Transpose for the direct ones (see
+ * the file comment). Install it before installFastWasmMatMul, which calls the Transpose
+ * registered when it is installed. Call after '@tensorflow/tfjs-backend-wasm' is imported.
  *
  * @returns how many kernels it replaced now.
  */
