@@ -5,7 +5,7 @@
  * were not redrawn), and the column groups follow the rows' settings as they are typed.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type AppHarness, startApp } from '../helpers/browser.ts';
+import { type AppHarness, startApp, typeIntoCell } from '../helpers/browser.ts';
 
 let app: AppHarness;
 
@@ -31,14 +31,7 @@ async function settled(): Promise<void> {
     document.querySelector(`.ht_master td[data-row-id="${r.id}"][data-col="status"]`)?.getAttribute('data-state') === r.status.state));
 }
 
-async function typeInto(id: string, col: string, text: string): Promise<void> {
-  await cell(id, col).dblclick();
-  const editor = page().locator('.handsontableInputHolder:not(.ht_editor_hidden) textarea.handsontableInput');
-  await editor.waitFor({ state: 'visible' });
-  await page().keyboard.press('ControlOrMeta+A');
-  await page().keyboard.type(text);
-  await page().keyboard.press('Enter');
-}
+const typeInto = (id: string, col: string, text: string) => typeIntoCell(page(), id, col, text);
 
 /** Put a marker class on every cell of these rows; returns how many cells got it. */
 function mark(ids: readonly string[]): Promise<number> {

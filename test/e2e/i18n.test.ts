@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { COLUMN_HELP } from '../../src/engine/column-help.ts';
-import { type AppHarness, PROJECT_ROOT, startApp } from '../helpers/browser.ts';
+import { type AppHarness, PROJECT_ROOT, startApp, typeIntoCell } from '../helpers/browser.ts';
 
 const OUT = `${PROJECT_ROOT}/test-results`;
 /** Three 5-epoch XOR rows: the page trains them in a moment. */
@@ -37,15 +37,7 @@ const toolbarText = () => page().locator('.ss-toolbar').textContent();
 const cell = (id: string, col: string) => page().locator(`.ht_master td[data-row-id="${id}"][data-col="${col}"]`);
 const statusOf = (id: string) => cell(id, 'status').locator('.ss-status-text').textContent();
 
-/** Type into a cell through the grid's own editor: double-click, replace the text, Enter. */
-async function typeInto(id: string, col: string, text: string): Promise<void> {
-  await cell(id, col).dblclick();
-  const editor = page().locator('.handsontableInputHolder:not(.ht_editor_hidden) textarea.handsontableInput');
-  await editor.waitFor({ state: 'visible' });
-  await page().keyboard.press('ControlOrMeta+A');
-  await page().keyboard.type(text);
-  await page().keyboard.press('Enter');
-}
+const typeInto = (id: string, col: string, text: string) => typeIntoCell(page(), id, col, text);
 
 /** Every row finished one way or another (this test is about words, not training). */
 async function settled(): Promise<void> {

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fillSeries } from '../../src/ui/fill-series.ts';
-import { type AppHarness, PROJECT_ROOT, startApp } from '../helpers/browser.ts';
+import { type AppHarness, PROJECT_ROOT, startApp, typeIntoCell } from '../helpers/browser.ts';
 
 const OUT = `${PROJECT_ROOT}/test-output`;
 const SETTLE_TIMEOUT = 90_000;
@@ -53,14 +53,7 @@ async function shownOrder(): Promise<string[]> {
   return page().$$eval('.ht_master tbody tr', (trs) => trs.map((tr) => tr.querySelector('td[data-row-id]')?.getAttribute('data-row-id') ?? ''));
 }
 
-async function typeInto(id: string, col: string, text: string): Promise<void> {
-  await cell(id, col).dblclick();
-  const editor = page().locator('.handsontableInputHolder:not(.ht_editor_hidden) textarea.handsontableInput');
-  await editor.waitFor({ state: 'visible' });
-  await page().keyboard.press('ControlOrMeta+A');
-  await page().keyboard.type(text);
-  await page().keyboard.press('Enter');
-}
+const typeInto = (id: string, col: string, text: string) => typeIntoCell(page(), id, col, text);
 
 async function paste(text: string): Promise<void> {
   await page().evaluate((t) => {

@@ -95,3 +95,16 @@ export async function startApp(viewport = { width: 2400, height: 900 }, options:
     throw e;
   }
 }
+
+/**
+ * Type into a grid cell through the grid's own editor, as a person does: double-click the cell of
+ * row `id` and column `col` (in the master table), replace the text, Enter.
+ */
+export async function typeIntoCell(page: Page, id: string, col: string, text: string): Promise<void> {
+  await page.locator(`.ht_master td[data-row-id="${id}"][data-col="${col}"]`).dblclick();
+  const editor = page.locator('.handsontableInputHolder:not(.ht_editor_hidden) textarea.handsontableInput');
+  await editor.waitFor({ state: 'visible' });
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
