@@ -464,7 +464,7 @@ class GridSync {
     // Columns shown or hidden move every cell.
     else if (this.useSignature !== hiddenBefore) timed('grid-render', () => this.hot.render());
     else {
-      timed('grid-patch', () => patchCells(this.hot, this.host, { rows: redraw }, (id, key) => this.placeOf(id, key)));
+      timed('grid-patch', () => patchCells(this.hot, this.host, redraw, (id, key) => this.placeOf(id, key)));
       // New colour scales repaint the metric cells of rows that did not change, too.
       if (colours) timed('grid-repaint-scales', () => eachCellOf(this.host, Object.keys(SCALED_COLUMNS), (td, id, key) => {
         if (!redraw.has(id)) repaintScale(td, key, this.engine.row(id), this.view);

@@ -25,12 +25,6 @@ const CALLBACK_DEFAULTS: Readonly<Record<string, readonly string[]>> = {
   val_split: ['', '0'], early_stop: ['', '0'], reduce_lr: ['', 'off'], keep_best: ['', 'no'],
 };
 
-export function sheetUse(rows: readonly RowState[]): SheetUse {
-  const tally = new UseTally();
-  for (const r of rows) tally.set(r.id, r);
-  return tally.use();
-}
-
 const CALLBACKS = 1, VALIDATION = 2, CLASSIFICATION = 4, REGRESSION = 8, PLANAR = 16;
 const FLAGS = [CALLBACKS, VALIDATION, CLASSIFICATION, REGRESSION, PLANAR] as const;
 

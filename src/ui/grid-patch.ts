@@ -56,24 +56,13 @@ function onScreen(host: HTMLElement, ids: Iterable<string>): Iterable<string> {
   return shown;
 }
 
-/** Which rendered cells to redraw: every cell of these rows, and every cell of these columns. */
-export interface PatchTarget {
-  readonly rows?: Iterable<string>;
-  readonly columns?: Iterable<string>;
-}
-
-/**
- * Redraw the rendered cells `target` names. `place` maps a row id and a column key to the cell's
- * visual coordinates. Returns how many cells were redrawn (cells that would look the same are left alone).
- */
 export function patchCells(
-  hot: Handsontable.Core, host: HTMLElement, target: PatchTarget,
+  hot: Handsontable.Core, host: HTMLElement, ids: Iterable<string>,
   place: (id: string, key: string) => CellPlace | null,
 ): number {
   // One native selector match instead of reading two data attributes of every cell on screen.
   const selectors: string[] = [];
-  for (const id of onScreen(host, target.rows ?? [])) selectors.push(`td[data-row-id="${CSS.escape(id)}"]`);
-  for (const key of target.columns ?? []) selectors.push(`td[data-col="${CSS.escape(key)}"][data-row-id]`);
+  for (const id of onScreen(host, ids)) selectors.push(`td[data-row-id="${CSS.escape(id)}"]`);
   if (selectors.length === 0) return 0;
   let count = 0;
   let scratch: HTMLTableCellElement | undefined;

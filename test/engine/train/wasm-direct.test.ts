@@ -9,7 +9,7 @@ import type { Tensor } from '@tensorflow/tfjs';
 import { installDirectWasmKernels, uninstallDirectWasmKernels } from '../../../src/engine/train/kernels/wasm-direct.ts';
 import { installFastWasmMatMul, uninstallFastWasmMatMul } from '../../../src/engine/train/wasm-kernels.ts';
 import { mulberry32 } from '../../../src/engine/train/rng.ts';
-import { useWasm } from '../../helpers/tf-wasm.ts';
+import { trainTinyClassifier, useWasm } from '../../helpers/tf-wasm.ts';
 
 let tf: Awaited<ReturnType<typeof useWasm>>;
 beforeAll(async () => { tf = await useWasm(); });
@@ -107,27 +107,7 @@ describe('direct wasm kernels equal the stock ones', () => {
   });
 
   it('training gives the same weights with either set of kernels', async () => {
-    const train = async () => {
-      const m = tf.sequential();
-      m.add(tf.layers.dense({ units: 9, activation: 'relu', inputShape: [6], kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }));
-      m.add(tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }));
-      const opt = tf.train.adam(0.01);
-      m.compile({ optimizer: opt, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-      const r = mulberry32(5);
-      for (let step = 0; step < 20; step++) {
-        const x = Float32Array.from({ length: 16 * 6 }, () => r() * 2 - 1);
-        const y = new Float32Array(16 * 2);
-        for (let k = 0; k < 16; k++) y[k * 2 + (x[k * 6]! > 0 ? 1 : 0)] = 1;
-        const xs = tf.tensor2d(x, [16, 6]);
-        const ys = tf.tensor2d(y, [16, 2]);
-        await m.trainOnBatch(xs, ys);
-        tf.dispose([xs, ys]);
-      }
-      const w = m.getWeights().map((t) => Array.from(t.dataSync()));
-      m.dispose();
-      opt.dispose();
-      return w;
-    };
+    const train = () => trainTinyClassifier(() => tf.train.adam(0.01), ['accuracy']);
     uninstallFastWasmMatMul();
     uninstallDirectWasmKernels();
     const stock = await train();

@@ -7,8 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tensor } from '@tensorflow/tfjs';
 import { installSharedWasmIdentity, uninstallSharedWasmIdentity } from '../../../src/engine/train/kernels/wasm-identity.ts';
 import { FusedRMSPropOptimizer } from '../../../src/engine/train/fused-optimizers.ts';
-import { mulberry32 } from '../../../src/engine/train/rng.ts';
-import { useWasm } from '../../helpers/tf-wasm.ts';
+import { trainTinyClassifier, useWasm } from '../../helpers/tf-wasm.ts';
 
 let tf: Awaited<ReturnType<typeof useWasm>>;
 
@@ -62,27 +61,7 @@ describe('sharing wasm Identity', () => {
   });
 
   it('training gives the same weights with either Identity', async () => {
-    const train = async () => {
-      const m = tf.sequential();
-      m.add(tf.layers.dense({ units: 9, activation: 'relu', inputShape: [6], kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }));
-      m.add(tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }));
-      const opt = new FusedRMSPropOptimizer(0.01, 0.9, 0, 1e-7);
-      m.compile({ optimizer: opt, loss: 'categoricalCrossentropy' });
-      const rand = mulberry32(5);
-      for (let step = 0; step < 20; step++) {
-        const x = Float32Array.from({ length: 16 * 6 }, () => rand() * 2 - 1);
-        const y = new Float32Array(16 * 2);
-        for (let r = 0; r < 16; r++) y[r * 2 + (x[r * 6]! > 0 ? 1 : 0)] = 1;
-        const xs = tf.tensor2d(x, [16, 6]);
-        const ys = tf.tensor2d(y, [16, 2]);
-        await m.trainOnBatch(xs, ys);
-        tf.dispose([xs, ys]);
-      }
-      const w = m.getWeights().map((t) => Array.from(t.dataSync()));
-      m.dispose();
-      opt.dispose();
-      return w;
-    };
+    const train = () => trainTinyClassifier(() => new FusedRMSPropOptimizer(0.01, 0.9, 0, 1e-7));
     uninstallSharedWasmIdentity();
     const stock = await train();
     installSharedWasmIdentity();
