@@ -10,25 +10,20 @@ import { COLUMNS, INPUT_COLUMNS } from '../columns.ts';
 import { type CellRef, FormulaCells } from '../graph/formula-cells.ts';
 import { isFormulaText } from '../formula/index.ts';
 import { expandRow } from '../grammar/sweep.ts';
-import type { TrainProgress, TrainResult } from '../job.ts';
+import type { TrainResult } from '../job.ts';
 import { type ParsedRow, type RowCells, parseRow } from '../spec.ts';
 import { RESULT_KEYS, effectiveCells, isInputColumn, plainReader, sweepValue } from './cell-values.ts';
 import { type RowStore, applyFormulaValues, rowsChangedIn } from './formula-bridge.ts';
-import { type QueueView, nextQueued } from './run-order.ts';
 import {
-  type CellEdit, type FormulaColumn, type RowInit, type RowState, type RunMode, finishedStatus, pendingStatus, progressRecord, sweepStatus,
+  type CellEdit, type FormulaColumn, type RowInit, type RowState, type RunMode, finishedStatus, pendingStatus, sweepStatus,
 } from './row-state.ts';
+import { type ResultCache, Runs } from './run-lifecycle.ts';
 import type { Runner } from './runner.ts';
 
 export { type CellEdit, type FormulaColumn, type RowInit, type RowState, type RunMode, type RunStatus, isStale, statusText } from './row-state.ts';
+export type { ResultCache } from './run-lifecycle.ts';
 
 export type Listener = (changed: ReadonlySet<string>) => void;
-
-/** Finished results by spec key: typing an old value back shows its result without training. */
-export interface ResultCache {
-  get(key: string): TrainResult | undefined;
-  set(key: string, result: TrainResult): void;
-}
 
 export interface EngineOptions {
   /** How a gathered pass is scheduled; tests may pass a synchronous one. */
@@ -47,15 +42,10 @@ export class SheetEngine {
   private readonly listeners = new Set<Listener>();
   private readonly pendingEdits: CellEdit[] = [];
   private flushScheduled = false;
-  /** Rows waiting to run, with the edit sequence that queued them (latest edit runs first). */
-  private readonly queue = new Map<string, number>();
-  private readonly running = new Map<string, { version: number; abort: AbortController }>();
   private editSeq = 0;
   private nextId = 1;
-  private idleWaiters: (() => void)[] = [];
-  private disposed = false;
   private readonly schedule: (flush: () => void) => void;
-  private readonly cache: ResultCache;
+  private readonly runs: Runs;
   private formulaCols: FormulaColumn[];
   private readonly formulas: FormulaCells;
   /** Work for the next recompute: cells whose value changed, rows whose result changed. */
@@ -63,28 +53,28 @@ export class SheetEngine {
   private readonly resultsChanged = new Set<string>();
   private structureChanged = false;
   private mode: RunMode;
-  /** Rows on screen: after the row just edited, they run before the rest. */
-  private visible = new Set<string>();
   /** The row a formula read last: set() and drop() keep it equal to byId's entry or clear it. */
   private lastRead: RowState | null = null;
   /** The engine's rows as the formula bridge sees them: set() keeps lastRead in step. */
   private readonly rowStore: RowStore = { get: (id) => this.byId.get(id), set: (row) => this.set(row) };
-  /** The engine's queue as the run order reads it; getters, since order and visible are replaced. */
-  private readonly queueView: QueueView = (() => {
-    const self = this;
-    return {
-      get order() { return self.order; },
-      get queue() { return self.queue; },
-      get running() { return self.running.keys(); },
-      get visible() { return self.visible; },
-      row: (id: string) => self.byId.get(id),
-    };
-  })();
 
-  constructor(rows: readonly RowInit[], private readonly runner: Runner, opts: EngineOptions = {}) {
+  constructor(rows: readonly RowInit[], runner: Runner, opts: EngineOptions = {}) {
     // queueMicrotask must be called unbound: browsers throw "Illegal invocation" otherwise.
     this.schedule = opts.schedule ?? ((flush) => queueMicrotask(flush));
-    this.cache = opts.cache ?? new Map<string, TrainResult>();
+    this.runs = new Runs({
+      order: () => this.order,
+      row: (id) => this.byId.get(id),
+      set: (row) => this.set(row),
+      emit: (changed) => this.emit(changed),
+      refreshSweep: (parent) => this.refreshSweep(parent),
+      resultChanged: (id) => this.resultsChanged.add(id),
+      settled: (id) => {
+        const changed = new Set([id]);
+        this.recompute(changed, ++this.editSeq);
+        this.emit(changed);
+        this.refreshSweep(this.byId.get(id)?.parent ?? null);
+      },
+    }, runner, opts.cache ?? new Map<string, TrainResult>());
     this.formulaCols = [...(opts.formulaColumns ?? [])];
     this.mode = opts.runMode ?? 'auto';
     this.formulas = new FormulaCells({
@@ -105,7 +95,7 @@ export class SheetEngine {
     // Typed text first, so formulas can read it; then formulas; then each row's spec.
     const ids: string[] = [];
     for (const r of rows) {
-      if (r.saved) this.cache.set(r.saved.key, r.saved.result);
+      if (r.saved) this.runs.remember(r.saved.key, r.saved.result);
       const id = this.freshId(r.id);
       ids.push(id);
       this.order.push(id);
@@ -118,7 +108,7 @@ export class SheetEngine {
     this.recompute(new Set(), 0, false);
     for (const [i, r] of rows.entries()) this.place(ids[i]!, r.cells, null, 0, r.saved);
     this.recompute(new Set(), 0);
-    this.schedule(() => this.pump());
+    this.schedule(() => this.runs.pump());
   }
 
   /** Column keys in grid order, as A1 references see them: inputs, results, then formula columns. */
@@ -164,7 +154,7 @@ export class SheetEngine {
     const changed = new Set<string>(this.order);
     this.recompute(changed, ++this.editSeq);
     this.emit(changed);
-    this.pump();
+    this.runs.pump();
   }
 
   removeFormulaColumn(key: string): void {
@@ -221,7 +211,7 @@ export class SheetEngine {
   flush(): void {
     this.flushScheduled = false;
     const edits = this.pendingEdits.splice(0);
-    if (edits.length === 0 || this.disposed) return;
+    if (edits.length === 0 || this.runs.stopped) return;
     const touched = new Map<string, Record<string, string>>();
     for (const e of edits) {
       const row = this.byId.get(e.row);
@@ -246,7 +236,7 @@ export class SheetEngine {
     }
     this.recompute(changed, seq);
     this.emit(changed);
-    this.pump();
+    this.runs.pump();
   }
 
   /** Insert a row (at the end by default) and queue it. Returns its id. */
@@ -262,7 +252,7 @@ export class SheetEngine {
     const changed = this.place(id, init.cells, null, seq, init.saved);
     this.recompute(changed, seq);
     this.emit(changed);
-    this.pump();
+    this.runs.pump();
     return id;
   }
 
@@ -276,7 +266,7 @@ export class SheetEngine {
     const changed = new Set(gone);
     this.recompute(changed, ++this.editSeq);
     this.emit(changed);
-    this.checkIdle();
+    this.runs.checkIdle();
   }
 
   runMode(): RunMode {
@@ -299,18 +289,18 @@ export class SheetEngine {
       const r = this.byId.get(id)!;
       if (r.status.state !== 'stale' || (wanted && !wanted.has(id) && !(r.parent && wanted.has(r.parent)))) continue;
       this.set({ ...r, status: { state: 'queued' } });
-      this.queue.set(id, seq);
+      this.runs.enqueue(id, seq);
       changed.add(id);
       if (r.parent) changed.add(r.parent);
     }
     for (const id of changed) this.refreshSweep(id);
     this.emit(changed);
-    this.pump();
+    this.runs.pump();
   }
 
   /** Tell the engine which rows are on screen: they run before rows scrolled out of view. */
   setVisible(ids: Iterable<string>): void {
-    this.visible = new Set(ids);
+    this.runs.setVisible(ids);
   }
 
   /** Retrain a row whose spec did not change (after a failure, or to check reproducibility). */
@@ -322,28 +312,24 @@ export class SheetEngine {
     for (const t of targets) {
       const r = this.byId.get(t)!;
       if (!r.parsed.ok) continue;
-      this.cancel(t);
+      this.runs.withdraw(t);
       this.set({ ...r, version: r.version + 1, status: { state: 'queued' }, live: [], liveBoundary: null });
-      this.queue.set(t, seq);
+      this.runs.enqueue(t, seq);
     }
     this.emit(new Set([id, ...targets]));
     this.refreshSweep(row.parent ?? id);
-    this.pump();
+    this.runs.pump();
   }
 
   /** Resolves when no row is queued or running. */
   idle(): Promise<void> {
-    if (this.queue.size === 0 && this.running.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.runs.idle();
   }
 
   /** Stop every run and drop listeners. */
   dispose(): void {
-    this.disposed = true;
-    for (const id of [...this.running.keys()]) this.cancel(id);
-    this.queue.clear();
+    this.runs.dispose();
     this.listeners.clear();
-    this.checkIdle();
   }
 
   /**
@@ -372,8 +358,7 @@ export class SheetEngine {
       return changed;
     }
     // A sweep: the row itself trains nothing.
-    this.cancel(id);
-    this.queue.delete(id);
+    this.runs.withdraw(id);
     const byKey = new Map<string, string>();
     for (const c of oldChildren) {
       const p = this.byId.get(c)?.parsed;
@@ -421,9 +406,8 @@ export class SheetEngine {
       this.set({ ...prev, cells: { ...cells }, parsed, status: parsed.ok ? prev.status : pendingStatus(parsed) });
       return;
     }
-    this.cancel(id);
-    this.queue.delete(id);
-    const known = saved && parsed.ok && saved.key === parsed.key ? saved.result : parsed.ok ? this.cache.get(parsed.key) : undefined;
+    this.runs.withdraw(id);
+    const known = saved && parsed.ok && saved.key === parsed.key ? saved.result : parsed.ok ? this.runs.known(parsed.key) : undefined;
     const base: RowState = {
       id, cells: { ...cells }, parsed, status: pendingStatus(parsed),
       result: prev?.result ?? saved?.result ?? null, resultKey: prev?.resultKey ?? saved?.key ?? null,
@@ -438,7 +422,7 @@ export class SheetEngine {
     }
     this.set(base);
     if (!parsed.ok) return;
-    if (this.mode === 'auto') this.queue.set(id, seq);
+    if (this.mode === 'auto') this.runs.enqueue(id, seq);
     else this.set({ ...base, status: { state: 'stale' } });
   }
 
@@ -459,8 +443,7 @@ export class SheetEngine {
   }
 
   private drop(id: string): void {
-    this.cancel(id);
-    this.queue.delete(id);
+    this.runs.withdraw(id);
     for (const column of this.columnKeys()) this.formulas.define(id, column, null);
     this.byId.delete(id);
     if (this.lastRead?.id === id) this.lastRead = null;
@@ -519,96 +502,12 @@ export class SheetEngine {
     }
   }
 
-  /** Start queued rows while the runner has room: latest edit first, then sheet order. */
-  private pump(): void {
-    if (this.disposed) return;
-    while (this.running.size < this.runner.capacity) {
-      const id = nextQueued(this.queueView);
-      if (id === null) break;
-      this.queue.delete(id);
-      this.start(id);
-    }
-    this.checkIdle();
-  }
-
-  private start(id: string): void {
-    const row = this.byId.get(id)!;
-    if (!row.parsed.ok) return;
-    const { version } = row;
-    const abort = new AbortController();
-    this.running.set(id, { version, abort });
-    const epochs = row.parsed.spec.epochs;
-    this.set({ ...row, status: { state: 'running', fraction: 0, epoch: 1, epochs } });
-    this.emit(new Set([id]));
-    this.refreshSweep(row.parent);
-    const key = row.parsed.key;
-    let settled = false;
-    // Progress travels on its own message port and may arrive after the result: settled drops it.
-    const current = () => !settled && !this.disposed && this.byId.get(id)?.version === version && !abort.signal.aborted;
-    const onProgress = (p: TrainProgress) => {
-      if (!current()) return;
-      const r = this.byId.get(id)!;
-      const record = progressRecord(p);
-      const live = record !== undefined && r.live.length < p.epoch ? [...r.live, record] : r.live;
-      this.set({ ...r, live, liveBoundary: p.boundary ?? r.liveBoundary, status: { state: 'running', fraction: p.fraction, epoch: p.epoch, epochs: p.epochs } });
-      this.emit(new Set([id]));
-    };
-    this.runner.run({ id: `${id}@${version}`, spec: row.parsed.spec }, { signal: abort.signal, onProgress }).then(
-      (result) => {
-        if (!current()) return;
-        settled = true;
-        const r = this.byId.get(id)!;
-        this.set({ ...r, status: finishedStatus(result), result, resultKey: key, live: [], liveBoundary: null });
-        this.resultsChanged.add(id);
-        this.cache.set(key, result);
-        this.settleTwins(key, result);
-        this.finish(id, version);
-      },
-      (error: unknown) => {
-        if (!current()) return;
-        settled = true;
-        const r = this.byId.get(id)!;
-        this.set({ ...r, status: { state: 'failed', message: errorMessage(error) }, live: [], liveBoundary: null });
-        this.finish(id, version);
-      },
-    );
-  }
-
-  /** Identical specs run once: rows that waited on the same key take the result. */
-  private settleTwins(key: string, result: TrainResult): void {
-    for (const [id] of this.queue) {
-      const r = this.byId.get(id)!;
-      if (!r.parsed.ok || r.parsed.key !== key) continue;
-      this.queue.delete(id);
-      this.set({ ...r, status: finishedStatus(result), result, resultKey: key, live: [], liveBoundary: null });
-      this.resultsChanged.add(id);
-      this.emit(new Set([id]));
-      this.refreshSweep(r.parent);
-    }
-  }
-
-  private finish(id: string, version: number): void {
-    if (this.running.get(id)?.version === version) this.running.delete(id);
-    const changed = new Set([id]);
-    this.recompute(changed, ++this.editSeq);
-    this.emit(changed);
-    this.refreshSweep(this.byId.get(id)?.parent ?? null);
-    this.pump();
-  }
-
   /** Recount a sweep's status from its children. */
   private refreshSweep(parent: string | null): void {
     const p = parent === null ? undefined : this.byId.get(parent);
     if (!p?.sweep) return;
     this.set({ ...p, status: sweepStatus(p.sweep.children.map((c) => this.byId.get(c)!)) });
     this.emit(new Set([p.id]));
-  }
-
-  private cancel(id: string): void {
-    const run = this.running.get(id);
-    if (!run) return;
-    this.running.delete(id);
-    run.abort.abort();
   }
 
   private set(row: RowState): void {
@@ -619,12 +518,6 @@ export class SheetEngine {
   private emit(changed: ReadonlySet<string>): void {
     if (changed.size === 0) return;
     for (const fn of this.listeners) fn(changed);
-  }
-
-  private checkIdle(): void {
-    if (this.queue.size > 0 || this.running.size > 0) return;
-    const waiters = this.idleWaiters.splice(0);
-    for (const w of waiters) w();
   }
 }
 
@@ -638,9 +531,4 @@ function bare(id: string, cells: RowCells): RowState {
 
 function keyOf(p: ParsedRow): string | null {
   return p.ok ? p.key : null;
-}
-
-function errorMessage(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  return String(e);
 }

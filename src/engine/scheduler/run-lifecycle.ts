@@ -1,0 +1,194 @@
+/**
+ * The runs of a sheet, from queued to settled: which rows wait (with the edit that queued them),
+ * which train now (with the row version they started for and an abort signal), and what comes
+ * back. A run carries its row's version: progress or a result arriving after the row changed, or
+ * after the run was cancelled, is dropped. Identical specs train once; finished results are kept
+ * by spec key, so a spec seen before shows its result without training.
+ */
+import type { TrainProgress, TrainResult } from '../job.ts';
+import { type RowState, finishedStatus, progressRecord } from './row-state.ts';
+import { type QueueView, nextQueued } from './run-order.ts';
+import type { Runner } from './runner.ts';
+
+/** Finished results by spec key: typing an old value back shows its result without training. */
+export interface ResultCache {
+  get(key: string): TrainResult | undefined;
+  set(key: string, result: TrainResult): void;
+}
+
+/** What the runs read and change of the sheet around them. */
+export interface RunHost {
+  /** Row ids in sheet order: ties in the queue go by it. */
+  order(): readonly string[];
+  row(id: string): RowState | undefined;
+  /** Replace a row with a new object (status, progress, result). */
+  set(row: RowState): void;
+  /** Tell listeners these rows changed. */
+  emit(changed: ReadonlySet<string>): void;
+  /** A child's status changed: its sweep recounts. */
+  refreshSweep(parent: string | null): void;
+  /** A row's shown result changed: formulas reading it recompute at the next recompute. */
+  resultChanged(id: string): void;
+  /** A run ended with a result or a failure: bring formulas up to date and tell listeners. */
+  settled(id: string): void;
+}
+
+export class Runs {
+  /** Rows waiting to run, with the edit sequence that queued them (latest edit runs first). */
+  private readonly queue = new Map<string, number>();
+  private readonly running = new Map<string, { version: number; abort: AbortController }>();
+  /** Rows on screen: after the row just edited, they run before the rest. */
+  private visible: ReadonlySet<string> = new Set();
+  private idleWaiters: (() => void)[] = [];
+  private disposed = false;
+  /** The queue as the run order reads it; getters, since the sheet replaces its order array. */
+  private readonly view: QueueView;
+
+  constructor(private readonly host: RunHost, private readonly runner: Runner, private readonly cache: ResultCache) {
+    const self = this;
+    this.view = {
+      get order() { return host.order(); },
+      get queue() { return self.queue; },
+      get running() { return self.running.keys(); },
+      get visible() { return self.visible; },
+      row: (id: string) => host.row(id),
+    };
+  }
+
+  /** Whether dispose() was called: nothing starts and late results are dropped. */
+  get stopped(): boolean {
+    return this.disposed;
+  }
+
+  /** A finished result known for this spec key (the cache, e.g. after an undo or from a saved file). */
+  known(key: string): TrainResult | undefined {
+    return this.cache.get(key);
+  }
+
+  /** Keep a result found elsewhere (a saved file) under its spec key. */
+  remember(key: string, result: TrainResult): void {
+    this.cache.set(key, result);
+  }
+
+  /** Queue a row for the edit numbered `seq`; start it with pump(). */
+  enqueue(id: string, seq: number): void {
+    this.queue.set(id, seq);
+  }
+
+  /** Take a row out of the queue and cancel its run: its spec changed, or the row is gone. */
+  withdraw(id: string): void {
+    const run = this.running.get(id);
+    if (run) {
+      this.running.delete(id);
+      run.abort.abort();
+    }
+    this.queue.delete(id);
+  }
+
+  /** Tell the queue which rows are on screen: they run before rows scrolled out of view. */
+  setVisible(ids: Iterable<string>): void {
+    this.visible = new Set(ids);
+  }
+
+  /** Start queued rows while the runner has room: latest edit first, then sheet order. */
+  pump(): void {
+    if (this.disposed) return;
+    while (this.running.size < this.runner.capacity) {
+      const id = nextQueued(this.view);
+      if (id === null) break;
+      this.queue.delete(id);
+      this.start(id);
+    }
+    this.checkIdle();
+  }
+
+  /** Resolves when no row is queued or running. */
+  idle(): Promise<void> {
+    if (this.queue.size === 0 && this.running.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Resolve idle() waiters if nothing is queued or running (after rows were withdrawn). */
+  checkIdle(): void {
+    if (this.queue.size > 0 || this.running.size > 0) return;
+    const waiters = this.idleWaiters.splice(0);
+    for (const w of waiters) w();
+  }
+
+  /** Cancel every run and empty the queue; later results are dropped. */
+  dispose(): void {
+    this.disposed = true;
+    for (const id of [...this.running.keys()]) this.withdraw(id);
+    this.queue.clear();
+    this.checkIdle();
+  }
+
+  private start(id: string): void {
+    const { host } = this;
+    const row = host.row(id)!;
+    if (!row.parsed.ok) return;
+    const { version } = row;
+    const abort = new AbortController();
+    this.running.set(id, { version, abort });
+    const epochs = row.parsed.spec.epochs;
+    host.set({ ...row, status: { state: 'running', fraction: 0, epoch: 1, epochs } });
+    host.emit(new Set([id]));
+    host.refreshSweep(row.parent);
+    const key = row.parsed.key;
+    let settled = false;
+    // Progress travels on its own message port and may arrive after the result: settled drops it.
+    const current = () => !settled && !this.disposed && host.row(id)?.version === version && !abort.signal.aborted;
+    const onProgress = (p: TrainProgress) => {
+      if (!current()) return;
+      const r = host.row(id)!;
+      const record = progressRecord(p);
+      const live = record !== undefined && r.live.length < p.epoch ? [...r.live, record] : r.live;
+      host.set({ ...r, live, liveBoundary: p.boundary ?? r.liveBoundary, status: { state: 'running', fraction: p.fraction, epoch: p.epoch, epochs: p.epochs } });
+      host.emit(new Set([id]));
+    };
+    this.runner.run({ id: `${id}@${version}`, spec: row.parsed.spec }, { signal: abort.signal, onProgress }).then(
+      (result) => {
+        if (!current()) return;
+        settled = true;
+        const r = host.row(id)!;
+        host.set({ ...r, status: finishedStatus(result), result, resultKey: key, live: [], liveBoundary: null });
+        host.resultChanged(id);
+        this.cache.set(key, result);
+        this.settleTwins(key, result);
+        this.finish(id, version);
+      },
+      (error: unknown) => {
+        if (!current()) return;
+        settled = true;
+        const r = host.row(id)!;
+        host.set({ ...r, status: { state: 'failed', message: errorMessage(error) }, live: [], liveBoundary: null });
+        this.finish(id, version);
+      },
+    );
+  }
+
+  /** Identical specs run once: rows that waited on the same key take the result. */
+  private settleTwins(key: string, result: TrainResult): void {
+    const { host } = this;
+    for (const [id] of this.queue) {
+      const r = host.row(id)!;
+      if (!r.parsed.ok || r.parsed.key !== key) continue;
+      this.queue.delete(id);
+      host.set({ ...r, status: finishedStatus(result), result, resultKey: key, live: [], liveBoundary: null });
+      host.resultChanged(id);
+      host.emit(new Set([id]));
+      host.refreshSweep(r.parent);
+    }
+  }
+
+  private finish(id: string, version: number): void {
+    if (this.running.get(id)?.version === version) this.running.delete(id);
+    this.host.settled(id);
+    this.pump();
+  }
+}
+
+function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
