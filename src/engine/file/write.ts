@@ -9,7 +9,8 @@ import type { RowState } from '../scheduler/sheet-engine.ts';
 import { canonicalJson } from '../spec.ts';
 import { utf8Length } from './json.ts';
 import { type ResultStamp, savedFromTrainResult } from './result.ts';
-import { FILE_LIMITS, type SavedResult, type SheetDocument } from './types.ts';
+import { STEP, SortedCache, type Steps, compare, drain, sortedSteps } from './steps.ts';
+import { FILE_LIMITS, type SavedResult, type SheetDocument, type SheetRow } from './types.ts';
 
 /** The file's text for a document. */
 export function writeSheet(doc: SheetDocument): string {
@@ -17,7 +18,7 @@ export function writeSheet(doc: SheetDocument): string {
 }
 
 /** A printed part of the file and its length in UTF-8 bytes. */
-interface Printed {
+export interface Printed {
   readonly text: string;
   readonly bytes: number;
 }
@@ -37,10 +38,28 @@ export function writeSheetSized(doc: SheetDocument): Printed {
 
 /** The size of the file writeSheet would print, in UTF-8 bytes, without printing the whole text. */
 export function sheetBytes(doc: SheetDocument): number {
+  return drain(sheetBytesSteps(doc, resultsPrinted(doc.results).bytes));
+}
+
+/** sheetBytes with the results' part measured by the caller, pausing between rows. */
+function* sheetBytesSteps(doc: SheetDocument, resultsBytes: number): Steps<number> {
   let rows = 0;
-  for (const r of doc.rows) rows += rowLine(r).bytes;
+  for (let i = 0; i < doc.rows.length; i++) {
+    if (i % STEP === STEP - 1) yield;
+    rows += rowLine(doc.rows[i]!).bytes;
+  }
   const rowsBytes = doc.rows.length === 0 ? 2 : rows + 2 + 2 * (doc.rows.length - 1) + 4;
-  return frameBytes(fileObject({ ...doc, rows: [], results: {} })) + rowsBytes + resultsPrinted(doc.results).bytes;
+  return frameBytes(fileObject({ ...doc, rows: [], results: {} })) + rowsBytes + resultsBytes;
+}
+
+/**
+ * The file's text around its rows and results: [before the rows list, between the lists, after
+ * the results]. NUL marks the lists' places: JSON never prints it raw (it escapes it).
+ */
+export function frameText(doc: SheetDocument): readonly [string, string, string] {
+  const head = fileObject({ ...doc, rows: [], results: {} });
+  const [a, b, c] = `${print({ ...head, rows: new Raw('\u0000'), results: new Raw('\u0000') }, 0)}\n`.split('\u0000');
+  return [a!, b!, c!];
 }
 
 /** Everything around the rows and results is small: measured printed with them left empty. */
@@ -57,6 +76,7 @@ class Raw {
 /** Per cells object: the row's line in the file, indented, and its size. */
 const rowTexts = new WeakMap<object, Printed & { readonly id: string }>();
 const resultTexts = new WeakMap<SavedResult, Printed>();
+const resultEntries = new WeakMap<SavedResult, Printed & { readonly key: string }>();
 
 /** Printed text, measured once. */
 function printed(text: string): Printed {
@@ -69,7 +89,8 @@ function listOf(lines: readonly string[], bytes: number, open: string, close: st
   return { text: `${open}\n${lines.join(',\n')}\n  ${close}`, bytes: bytes + 2 + 2 * (lines.length - 1) + 4 };
 }
 
-function rowLine(r: SheetDocument['rows'][number]): Printed {
+/** A row's line in the file (indented, no comma), printed once per cells object and id. */
+export function rowLine(r: SheetDocument['rows'][number]): Printed & { readonly id: string } {
   let hit = rowTexts.get(r.cells);
   if (!hit || hit.id !== r.id) rowTexts.set(r.cells, (hit = { id: r.id, ...printed(`    ${print({ id: r.id, cells: cellsObject(r.cells) }, 2)}`) }));
   return hit;
@@ -91,13 +112,23 @@ function resultPrinted(r: SavedResult): Printed {
   return hit;
 }
 
+/** A result's entry in the file's results (`    "key": {...}`, no comma), printed once per result and key. */
+export function resultEntry(key: string, r: SavedResult): Printed & { readonly key: string } {
+  let hit = resultEntries.get(r);
+  if (!hit || hit.key !== key) {
+    const k = JSON.stringify(key);
+    const value = resultPrinted(r);
+    resultEntries.set(r, (hit = { key, text: `    ${k}: ${value.text}`, bytes: 4 + utf8Length(k) + 2 + value.bytes }));
+  }
+  return hit;
+}
+
 function resultsPrinted(results: SheetDocument['results']): Printed {
   let bytes = 0;
   const lines = sortedKeys(results).map((k) => {
-    const key = JSON.stringify(k);
-    const value = resultPrinted(results[k]!);
-    bytes += 4 + utf8Length(key) + 2 + value.bytes;
-    return `    ${key}: ${value.text}`;
+    const entry = resultEntry(k, results[k]!);
+    bytes += entry.bytes;
+    return entry.text;
   });
   return listOf(lines, bytes, '{', '}');
 }
@@ -158,7 +189,7 @@ function insightsObject(i: Insights): object {
 
 /** Code-unit order, the same on every machine (localeCompare is not). */
 function sortedKeys(o: object): string[] {
-  return Object.keys(o).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.keys(o).sort(compare);
 }
 
 /** JSON with NaN and ±Infinity as null, and lists of plain values kept on one line. */
@@ -182,36 +213,71 @@ function print(v: unknown, depth: number): string {
 /**
  * The document for the sheet as it stands: `base` (title, settings, columns, the results cache)
  * with the engine's top-level rows (a sweep's children are left out: they come back from the
- * sweep's cells) and every result any row holds, fresh or stale, keyed by the spec it belongs to. A result already in `base` keeps its stamp; a new one gets `stamp`. Results no row refers
- * to are dropped oldest first when the file would pass the result or size caps, so every saved
- * file can be opened again.
+ * sweep's cells) and every result any row holds, fresh or stale, keyed by the spec it belongs to.
+ * A result already in `base` keeps its stamp; a new one gets `stamp`. Results no row refers to are
+ * dropped oldest first when the file would pass the result or size caps, so every saved file can
+ * be opened again.
  */
 export function documentFromRows(base: SheetDocument, rows: readonly RowState[], stamp: ResultStamp): SheetDocument {
-  const results: Record<string, SavedResult> = { ...base.results };
+  return drain(documentSteps(base, rows, stamp));
+}
+
+/** documentFromRows, pausing every few hundred rows and results (see steps.ts). */
+export function* documentSteps(base: SheetDocument, rows: readonly RowState[], stamp: ResultStamp): Steps<SheetDocument> {
+  const results: Record<string, SavedResult> = {};
+  const baseKeys = Object.keys(base.results);
+  for (let i = 0; i < baseKeys.length; i++) {
+    if (i % STEP === STEP - 1) yield;
+    results[baseKeys[i]!] = base.results[baseKeys[i]!]!;
+  }
   const referenced = new Set<string>();
-  for (const r of rows) {
+  const sheetRows: SheetRow[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    if (i % STEP === STEP - 1) yield;
+    const r = rows[i]!;
+    // A sweep's children are made from its cells on open; only their results are kept.
+    if (!r.parent) sheetRows.push(sheetRow(r.id, r.cells));
     if (r.parsed.ok) referenced.add(r.parsed.key);
     if (r.result === null || r.resultKey === null) continue;
     referenced.add(r.resultKey);
     const old = Object.hasOwn(results, r.resultKey) ? results[r.resultKey] : undefined;
-    // The result saved for this very run last time: no need to compare it again.
-    if (old && savedFor.get(r.result) === old) continue;
+    // The result saved for this very run last time (or its copy without insights, made to fit
+    // the size cap): no need to compare it again.
+    const saved = savedFor.get(r.result);
+    if (old && saved && (old === saved || old === leanFor.get(saved))) {
+      results[r.resultKey] = saved;
+      continue;
+    }
     const fresh = savedFromTrainResult(r.result, stamp);
     const kept = old && sameRun(old, fresh) ? old : fresh;
     results[r.resultKey] = kept;
     savedFor.set(r.result, kept);
   }
-  const doc: SheetDocument = {
-    ...base,
-    // A sweep's children are made from its cells on open; only their results are kept.
-    rows: rows.filter((r) => !r.parent).map((r) => ({ id: r.id, cells: cellsObject(r.cells) })),
-    results,
-  };
-  return pruneResults(doc, referenced);
+  return yield* pruneSteps({ ...base, rows: sheetRows, results }, referenced);
 }
 
 /** Which saved result stands for a run's result (kept by object, so rows that did not change cost nothing). */
 const savedFor = new WeakMap<object, SavedResult>();
+/** A saved result without its insights, made once: the same object prints once. */
+const leanFor = new WeakMap<SavedResult, SavedResult>();
+/** The file's row for a cells object and id: the same object every save while the row is unchanged. */
+const sheetRows = new WeakMap<object, SheetRow>();
+
+function sheetRow(id: string, cells: Readonly<Record<string, string>>): SheetRow {
+  const c = cellsObject(cells);
+  let row = sheetRows.get(c);
+  if (!row || row.id !== id) sheetRows.set(c, (row = { id, cells: c }));
+  return row;
+}
+
+function leanOf(r: SavedResult): SavedResult {
+  let lean = leanFor.get(r);
+  if (!lean) {
+    const { insights: _dropped, ...rest } = r;
+    leanFor.set(r, (lean = rest));
+  }
+  return lean;
+}
 
 function sameRun(a: SavedResult, b: SavedResult): boolean {
   const strip = (r: SavedResult) => canonicalJson({ ...resultObject(r), finishedAt: null, provenance: null });
@@ -223,15 +289,28 @@ function sameRun(a: SavedResult, b: SavedResult): boolean {
  * if the file is still too large, the insights of the oldest results.
  */
 export function pruneResults(doc: SheetDocument, keep: ReadonlySet<string>): SheetDocument {
+  return drain(pruneSteps(doc, keep));
+}
+
+/** Orders by date (then key) of the last prunes: see sortedSteps. */
+const byAge = { droppable: new SortedCache(), heavy: new SortedCache() };
+
+function* pruneSteps(doc: SheetDocument, keep: ReadonlySet<string>): Steps<SheetDocument> {
   const keys = Object.keys(doc.results);
-  const sizeOf = (k: string) => 4 + utf8Length(JSON.stringify(k)) + 2 + resultPrinted(doc.results[k]!).bytes + 2;
-  const sizes = new Map(keys.map((k) => [k, sizeOf(k)]));
+  const sizes = new Map<string, number>();
   // The sizes include each entry's ",\n"; the braces of a non-empty results object add 2 more bytes than "{}".
-  let total = sheetBytes({ ...doc, results: {} }) + [...sizes.values()].reduce((a, b) => a + b, 0) + 2;
+  let entries = 0;
+  for (let i = 0; i < keys.length; i++) {
+    if (i % STEP === STEP - 1) yield;
+    const size = resultEntry(keys[i]!, doc.results[keys[i]!]!).bytes + 2;
+    sizes.set(keys[i]!, size);
+    entries += size;
+  }
+  let total = (yield* sheetBytesSteps({ ...doc, results: {} }, 2)) + entries + 2;
   let count = keys.length;
   if (count <= FILE_LIMITS.maxResults && total <= FILE_LIMITS.maxBytes) return doc;
-  const droppable = keys.filter((k) => !keep.has(k))
-    .sort((a, b) => (doc.results[a]!.finishedAt ?? '').localeCompare(doc.results[b]!.finishedAt ?? '') || (a < b ? -1 : 1));
+  const age = (r: SavedResult, k: string) => `${r.finishedAt ?? ''}\u0000${k}`;
+  const droppable = yield* sortedSteps(keys.filter((k) => !keep.has(k)), (k) => age(doc.results[k]!, k), byAge.droppable);
   const results = { ...doc.results };
   for (const k of droppable) {
     if (count <= FILE_LIMITS.maxResults && total <= FILE_LIMITS.maxBytes) break;
@@ -241,14 +320,13 @@ export function pruneResults(doc: SheetDocument, keep: ReadonlySet<string>): She
   }
   // Still too large with only the results rows show: their insights (a boundary is ~15 kB) go,
   // oldest first; the metrics and curves stay.
-  const heavy = Object.keys(results).filter((k) => results[k]!.insights)
-    .sort((a, b) => (results[a]!.finishedAt ?? '').localeCompare(results[b]!.finishedAt ?? '') || (a < b ? -1 : 1));
+  if (total <= FILE_LIMITS.maxBytes) return { ...doc, results };
+  const heavy = yield* sortedSteps(Object.keys(results).filter((k) => results[k]!.insights), (k) => age(results[k]!, k), byAge.heavy);
   for (const k of heavy) {
     if (total <= FILE_LIMITS.maxBytes) break;
-    const { insights: _dropped, ...lean } = results[k]!;
+    const lean = leanOf(results[k]!);
     results[k] = lean;
-    const size = utf8Length(`    ${JSON.stringify(k)}: ${print(resultObject(lean), 2)},\n`);
-    total -= sizes.get(k)! - size;
+    total -= sizes.get(k)! - (resultEntry(k, lean).bytes + 2);
   }
   return { ...doc, results };
 }

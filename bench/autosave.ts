@@ -1,0 +1,116 @@
+/**
+ * `npm run bench:autosave`: what autosave costs the page's main thread on a 10,000-row sheet in
+ * auto mode while its rows train and results stream in. The page opens the sheet (the Open… file
+ * input), then a chromium trace runs for `--seconds`; every main-thread task that ran autosave's
+ * code (a function from src/persist/autosave.ts or save-*.ts) is an autosave task, and its CPU
+ * time (thread time, not wall: see bench/README.md) is what counts. Target: none over ~15 ms.
+ */
+import { loadavg } from 'node:os';
+import { writeSheet } from '../src/engine/file/write.ts';
+import type { SheetDocument } from '../src/engine/file/types.ts';
+import { startApp } from '../test/helpers/browser.ts';
+import { type CpuProfile, profileSummary } from './lib/cpu-profile.ts';
+import { traceFor } from './lib/trace.ts';
+
+type TraceEvent = Awaited<ReturnType<typeof traceFor>>[number];
+
+const ROWS = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 10_000);
+const SECONDS = Number(process.argv.find((a) => a.startsWith('--seconds='))?.slice(10) ?? 30);
+const PROFILE = process.argv.includes('--profile');
+/** Code whose functions mark a task as autosave's. */
+const AUTOSAVE_CODE = /\/src\/persist\/(autosave|save-[\w-]+)\.ts/;
+
+function document(): SheetDocument {
+  const rows = Array.from({ length: ROWS }, (_, i) => ({
+    id: `r${i}`,
+    cells: {
+      name: `run ${i}`, dataset: 'circle', noise: '0.1', layers: 'dense(8, relu)', optimizer: 'adam',
+      lr: String(Number((0.001 + ((i * 7919) % 1000) / 10_000).toPrecision(4))), batch_size: '32', epochs: '10', seed: String(i),
+    },
+  }));
+  return {
+    format: 'sweepsheet', version: 2, title: `${ROWS.toLocaleString('en-US')} rows`, description: 'bench:autosave',
+    settings: { runMode: 'auto' },
+    columns: [
+      { key: 'lr10', label: 'lr x 10', formula: '=lr * 10' },
+      { key: 'loglr', label: 'log lr', formula: '=ROUND(LOG10(lr), 2)' },
+    ],
+    rows,
+    results: {},
+  } as unknown as SheetDocument;
+}
+
+interface Task {
+  readonly cpu: number;
+  readonly wall: number;
+  readonly gc: number;
+  readonly what: string;
+}
+
+/** Main-thread tasks that ran autosave code, with the GC inside them. */
+function autosaveTasks(events: readonly TraceEvent[]): { autosave: Task[]; others: number[] } {
+  const tasks = events.filter((e) => e.name === 'RunTask').sort((a, b) => a.ts - b.ts);
+  const calls = events.filter((e) => e.name === 'FunctionCall' || e.name === 'TimerFire' || e.name === 'EventDispatch' || e.name.includes('GC') || e.name === 'V8.GCFinalizeMC')
+    .sort((a, b) => a.ts - b.ts);
+  const autosave: Task[] = [];
+  const others: number[] = [];
+  let j = 0;
+  for (const t of tasks) {
+    const end = t.ts + (t.dur ?? 0);
+    while (j < calls.length && calls[j]!.ts < t.ts) j++;
+    let ours = false;
+    let gc = 0;
+    let what = '';
+    for (let k = j; k < calls.length && calls[k]!.ts <= end; k++) {
+      const e = calls[k]!;
+      const url = e.args?.data?.url ?? '';
+      if (e.name === 'FunctionCall' && AUTOSAVE_CODE.test(url)) {
+        ours = true;
+        what ||= `${e.args?.data?.functionName || '(anonymous)'} ${url.split('/').pop()}`;
+      }
+      if (/^(MajorGC|MinorGC|V8\.GC_MARK_COMPACTOR|V8\.GC_SCAVENGER)$/.test(e.name)) gc += (e.tdur ?? e.dur ?? 0) / 1000;
+    }
+    const cpu = (t.tdur ?? 0) / 1000;
+    if (ours) autosave.push({ cpu, wall: (t.dur ?? 0) / 1000, gc, what });
+    else others.push(cpu);
+  }
+  return { autosave, others };
+}
+
+const quantile = (xs: readonly number[], q: number) => {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * q))]!;
+};
+
+const app = await startApp({ width: 1600, height: 900 });
+try {
+  const { page } = app;
+  await page.goto(app.url, { timeout: 180_000 });
+  await page.waitForFunction(() => (window.__sweepsheet?.rows().length ?? 0) > 0, undefined, { timeout: 120_000 });
+  const text = writeSheet(document());
+  await page.getByTestId('file-input').setInputFiles({ name: 'big.sheet.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+  await page.waitForFunction((n) => window.__sweepsheet?.rows().length === n, ROWS, { timeout: 300_000, polling: 500 });
+  // Past the open and the first save, into the steady stream of results.
+  await page.waitForTimeout(5000);
+  const done = () => page.evaluate(() => window.__sweepsheet!.rows().filter((r) => r.status.state === 'done').length);
+  const before = await done();
+  const cdp = await app.context.newCDPSession(page);
+  if (PROFILE) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.start'); }
+  const events = await traceFor(cdp, () => page.waitForTimeout(SECONDS * 1000));
+  const profile = PROFILE ? ((await cdp.send('Profiler.stop')).profile as CpuProfile) : null;
+  const after = await done();
+  const { autosave, others } = autosaveTasks(events);
+  const cpu = autosave.map((t) => t.cpu);
+  console.log(`bench:autosave — chromium, ${ROWS.toLocaleString('en-US')} rows in auto mode, ${SECONDS} s traced, ${after - before} results came in (${after} done)`);
+  console.log(`autosave tasks ${autosave.length}: CPU median ${quantile(cpu, 0.5).toFixed(1)} ms, p90 ${quantile(cpu, 0.9).toFixed(1)}, max ${Math.max(0, ...cpu).toFixed(1)} ms` +
+    ` (total ${cpu.reduce((a, b) => a + b, 0).toFixed(0)} ms); over 15 ms: ${cpu.filter((x) => x > 15).length}   target: none over 15 ms   ratio ${(Math.max(0, ...cpu) / 15).toFixed(2)}`);
+  console.log(`other main-thread tasks ${others.length}: CPU max ${Math.max(0, ...others).toFixed(1)} ms   (load ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+  console.log('the costliest autosave tasks:');
+  for (const t of [...autosave].sort((a, b) => b.cpu - a.cpu).slice(0, 6)) {
+    console.log(`  ${t.cpu.toFixed(1)} ms CPU (${t.wall.toFixed(0)} ms wall), GC ${t.gc.toFixed(1)} ms: ${t.what}`);
+  }
+  if (profile) console.log(profileSummary(profile));
+} finally {
+  await app.close();
+}
