@@ -6,19 +6,17 @@
  * (a name or a note edit) runs nothing. Every run carries the row's version: a late result from a
  * superseded run is dropped. Listeners see immutable row snapshots, a new object per change.
  */
-import { COLUMNS, INPUT_COLUMNS } from '../columns.ts';
-import { type CellRef, FormulaCells } from '../graph/formula-cells.ts';
-import { isFormulaText } from '../formula/index.ts';
 import { expandRow } from '../grammar/sweep.ts';
 import type { TrainResult } from '../job.ts';
 import { type ParsedRow, type RowCells, parseRow } from '../spec.ts';
-import { RESULT_KEYS, effectiveCells, isInputColumn, plainReader, sweepValue } from './cell-values.ts';
-import { type RowStore, applyFormulaValues, rowsChangedIn } from './formula-bridge.ts';
+import { effectiveCells } from './cell-values.ts';
 import {
   type CellEdit, type FormulaColumn, type RowInit, type RowState, type RunMode, finishedStatus, pendingStatus, sweepStatus,
 } from './row-state.ts';
 import { type ResultCache, Runs } from './run-lifecycle.ts';
+import { RowTable } from './row-table.ts';
 import type { Runner } from './runner.ts';
+import { SheetFormulas } from './sheet-formulas.ts';
 
 export { type CellEdit, type FormulaColumn, type RowInit, type RowState, type RunMode, type RunStatus, isStale, statusText } from './row-state.ts';
 export type { ResultCache } from './run-lifecycle.ts';
@@ -36,75 +34,46 @@ export interface EngineOptions {
 }
 
 export class SheetEngine {
-  private readonly byId = new Map<string, RowState>();
-  /** Rows in sheet order; a sweep's children follow it. */
-  private order: string[] = [];
+  private readonly table = new RowTable();
   private readonly listeners = new Set<Listener>();
   private readonly pendingEdits: CellEdit[] = [];
   private flushScheduled = false;
   private editSeq = 0;
-  private nextId = 1;
   private readonly schedule: (flush: () => void) => void;
   private readonly runs: Runs;
-  private formulaCols: FormulaColumn[];
-  private readonly formulas: FormulaCells;
-  /** Work for the next recompute: cells whose value changed, rows whose result changed. */
-  private seeds: CellRef[] = [];
-  private readonly resultsChanged = new Set<string>();
-  private structureChanged = false;
+  private readonly formulas: SheetFormulas;
   private mode: RunMode;
-  /** The row a formula read last: set() and drop() keep it equal to byId's entry or clear it. */
-  private lastRead: RowState | null = null;
-  /** The engine's rows as the formula bridge sees them: set() keeps lastRead in step. */
-  private readonly rowStore: RowStore = { get: (id) => this.byId.get(id), set: (row) => this.set(row) };
 
   constructor(rows: readonly RowInit[], runner: Runner, opts: EngineOptions = {}) {
     // queueMicrotask must be called unbound: browsers throw "Illegal invocation" otherwise.
     this.schedule = opts.schedule ?? ((flush) => queueMicrotask(flush));
+    const table = this.table;
     this.runs = new Runs({
-      order: () => this.order,
-      row: (id) => this.byId.get(id),
-      set: (row) => this.set(row),
+      order: () => table.order,
+      row: (id) => table.get(id),
+      set: (row) => table.set(row),
       emit: (changed) => this.emit(changed),
       refreshSweep: (parent) => this.refreshSweep(parent),
-      resultChanged: (id) => this.resultsChanged.add(id),
+      resultChanged: (id) => this.formulas.resultChanged(id),
       settled: (id) => {
         const changed = new Set([id]);
         this.recompute(changed, ++this.editSeq);
         this.emit(changed);
-        this.refreshSweep(this.byId.get(id)?.parent ?? null);
+        this.refreshSweep(table.get(id)?.parent ?? null);
       },
     }, runner, opts.cache ?? new Map<string, TrainResult>());
-    this.formulaCols = [...(opts.formulaColumns ?? [])];
+    this.formulas = new SheetFormulas(table, opts.formulaColumns ?? []);
     this.mode = opts.runMode ?? 'auto';
-    this.formulas = new FormulaCells({
-      columns: () => this.columnKeys(),
-      rowIds: () => this.order,
-      plainValue: (row, column) => {
-        // A formula reading several cells of one row (=train_acc - test_acc) looks the row up once.
-        let r = this.lastRead;
-        if (r === null || r.id !== row) {
-          r = this.byId.get(row) ?? null;
-          if (r === null) return null;
-          this.lastRead = r;
-        }
-        // A sweep's metrics read as the mean over its finished children, as its row shows them.
-        return r.sweep ? sweepValue(r.sweep.children.map((c) => this.byId.get(c)!), column) : plainReader(column)(r);
-      },
-    });
     // Typed text first, so formulas can read it; then formulas; then each row's spec.
     const ids: string[] = [];
     for (const r of rows) {
       if (r.saved) this.runs.remember(r.saved.key, r.saved.result);
-      const id = this.freshId(r.id);
+      const id = table.freshId(r.id);
       ids.push(id);
-      this.order.push(id);
-      this.set(bare(id, r.cells));
+      table.order.push(id);
+      table.set(bare(id, r.cells));
     }
-    for (const col of this.formulaCols) this.formulas.defineColumn(col.key, col.formula);
-    for (const id of [...this.order]) this.defineFormulas(id);
-    this.formulas.relink();
-    this.seeds.push(...this.formulas.all());
+    this.formulas.load();
     this.recompute(new Set(), 0, false);
     for (const [i, r] of rows.entries()) this.place(ids[i]!, r.cells, null, 0, r.saved);
     this.recompute(new Set(), 0);
@@ -113,15 +82,11 @@ export class SheetEngine {
 
   /** Column keys in grid order, as A1 references see them: inputs, results, then formula columns. */
   columnKeys(): readonly string[] {
-    // One array per set of columns: the formula graph compares it by identity to reuse parses.
-    this.keys ??= [...COLUMNS.map((c) => c.key), ...this.formulaCols.map((c) => c.key)];
-    return this.keys;
+    return this.formulas.columnKeys();
   }
 
-  private keys: readonly string[] | null = null;
-
   formulaColumns(): readonly FormulaColumn[] {
-    return this.formulaCols;
+    return this.formulas.columns();
   }
 
   /** Add a formula column, or change the formula of one with the same key. */
@@ -135,43 +100,17 @@ export class SheetEngine {
    */
   setFormulaColumns(cols: readonly FormulaColumn[]): void {
     if (cols.length === 0) return;
-    let added = false;
-    for (const col of cols) {
-      const i = this.formulaCols.findIndex((c) => c.key === col.key);
-      if (i >= 0) this.formulaCols[i] = col;
-      else {
-        this.formulaCols.push(col);
-        added = true;
-      }
-    }
-    // A new key changes what A1 references and names resolve to: every formula is parsed again.
-    // Otherwise one node per changed column: its rows compute at the next update.
-    if (added) {
-      this.keys = null;
-      this.reparse();
-    } else for (const col of cols) this.formulas.defineColumn(col.key, col.formula);
+    this.formulas.setColumns(cols);
     // Every row: a view redraws its columns even where no value changed.
-    const changed = new Set<string>(this.order);
+    const changed = new Set<string>(this.table.order);
     this.recompute(changed, ++this.editSeq);
     this.emit(changed);
     this.runs.pump();
   }
 
   removeFormulaColumn(key: string): void {
-    if (!this.formulaCols.some((c) => c.key === key)) return;
-    this.formulaCols = this.formulaCols.filter((c) => c.key !== key);
-    this.keys = null;
     const changed = new Set<string>();
-    this.formulas.defineColumn(key, null);
-    this.reparse();
-    for (const id of this.order) {
-      const r = this.byId.get(id)!;
-      const { [key]: _gone, ...rest } = r.formulas;
-      this.set({ ...r, formulas: rest });
-      changed.add(id);
-    }
-    this.formulas.relink();
-    this.seeds.push(...this.formulas.all());
+    if (!this.formulas.removeColumn(key, changed)) return;
     this.recompute(changed, ++this.editSeq);
     this.emit(changed);
   }
@@ -181,16 +120,16 @@ export class SheetEngine {
    * frame. The engine's own array, read-only, and changed in place by later edits: copy to keep.
    */
   rowIds(): readonly string[] {
-    return this.order;
+    return this.table.order;
   }
 
   /** Rows in sheet order. */
   rows(): RowState[] {
-    return this.order.map((id) => this.byId.get(id)!);
+    return this.table.order.map((id) => this.table.get(id)!);
   }
 
   row(id: string): RowState | undefined {
-    return this.byId.get(id);
+    return this.table.get(id);
   }
 
   subscribe(fn: Listener): () => void {
@@ -214,7 +153,7 @@ export class SheetEngine {
     if (edits.length === 0 || this.runs.stopped) return;
     const touched = new Map<string, Record<string, string>>();
     for (const e of edits) {
-      const row = this.byId.get(e.row);
+      const row = this.table.get(e.row);
       if (!row || row.parent !== null) continue;
       const cells = touched.get(e.row) ?? { ...row.cells };
       cells[e.column] = e.text;
@@ -223,15 +162,11 @@ export class SheetEngine {
     const seq = ++this.editSeq;
     const changed = new Set<string>();
     // The typed text lands first, so formulas read the new values...
-    for (const [id, cells] of touched) this.set({ ...this.byId.get(id)!, cells });
-    for (const e of edits) {
-      if (!touched.has(e.row)) continue;
-      if (isInputColumn(e.column)) this.formulas.define(e.row, e.column, isFormulaText(e.text) ? e.text : null);
-      this.seeds.push({ row: e.row, column: e.column });
-    }
+    for (const [id, cells] of touched) this.table.set({ ...this.table.get(id)!, cells });
+    for (const e of edits) if (touched.has(e.row)) this.formulas.cellEdited(e.row, e.column, e.text);
     // ...then each edited row takes its new spec, and formulas downstream recompute.
     for (const id of touched.keys()) {
-      const row = this.byId.get(id)!;
+      const row = this.table.get(id)!;
       for (const c of this.place(id, row.cells, row, seq)) changed.add(c);
     }
     this.recompute(changed, seq);
@@ -240,13 +175,13 @@ export class SheetEngine {
   }
 
   /** Insert a row (at the end by default) and queue it. Returns its id. */
-  addRow(init: RowInit, index = this.order.length): string {
-    const id = this.freshId(init.id);
-    const at = this.topLevelIndex(index);
-    this.order.splice(at, 0, id);
-    this.set(bare(id, init.cells));
-    this.structureChanged = true;
-    this.defineFormulas(id);
+  addRow(init: RowInit, index = this.table.order.length): string {
+    const id = this.table.freshId(init.id);
+    const at = this.table.topLevelIndex(index);
+    this.table.order.splice(at, 0, id);
+    this.table.set(bare(id, init.cells));
+    this.formulas.rowsMoved();
+    this.formulas.defineRow(id);
     const seq = ++this.editSeq;
     this.recompute(new Set(), seq, false);
     const changed = this.place(id, init.cells, null, seq, init.saved);
@@ -258,11 +193,11 @@ export class SheetEngine {
 
   /** Remove a row (with a sweep's children). Children cannot be removed on their own. */
   removeRow(id: string): void {
-    const row = this.byId.get(id);
+    const row = this.table.get(id);
     if (!row || row.parent !== null) return;
     const gone = [id, ...(row.sweep?.children ?? [])];
     for (const g of gone) this.drop(g);
-    this.order = this.order.filter((x) => !gone.includes(x));
+    this.table.order = this.table.order.filter((x) => !gone.includes(x));
     const changed = new Set(gone);
     this.recompute(changed, ++this.editSeq);
     this.emit(changed);
@@ -277,7 +212,7 @@ export class SheetEngine {
   setRunMode(mode: RunMode): void {
     this.mode = mode;
     if (mode === 'auto') this.runStale();
-    this.emit(new Set(this.order));
+    this.emit(new Set(this.table.order));
   }
 
   /** Queue every stale row (manual mode's "run stale"), or just the given ones. */
@@ -285,10 +220,10 @@ export class SheetEngine {
     const wanted = ids ? new Set(ids) : null;
     const seq = ++this.editSeq;
     const changed = new Set<string>();
-    for (const id of this.order) {
-      const r = this.byId.get(id)!;
+    for (const id of this.table.order) {
+      const r = this.table.get(id)!;
       if (r.status.state !== 'stale' || (wanted && !wanted.has(id) && !(r.parent && wanted.has(r.parent)))) continue;
-      this.set({ ...r, status: { state: 'queued' } });
+      this.table.set({ ...r, status: { state: 'queued' } });
       this.runs.enqueue(id, seq);
       changed.add(id);
       if (r.parent) changed.add(r.parent);
@@ -305,15 +240,15 @@ export class SheetEngine {
 
   /** Retrain a row whose spec did not change (after a failure, or to check reproducibility). */
   rerun(id: string): void {
-    const row = this.byId.get(id);
+    const row = this.table.get(id);
     if (!row) return;
     const targets = row.sweep ? row.sweep.children : [id];
     const seq = ++this.editSeq;
     for (const t of targets) {
-      const r = this.byId.get(t)!;
+      const r = this.table.get(t)!;
       if (!r.parsed.ok) continue;
       this.runs.withdraw(t);
-      this.set({ ...r, version: r.version + 1, status: { state: 'queued' }, live: [], liveBoundary: null });
+      this.table.set({ ...r, version: r.version + 1, status: { state: 'queued' }, live: [], liveBoundary: null });
       this.runs.enqueue(t, seq);
     }
     this.emit(new Set([id, ...targets]));
@@ -344,24 +279,24 @@ export class SheetEngine {
     const oldChildren = prev?.sweep?.children ?? [];
     const sweeps = expansion.ok && expansion.value !== null;
     // A sweep's row reads differently in formulas (its inputs empty, its metrics its children's mean).
-    if (sweeps !== (this.byId.get(id)?.sweep != null)) for (const c of INPUT_COLUMNS) this.seeds.push({ row: id, column: c.key });
+    if (sweeps !== (this.table.get(id)?.sweep != null)) this.formulas.inputsChanged(id);
     if (!expansion.ok || expansion.value === null) {
       if (oldChildren.length > 0) {
         const gone = new Set(oldChildren);
         for (const c of oldChildren) { this.drop(c); changed.add(c); }
-        this.order = this.order.filter((x) => !gone.has(x));
+        this.table.order = this.table.order.filter((x) => !gone.has(x));
       }
       const parsed: ParsedRow = expansion.ok ? parseRow(effective.cells) : { ok: false, errors: expansion.error };
       const base = prev && !prev.sweep ? prev : null;
       this.setPlain(id, cells, parsed, base, seq, null, saved);
-      if (oldChildren.length > 0) this.structureChanged = true;
+      if (oldChildren.length > 0) this.formulas.rowsMoved();
       return changed;
     }
     // A sweep: the row itself trains nothing.
     this.runs.withdraw(id);
     const byKey = new Map<string, string>();
     for (const c of oldChildren) {
-      const p = this.byId.get(c)?.parsed;
+      const p = this.table.get(c)?.parsed;
       if (p?.ok && !byKey.has(p.key)) byKey.set(p.key, c);
     }
     const children: string[] = [];
@@ -370,32 +305,32 @@ export class SheetEngine {
       const reuse = parsed.ok ? byKey.get(parsed.key) : undefined;
       if (reuse !== undefined) {
         byKey.delete(parsed.ok ? parsed.key : '');
-        const old = this.byId.get(reuse)!;
-        this.set({ ...old, cells: combo });
+        const old = this.table.get(reuse)!;
+        this.table.set({ ...old, cells: combo });
         children.push(reuse);
         continue;
       }
-      const cid = this.freshId(`${id}/${children.length + 1}`);
+      const cid = this.table.freshId(`${id}/${children.length + 1}`);
       this.setPlain(cid, combo, parsed, null, seq, id);
       children.push(cid);
-      this.structureChanged = true;
+      this.formulas.rowsMoved();
     }
     const keep = new Set(children);
     // Children in a new order move rows: the formula graph reads positions.
-    if (children.length !== oldChildren.length || children.some((c, i) => c !== oldChildren[i])) this.structureChanged = true;
+    if (children.length !== oldChildren.length || children.some((c, i) => c !== oldChildren[i])) this.formulas.rowsMoved();
     for (const c of oldChildren) if (!keep.has(c)) this.drop(c);
-    for (const c of children) if (!oldChildren.includes(c)) this.defineFormulas(c);
+    for (const c of children) if (!oldChildren.includes(c)) this.formulas.defineRow(c);
     for (const c of [...oldChildren, ...children]) changed.add(c);
     const old = new Set(oldChildren);
-    this.order = this.order.filter((x) => !old.has(x));
-    this.order.splice(this.order.indexOf(id) + 1, 0, ...children);
+    this.table.order = this.table.order.filter((x) => !old.has(x));
+    this.table.order.splice(this.table.order.indexOf(id) + 1, 0, ...children);
     const parsed = parseRow(expansion.value.combos[0]!);
-    this.set({
-      id, cells: { ...cells }, parsed, status: sweepStatus(children.map((c) => this.byId.get(c)!)),
+    this.table.set({
+      id, cells: { ...cells }, parsed, status: sweepStatus(children.map((c) => this.table.get(c)!)),
       result: null, resultKey: null, version: (prev?.version ?? 0) + 1, live: [], liveBoundary: null, parent: null,
-      sweep: { swept: expansion.value.swept, children }, formulas: this.byId.get(id)?.formulas ?? {},
+      sweep: { swept: expansion.value.swept, children }, formulas: this.table.get(id)?.formulas ?? {},
     });
-    this.resultsChanged.add(id);
+    this.formulas.resultChanged(id);
     return changed;
   }
 
@@ -403,7 +338,7 @@ export class SheetEngine {
   private setPlain(id: string, cells: RowCells, parsed: ParsedRow, prev: RowState | null, seq: number, parent: string | null, saved?: RowInit['saved']): void {
     if (prev && keyOf(parsed) === keyOf(prev.parsed) && parsed.ok === prev.parsed.ok) {
       // A name or note edit: the run and its result stay.
-      this.set({ ...prev, cells: { ...cells }, parsed, status: parsed.ok ? prev.status : pendingStatus(parsed) });
+      this.table.set({ ...prev, cells: { ...cells }, parsed, status: parsed.ok ? prev.status : pendingStatus(parsed) });
       return;
     }
     this.runs.withdraw(id);
@@ -411,108 +346,41 @@ export class SheetEngine {
     const base: RowState = {
       id, cells: { ...cells }, parsed, status: pendingStatus(parsed),
       result: prev?.result ?? saved?.result ?? null, resultKey: prev?.resultKey ?? saved?.key ?? null,
-      version: (prev?.version ?? 0) + 1, live: [], liveBoundary: null, parent, sweep: null, formulas: this.byId.get(id)?.formulas ?? {},
+      version: (prev?.version ?? 0) + 1, live: [], liveBoundary: null, parent, sweep: null, formulas: this.table.get(id)?.formulas ?? {},
     };
     // The shown result changes (or turns stale): formulas reading it recompute.
-    this.resultsChanged.add(id);
+    this.formulas.resultChanged(id);
     if (known && parsed.ok) {
       // Seen before (an undo, an old value typed back, a saved file): shown at once, no training.
-      this.set({ ...base, status: finishedStatus(known), result: known, resultKey: parsed.key });
+      this.table.set({ ...base, status: finishedStatus(known), result: known, resultKey: parsed.key });
       return;
     }
-    this.set(base);
+    this.table.set(base);
     if (!parsed.ok) return;
     if (this.mode === 'auto') this.runs.enqueue(id, seq);
-    else this.set({ ...base, status: { state: 'stale' } });
+    else this.table.set({ ...base, status: { state: 'stale' } });
   }
 
-  private freshId(wanted?: string): string {
-    let id = wanted ?? `r${this.nextId++}`;
-    while (this.byId.has(id)) id = `r${this.nextId++}`;
-    return id;
-  }
-
-  /** Sheet position for a new top-level row at top-level index `index` (children stay with their sweep). */
-  private topLevelIndex(index: number): number {
-    let seen = 0;
-    for (let i = 0; i < this.order.length; i++) {
-      if (this.byId.get(this.order[i]!)!.parent !== null) continue;
-      if (seen++ === index) return i;
-    }
-    return this.order.length;
-  }
-
+  /** Take a row out of the sheet's maps (its run, its formulas, its object); its place in the order is the caller's. */
   private drop(id: string): void {
     this.runs.withdraw(id);
-    for (const column of this.columnKeys()) this.formulas.define(id, column, null);
-    this.byId.delete(id);
-    if (this.lastRead?.id === id) this.lastRead = null;
-    this.structureChanged = true;
+    this.formulas.forgetRow(id);
+    this.table.delete(id);
+    this.formulas.rowsMoved();
   }
 
-  /**
-   * The column keys changed: every formula is read again against them, as a sheet loaded with
-   * these columns would read it (a name may have appeared or gone, a formula column's letter moved).
-   */
-  private reparse(): void {
-    for (const c of this.formulaCols) this.formulas.defineColumn(c.key, c.formula);
-    for (const id of this.order) this.defineFormulas(id);
-  }
-
-  /** Put a row's cell formulas in the graph: its input cells that start with `=` (formula columns cover every row by themselves). */
-  private defineFormulas(id: string): void {
-    const row = this.byId.get(id)!;
-    for (const [column, text] of Object.entries(row.cells)) {
-      if (isInputColumn(column) && isFormulaText(text)) {
-        this.formulas.define(id, column, text);
-        this.seeds.push({ row: id, column });
-      }
-    }
-  }
-
-  /**
-   * Bring formulas up to date with what changed (edits, results, rows added or removed), then
-   * re-place rows whose input formulas changed value: a formula can feed a spec. Rounds are
-   * bounded; a formula chain that keeps changing specs stops after a few.
-   */
+  /** Bring formulas up to date with what changed; then (placeRows) re-place rows whose input formulas changed value. */
   private recompute(changed: Set<string>, seq: number, placeRows = true): void {
-    for (let round = 0; round < 8; round++) {
-      if (this.structureChanged) {
-        this.formulas.relink();
-        this.structureChanged = false;
-      }
-      const seeds = this.seeds.splice(0);
-      for (const id of this.resultsChanged) {
-        const r = this.byId.get(id);
-        if (!r) continue;
-        for (const column of RESULT_KEYS) seeds.push({ row: id, column });
-        if (r.parent !== null) for (const column of RESULT_KEYS) seeds.push({ row: r.parent, column });
-      }
-      this.resultsChanged.clear();
-      if (seeds.length === 0 && !this.formulas.hasPending()) return;
-      const updated = this.formulas.changes(seeds);
-      applyFormulaValues(updated, this.rowStore, changed);
-      if (!placeRows) continue;
-      // Only formulas in input cells feed a spec: formula columns' passes skip this loop.
-      for (const id of rowsChangedIn(updated, isInputColumn)) {
-        const row = this.byId.get(id);
-        if (!row || row.parent !== null) continue;
-        for (const c of this.place(id, row.cells, row, seq)) changed.add(c);
-      }
-    }
+    const replace = placeRows ? (row: RowState) => { for (const c of this.place(row.id, row.cells, row, seq)) changed.add(c); } : null;
+    this.formulas.recompute(changed, replace);
   }
 
   /** Recount a sweep's status from its children. */
   private refreshSweep(parent: string | null): void {
-    const p = parent === null ? undefined : this.byId.get(parent);
+    const p = parent === null ? undefined : this.table.get(parent);
     if (!p?.sweep) return;
-    this.set({ ...p, status: sweepStatus(p.sweep.children.map((c) => this.byId.get(c)!)) });
+    this.table.set({ ...p, status: sweepStatus(p.sweep.children.map((c) => this.table.get(c)!)) });
     this.emit(new Set([p.id]));
-  }
-
-  private set(row: RowState): void {
-    this.byId.set(row.id, row);
-    if (this.lastRead !== null && this.lastRead.id === row.id) this.lastRead = row;
   }
 
   private emit(changed: ReadonlySet<string>): void {

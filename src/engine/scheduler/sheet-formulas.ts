@@ -1,0 +1,183 @@
+/**
+ * The sheet's formulas: the formula graph (FormulaCells) over the engine's rows, the formula
+ * columns the person added, and the work gathered for the next recompute (cells whose value
+ * changed, rows whose result changed, rows added, removed or moved). A recompute writes formula
+ * values into the rows, one new row object per changed row.
+ */
+import { COLUMNS, INPUT_COLUMNS } from '../columns.ts';
+import { type CellRef, FormulaCells } from '../graph/formula-cells.ts';
+import { type FormulaValue, isFormulaText } from '../formula/index.ts';
+import { RESULT_KEYS, isInputColumn, plainReader, sweepValue } from './cell-values.ts';
+import { applyFormulaValues, rowsChangedIn } from './formula-bridge.ts';
+import type { FormulaColumn, RowState } from './row-state.ts';
+import type { RowTable } from './row-table.ts';
+
+export class SheetFormulas {
+  private cols: FormulaColumn[];
+  /** Column keys in grid order, made once per set of columns (see columnKeys). */
+  private keys: readonly string[] | null = null;
+  private readonly graph: FormulaCells;
+  /** Work for the next recompute: cells whose value changed, rows whose result changed. */
+  private seeds: CellRef[] = [];
+  private readonly resultsChanged = new Set<string>();
+  private structureChanged = false;
+
+  constructor(private readonly table: RowTable, columns: readonly FormulaColumn[]) {
+    this.cols = [...columns];
+    this.graph = new FormulaCells({
+      columns: () => this.columnKeys(),
+      rowIds: () => table.order,
+      plainValue: (row, column) => {
+        const r = table.read(row);
+        if (r === undefined) return null;
+        // A sweep's metrics read as the mean over its finished children, as its row shows them.
+        return r.sweep ? sweepValue(r.sweep.children.map((c) => table.get(c)!), column) : plainReader(column)(r);
+      },
+    });
+  }
+
+  /** Column keys in grid order, as A1 references see them: inputs, results, then formula columns. */
+  columnKeys(): readonly string[] {
+    // One array per set of columns: the formula graph compares it by identity to reuse parses.
+    this.keys ??= [...COLUMNS.map((c) => c.key), ...this.cols.map((c) => c.key)];
+    return this.keys;
+  }
+
+  /** The formula columns, in grid order. */
+  columns(): readonly FormulaColumn[] {
+    return this.cols;
+  }
+
+  /** The value of a formula cell, or undefined when the cell holds no formula. */
+  value(row: string, column: string): FormulaValue | undefined {
+    return this.graph.value(row, column);
+  }
+
+  /** Put every formula of the rows in the table into the graph, all to compute at the next recompute. */
+  load(): void {
+    for (const col of this.cols) this.graph.defineColumn(col.key, col.formula);
+    for (const id of [...this.table.order]) this.defineRow(id);
+    this.graph.relink();
+    this.seeds.push(...this.graph.all());
+  }
+
+  /** Add formula columns, or change the formula of those with the same key; they compute at the next recompute. */
+  setColumns(cols: readonly FormulaColumn[]): void {
+    let added = false;
+    for (const col of cols) {
+      const i = this.cols.findIndex((c) => c.key === col.key);
+      if (i >= 0) this.cols[i] = col;
+      else {
+        this.cols.push(col);
+        added = true;
+      }
+    }
+    // A new key changes what A1 references and names resolve to: every formula is parsed again.
+    // Otherwise one node per changed column: its rows compute at the next update.
+    if (added) {
+      this.keys = null;
+      this.reparse();
+    } else for (const col of cols) this.graph.defineColumn(col.key, col.formula);
+  }
+
+  /**
+   * Take a formula column out: every row loses its value (each such row's id goes into `changed`),
+   * and formulas that read it read again at the next recompute. False when there is no such column.
+   */
+  removeColumn(key: string, changed: Set<string>): boolean {
+    if (!this.cols.some((c) => c.key === key)) return false;
+    this.cols = this.cols.filter((c) => c.key !== key);
+    this.keys = null;
+    this.graph.defineColumn(key, null);
+    this.reparse();
+    for (const id of this.table.order) {
+      const r = this.table.get(id)!;
+      const { [key]: _gone, ...rest } = r.formulas;
+      this.table.set({ ...r, formulas: rest });
+      changed.add(id);
+    }
+    this.graph.relink();
+    this.seeds.push(...this.graph.all());
+    return true;
+  }
+
+  /** Put a row's cell formulas in the graph: its input cells that start with `=` (formula columns cover every row by themselves). */
+  defineRow(id: string): void {
+    const row = this.table.get(id)!;
+    for (const [column, text] of Object.entries(row.cells)) {
+      if (isInputColumn(column) && isFormulaText(text)) {
+        this.graph.define(id, column, text);
+        this.seeds.push({ row: id, column });
+      }
+    }
+  }
+
+  /** Take a row's cell formulas out of the graph: the row is leaving the sheet. */
+  forgetRow(id: string): void {
+    for (const column of this.columnKeys()) this.graph.define(id, column, null);
+  }
+
+  /** A cell's typed text changed: a formula there is (re)defined or removed, and its readers recompute. */
+  cellEdited(row: string, column: string, text: string): void {
+    if (isInputColumn(column)) this.graph.define(row, column, isFormulaText(text) ? text : null);
+    this.seeds.push({ row, column });
+  }
+
+  /** A row reads differently in formulas (it became a sweep or stopped being one): its input cells recompute. */
+  inputsChanged(id: string): void {
+    for (const c of INPUT_COLUMNS) this.seeds.push({ row: id, column: c.key });
+  }
+
+  /** A row's shown result changed (or turned stale): formulas reading it recompute. */
+  resultChanged(id: string): void {
+    this.resultsChanged.add(id);
+  }
+
+  /** Rows were added, removed or moved: positions are read again at the next recompute. */
+  rowsMoved(): void {
+    this.structureChanged = true;
+  }
+
+  /**
+   * Bring formulas up to date with what changed (edits, results, rows added or removed), adding
+   * the ids of rows given new formula values to `changed`. A formula in an input cell can feed a
+   * spec: each top-level row whose input formulas changed value goes to `replace` (null: not yet,
+   * as while loading), which may change more. Rounds are bounded; a formula chain that keeps
+   * changing specs stops after a few.
+   */
+  recompute(changed: Set<string>, replace: ((row: RowState) => void) | null): void {
+    for (let round = 0; round < 8; round++) {
+      if (this.structureChanged) {
+        this.graph.relink();
+        this.structureChanged = false;
+      }
+      const seeds = this.seeds.splice(0);
+      for (const id of this.resultsChanged) {
+        const r = this.table.get(id);
+        if (!r) continue;
+        for (const column of RESULT_KEYS) seeds.push({ row: id, column });
+        if (r.parent !== null) for (const column of RESULT_KEYS) seeds.push({ row: r.parent, column });
+      }
+      this.resultsChanged.clear();
+      if (seeds.length === 0 && !this.graph.hasPending()) return;
+      const updated = this.graph.changes(seeds);
+      applyFormulaValues(updated, this.table, changed);
+      if (replace === null) continue;
+      // Only formulas in input cells feed a spec: formula columns' passes skip this loop.
+      for (const id of rowsChangedIn(updated, isInputColumn)) {
+        const row = this.table.get(id);
+        if (!row || row.parent !== null) continue;
+        replace(row);
+      }
+    }
+  }
+
+  /**
+   * The column keys changed: every formula is read again against them, as a sheet loaded with
+   * these columns would read it (a name may have appeared or gone, a formula column's letter moved).
+   */
+  private reparse(): void {
+    for (const c of this.cols) this.graph.defineColumn(c.key, c.formula);
+    for (const id of this.table.order) this.defineRow(id);
+  }
+}
