@@ -5,14 +5,16 @@
  * changed is cancelled if running, marked queued and dispatched; a row whose spec did not change
  * (a name or a note edit) runs nothing. Every run carries the row's version: a late result from a
  * superseded run is dropped. Listeners see immutable row snapshots, a new object per change.
+ *
+ * This class is the coordinator and the public API; the parts it coordinates live beside it:
+ * row-table.ts (rows by id, sheet order), row-placement.ts (a row's cells to a spec, or to a
+ * sweep's children), run-lifecycle.ts (queue, runs in flight, result cache) and sheet-formulas.ts
+ * (the formula graph over the rows and its recompute).
  */
-import { expandRow } from '../grammar/sweep.ts';
 import type { TrainResult } from '../job.ts';
-import { type ParsedRow, type RowCells, parseRow } from '../spec.ts';
-import { effectiveCells } from './cell-values.ts';
-import {
-  type CellEdit, type FormulaColumn, type RowInit, type RowState, type RunMode, finishedStatus, pendingStatus, sweepStatus,
-} from './row-state.ts';
+import type { RowCells } from '../spec.ts';
+import { type SheetParts, bare, dropRow, placeRow } from './row-placement.ts';
+import { type CellEdit, type FormulaColumn, type RowInit, type RowState, type RunMode, sweepStatus } from './row-state.ts';
 import { type ResultCache, Runs } from './run-lifecycle.ts';
 import { RowTable } from './row-table.ts';
 import type { Runner } from './runner.ts';
@@ -21,6 +23,7 @@ import { SheetFormulas } from './sheet-formulas.ts';
 export { type CellEdit, type FormulaColumn, type RowInit, type RowState, type RunMode, type RunStatus, isStale, statusText } from './row-state.ts';
 export type { ResultCache } from './run-lifecycle.ts';
 
+/** Called after each pass with the ids of the rows whose objects changed. */
 export type Listener = (changed: ReadonlySet<string>) => void;
 
 export interface EngineOptions {
@@ -30,9 +33,11 @@ export interface EngineOptions {
   readonly cache?: ResultCache;
   /** Columns the person added, computed by a formula in every row. */
   readonly formulaColumns?: readonly FormulaColumn[];
+  /** 'auto' by default. */
   readonly runMode?: RunMode;
 }
 
+/** The sheet: rows given as cell text (and saved results), trained through `runner`. */
 export class SheetEngine {
   private readonly table = new RowTable();
   private readonly listeners = new Set<Listener>();
@@ -42,6 +47,8 @@ export class SheetEngine {
   private readonly schedule: (flush: () => void) => void;
   private readonly runs: Runs;
   private readonly formulas: SheetFormulas;
+  /** The parts placing and dropping rows change. */
+  private readonly parts: SheetParts;
   private mode: RunMode;
 
   constructor(rows: readonly RowInit[], runner: Runner, opts: EngineOptions = {}) {
@@ -63,6 +70,7 @@ export class SheetEngine {
       },
     }, runner, opts.cache ?? new Map<string, TrainResult>());
     this.formulas = new SheetFormulas(table, opts.formulaColumns ?? []);
+    this.parts = { table, runs: this.runs, formulas: this.formulas };
     this.mode = opts.runMode ?? 'auto';
     // Typed text first, so formulas can read it; then formulas; then each row's spec.
     const ids: string[] = [];
@@ -85,6 +93,7 @@ export class SheetEngine {
     return this.formulas.columnKeys();
   }
 
+  /** The formula columns, in grid order. */
   formulaColumns(): readonly FormulaColumn[] {
     return this.formulas.columns();
   }
@@ -108,6 +117,7 @@ export class SheetEngine {
     this.runs.pump();
   }
 
+  /** Remove a formula column; every formula is read again without it. */
   removeFormulaColumn(key: string): void {
     const changed = new Set<string>();
     if (!this.formulas.removeColumn(key, changed)) return;
@@ -128,10 +138,12 @@ export class SheetEngine {
     return this.table.order.map((id) => this.table.get(id)!);
   }
 
+  /** A row's current object, or undefined when there is no such row. */
   row(id: string): RowState | undefined {
     return this.table.get(id);
   }
 
+  /** Listen to row changes; returns the function that stops listening. */
   subscribe(fn: Listener): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
@@ -196,7 +208,7 @@ export class SheetEngine {
     const row = this.table.get(id);
     if (!row || row.parent !== null) return;
     const gone = [id, ...(row.sweep?.children ?? [])];
-    for (const g of gone) this.drop(g);
+    for (const g of gone) dropRow(this.parts, g);
     this.table.order = this.table.order.filter((x) => !gone.includes(x));
     const changed = new Set(gone);
     this.recompute(changed, ++this.editSeq);
@@ -204,6 +216,7 @@ export class SheetEngine {
     this.runs.checkIdle();
   }
 
+  /** Whether edits run at once ('auto') or mark rows stale ('manual'). */
   runMode(): RunMode {
     return this.mode;
   }
@@ -267,106 +280,9 @@ export class SheetEngine {
     this.listeners.clear();
   }
 
-  /**
-   * Give top-level row `id` these cells: a plain row (re)parses and queues if its spec changed;
-   * a row whose cells sweep becomes a group whose children are matched to the old ones by spec,
-   * so a child whose spec did not change keeps its result, or its run in progress.
-   */
+  /** Give top-level row `id` these cells (see placeRow): returns the rows that changed. */
   private place(id: string, cells: RowCells, prev: RowState | null, seq: number, saved?: RowInit['saved']): Set<string> {
-    const changed = new Set<string>([id]);
-    const effective = effectiveCells(cells, (column) => this.formulas.value(id, column));
-    const expansion = effective.errors.length > 0 ? { ok: false as const, error: effective.errors } : expandRow(effective.cells);
-    const oldChildren = prev?.sweep?.children ?? [];
-    const sweeps = expansion.ok && expansion.value !== null;
-    // A sweep's row reads differently in formulas (its inputs empty, its metrics its children's mean).
-    if (sweeps !== (this.table.get(id)?.sweep != null)) this.formulas.inputsChanged(id);
-    if (!expansion.ok || expansion.value === null) {
-      if (oldChildren.length > 0) {
-        const gone = new Set(oldChildren);
-        for (const c of oldChildren) { this.drop(c); changed.add(c); }
-        this.table.order = this.table.order.filter((x) => !gone.has(x));
-      }
-      const parsed: ParsedRow = expansion.ok ? parseRow(effective.cells) : { ok: false, errors: expansion.error };
-      const base = prev && !prev.sweep ? prev : null;
-      this.setPlain(id, cells, parsed, base, seq, null, saved);
-      if (oldChildren.length > 0) this.formulas.rowsMoved();
-      return changed;
-    }
-    // A sweep: the row itself trains nothing.
-    this.runs.withdraw(id);
-    const byKey = new Map<string, string>();
-    for (const c of oldChildren) {
-      const p = this.table.get(c)?.parsed;
-      if (p?.ok && !byKey.has(p.key)) byKey.set(p.key, c);
-    }
-    const children: string[] = [];
-    for (const combo of expansion.value.combos) {
-      const parsed = parseRow(combo);
-      const reuse = parsed.ok ? byKey.get(parsed.key) : undefined;
-      if (reuse !== undefined) {
-        byKey.delete(parsed.ok ? parsed.key : '');
-        const old = this.table.get(reuse)!;
-        this.table.set({ ...old, cells: combo });
-        children.push(reuse);
-        continue;
-      }
-      const cid = this.table.freshId(`${id}/${children.length + 1}`);
-      this.setPlain(cid, combo, parsed, null, seq, id);
-      children.push(cid);
-      this.formulas.rowsMoved();
-    }
-    const keep = new Set(children);
-    // Children in a new order move rows: the formula graph reads positions.
-    if (children.length !== oldChildren.length || children.some((c, i) => c !== oldChildren[i])) this.formulas.rowsMoved();
-    for (const c of oldChildren) if (!keep.has(c)) this.drop(c);
-    for (const c of children) if (!oldChildren.includes(c)) this.formulas.defineRow(c);
-    for (const c of [...oldChildren, ...children]) changed.add(c);
-    const old = new Set(oldChildren);
-    this.table.order = this.table.order.filter((x) => !old.has(x));
-    this.table.order.splice(this.table.order.indexOf(id) + 1, 0, ...children);
-    const parsed = parseRow(expansion.value.combos[0]!);
-    this.table.set({
-      id, cells: { ...cells }, parsed, status: sweepStatus(children.map((c) => this.table.get(c)!)),
-      result: null, resultKey: null, version: (prev?.version ?? 0) + 1, live: [], liveBoundary: null, parent: null,
-      sweep: { swept: expansion.value.swept, children }, formulas: this.table.get(id)?.formulas ?? {},
-    });
-    this.formulas.resultChanged(id);
-    return changed;
-  }
-
-  /** Set a trainable row: keep its run when the spec did not change, else show a known result or queue it. */
-  private setPlain(id: string, cells: RowCells, parsed: ParsedRow, prev: RowState | null, seq: number, parent: string | null, saved?: RowInit['saved']): void {
-    if (prev && keyOf(parsed) === keyOf(prev.parsed) && parsed.ok === prev.parsed.ok) {
-      // A name or note edit: the run and its result stay.
-      this.table.set({ ...prev, cells: { ...cells }, parsed, status: parsed.ok ? prev.status : pendingStatus(parsed) });
-      return;
-    }
-    this.runs.withdraw(id);
-    const known = saved && parsed.ok && saved.key === parsed.key ? saved.result : parsed.ok ? this.runs.known(parsed.key) : undefined;
-    const base: RowState = {
-      id, cells: { ...cells }, parsed, status: pendingStatus(parsed),
-      result: prev?.result ?? saved?.result ?? null, resultKey: prev?.resultKey ?? saved?.key ?? null,
-      version: (prev?.version ?? 0) + 1, live: [], liveBoundary: null, parent, sweep: null, formulas: this.table.get(id)?.formulas ?? {},
-    };
-    // The shown result changes (or turns stale): formulas reading it recompute.
-    this.formulas.resultChanged(id);
-    if (known && parsed.ok) {
-      // Seen before (an undo, an old value typed back, a saved file): shown at once, no training.
-      this.table.set({ ...base, status: finishedStatus(known), result: known, resultKey: parsed.key });
-      return;
-    }
-    this.table.set(base);
-    if (!parsed.ok) return;
-    if (this.mode === 'auto') this.runs.enqueue(id, seq);
-    else this.table.set({ ...base, status: { state: 'stale' } });
-  }
-
-  /** Take a row out of the sheet's maps (its run, its formulas, its object); its place in the order is the caller's. */
-  private drop(id: string): void {
-    this.runs.withdraw(id);
-    this.formulas.forgetRow(id);
-    this.table.delete(id);
-    this.formulas.rowsMoved();
+    return placeRow({ ...this.parts, mode: this.mode, seq }, id, cells, prev, saved);
   }
 
   /** Bring formulas up to date with what changed; then (placeRows) re-place rows whose input formulas changed value. */
@@ -387,16 +303,4 @@ export class SheetEngine {
     if (changed.size === 0) return;
     for (const fn of this.listeners) fn(changed);
   }
-}
-
-/** A row before its spec is read: the typed text, so formulas can see it. */
-function bare(id: string, cells: RowCells): RowState {
-  return {
-    id, cells: { ...cells }, parsed: { ok: false, errors: [] }, status: { state: 'queued' }, result: null, resultKey: null,
-    version: 0, live: [], liveBoundary: null, parent: null, sweep: null, formulas: {},
-  };
-}
-
-function keyOf(p: ParsedRow): string | null {
-  return p.ok ? p.key : null;
 }

@@ -1,0 +1,160 @@
+/**
+ * Placing a row's cells in the sheet: a plain row takes its parsed spec and, if the spec changed,
+ * a known result or a place in the queue; a row whose cells sweep expands into one child row per
+ * combination, and the children whose spec did not change are kept with their results or their
+ * runs in progress. A name or note edit changes no spec, so it runs nothing.
+ */
+import { expandRow } from '../grammar/sweep.ts';
+import { type ParsedRow, type RowCells, parseRow } from '../spec.ts';
+import { effectiveCells } from './cell-values.ts';
+import { type RowInit, type RowState, type RunMode, finishedStatus, pendingStatus, sweepStatus } from './row-state.ts';
+import type { RowTable } from './row-table.ts';
+import type { Runs } from './run-lifecycle.ts';
+import type { SheetFormulas } from './sheet-formulas.ts';
+
+/** The parts of the sheet a row leaves when it is removed. */
+export interface SheetParts {
+  readonly table: RowTable;
+  readonly runs: Runs;
+  readonly formulas: SheetFormulas;
+}
+
+/** What placing rows reads and changes: the sheet, its run mode, and the edit the placing is for. */
+export interface Placing extends SheetParts {
+  readonly mode: RunMode;
+  /** The edit sequence number that rows queued now carry (the latest edit runs first). */
+  readonly seq: number;
+}
+
+/**
+ * Give top-level row `id` these cells (its previous object `prev`, or null for a new row; `saved`,
+ * a result saved with it in a file). Returns the rows that changed: the row and any children
+ * added, kept or removed.
+ */
+export function placeRow(at: Placing, id: string, cells: RowCells, prev: RowState | null, saved?: RowInit['saved']): Set<string> {
+  const { table, formulas } = at;
+  const changed = new Set<string>([id]);
+  const effective = effectiveCells(cells, (column) => formulas.value(id, column));
+  const expansion = effective.errors.length > 0 ? { ok: false as const, error: effective.errors } : expandRow(effective.cells);
+  const oldChildren = prev?.sweep?.children ?? [];
+  const sweeps = expansion.ok && expansion.value !== null;
+  // A sweep's row reads differently in formulas (its inputs empty, its metrics its children's mean).
+  if (sweeps !== (table.get(id)?.sweep != null)) formulas.inputsChanged(id);
+  if (expansion.ok && expansion.value !== null) {
+    placeSweep(at, id, cells, prev, expansion.value, changed);
+    return changed;
+  }
+  if (oldChildren.length > 0) {
+    const gone = new Set(oldChildren);
+    for (const c of oldChildren) {
+      dropRow(at, c);
+      changed.add(c);
+    }
+    table.order = table.order.filter((x) => !gone.has(x));
+  }
+  const parsed: ParsedRow = expansion.ok ? parseRow(effective.cells) : { ok: false, errors: expansion.error };
+  const base = prev && !prev.sweep ? prev : null;
+  placePlain(at, id, cells, parsed, base, null, saved);
+  if (oldChildren.length > 0) formulas.rowsMoved();
+  return changed;
+}
+
+/**
+ * A row whose cells sweep: the row itself trains nothing; its children are matched to the old
+ * ones by spec key, so a child whose spec did not change keeps its result or its run.
+ */
+function placeSweep(
+  at: Placing, id: string, cells: RowCells, prev: RowState | null,
+  sweep: { readonly swept: readonly string[]; readonly combos: readonly RowCells[] }, changed: Set<string>,
+): void {
+  const { table, runs, formulas } = at;
+  const oldChildren = prev?.sweep?.children ?? [];
+  runs.withdraw(id);
+  const byKey = new Map<string, string>();
+  for (const c of oldChildren) {
+    const p = table.get(c)?.parsed;
+    if (p?.ok && !byKey.has(p.key)) byKey.set(p.key, c);
+  }
+  const children: string[] = [];
+  for (const combo of sweep.combos) {
+    const parsed = parseRow(combo);
+    const reuse = parsed.ok ? byKey.get(parsed.key) : undefined;
+    if (reuse !== undefined) {
+      byKey.delete(parsed.ok ? parsed.key : '');
+      const old = table.get(reuse)!;
+      table.set({ ...old, cells: combo });
+      children.push(reuse);
+      continue;
+    }
+    const cid = table.freshId(`${id}/${children.length + 1}`);
+    placePlain(at, cid, combo, parsed, null, id);
+    children.push(cid);
+    formulas.rowsMoved();
+  }
+  const keep = new Set(children);
+  // Children in a new order move rows: the formula graph reads positions.
+  if (children.length !== oldChildren.length || children.some((c, i) => c !== oldChildren[i])) formulas.rowsMoved();
+  for (const c of oldChildren) if (!keep.has(c)) dropRow(at, c);
+  for (const c of children) if (!oldChildren.includes(c)) formulas.defineRow(c);
+  for (const c of [...oldChildren, ...children]) changed.add(c);
+  const old = new Set(oldChildren);
+  table.order = table.order.filter((x) => !old.has(x));
+  table.order.splice(table.order.indexOf(id) + 1, 0, ...children);
+  const parsed = parseRow(sweep.combos[0]!);
+  table.set({
+    id, cells: { ...cells }, parsed, status: sweepStatus(children.map((c) => table.get(c)!)),
+    result: null, resultKey: null, version: (prev?.version ?? 0) + 1, live: [], liveBoundary: null, parent: null,
+    sweep: { swept: sweep.swept, children }, formulas: table.get(id)?.formulas ?? {},
+  });
+  formulas.resultChanged(id);
+}
+
+/** Set a trainable row: keep its run when the spec did not change, else show a known result or queue it. */
+function placePlain(
+  at: Placing, id: string, cells: RowCells, parsed: ParsedRow, prev: RowState | null, parent: string | null, saved?: RowInit['saved'],
+): void {
+  const { table, runs, formulas } = at;
+  if (prev && keyOf(parsed) === keyOf(prev.parsed) && parsed.ok === prev.parsed.ok) {
+    // A name or note edit: the run and its result stay.
+    table.set({ ...prev, cells: { ...cells }, parsed, status: parsed.ok ? prev.status : pendingStatus(parsed) });
+    return;
+  }
+  runs.withdraw(id);
+  const known = saved && parsed.ok && saved.key === parsed.key ? saved.result : parsed.ok ? runs.known(parsed.key) : undefined;
+  const base: RowState = {
+    id, cells: { ...cells }, parsed, status: pendingStatus(parsed),
+    result: prev?.result ?? saved?.result ?? null, resultKey: prev?.resultKey ?? saved?.key ?? null,
+    version: (prev?.version ?? 0) + 1, live: [], liveBoundary: null, parent, sweep: null, formulas: table.get(id)?.formulas ?? {},
+  };
+  // The shown result changes (or turns stale): formulas reading it recompute.
+  formulas.resultChanged(id);
+  if (known && parsed.ok) {
+    // Seen before (an undo, an old value typed back, a saved file): shown at once, no training.
+    table.set({ ...base, status: finishedStatus(known), result: known, resultKey: parsed.key });
+    return;
+  }
+  table.set(base);
+  if (!parsed.ok) return;
+  if (at.mode === 'auto') runs.enqueue(id, at.seq);
+  else table.set({ ...base, status: { state: 'stale' } });
+}
+
+/** Take a row out of the sheet: its run, its formulas, its object. Its place in the order is the caller's. */
+export function dropRow(at: SheetParts, id: string): void {
+  at.runs.withdraw(id);
+  at.formulas.forgetRow(id);
+  at.table.delete(id);
+  at.formulas.rowsMoved();
+}
+
+/** A row before its spec is read: the typed text, so formulas can see it. */
+export function bare(id: string, cells: RowCells): RowState {
+  return {
+    id, cells: { ...cells }, parsed: { ok: false, errors: [] }, status: { state: 'queued' }, result: null, resultKey: null,
+    version: 0, live: [], liveBoundary: null, parent: null, sweep: null, formulas: {},
+  };
+}
+
+function keyOf(p: ParsedRow): string | null {
+  return p.ok ? p.key : null;
+}
