@@ -1,5 +1,5 @@
 /**
- * Evaluating column formulas over rows: the inner loops of the column pass (formula-cells.ts), which
+ * Evaluating column formulas over rows: the inner loops of the column pass (column-pass.ts), which
  * decides which columns and rows to compute and where the changes propagate.
  *
  * At 10,000 rows these loops are memory-bound: each row's cells and results sit in their own

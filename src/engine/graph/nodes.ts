@@ -84,6 +84,39 @@ export interface ColumnNode extends Parsed {
 
 export type RowSet = Set<string> | 'all';
 
+/**
+ * The graph as plain data: its nodes and who reads what. FormulaCells (formula-cells.ts) defines
+ * and links nodes; the passes (column-pass.ts, cell-pass.ts) read the links and write values.
+ */
+export interface Graph {
+  readonly host: FormulaHost;
+  /** Cell formulas by cell id. */
+  readonly nodes: Map<string, CellNode>;
+  /** Column formulas by column. */
+  readonly columnNodes: Map<string, ColumnNode>;
+  /** Cell id -> cell formulas that read it. */
+  readonly readers: Map<string, Set<string>>;
+  /** Column -> cell formulas that read the whole column. */
+  readonly columnReaders: Map<string, Set<string>>;
+  /** Column -> how many cell formulas read some cell of it (0: the column pass may skip cell formulas). */
+  readonly cellReadsOf: Map<string, number>;
+  /** Column -> how many cell formulas sit in it. */
+  readonly cellsIn: Map<string, number>;
+  /** Column -> column formulas reading it by name in their own row. */
+  readonly sameRowReaders: Map<string, Set<string>>;
+  /** Column -> column formulas aggregating it. */
+  readonly wholeReaders: Map<string, Set<string>>;
+  /** Cell id -> column formulas reading it by A1 reference. */
+  fixedReaders: Map<string, Set<string>>;
+  /** Row id -> position as of the last relink: column values are stored by these positions. */
+  rowIndex: Map<string, number>;
+}
+
+/** Whether a cell holds a formula: its own, or its column's (for a row the graph has placed). */
+export function isFormula(g: Graph, key: string, row = rowOf(key), column = columnOf(key)): boolean {
+  return g.nodes.has(key) || (g.columnNodes.has(column) && g.rowIndex.has(row));
+}
+
 const SEP = '\u0000';
 /** A cell's key in the graph's maps: row and column joined by a character no id contains. */
 export const id = (row: string, column: string) => `${row}${SEP}${column}`;

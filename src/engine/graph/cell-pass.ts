@@ -1,0 +1,136 @@
+/**
+ * The cell pass: an update computed cell by cell, for whatever the column pass (column-pass.ts)
+ * cannot take — cell formulas downstream, column formulas in a cycle. It finds every formula cell
+ * reachable from the seeds, orders them by what they read, gives each member of a cycle #CYCLE!
+ * with the path, and recomputes the rest in order, stopping where a value did not change.
+ */
+import { type Evaluator, type FormulaValue, formatCellRef, formulaError } from '../formula/index.ts';
+import { type CellRef, type FormulaUpdate, type Graph, type RowSet, columnOf, id, isFormula, rowOf, sameValue } from './nodes.ts';
+import { topologicalOrder } from './order.ts';
+
+/**
+ * Recompute from `forcedCells` (formula cells to compute whatever their inputs), `forced` (column
+ * formulas' rows to compute) and `plain` (cells without a formula whose value changed). Returns
+ * the formula cells whose value changed, in the order computed (a cell in a cycle may repeat).
+ */
+export function cellPass(
+  g: Graph, evaluator: Evaluator, forcedCells: ReadonlySet<string>, forced: ReadonlyMap<string, RowSet>, plain: readonly CellRef[],
+): FormulaUpdate[] {
+  const all = g.host.rowIds();
+  const seeds: string[] = [...forcedCells, ...plain.map((c) => id(c.row, c.column))];
+  for (const [column, set] of forced) for (const row of set === 'all' ? all : set) seeds.push(id(row, column));
+  const affected = downstream(g, seeds);
+  const dirty = new Set(seeds);
+  const dirtyColumns = new Set(seeds.map(columnOf));
+  const out: FormulaUpdate[] = [];
+  const { sequence, cycles } = topologicalOrder(affected, (k) => cellInputs(g, k).filter((d) => affected.has(d)));
+  for (const cycle of cycles) {
+    const path = [...cycle, cycle[0]!].map((k) => label(g, k)).join(' → ');
+    for (const key of cycle) {
+      const value = formulaError('#CYCLE!', `circular reference: ${path}`);
+      assign(g, key, value);
+      dirty.add(key);
+      dirtyColumns.add(columnOf(key));
+      out.push({ row: rowOf(key), column: columnOf(key), value });
+    }
+  }
+  for (const key of sequence) {
+    if (!dirty.has(key) && !inputsChanged(g, key, dirty, dirtyColumns)) continue;
+    const value = compute(g, evaluator, key);
+    // A value that did not change stops the propagation here.
+    if (dirty.has(key) || !sameValue(value, current(g, key))) {
+      assign(g, key, value);
+      dirty.add(key);
+      dirtyColumns.add(columnOf(key));
+      out.push({ row: rowOf(key), column: columnOf(key), value });
+    }
+  }
+  return out;
+}
+
+function current(g: Graph, key: string): FormulaValue {
+  const n = g.nodes.get(key);
+  if (n) return n.value;
+  return g.columnNodes.get(columnOf(key))?.values[g.rowIndex.get(rowOf(key)) ?? -1] ?? null;
+}
+
+function assign(g: Graph, key: string, value: FormulaValue): void {
+  const n = g.nodes.get(key);
+  if (n) n.value = value;
+  else {
+    const c = g.columnNodes.get(columnOf(key));
+    const i = g.rowIndex.get(rowOf(key));
+    if (c && i !== undefined) c.values[i] = value;
+  }
+}
+
+function compute(g: Graph, evaluator: Evaluator, key: string): FormulaValue {
+  const node = g.nodes.get(key) ?? g.columnNodes.get(columnOf(key))!;
+  if (node.parseError) return node.parseError;
+  return evaluator.evaluate(node.ast!, g.rowIndex.get(rowOf(key)) ?? 0);
+}
+
+function inputsChanged(g: Graph, key: string, dirty: ReadonlySet<string>, dirtyColumns: ReadonlySet<string>): boolean {
+  const n = g.nodes.get(key);
+  if (n) return n.reads.some((r) => dirty.has(r)) || n.readsColumns.some((c) => dirtyColumns.has(c));
+  const c = g.columnNodes.get(columnOf(key))!;
+  const row = rowOf(key);
+  return c.sameRow.some((col) => dirty.has(id(row, col))) || c.fixed.some((f) => dirty.has(f)) || c.whole.some((col) => dirtyColumns.has(col));
+}
+
+/** Formula cells reachable from the seeds through readers (the seeds' own formulas included). */
+function downstream(g: Graph, seeds: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  const stack = [...seeds];
+  const columnsSeen = new Set<string>();
+  const wholeSeen = new Set<string>();
+  const everyRow = (column: string) => {
+    if (wholeSeen.has(column)) return;
+    wholeSeen.add(column);
+    for (const row of g.host.rowIds()) stack.push(id(row, column));
+  };
+  while (stack.length > 0) {
+    const key = stack.pop()!;
+    if (out.has(key)) continue;
+    const row = rowOf(key);
+    const column = columnOf(key);
+    if (isFormula(g, key, row, column)) out.add(key);
+    for (const r of g.readers.get(key) ?? []) if (!out.has(r)) stack.push(r);
+    for (const k of g.sameRowReaders.get(column) ?? []) stack.push(id(row, k));
+    for (const k of g.fixedReaders.get(key) ?? []) everyRow(k);
+    if (!columnsSeen.has(column)) {
+      columnsSeen.add(column);
+      for (const r of g.columnReaders.get(column) ?? []) if (!out.has(r)) stack.push(r);
+      for (const k of g.wholeReaders.get(column) ?? []) everyRow(k);
+    }
+  }
+  return out;
+}
+
+/** The formula cells a formula cell reads (single cells and whole columns). */
+function cellInputs(g: Graph, key: string): string[] {
+  const n = g.nodes.get(key);
+  const out: string[] = [];
+  const wholeColumn = (c: string) => {
+    for (const row of g.host.rowIds()) if (isFormula(g, id(row, c), row, c)) out.push(id(row, c));
+  };
+  if (n) {
+    for (const r of n.reads) if (isFormula(g, r)) out.push(r);
+    for (const c of n.readsColumns) wholeColumn(c);
+    return out;
+  }
+  const node = g.columnNodes.get(columnOf(key))!;
+  const row = rowOf(key);
+  for (const c of node.sameRow) if (isFormula(g, id(row, c), row, c)) out.push(id(row, c));
+  for (const f of node.fixed) if (isFormula(g, f)) out.push(f);
+  for (const c of node.whole) wholeColumn(c);
+  return out;
+}
+
+/** A cell as a cycle's message names it: its A1 address, or column and row number past the grid. */
+function label(g: Graph, key: string): string {
+  const row = g.rowIndex.get(rowOf(key)) ?? 0;
+  const column = columnOf(key);
+  const col = g.host.columns().indexOf(column);
+  return col < 0 ? `${column}${row + 1}` : formatCellRef({ row, column: col, absColumn: false, absRow: false });
+}
