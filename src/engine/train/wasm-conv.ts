@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type ConvGeometry, col2imAdd, im2colT, positions, taps } from './kernels/im2col.ts';
 import { maxPoolGradKernel } from './wasm-conv-pool.ts';
 import { leadingSumKernel } from './kernels/wasm-sum.ts';
+import { type ConvSimd, IM2COL_GROUP, convSimdFor } from './kernels/wasm-conv-simd.ts';
 
 const BACKEND = 'wasm';
 
@@ -133,19 +134,60 @@ function filterGradByConv(s: Scratch, x: tf.TensorInfo, dy: tf.TensorInfo, g: Co
   return s.run(tf.Transpose, { x: dW }, { perm: [1, 2, 0, 3] });
 }
 
-/** The filter gradient as colsT[K, M] · dy[M, Cout], colsT built in JS on the heap. */
-function filterGradByIm2col(s: Scratch, x: tf.TensorInfo, dy: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
+/** The geometry as the SIMD loops take it (after their two pointers). */
+function simdArgs(g: ConvGeometry) {
+  return [g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.strideH, g.strideW,
+    g.dilationH, g.dilationW, g.padTop, g.padLeft] as const;
+}
+
+/** Whether some tap of some output position falls in the padding (outside the input). */
+function readsPadding(g: ConvGeometry): boolean {
+  return g.padTop > 0 || g.padLeft > 0 ||
+    (g.outH - 1) * g.strideH + (g.kH - 1) * g.dilationH - g.padTop >= g.inH ||
+    (g.outW - 1) * g.strideW + (g.kW - 1) * g.dilationW - g.padLeft >= g.inW;
+}
+
+/**
+ * The filter gradient as colsT[K, M] · dy[M, Cout]: colsT built on the heap (by the SIMD loop
+ * when the input channels are a multiple of 4, else in JS), then one plain product.
+ */
+function filterGradByIm2col(s: Scratch, x: tf.TensorInfo, dy: tf.TensorInfo, g: ConvGeometry, simd: ConvSimd | null): tf.TensorInfo {
   const b = s.backend as unknown as WasmHeapBackend;
   const K = taps(g);
   const M = positions(g);
   const cols = s.alloc([K, M]);
   // Views after the allocation: growing the heap detaches older ones.
-  im2colT(b.typedArrayFromHeap(x), g, b.typedArrayFromHeap(cols));
+  const colsView = b.typedArrayFromHeap(cols);
+  if (simd !== null && g.inC % 4 === 0) {
+    if (readsPadding(g)) colsView.fill(0);
+    simd.im2col_t(b.typedArrayFromHeap(x).byteOffset, colsView.byteOffset, ...simdArgs(g), IM2COL_GROUP);
+  } else {
+    im2colT(b.typedArrayFromHeap(x), g, colsView);
+  }
   return s.run(tf.BatchMatMul, { a: cols, b: reshaped(dy, [M, g.outC]) }, { transposeA: false, transposeB: false });
 }
 
 /** Filters with at most this many taps (kH·kW·Cin) take the im2col path for their gradient. */
 const IM2COL_MAX_TAPS = 64;
+
+/**
+ * Filters with at most this many taps take the direct SIMD loop (no im2col, no product) when
+ * their output channels are a multiple of 4. 28x28x1 -> 32, 3x3 at batch 64: 16 ms of CPU by
+ * im2col and product (mostly XNNPACK packing dy, 43,264 x 32, as the product's weights).
+ */
+const DIRECT_MAX_TAPS = 32;
+
+/** The filter gradient accumulated by the SIMD loop straight from x and dy. */
+function filterGradDirect(s: Scratch, x: tf.TensorInfo, dy: tf.TensorInfo, g: ConvGeometry, simd: ConvSimd): tf.TensorInfo {
+  const b = s.backend as unknown as WasmHeapBackend;
+  const dw = s.alloc([taps(g), g.outC]);
+  const dwView = b.typedArrayFromHeap(dw);
+  dwView.fill(0);
+  simd.filter_grad_direct(b.typedArrayFromHeap(x).byteOffset, b.typedArrayFromHeap(dy).byteOffset, dwView.byteOffset,
+    g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW,
+    g.dilationH, g.dilationW, g.padTop, g.padLeft);
+  return dw;
+}
 
 /** dW[kh, kw, ci, co] = Σ over output positions of x at tap (kh, kw, ci) times dy[co]. */
 const conv2DBackpropFilter: TaggedKernelFunc = ({ inputs, attrs, backend }: KernelParams) => {
@@ -161,8 +203,16 @@ const conv2DBackpropFilter: TaggedKernelFunc = ({ inputs, attrs, backend }: Kern
     // Few taps (a first layer on 1-3 channels): the im2col matrix is small and the convolution
     // path's output is only kH·kW pixels, which XNNPACK tiles poorly. Measured at batch 64 for
     // 28x28x1 -> 32, 3x3: im2col 6 ms, convolution 57 ms; for 13x13x32 -> 64, 3x3 (288 taps):
-    // im2col 210 ms, convolution 170 ms.
-    out = (taps(g) > IM2COL_MAX_TAPS ? filterGradByConv(s, x, dy, g) : null) ?? filterGradByIm2col(s, x, dy, g);
+    // im2col in JS 210 ms, convolution 170 ms (wall time under load). With the SIMD im2col
+    // (channels a multiple of 4) the im2col path wins at every size: 13x13x32 -> 64 took
+    // 47 ms of CPU by convolution, 17 ms for the product plus a few for the columns.
+    const simd = convSimdFor(backend);
+    if (simd !== null && taps(g) <= DIRECT_MAX_TAPS && g.outC % 4 === 0) {
+      out = filterGradDirect(s, x, dy, g, simd);
+    } else {
+      const byConv = taps(g) > IM2COL_MAX_TAPS && (simd === null || g.inC % 4 !== 0);
+      out = (byConv ? filterGradByConv(s, x, dy, g) : null) ?? filterGradByIm2col(s, x, dy, g, simd);
+    }
     return reshaped(out, [...filterShape]);
   } finally {
     s.release(out);
@@ -201,8 +251,11 @@ function inputGradByConv(s: Scratch, dy: tf.TensorInfo, filter: tf.TensorInfo, g
   } as unknown as tf.NamedAttrMap);
 }
 
-/** dx = col2im(dy[M, Cout] · Wᵀ[Cout, K]), for strides the convolution path cannot take. */
-function inputGradByCol2im(s: Scratch, dy: tf.TensorInfo, filter: tf.TensorInfo, g: ConvGeometry, inShape: number[]): tf.TensorInfo {
+/**
+ * dx = col2im(dy[M, Cout] · Wᵀ[Cout, K]): for strides the convolution path cannot take, and for
+ * input channels a multiple of 4, where the SIMD col2im makes it the faster path.
+ */
+function inputGradByCol2im(s: Scratch, dy: tf.TensorInfo, filter: tf.TensorInfo, g: ConvGeometry, inShape: number[], simd: ConvSimd | null): tf.TensorInfo {
   const b = s.backend as unknown as WasmHeapBackend;
   const K = taps(g);
   const M = positions(g);
@@ -211,7 +264,8 @@ function inputGradByCol2im(s: Scratch, dy: tf.TensorInfo, filter: tf.TensorInfo,
   const dx = s.alloc(inShape);
   const dxView = b.typedArrayFromHeap(dx);
   dxView.fill(0);
-  col2imAdd(b.typedArrayFromHeap(dcols), g, dxView);
+  if (simd !== null && g.inC % 4 === 0) simd.col2im_add(b.typedArrayFromHeap(dcols).byteOffset, dxView.byteOffset, ...simdArgs(g));
+  else col2imAdd(b.typedArrayFromHeap(dcols), g, dxView);
   return dx;
 }
 
@@ -228,7 +282,13 @@ function conv2DBackpropInputVia(stock: tf.KernelConfig | undefined): TaggedKerne
     const s = new Scratch(backend);
     let out: tf.TensorInfo | undefined;
     try {
-      out = inputGradByConv(s, dy, filter, g) ?? inputGradByCol2im(s, dy, filter, g, [...info.inShape]);
+      // With the SIMD col2im, the product and the scatter-add beat XNNPACK's convolution of dy
+      // with the rotated filter (13x13x32 -> 64, 3x3, batch 64: 34 ms of CPU by convolution,
+      // 24 ms for the product plus a few for col2im): the convolution runs over the padded
+      // 13x13 output, 1.4x the products.
+      const simd = convSimdFor(backend);
+      const byConv = simd === null || g.inC % 4 !== 0;
+      out = (byConv ? inputGradByConv(s, dy, filter, g) : null) ?? inputGradByCol2im(s, dy, filter, g, [...info.inShape], simd);
       return reshaped(out, [...info.inShape]);
     } finally {
       s.release(out);

@@ -45,6 +45,14 @@ for (const pad of ['valid', 'same'] as const) {
     CONV.push({ batch: 2, h: 9, w: 7, cin: 5, cout: 3, k: [3, 2], stride, pad });
     CONV.push({ batch: 4, h: 6, w: 6, cin: 2, cout: 6, k: [1, 1], stride, pad });
     CONV.push({ batch: 2, h: 5, w: 5, cin: 3, cout: 2, k: [5, 5], stride, pad });
+    // The SIMD paths (kernels/conv-simd.wat): few taps with output channels a multiple of 4
+    // (the direct filter gradient: 16 channels in registers, then 4), and input channels a
+    // multiple of 4 (im2col in groups of 16 channels, narrow rows taken one column at a time,
+    // col2im).
+    CONV.push({ batch: 2, h: 7, w: 9, cin: 1, cout: 20, k: [3, 3], stride, pad });
+    CONV.push({ batch: 2, h: 6, w: 7, cin: 4, cout: 8, k: [3, 3], stride, pad });
+    CONV.push({ batch: 2, h: 6, w: 5, cin: 20, cout: 4, k: [2, 3], stride, pad });
+    CONV.push({ batch: 3, h: 6, w: 5, cin: 8, cout: 4, k: [3, 3], stride, pad });
   }
 }
 // The layers of the notes' CNNs (W4, W6) at batch 1, smaller images for the deeper ones: the cpu
@@ -77,6 +85,9 @@ for (const pad of ['valid', 'same'] as const) {
   POOL.push({ batch: 1, h: 9, w: 9, c: 2, size: [3, 2], stride: [2, 1], pad });
   POOL.push({ batch: 2, h: 6, w: 6, c: 5, size: [2, 2], stride: [2, 2], pad, ties: true });
   POOL.push({ batch: 2, h: 6, w: 6, c: 5, size: [3, 3], stride: [1, 1], pad, ties: true });
+  // Channels a multiple of 4 take the SIMD loop.
+  POOL.push({ batch: 2, h: 7, w: 7, c: 8, size: [3, 3], stride: [2, 2], pad, ties: true });
+  POOL.push({ batch: 2, h: 6, w: 6, c: 12, size: [2, 2], stride: [2, 2], pad, ties: true });
 }
 
 interface SumCase {
@@ -97,6 +108,10 @@ const SUM: SumCase[] = [
   { shape: [3, 4, 5], axis: [0, 2], keepDims: false, dtype: 'float32' },
   { shape: [3, 4, 5], axis: [0, 1, 2], keepDims: false, dtype: 'float32' },
   { shape: [0, 4], axis: 0, keepDims: false, dtype: 'float32' },
+  // Columns a multiple of 4 take the SIMD loop: 16 at a time, then 4.
+  { shape: [5, 3, 4, 20], axis: [0, 1, 2], keepDims: false, dtype: 'float32' },
+  { shape: [7, 6, 36], axis: [0, 1], keepDims: false, dtype: 'float32' },
+  { shape: [0, 3, 8], axis: [0, 1], keepDims: false, dtype: 'float32' },
   { shape: [6, 7], axis: 0, keepDims: false, dtype: 'int32' },
 ];
 const sumName = (c: SumCase) => `${c.dtype} [${c.shape.join(', ')}] over ${JSON.stringify(c.axis)}${c.keepDims ? ', keepDims' : ''}`;

@@ -1,0 +1,109 @@
+/**
+ * The W4-style CNN's conv, pool and bias-gradient kernels one by one on wasm, at the shapes of a
+ * batch of 64, with the trainer's kernels installed: CPU ms per call (process CPU time, so a
+ * loaded machine's waiting is not counted; median over alternated rounds)
+ * and GFLOP/s for the products, beside a plain matmul of the same sizes.
+ *
+ *   npx tsx bench/conv-kernels.ts [--rounds=9]
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { installDirectWasmKernels } from '../src/engine/train/kernels/wasm-direct.ts';
+import { installFastWasmMatMul } from '../src/engine/train/wasm-kernels.ts';
+import { installWasmConvKernels } from '../src/engine/train/wasm-conv.ts';
+import { installSharedWasmIdentity } from '../src/engine/train/kernels/wasm-identity.ts';
+
+const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 9);
+const filter = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+
+if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
+await tf.ready();
+installDirectWasmKernels();
+installFastWasmMatMul();
+installWasmConvKernels();
+installSharedWasmIdentity();
+
+const run = (name: string, inputs: tf.NamedTensorMap, attrs: object = {}) =>
+  tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
+
+interface Case {
+  readonly name: string;
+  readonly flops: number;
+  readonly fn: () => tf.Tensor;
+}
+
+/**
+ * A gradient or weight as a training step sees it: a fresh tensor every step (XNNPACK caches
+ * its packed weights per tensor, so a reused operand would be packed once and look cheaper).
+ * Renewed before every timed call, outside the timing.
+ */
+class Fresh {
+  t: tf.Tensor;
+  constructor(readonly base: tf.Tensor) { this.t = tf.mul(base, 1); }
+  renew(): void { this.t.dispose(); this.t = tf.mul(this.base, 1); }
+}
+const fresh: Fresh[] = [];
+const freshOf = (t: tf.Tensor) => { const f = new Fresh(t); fresh.push(f); return f; };
+
+const cases: Case[] = [];
+const convAttrs = { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined };
+for (const [label, x, w] of [
+  ['conv1', [64, 28, 28, 1], [3, 3, 1, 32]],
+  ['conv2', [64, 13, 13, 32], [3, 3, 32, 64]],
+] as const) {
+  const xs = tf.randomUniform([...x], -1, 1);
+  const ws = tf.randomUniform([...w], -0.1, 0.1);
+  const oh = x[1] - w[0] + 1;
+  const dyBase = tf.randomUniform([x[0], oh, oh, w[3]], -1, 1);
+  const dyF = freshOf(dyBase);
+  const wF = freshOf(ws);
+  const dy = dyBase;
+  const M = x[0] * oh * oh;
+  const K = w[0] * w[1] * w[2];
+  const N = w[3];
+  const flops = 2 * M * K * N;
+  cases.push({ name: `${label} Conv2D (forward)`, flops, fn: () => run(tf.Conv2D, { x: xs, filter: wF.t }, convAttrs) });
+  cases.push({ name: `${label} BackpropFilter`, flops, fn: () => run(tf.Conv2DBackpropFilter, { x: xs, dy: dyF.t }, { ...convAttrs, filterShape: [...w] }) });
+  if (label !== 'conv1') cases.push({ name: `${label} BackpropInput`, flops, fn: () => run(tf.Conv2DBackpropInput, { dy: dyF.t, filter: wF.t }, { ...convAttrs, inputShape: [...x] }) });
+  const a = tf.randomUniform([M, K]);
+  const b = tf.randomUniform([K, N]);
+  cases.push({ name: `${label} matmul [M,K]x[K,N]`, flops, fn: () => tf.matMul(a, b) });
+  const aT = tf.randomUniform([K, M]);
+  const dy2 = tf.randomUniform([M, N]);
+  cases.push({ name: `${label} matmul [K,M]x[M,N]`, flops, fn: () => tf.matMul(aT, dy2) });
+  const wT = tf.randomUniform([N, K]);
+  cases.push({ name: `${label} matmul [M,N]x[N,K]`, flops, fn: () => tf.matMul(dy2, wT) });
+  const dyT2 = tf.randomUniform([N, M]);
+  const cols = tf.randomUniform([M, K]);
+  cases.push({ name: `${label} matmul [N,M]x[M,K]`, flops, fn: () => tf.matMul(dyT2, cols) });
+  cases.push({ name: `${label} bias grad Sum`, flops: 0, fn: () => tf.sum(dy, [0, 1, 2]) });
+  cases.push({ name: `${label} Relu`, flops: 0, fn: () => tf.relu(dy) });
+  const pooled = tf.maxPool(dy as tf.Tensor4D, 2, 2, 'valid');
+  cases.push({ name: `${label} MaxPool`, flops: 0, fn: () => tf.maxPool(dy as tf.Tensor4D, 2, 2, 'valid') });
+  cases.push({
+    name: `${label} MaxPoolGrad`, flops: 0,
+    fn: () => run(tf.MaxPoolGrad, { dy: pooled, input: dy, output: pooled }, { filterSize: 2, strides: 2, pad: 'valid', dimRoundingMode: undefined }),
+  });
+}
+
+const selected = cases.filter((c) => filter === undefined || c.name.includes(filter));
+const times = new Map<string, number[]>();
+for (const c of selected) for (let i = 0; i < 2; i++) c.fn().dispose();
+for (let r = 0; r < rounds; r++) {
+  for (const c of selected) {
+    for (const f of fresh) f.renew();
+    const t = process.cpuUsage();
+    const out = c.fn();
+    out.dataSync();
+    const u = process.cpuUsage(t);
+    const ms = (u.user + u.system) / 1000;
+    out.dispose();
+    (times.get(c.name) ?? times.set(c.name, []).get(c.name)!).push(ms);
+  }
+}
+for (const c of selected) {
+  const ts = times.get(c.name)!.sort((p, q) => p - q);
+  const med = ts[Math.floor(ts.length / 2)]!;
+  const gf = c.flops > 0 ? `${(c.flops / med / 1e6).toFixed(1).padStart(6)} GFLOP/s` : '';
+  console.log(`${c.name.padEnd(30)} ${med.toFixed(2).padStart(8)} ms (best ${ts[0]!.toFixed(2)})  ${gf}`);
+}
