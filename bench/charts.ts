@@ -4,7 +4,8 @@
  *   npm run bench:charts [-- --seconds 40]
  *
  * Opens a generated sheet of 100 toy rows (the page's own file input), selects ten rows so their
- * curves are overlaid live, and measures while the workers train:
+ * curves are overlaid live, opens the comparison panel and scrolls it into view (its charts on
+ * screen), and measures while the workers train:
  * - the longest main-thread task, from PerformanceObserver('longtask') (it reports tasks of 50 ms
  *   and more only, so "none" means every task was shorter);
  * - the longest gap between animation frames, which bounds every block, whatever its cause;
@@ -13,9 +14,11 @@
  * A measurement, not a test: it prints numbers and passes nothing or fails nothing. The target is
  * 16 ms for chart updates.
  */
+import { writeFileSync } from 'node:fs';
 import { type AppHarness, startApp } from '../test/helpers/browser.ts';
 import { type CpuProfile, profileSummary } from './lib/cpu-profile.ts';
-import { longestTasks, styleAndLayoutWork, summarize, taskCpu, traceFor } from './lib/trace.ts';
+import { describeLongTasks, framePartMeans, longTaskParts } from './lib/long-tasks.ts';
+import { longestTasks, mainThreadEvents, mainThreadOf, recordTrace, styleAndLayoutWork, summarize, taskCpu } from './lib/trace.ts';
 
 const args = process.argv.slice(2);
 const SECONDS = Number(args[args.indexOf('--seconds') + 1] ?? '') || 40;
@@ -24,6 +27,12 @@ const ROWS = 100;
 const PROFILE = args.includes('--profile');
 /** `--trace`: also record a chromium trace and print where the main thread's time went (style, layout, script). */
 const TRACE = args.includes('--trace');
+/** `--save-trace FILE`: write the raw trace events there (for chrome://tracing or a second look). */
+const SAVE_TRACE = args.includes('--save-trace') ? args[args.indexOf('--save-trace') + 1] : undefined;
+/** `--css TEXT`: a style sheet added to the page before measuring, to try a containment or layer idea without editing the app. */
+const CSS = args.includes('--css') ? args[args.indexOf('--css') + 1] : undefined;
+/** `--screenshot FILE`: a PNG of the viewport at the end, to see what was on screen while measuring. */
+const SCREENSHOT = args.includes('--screenshot') ? args[args.indexOf('--screenshot') + 1] : undefined;
 
 interface Timing { count: number; totalMs: number; maxMs: number }
 interface Probe {
@@ -78,6 +87,8 @@ async function main(): Promise<void> {
   const app: AppHarness = await startApp({ width: 1600, height: 1000 });
   try {
     await app.page.addInitScript(PROBE);
+    // The app's timed sections become user-timing measures, so the trace shows which ran in each task.
+    if (TRACE) await app.page.addInitScript('window.__sweepsheetMeasure = true;');
     await app.page.goto(app.url, { timeout: 120_000 });
     await app.page.getByTestId('file-input').waitFor({ state: 'attached', timeout: 120_000 });
     await app.page.getByTestId('file-input').setInputFiles({ name: 'bench.sheet.json', mimeType: 'application/json', buffer: Buffer.from(sheet()) });
@@ -87,6 +98,11 @@ async function main(): Promise<void> {
     await cell('r10').click({ modifiers: ['Shift'] });
     // After selecting: opening the panel scrolls the page, and the grid renders only the rows on screen.
     await app.page.getByTestId('compare-toggle').click();
+    // The panel's charts on screen (below them nothing; above, the row details and the grid's last rows):
+    // charts out of sight are not updated, so this is the case that costs.
+    await app.page.getByTestId('compare-parallel').waitFor({ timeout: 60_000 });
+    await app.page.evaluate(() => document.querySelector('[data-testid="compare"]')!.scrollIntoView({ block: 'start' }));
+    if (CSS) await app.page.addStyleTag({ content: CSS });
     // Start counting once the sheet is open: loading modules and the first render are not chart updates.
     await app.page.evaluate(() => {
       window.__bench!.reset();
@@ -96,14 +112,21 @@ async function main(): Promise<void> {
     const cdp = PROFILE ? await app.context.newCDPSession(app.page) : null;
     if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.start'); }
     if (TRACE) {
-      const events = await traceFor(await app.context.newCDPSession(app.page), () => app.page.waitForTimeout(SECONDS * 1000));
+      const raw = await recordTrace(await app.context.newCDPSession(app.page), () => app.page.waitForTimeout(SECONDS * 1000), ['blink.user_timing']);
+      if (SAVE_TRACE) writeFileSync(SAVE_TRACE, JSON.stringify(raw));
+      const events = mainThreadEvents(raw);
       console.log(`main thread by trace event over ${SECONDS} s:\n${summarize(events)}\n${styleAndLayoutWork(events)}\ncostliest tasks:\n${longestTasks(events)}`);
       const c = taskCpu(events);
       console.log(`main-thread tasks by CPU time (the load on a shared machine stretches wall time, not this): ${c.tasks} tasks, ${c.over16} over 16 ms, ${c.over50} over 50 ms, p99 ${c.p99Ms.toFixed(1)} ms, longest ${c.maxMs.toFixed(1)} ms   target 16 ms   ratio ${(c.maxMs / 16).toFixed(2)}`);
+      const main = mainThreadOf(raw);
+      const long = longTaskParts(raw, events, main, 16);
+      console.log(`tasks over 16 ms of CPU, by part (CPU ms; the app's timed sections inside, wall ms):\n${describeLongTasks(long)}`);
+      console.log(`mean CPU per task over 2 ms, by part: ${framePartMeans(longTaskParts(raw, events, main, 2))}`);
     } else {
       await app.page.waitForTimeout(SECONDS * 1000);
     }
     if (cdp) console.log(profileSummary((await cdp.send('Profiler.stop')).profile as CpuProfile));
+    if (SCREENSHOT) await app.page.screenshot({ path: SCREENSHOT });
     const result = await app.page.evaluate(() => ({
       longtasks: window.__bench!.longtasks, gaps: window.__bench!.gaps, timings: window.__sweepsheetTimings ?? {},
     }));

@@ -5,7 +5,7 @@
  */
 import type { CDPSession } from 'playwright-core';
 
-interface TraceEvent {
+export interface TraceEvent {
   readonly name: string;
   readonly ph: string;
   readonly dur?: number;
@@ -14,6 +14,10 @@ interface TraceEvent {
   readonly tdur?: number;
   readonly tid: number;
   readonly pid: number;
+  /** Async events (user timing measures) pair their begin and end by id. */
+  readonly id?: string;
+  readonly id2?: { readonly local?: string };
+  readonly cat?: string;
   readonly args?: {
     readonly data?: { readonly url?: string; readonly functionName?: string };
     readonly elementCount?: number;
@@ -25,16 +29,31 @@ const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline'
 
 /** Record `ms` of trace while `during` runs; resolves with the complete events of the page's main thread. */
 export async function traceFor(cdp: CDPSession, during: () => Promise<void>): Promise<TraceEvent[]> {
+  return mainThreadEvents(await recordTrace(cdp, during));
+}
+
+/** Every event of a trace recorded while `during` runs, of every process and thread, in `extraCategories` too. */
+export async function recordTrace(cdp: CDPSession, during: () => Promise<void>, extraCategories: readonly string[] = []): Promise<TraceEvent[]> {
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (e) => { events.push(...(e.value as unknown as TraceEvent[])); });
   const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
-  await cdp.send('Tracing.start', { categories: CATEGORIES, transferMode: 'ReportEvents' });
+  await cdp.send('Tracing.start', { categories: [CATEGORIES, ...extraCategories].join(','), transferMode: 'ReportEvents' });
   await during();
   await cdp.send('Tracing.end');
   await done;
+  return events;
+}
+
+/** The complete events ('X') of the page's main thread. */
+export function mainThreadEvents(events: readonly TraceEvent[]): TraceEvent[] {
   // The renderer's main thread is the one that ran the most RunTask time in the page's process.
   const main = mainThread(events);
   return events.filter((e) => e.ph === 'X' && `${e.pid}:${e.tid}` === main);
+}
+
+/** The renderer main thread's id, as `pid:tid`. */
+export function mainThreadOf(events: readonly TraceEvent[]): string {
+  return mainThread(events);
 }
 
 function mainThread(events: readonly TraceEvent[]): string {

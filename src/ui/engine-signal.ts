@@ -5,12 +5,13 @@
  */
 import { type Accessor, createSignal, onCleanup } from 'solid-js';
 import type { SheetEngine } from '../engine/scheduler/sheet-engine.ts';
+import { timed } from './compare/timings.ts';
 
 export function createEngineTick(engine: SheetEngine): Accessor<number> {
   const [tick, setTick] = createSignal(0);
   let frame = 0;
   const unsubscribe = engine.subscribe(() => {
-    if (frame === 0) frame = requestAnimationFrame(() => { frame = 0; setTick((n) => n + 1); });
+    if (frame === 0) frame = requestAnimationFrame(() => { frame = 0; timed('ui-tick', () => setTick((n) => n + 1)); });
   });
   onCleanup(() => { unsubscribe(); if (frame !== 0) cancelAnimationFrame(frame); });
   return tick;

@@ -2,10 +2,13 @@
  * Comparing runs: the selected rows' learning curves overlaid, a setting against a result over
  * every finished run, and parallel coordinates whose brushes filter the grid. Every chart is fed
  * from the engine tick (at most once per animation frame) and only when what it shows changed:
- * curves when a selected row gains an epoch, the scatter and the parallel coordinates when a run
- * finishes. Charts are created once and updated in place.
+ * curves when a selected row gains an epoch (in the frame, so live curves move smoothly), the
+ * scatter and the parallel coordinates when runs finish — in a task of their own after that frame
+ * (which already holds the grid's pass and the browser's paint), runs finishing close together
+ * drawn in one rebuild. A chart scrolled out of sight is not updated until it comes back into view.
+ * Charts are created once and updated in place.
  */
-import { For, Show, createEffect, createMemo, createSignal, onCleanup, onMount } from 'solid-js';
+import { For, Show, createEffect, createMemo, createSignal, onCleanup, onMount, untrack } from 'solid-js';
 import type { RowState, SheetEngine } from '../../engine/scheduler/sheet-engine.ts';
 import { type MessageKey, t } from '../i18n/index.ts';
 import {
@@ -13,6 +16,7 @@ import {
   spansDecades, usefulDimensions,
 } from './compare-data.ts';
 import { CurvesChart } from './curves.ts';
+import { later, onScreen } from './later.ts';
 import { ParallelChart } from './parallel.ts';
 import { ScatterChart, scatterPoints } from './scatter.ts';
 import { timed } from './timings.ts';
@@ -69,12 +73,19 @@ function CompareCharts(props: ComparePanelProps) {
   let parallelChart: ParallelChart | undefined;
 
   // Finished runs, recomputed per tick but compared by signature so charts redraw only on change.
-  const runs = createMemo<{ sig: string; runs: RowState[] }>((prev) => {
+  const latest = createMemo<{ sig: string; runs: RowState[] }>((prev) => {
     props.tick();
     const list = finishedRuns(props.engine.rows());
     const sig = runsSignature(list);
     return prev && prev.sig === sig ? prev : { sig, runs: list };
   });
+  // What the scatter and the parallel coordinates show: `latest`, taken over after the frame.
+  const [runs, setRuns] = createSignal(untrack(latest));
+  const catchUp = later(() => timed('compare-rebuild', () => setRuns(latest())));
+  createEffect(() => {
+    if (latest() !== untrack(runs)) catchUp.request();
+  });
+  onCleanup(() => catchUp.cancel());
   const settingDims = createMemo(() => usefulDimensions(runs().runs, SETTINGS));
   const metricDims = createMemo(() => usefulDimensions(runs().runs, METRICS));
   const xDim = () => SETTINGS.find((d) => d.key === xKey()) ?? SETTINGS[0]!;
@@ -82,13 +93,19 @@ function CompareCharts(props: ComparePanelProps) {
   const xLog = () => logChoice() ?? (xDim().logByDefault === true && spansDecades(runs().runs.map((r) => xDim().value(r))));
   const points = createMemo(() => scatterPoints(runs().runs, xDim(), yDim(), xLog()));
 
+  const dims = createMemo(() => [...settingDims(), ...metricDims()]);
+
   onMount(() => {
     const curves = new CurvesChart(curvesHost, () => t('compare.curves.epoch'));
     const scatter = new ScatterChart(scatterHost);
-    let dims = [...settingDims(), ...metricDims()];
+    const [curvesSeen, scatterSeen, parallelSeen] = [onScreen(curvesHost), onScreen(scatterHost), onScreen(parallelHost)];
+    let lastKept: ReadonlySet<string> | null = null;
     const emit = (brushes: ReadonlyMap<string, Brush>) => {
-      const kept = brushedRows(runs().runs, dims, brushes);
+      const kept = brushedRows(untrack(runs).runs, untrack(dims), brushes);
       setBrushed(kept !== null);
+      // Filtering re-renders the whole grid: only when the rows kept changed.
+      if (sameRows(kept, lastKept)) return;
+      lastKept = kept;
       props.onFilter(kept);
     };
     const parallel = new ParallelChart(parallelHost, (key) => t(dimLabelKey(key)), emit);
@@ -106,6 +123,7 @@ function CompareCharts(props: ComparePanelProps) {
     });
 
     createEffect(() => {
+      if (!curvesSeen()) return;
       props.tick();
       const half = Math.max(320, Math.floor((width() - 24) / 2));
       const ids = props.selected().flatMap((id) => {
@@ -117,17 +135,23 @@ function CompareCharts(props: ComparePanelProps) {
       timed('compare-curves', () => curves.update(series, metric(), half));
     });
     createEffect(() => {
+      if (!scatterSeen()) return;
       const half = Math.max(320, Math.floor((width() - 24) / 2));
       const [xl, yl, log] = [t(dimLabelKey(xDim().key)), t(dimLabelKey(yDim().key)), xLog()];
       timed('compare-scatter', () => scatter.update(points(), xl, yl, log, half));
     });
     createEffect(() => {
+      if (!parallelSeen()) return;
       const r = runs();
-      dims = [...settingDims(), ...metricDims()];
+      const d = dims();
       t('compare.title'); // redraw the axis names when the language changes
       const w = width() - 2;
-      timed('compare-parallel', () => parallel.setData(r.runs, dims, w));
-      // Runs that finish inside the brushed ranges join the grid.
+      timed('compare-parallel', () => parallel.setData(r.runs, d, w));
+    });
+    // Runs that finish inside the brushed ranges join the grid, whether or not the chart is in view.
+    createEffect(() => {
+      runs();
+      dims();
       if (parallel.brushMap().size > 0) emit(parallel.brushMap());
     });
   });
@@ -190,4 +214,11 @@ function CompareCharts(props: ComparePanelProps) {
       </div>
     </div>
   );
+}
+
+function sameRows(a: ReadonlySet<string> | null, b: ReadonlySet<string> | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.size !== b.size) return false;
+  for (const id of a) if (!b.has(id)) return false;
+  return true;
 }

@@ -37,7 +37,9 @@ export class CurvesChart {
     const data: uPlot.AlignedData = [x, ...ys.map((y) => x.map((_, i) => (Number.isFinite(y[i]) && (!log || y[i]! > 0) ? y[i]! : null)))];
     this.dataKey = key;
     if (shape === this.shape && this.plot) {
-      this.plot.setData(data);
+      // Drawn now rather than in uPlot's microtask: the caller's timing and task include the redraw.
+      const plot = this.plot;
+      plot.batch(() => plot.setData(data));
       return;
     }
     this.shape = shape;

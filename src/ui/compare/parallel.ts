@@ -40,6 +40,8 @@ export class ParallelChart {
   private drag: { axis: number; y0: number; y1: number } | null = null;
   private width = 800;
   private frame = 0;
+  /** Redraws so far (tests read it from `data-draws`). */
+  private draws = 0;
 
   constructor(
     host: HTMLElement,
@@ -163,6 +165,8 @@ export class ParallelChart {
     }
     this.axes(ctx);
     c.dataset.kept = String(kept.length);
+    c.dataset.runs = String(this.runs.length);
+    c.dataset.draws = String(++this.draws);
     c.dataset.brushes = JSON.stringify(Object.fromEntries(this.brushes));
   }
 

@@ -39,7 +39,9 @@ export class ScatterChart {
     this.dataKey = key;
     const data: uPlot.AlignedData = [points.x, points.y];
     if (shape === this.shape && this.plot) {
-      this.plot.setData(data);
+      // Drawn now rather than in uPlot's microtask: the caller's timing and task include the redraw.
+      const plot = this.plot;
+      plot.batch(() => plot.setData(data));
       return;
     }
     this.shape = shape;

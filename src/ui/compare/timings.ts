@@ -1,7 +1,8 @@
 /**
  * Main-thread time of the chart updates, kept as a few counters per name (count, total, longest):
  * two performance.now() calls per update, nothing stored per call. The charts benchmark
- * (bench/charts.ts) reads them from `window.__sweepsheetTimings` while 100 rows train.
+ * (bench/charts.ts) reads them from `window.__sweepsheetTimings` while 100 rows train; with
+ * `window.__sweepsheetMeasure` set, each update is also a user-timing measure, which its trace shows.
  */
 export interface Timing {
   count: number;
@@ -10,7 +11,8 @@ export interface Timing {
 }
 
 const timings: Record<string, Timing> = {};
-(globalThis as { __sweepsheetTimings?: Record<string, Timing> }).__sweepsheetTimings = timings;
+const page = globalThis as { __sweepsheetTimings?: Record<string, Timing>; __sweepsheetMeasure?: boolean };
+page.__sweepsheetTimings = timings;
 
 /** Run `fn` and add its duration to the counters of `name`. */
 export function timed<T>(name: string, fn: () => T): T {
@@ -23,5 +25,7 @@ export function timed<T>(name: string, fn: () => T): T {
     t.count++;
     t.totalMs += ms;
     if (ms > t.maxMs) t.maxMs = ms;
+    // The charts benchmark turns this on to see which of these ran inside each long task of its trace.
+    if (page.__sweepsheetMeasure === true) performance.measure(name, { start, duration: ms });
   }
 }
