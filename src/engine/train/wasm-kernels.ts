@@ -5,13 +5,18 @@
  * when neither operand is transposed and both have batch size 1; anything else falls back to a
  * scalar blocked loop. Measured on a 2-core machine (MLP 784-512-10, batch 128): the plain product
  * ran at 10-14 GFLOP/s, the transposed ones (every dense layer's weight and input gradients) at
- * 0.6-0.8 GFLOP/s, so training was dominated by them. Copying the operand into its transposed
- * layout first (about 1 ms for 128x784) and asking for the plain product reaches the fast path.
+ * 0.6-0.8 GFLOP/s, so training was dominated by them.
  *
- * Batched products (batch > 1) are left to the stock kernel: they take the scalar loop with or
- * without transposes, and measured no faster with the copy.
+ * Float32 products go to our own GEMM (kernels/gemm.wat, via kernels/gemm-kernel.ts), which reads
+ * transposed operands in place and uses relaxed SIMD's fused multiply-add where the engine has it;
+ * see bench/wasm-matmul.ts for its rates against the stock kernel. What it does not take (other
+ * dtypes, unusual broadcasts, activations other than linear and relu) keeps the earlier route:
+ * a transposed operand is copied into plain layout (the backend's Transpose) and the stock kernel
+ * runs on XNNPACK's path; batched products then take the stock kernel as they are.
  */
 import * as tf from '@tensorflow/tfjs';
+import { type GemmVariant, defaultGemmVariant, gemmFor } from './kernels/gemm.ts';
+import { gemmMatMul } from './kernels/gemm-kernel.ts';
 
 const BACKEND = 'wasm';
 
@@ -52,12 +57,17 @@ function innerDim(x: tf.TensorInfo, transposed: boolean, isA: boolean): number {
 
 /**
  * Wraps a stock matmul kernel (BatchMatMul or _FusedMatMul: both take inputs a, b and attrs
- * transposeA, transposeB) so that transposed operands are copied into plain layout first.
+ * transposeA, transposeB): our GEMM first (unless variant is null), then, for what it does not
+ * take, transposed operands copied into plain layout for the stock kernel.
  */
-function withMaterializedTransposes(stock: tf.KernelConfig, transpose: tf.KernelFunc): TaggedKernelFunc {
+function withMaterializedTransposes(stock: tf.KernelConfig, transpose: tf.KernelFunc, variant: GemmVariant | null): TaggedKernelFunc {
   const stockFunc = stock.kernelFunc;
+  const fused = stock.kernelName === tf._FusedMatMul;
   const fast: TaggedKernelFunc = (params: KernelParams) => {
     const { inputs, backend } = params;
+    const gemm = variant === null ? null : gemmFor(backend, variant);
+    const ours = gemm === null ? null : gemmMatMul(params, fused, gemm);
+    if (ours !== null) return ours;
     const attrs = params.attrs ?? {};
     const transposeA = attrs['transposeA'] === true;
     const transposeB = attrs['transposeB'] === true;
@@ -99,28 +109,52 @@ function isOurs(config: tf.KernelConfig | undefined): boolean {
   return config !== undefined && (config.kernelFunc as TaggedKernelFunc)[STOCK] !== undefined;
 }
 
+/** Options of installFastWasmMatMul. */
+export interface FastMatMulOptions {
+  /**
+   * Which build of our GEMM runs the products: 'relaxed' (fused multiply-add; only where the
+   * engine validates relaxed SIMD), 'simd' (multiply then add), or false for none (transposes
+   * materialized for the stock kernel, as before the GEMM). Default: 'relaxed' where supported.
+   */
+  readonly gemm?: GemmVariant | false;
+}
+
+let installedVariant: GemmVariant | null = null;
+
 /**
- * Replaces the wasm backend's BatchMatMul and _FusedMatMul kernels with ones that materialize a
- * transposed operand (with the backend's own Transpose kernel) before the product, see the file
- * comment for the measurements. Other backends are untouched. Call it after
+ * Replaces the wasm backend's BatchMatMul and _FusedMatMul kernels with ours (see the file
+ * comment for the measurements). Other backends are untouched. Call it after
  * '@tensorflow/tfjs-backend-wasm' has been imported; before or after tf.setBackend('wasm') both
- * work, as the stock setup functions are kept.
+ * work, as the stock setup functions are kept. Results differ from the stock kernel's in the last
+ * bits (another order of sums; with 'relaxed', one rounding per multiply-add), and between the
+ * two variants; each is deterministic.
  *
  * @returns true if it replaced a kernel now; false if they were already replaced or the wasm
  *   backend's kernels are not registered in this tfjs instance.
  */
-export function installFastWasmMatMul(): boolean {
+export function installFastWasmMatMul(options: FastMatMulOptions = {}): boolean {
   const transpose = tf.getKernel(tf.Transpose, BACKEND);
   if (transpose === undefined) return false;
+  // 'relaxed' where the engine lacks relaxed SIMD falls back to the plain build.
+  const variant = options.gemm === false ? null : options.gemm === 'simd' ? 'simd' : defaultGemmVariant();
   let installed = false;
   for (const name of MATMUL_KERNELS) {
     const stock = tf.getKernel(name, BACKEND);
     if (stock === undefined || isOurs(stock)) continue;
     tf.unregisterKernel(name, BACKEND);
-    tf.registerKernel({ ...stock, kernelFunc: withMaterializedTransposes(stock, transpose.kernelFunc) });
+    tf.registerKernel({ ...stock, kernelFunc: withMaterializedTransposes(stock, transpose.kernelFunc, variant) });
     installed = true;
   }
+  if (installed) installedVariant = variant;
   return installed;
+}
+
+/**
+ * The GEMM build our installed kernels use ('relaxed' or 'simd'), or null when they are not
+ * installed or run without it. Runs repeat exactly only on the same variant.
+ */
+export function wasmMatMulVariant(): GemmVariant | null {
+  return fastWasmMatMulInstalled() ? installedVariant : null;
 }
 
 /**

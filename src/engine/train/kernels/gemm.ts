@@ -1,0 +1,135 @@
+/**
+ * Our float32 GEMM (gemm.wat) instantiated on the memory of tfjs' wasm backend, so it reads
+ * operands and writes the product where the tensors lie (pointers = byte offsets on its heap).
+ *
+ * Two builds of the same text: 'relaxed' multiplies-and-adds with relaxed SIMD's
+ * f32x4.relaxed_madd (fused, one rounding, on x64 with FMA), 'simd' with f32x4.mul then f32x4.add.
+ * Relaxed SIMD is on in Chromium (since 114) but behind a flag in Node 20's V8, so a Node worker
+ * gets 'simd' and a browser worker 'relaxed': their results differ in the last bits. Each build is
+ * deterministic (one thread, a fixed order of sums), so a run repeats exactly on the same variant.
+ */
+import { GEMM_RELAXED_WASM, GEMM_SIMD_WASM } from './gemm-simd.wasm.ts';
+
+export type GemmVariant = 'relaxed' | 'simd';
+
+/** The exports of gemm.wat. */
+interface GemmExports {
+  gemm(a: number, b: number, c: number, m: number, n: number, k: number, ta: number, tb: number, ws: number): void;
+  workspace(m: number, n: number, k: number): number;
+  bias_act(c: number, bias: number, hasBias: number, m: number, n: number, relu: number): void;
+}
+
+/** The GEMM bound to one wasm backend's memory. */
+export interface Gemm {
+  readonly variant: GemmVariant;
+  /**
+   * c (m x n) = op(a) (m x k) times op(b) (k x n), row-major float32 at these byte offsets; op
+   * reads an operand stored transposed when its flag is set. m, n, k ≥ 1; c must not overlap a or b.
+   */
+  matmul(a: number, b: number, c: number, m: number, n: number, k: number, transposeA: boolean, transposeB: boolean): void;
+  /** c (m x n) = act(c + bias) with bias a float32 row of n at `bias` (or none when null). */
+  biasAct(c: number, bias: number | null, m: number, n: number, relu: boolean): void;
+}
+
+/** The slice of tfjs-backend-wasm's emscripten module we use: its memory and allocator. */
+interface EmscriptenModule {
+  asm?: { memory?: unknown };
+  wasmMemory?: unknown;
+  _malloc?(bytes: number): number;
+  _free?(ptr: number): void;
+}
+
+/** f32x4.relaxed_madd on three v128 parameters: valid only where relaxed SIMD is. */
+const RELAXED_PROBE = 'AGFzbQEAAAABCAFgA3t7ewF7AwIBAAcFAQFmAAAKDQELACAAIAEgAv2FAgs=';
+
+const bytesOf = (b64: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+
+let relaxed: boolean | undefined;
+
+/** Whether this engine validates relaxed SIMD (f32x4.relaxed_madd). */
+export function relaxedSimdSupported(): boolean {
+  if (relaxed === undefined) {
+    try {
+      relaxed = WebAssembly.validate(bytesOf(RELAXED_PROBE));
+    } catch {
+      relaxed = false;
+    }
+  }
+  return relaxed;
+}
+
+/** The variant this engine runs by default: relaxed where supported, else plain SIMD. */
+export function defaultGemmVariant(): GemmVariant {
+  return relaxedSimdSupported() ? 'relaxed' : 'simd';
+}
+
+const compiled = new Map<GemmVariant, WebAssembly.Module | null>();
+
+function compile(variant: GemmVariant): WebAssembly.Module | null {
+  let m = compiled.get(variant);
+  if (m !== undefined) return m;
+  try {
+    // Synchronous compile: the module is under 2 KB, within every browser's main-thread limit.
+    m = new WebAssembly.Module(bytesOf(variant === 'relaxed' ? GEMM_RELAXED_WASM : GEMM_SIMD_WASM));
+  } catch {
+    m = null; // no wasm SIMD (or no relaxed SIMD) here
+  }
+  compiled.set(variant, m);
+  return m;
+}
+
+/** One instance per memory and variant, and the workspace on that heap (shared by both variants). */
+const instances = new WeakMap<WebAssembly.Memory, Map<GemmVariant, Gemm | null>>();
+const workspaces = new WeakMap<WebAssembly.Memory, { ptr: number; bytes: number }>();
+
+/**
+ * The GEMM bound to the wasm backend's memory, or null when it cannot run there (no SIMD, the
+ * variant not supported, or the threaded build's shared memory, which gemm.wat does not import).
+ *
+ * Its workspace (packed panels, under 1 MB for W1's products: 256 x (n + 128) floats) is allocated
+ * with the backend's malloc on first use, grown when a larger product needs it, and kept.
+ */
+export function gemmFor(backend: unknown, variant: GemmVariant = defaultGemmVariant()): Gemm | null {
+  const mod = (backend as { wasm?: EmscriptenModule }).wasm;
+  const memory = mod?.asm?.memory ?? mod?.wasmMemory;
+  if (!(memory instanceof WebAssembly.Memory) || !mod?._malloc || !mod._free) return null;
+  let perVariant = instances.get(memory);
+  if (perVariant === undefined) instances.set(memory, (perVariant = new Map()));
+  const known = perVariant.get(variant);
+  if (known !== undefined) return known;
+  const compiledModule = compile(variant);
+  let gemm: Gemm | null = null;
+  if (compiledModule !== null) {
+    try {
+      const x = new WebAssembly.Instance(compiledModule, { env: { memory } }).exports as unknown as GemmExports;
+      const malloc = mod._malloc.bind(mod);
+      const free = mod._free.bind(mod);
+      const workspace = (bytes: number): number => {
+        let ws = workspaces.get(memory);
+        if (ws === undefined || ws.bytes < bytes) {
+          if (ws !== undefined) free(ws.ptr);
+          // 16 bytes over, so the panels can start on a 16-byte boundary (malloc gives 8).
+          const ptr = malloc(bytes + 16) >>> 0;
+          if (ptr === 0) throw new Error(`gemm: could not allocate ${bytes} bytes of workspace on the wasm heap`);
+          ws = { ptr, bytes };
+          workspaces.set(memory, ws);
+        }
+        return ((ws.ptr + 15) & ~15) >>> 0;
+      };
+      gemm = {
+        variant,
+        matmul(a, b, c, m, n, k, transposeA, transposeB) {
+          const ws = workspace(x.workspace(m, n, k));
+          x.gemm(a, b, c, m, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0, ws);
+        },
+        biasAct(c, bias, m, n, relu) {
+          x.bias_act(c, bias ?? 0, bias === null ? 0 : 1, m, n, relu ? 1 : 0);
+        },
+      };
+    } catch {
+      gemm = null;
+    }
+  }
+  perVariant.set(variant, gemm);
+  return gemm;
+}

@@ -1,0 +1,259 @@
+;; A float32 matrix product (GEMM) for tfjs' wasm backend, run on its memory (imported): pointers
+;; are byte offsets of tensors on its heap. C (m x n) = op(A) (m x k) times op(B) (k x n), all
+;; row-major; op transposes an operand stored transposed (ta/tb = 1), read in place while packing.
+;;
+;; Goto/BLIS layout: the shared dimension in blocks of KC = 256, rows of A in blocks of MC = 128.
+;; Per k-block, B is packed into 8-column panels (p-major: 8 floats per step of k, 32 bytes) and
+;; each row block of A into 4-row panels (4 floats per step); a 4x8 micro-kernel keeps its tile of
+;; C in eight f32x4 accumulators over the whole k-block, reading one B panel (kb x 32 bytes, in
+;; L1) against every A panel of the block (in L2). Edge tiles (rows past m, columns past n, both
+;; zero-padded in the panels) go through a scratch tile and are merged into C element by element.
+;; Later k-blocks add into C, so the sum's order is: within a k-block in k order, then blocks.
+;;
+;; Multiply-adds are written f32x4.relaxed_madd (one rounding where the engine fuses them, e.g.
+;; FMA on x64); build-simd.mjs also emits a plain-SIMD build with f32x4.add(f32x4.mul(..)) for
+;; engines without relaxed SIMD (Node 20). 4x8 measured faster than 5x8 and 6x8 under V8 (whose
+;; x64 code has 15 usable xmm registers: 12 accumulators spilled).
+;; Rebuild gemm-simd.wasm.ts with: node src/engine/train/kernels/build-simd.mjs
+(module
+  (import "env" "memory" (memory 1))
+  ;; C tile (4 x 8, rows ldc bytes apart) = (first ? 0 : C tile) + A panel times B panel over kc steps
+  (func $kernel (param $ap i32) (param $bp i32) (param $cp i32) (param $kc i32) (param $ldc i32) (param $first i32)
+    (local $a v128) (local $b0 v128) (local $b1 v128) (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (loop $k
+      (local.set $b0 (v128.load offset=0 (local.get $bp)))
+      (local.set $b1 (v128.load offset=16 (local.get $bp)))
+        (local.set $a (v128.load32_splat offset=0 (local.get $ap)))
+        (local.set $c00 (f32x4.relaxed_madd (local.get $a) (local.get $b0) (local.get $c00)))
+        (local.set $c01 (f32x4.relaxed_madd (local.get $a) (local.get $b1) (local.get $c01)))
+        (local.set $a (v128.load32_splat offset=4 (local.get $ap)))
+        (local.set $c10 (f32x4.relaxed_madd (local.get $a) (local.get $b0) (local.get $c10)))
+        (local.set $c11 (f32x4.relaxed_madd (local.get $a) (local.get $b1) (local.get $c11)))
+        (local.set $a (v128.load32_splat offset=8 (local.get $ap)))
+        (local.set $c20 (f32x4.relaxed_madd (local.get $a) (local.get $b0) (local.get $c20)))
+        (local.set $c21 (f32x4.relaxed_madd (local.get $a) (local.get $b1) (local.get $c21)))
+        (local.set $a (v128.load32_splat offset=12 (local.get $ap)))
+        (local.set $c30 (f32x4.relaxed_madd (local.get $a) (local.get $b0) (local.get $c30)))
+        (local.set $c31 (f32x4.relaxed_madd (local.get $a) (local.get $b1) (local.get $c31)))
+      (local.set $ap (i32.add (local.get $ap) (i32.const 16)))
+      (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
+      (br_if $k (local.tee $kc (i32.sub (local.get $kc) (i32.const 1)))))
+    (if (local.get $first)
+      (then
+      (v128.store offset=0 (local.get $cp) (local.get $c00))
+      (v128.store offset=16 (local.get $cp) (local.get $c01))
+      (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+      (v128.store offset=0 (local.get $cp) (local.get $c10))
+      (v128.store offset=16 (local.get $cp) (local.get $c11))
+      (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+      (v128.store offset=0 (local.get $cp) (local.get $c20))
+      (v128.store offset=16 (local.get $cp) (local.get $c21))
+      (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+      (v128.store offset=0 (local.get $cp) (local.get $c30))
+      (v128.store offset=16 (local.get $cp) (local.get $c31))
+      (return)))
+    (v128.store offset=0 (local.get $cp) (f32x4.add (v128.load offset=0 (local.get $cp)) (local.get $c00)))
+    (v128.store offset=16 (local.get $cp) (f32x4.add (v128.load offset=16 (local.get $cp)) (local.get $c01)))
+    (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+    (v128.store offset=0 (local.get $cp) (f32x4.add (v128.load offset=0 (local.get $cp)) (local.get $c10)))
+    (v128.store offset=16 (local.get $cp) (f32x4.add (v128.load offset=16 (local.get $cp)) (local.get $c11)))
+    (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+    (v128.store offset=0 (local.get $cp) (f32x4.add (v128.load offset=0 (local.get $cp)) (local.get $c20)))
+    (v128.store offset=16 (local.get $cp) (f32x4.add (v128.load offset=16 (local.get $cp)) (local.get $c21)))
+    (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+    (v128.store offset=0 (local.get $cp) (f32x4.add (v128.load offset=0 (local.get $cp)) (local.get $c30)))
+    (v128.store offset=16 (local.get $cp) (f32x4.add (v128.load offset=16 (local.get $cp)) (local.get $c31))))
+
+  ;; dst[(ip*kb + p)*MR + ii] = A(i0 + ip*MR + ii, p0 + p), zero past row m
+  (func $pack_a (param $a i32) (param $si i32) (param $sp i32) (param $m i32) (param $i0 i32) (param $mb i32)
+      (param $p0 i32) (param $kb i32) (param $dst i32)
+    (local $i i32) (local $iend i32) (local $p i32) (local $src i32) (local $row i32)
+    (local.set $iend (i32.add (local.get $i0) (local.get $mb)))
+    (local.set $i (local.get $i0))
+    (loop $panel
+      (if (i32.and (i32.eq (local.get $si) (i32.const 4)) (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $iend)))
+        (then
+          ;; A stored transposed and a full panel: its 4 rows are 4 adjacent floats per step of k
+          (local.set $src (i32.add (local.get $a) (i32.add (i32.shl (local.get $i) (i32.const 2)) (i32.mul (local.get $p0) (local.get $sp)))))
+          (local.set $row (local.get $dst))
+          (local.set $p (i32.const 0))
+          (loop $pv
+            (v128.store (local.get $row) (v128.load (local.get $src)))
+            (local.set $src (i32.add (local.get $src) (local.get $sp)))
+            (local.set $row (i32.add (local.get $row) (i32.const 16)))
+            (br_if $pv (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kb)))))
+        (else (call $pack_a_rows (local.get $a) (local.get $si) (local.get $sp) (local.get $i) (local.get $iend)
+          (local.get $p0) (local.get $kb) (local.get $dst))))
+      (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $kb) (i32.const 16))))
+      (br_if $panel (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $iend)))))
+
+  ;; one 4-row panel of A element by element (A not transposed, or the last, partial panel)
+  (func $pack_a_rows (param $a i32) (param $si i32) (param $sp i32) (param $i i32) (param $iend i32)
+      (param $p0 i32) (param $kb i32) (param $dst i32)
+    (local $p i32) (local $ii i32) (local $src i32) (local $row i32)
+      (loop $rowl
+        (local.set $row (i32.add (local.get $i) (local.get $ii)))
+        (local.set $src (i32.add (local.get $a) (i32.add (i32.mul (local.get $row) (local.get $si)) (i32.mul (local.get $p0) (local.get $sp)))))
+        (local.set $p (i32.const 0))
+        (if (i32.lt_u (local.get $row) (local.get $iend))
+          (then
+            (loop $pl
+              (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $p) (i32.const 4)) (local.get $ii)) (i32.const 2)))
+                (f32.load (local.get $src)))
+              (local.set $src (i32.add (local.get $src) (local.get $sp)))
+              (br_if $pl (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kb)))))
+          (else
+            (loop $pz
+              (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $p) (i32.const 4)) (local.get $ii)) (i32.const 2)))
+                (f32.const 0))
+              (br_if $pz (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kb))))))
+        (br_if $rowl (i32.lt_u (local.tee $ii (i32.add (local.get $ii) (i32.const 1))) (i32.const 4)))))
+
+  ;; dst[(jp*kb + p)*8 + jj] = B(p0 + p, jp*8 + jj), zero past column n
+  (func $pack_b (param $b i32) (param $sp i32) (param $sj i32) (param $n i32) (param $p0 i32) (param $kb i32) (param $dst i32)
+    (local $j i32) (local $jj i32) (local $p i32) (local $src i32) (local $col i32) (local $d i32)
+    (loop $panel
+      (if (i32.and (i32.eq (local.get $sj) (i32.const 4)) (i32.le_u (i32.add (local.get $j) (i32.const 8)) (local.get $n)))
+        (then
+          ;; a full panel of contiguous columns: two vectors per row
+          (local.set $src (i32.add (local.get $b) (i32.add (i32.shl (local.get $j) (i32.const 2)) (i32.mul (local.get $p0) (local.get $sp)))))
+          (local.set $d (local.get $dst))
+          (local.set $p (i32.const 0))
+          (loop $pl
+            (v128.store offset=0 (local.get $d) (v128.load offset=0 (local.get $src)))
+            (v128.store offset=16 (local.get $d) (v128.load offset=16 (local.get $src)))
+            (local.set $src (i32.add (local.get $src) (local.get $sp)))
+            (local.set $d (i32.add (local.get $d) (i32.const 32)))
+            (br_if $pl (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kb)))))
+        (else
+          (local.set $jj (i32.const 0))
+          (loop $coll
+            (local.set $col (i32.add (local.get $j) (local.get $jj)))
+            (local.set $src (i32.add (local.get $b) (i32.add (i32.mul (local.get $col) (local.get $sj)) (i32.mul (local.get $p0) (local.get $sp)))))
+            (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $jj) (i32.const 2))))
+            (local.set $p (i32.const 0))
+            (if (i32.lt_u (local.get $col) (local.get $n))
+              (then
+                (loop $pl2
+                  (f32.store (local.get $d) (f32.load (local.get $src)))
+                  (local.set $src (i32.add (local.get $src) (local.get $sp)))
+                  (local.set $d (i32.add (local.get $d) (i32.const 32)))
+                  (br_if $pl2 (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kb)))))
+              (else
+                (loop $pz
+                  (f32.store (local.get $d) (f32.const 0))
+                  (local.set $d (i32.add (local.get $d) (i32.const 32)))
+                  (br_if $pz (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kb))))))
+            (br_if $coll (i32.lt_u (local.tee $jj (i32.add (local.get $jj) (i32.const 1))) (i32.const 8))))))
+      (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $kb) (i32.const 5))))
+      (br_if $panel (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $n)))))
+
+  ;; c[r*ldc + jj] (+)= tile[r*8 + jj] for the rows and columns inside the matrix
+  (func $merge (param $tile i32) (param $cp i32) (param $rows i32) (param $cols i32) (param $ldc i32) (param $first i32)
+    (local $r i32) (local $j i32) (local $t i32) (local $c i32)
+    (loop $rl
+      (local.set $t (i32.add (local.get $tile) (i32.shl (local.get $r) (i32.const 5))))
+      (local.set $c (i32.add (local.get $cp) (i32.mul (local.get $r) (local.get $ldc))))
+      (local.set $j (i32.const 0))
+      (loop $jl
+        (f32.store (local.get $c)
+          (select (f32.load (local.get $t)) (f32.add (f32.load (local.get $c)) (f32.load (local.get $t))) (local.get $first)))
+        (local.set $t (i32.add (local.get $t) (i32.const 4)))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br_if $jl (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $cols))))
+      (br_if $rl (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows)))))
+
+  (func $min (param i32 i32) (result i32)
+    (select (local.get 0) (local.get 1) (i32.lt_u (local.get 0) (local.get 1))))
+  (func $roundup (param $x i32) (param $to i32) (result i32)
+    (i32.mul (i32.div_u (i32.add (local.get $x) (i32.sub (local.get $to) (i32.const 1))) (local.get $to)) (local.get $to)))
+
+  ;; bytes of workspace gemm needs for these sizes
+  (func $workspace (export "workspace") (param $m i32) (param $n i32) (param $k i32) (result i32)
+    (local $kc i32)
+    (local.set $kc (call $min (local.get $k) (i32.const 256)))
+    (i32.add (i32.const 128)
+      (i32.shl (i32.mul (local.get $kc)
+        (i32.add (call $roundup (local.get $n) (i32.const 8)) (call $roundup (call $min (local.get $m) (i32.const 128)) (i32.const 4))))
+        (i32.const 2))))
+
+  ;; c (m x n) = op(a) (m x k) times op(b) (k x n), row-major; op transposes when ta/tb is 1
+  (func (export "gemm") (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32)
+      (param $ta i32) (param $tb i32) (param $ws i32)
+    (local $si i32) (local $sp i32) (local $bsp i32) (local $bsj i32) (local $tile i32) (local $pb i32) (local $pa i32)
+    (local $p0 i32) (local $kb i32) (local $i0 i32) (local $mb i32) (local $j i32) (local $ir i32) (local $first i32)
+    (local $ldc i32) (local $cp i32) (local $ap i32) (local $bp i32) (local $rows i32) (local $cols i32)
+    (local.set $si (select (i32.const 4) (i32.shl (local.get $k) (i32.const 2)) (local.get $ta)))
+    (local.set $sp (select (i32.shl (local.get $m) (i32.const 2)) (i32.const 4) (local.get $ta)))
+    (local.set $bsp (select (i32.const 4) (i32.shl (local.get $n) (i32.const 2)) (local.get $tb)))
+    (local.set $bsj (select (i32.shl (local.get $k) (i32.const 2)) (i32.const 4) (local.get $tb)))
+    (local.set $ldc (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $tile (local.get $ws))
+    (local.set $pb (i32.add (local.get $ws) (i32.const 128)))
+    (local.set $first (i32.const 1))
+    (loop $kl
+      (local.set $kb (call $min (i32.sub (local.get $k) (local.get $p0)) (i32.const 256)))
+      (call $pack_b (local.get $b) (local.get $bsp) (local.get $bsj) (local.get $n) (local.get $p0) (local.get $kb) (local.get $pb))
+      (local.set $pa (i32.add (local.get $pb) (i32.shl (i32.mul (local.get $kb) (call $roundup (local.get $n) (i32.const 8))) (i32.const 2))))
+      (local.set $i0 (i32.const 0))
+      (loop $il
+        (local.set $mb (call $min (i32.sub (local.get $m) (local.get $i0)) (i32.const 128)))
+        (call $pack_a (local.get $a) (local.get $si) (local.get $sp) (local.get $m) (local.get $i0) (local.get $mb)
+          (local.get $p0) (local.get $kb) (local.get $pa))
+        (local.set $j (i32.const 0))
+        (local.set $bp (local.get $pb))
+        (loop $jl
+          (local.set $cols (call $min (i32.sub (local.get $n) (local.get $j)) (i32.const 8)))
+          (local.set $ir (i32.const 0))
+          (local.set $ap (local.get $pa))
+          (loop $rl
+            (local.set $rows (call $min (i32.sub (local.get $mb) (local.get $ir)) (i32.const 4)))
+            (local.set $cp (i32.add (local.get $c)
+              (i32.shl (i32.add (i32.mul (i32.add (local.get $i0) (local.get $ir)) (local.get $n)) (local.get $j)) (i32.const 2))))
+            (if (i32.and (i32.eq (local.get $rows) (i32.const 4)) (i32.eq (local.get $cols) (i32.const 8)))
+              (then (call $kernel (local.get $ap) (local.get $bp) (local.get $cp) (local.get $kb) (local.get $ldc) (local.get $first)))
+              (else
+                (call $kernel (local.get $ap) (local.get $bp) (local.get $tile) (local.get $kb) (i32.const 32) (i32.const 1))
+                (call $merge (local.get $tile) (local.get $cp) (local.get $rows) (local.get $cols) (local.get $ldc) (local.get $first))))
+            (local.set $ap (i32.add (local.get $ap) (i32.mul (local.get $kb) (i32.const 16))))
+            (br_if $rl (i32.lt_u (local.tee $ir (i32.add (local.get $ir) (i32.const 4))) (local.get $mb))))
+          (local.set $bp (i32.add (local.get $bp) (i32.shl (local.get $kb) (i32.const 5))))
+          (br_if $jl (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $n))))
+        (br_if $il (i32.lt_u (local.tee $i0 (i32.add (local.get $i0) (i32.const 128))) (local.get $m))))
+      (local.set $first (i32.const 0))
+      (br_if $kl (i32.lt_u (local.tee $p0 (i32.add (local.get $p0) (i32.const 256))) (local.get $k)))))
+
+  ;; c[i][j] = act(c[i][j] + bias[j]) over an m x n matrix: _FusedMatMul's epilogue. act 0 is linear,
+  ;; 1 relu (f32x4.max keeps NaN, as tfjs' relu does).
+  (func (export "bias_act") (param $c i32) (param $bias i32) (param $hasbias i32) (param $m i32) (param $n i32) (param $relu i32)
+    (local $i i32) (local $j i32) (local $cp i32) (local $bp i32) (local $v v128) (local $s f32) (local $n4 i32)
+    (if (i32.eqz (i32.mul (local.get $m) (local.get $n))) (then (return)))
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (local.set $cp (local.get $c))
+    (loop $rows
+      (local.set $bp (local.get $bias))
+      (local.set $j (i32.const 0))
+      (block $vdone
+        (loop $vec
+          (br_if $vdone (i32.ge_u (local.get $j) (local.get $n4)))
+          (local.set $v (v128.load (local.get $cp)))
+          (if (local.get $hasbias) (then (local.set $v (f32x4.add (local.get $v) (v128.load (local.get $bp))))))
+          (if (local.get $relu) (then (local.set $v (f32x4.max (local.get $v) (v128.const f32x4 0 0 0 0)))))
+          (v128.store (local.get $cp) (local.get $v))
+          (local.set $cp (i32.add (local.get $cp) (i32.const 16)))
+          (local.set $bp (i32.add (local.get $bp) (i32.const 16)))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br $vec)))
+      (block $sdone
+        (loop $scalar
+          (br_if $sdone (i32.ge_u (local.get $j) (local.get $n)))
+          (local.set $s (f32.load (local.get $cp)))
+          (if (local.get $hasbias) (then (local.set $s (f32.add (local.get $s) (f32.load (local.get $bp))))))
+          (if (local.get $relu) (then (local.set $s (f32.max (local.get $s) (f32.const 0)))))
+          (f32.store (local.get $cp) (local.get $s))
+          (local.set $cp (i32.add (local.get $cp) (i32.const 4)))
+          (local.set $bp (i32.add (local.get $bp) (i32.const 4)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $scalar)))
+      (br_if $rows (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $m)))))
+)

@@ -1,0 +1,224 @@
+/**
+ * Our GEMM (src/engine/train/kernels/gemm.wat) against the stock wasm matmul kernels and an
+ * exact (float64) product: every transpose combination over odd sizes (edge tiles, more than one
+ * block of the shared and the row dimension), batches and broadcasts, the fused bias and relu, in
+ * both builds. The 'relaxed' build (fused multiply-add) needs relaxed SIMD, which Node 20's V8 has
+ * behind a flag: this file turns the flag on for its own process to test that build here too.
+ *
+ * Tolerances: neither kernel is exact. Both stay within the usual bound for a float32 dot product
+ * of length k, |error| <= k * 2^-24 * sum |a_ip * b_pj|, which is what is checked, against the
+ * exact product and (twice the bound) against the stock kernel. Training through fitJob is then
+ * checked to stay close to stock and to repeat bit for bit per build.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GemmVariant, gemmFor, relaxedSimdSupported } from '../../../src/engine/train/kernels/gemm.ts';
+import { installFastWasmMatMul, uninstallFastWasmMatMul, wasmMatMulVariant } from '../../../src/engine/train/wasm-kernels.ts';
+import { fitJob } from '../../../src/engine/train/fit.ts';
+import { loadData } from '../../../src/engine/train/load.ts';
+import { parseRow } from '../../../src/engine/spec.ts';
+import { loadDatasetFile } from '../../../src/engine/data/load-node.ts';
+import { mulberry32 } from '../../../src/engine/train/rng.ts';
+import { trainTinyClassifier, useWasm } from '../../helpers/tf-wasm.ts';
+
+// Before anything compiles the relaxed build; affects this test process only.
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+
+let tf: Awaited<ReturnType<typeof useWasm>>;
+beforeAll(async () => { tf = await useWasm(); });
+afterAll(() => { uninstallFastWasmMatMul(); });
+
+const VARIANTS: GemmVariant[] = ['simd', 'relaxed'];
+
+interface Operands { a: Float32Array; b: Float32Array; aShape: number[]; bShape: number[] }
+
+function operands(batchA: number[], batchB: number[], m: number, k: number, n: number, ta: boolean, tb: boolean, seed: number): Operands {
+  const aShape = [...batchA, ...(ta ? [k, m] : [m, k])];
+  const bShape = [...batchB, ...(tb ? [n, k] : [k, n])];
+  const rand = mulberry32(seed);
+  const fill = (shape: number[]) => Float32Array.from({ length: shape.reduce((p, d) => p * d, 1) }, () => rand() * 2 - 1);
+  return { a: fill(aShape), b: fill(bShape), aShape, bShape };
+}
+
+/** The exact product (float64) of one batch entry, and the error bound per element. */
+function exact(o: Operands, m: number, k: number, n: number, ta: boolean, tb: boolean, ia: number, ib: number) {
+  const value = new Float64Array(m * n);
+  const bound = new Float64Array(m * n);
+  const A = (i: number, p: number) => o.a[ia * m * k + (ta ? p * m + i : i * k + p)]!;
+  const B = (p: number, j: number) => o.b[ib * k * n + (tb ? j * k + p : p * n + j)]!;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      let abs = 0;
+      for (let p = 0; p < k; p++) {
+        const t = A(i, p) * B(p, j);
+        s += t;
+        abs += Math.abs(t);
+      }
+      value[i * n + j] = s;
+      bound[i * n + j] = k * 2 ** -24 * abs + 1e-30;
+    }
+  }
+  return { value, bound };
+}
+
+/** tf.matMul on the currently registered kernel. */
+function product(o: Operands, ta: boolean, tb: boolean): { shape: number[]; values: Float32Array } {
+  return tf.tidy(() => {
+    const out = tf.matMul(tf.tensor(o.a, o.aShape), tf.tensor(o.b, o.bShape), ta, tb);
+    return { shape: out.shape, values: out.dataSync() as Float32Array };
+  });
+}
+
+function withKernel<T>(variant: GemmVariant | 'stock', f: () => T): T {
+  uninstallFastWasmMatMul();
+  if (variant !== 'stock') installFastWasmMatMul({ gemm: variant });
+  return f();
+}
+
+/** Worst |actual - expected| / bound over the elements (<= 1 means within the bound). */
+function worstRatio(actual: ArrayLike<number>, expected: ArrayLike<number>, bound: ArrayLike<number>, offset = 0): number {
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[offset + i]! - expected[i]!) / bound[i]!);
+  return worst;
+}
+
+const FLAGS = [[false, false], [true, false], [false, true], [true, true]] as const;
+// Edge tiles (n or m not a multiple of 8 or 4), one element, k past one block (256) and m past
+// one row block (128), W1's shapes.
+const SIZES: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 9, 8], [129, 785, 513], [130, 257, 17], [128, 784, 10], [5, 10, 512]];
+
+describe('the relaxed build is used where relaxed SIMD is', () => {
+  it('validates here once the flag is on, and both builds instantiate on the backend memory', () => {
+    expect(relaxedSimdSupported()).toBe(true);
+    for (const v of VARIANTS) expect(gemmFor(tf.backend(), v)?.variant).toBe(v);
+    installFastWasmMatMul();
+    expect(wasmMatMulVariant()).toBe('relaxed');
+    uninstallFastWasmMatMul();
+    expect(wasmMatMulVariant()).toBeNull();
+  });
+});
+
+describe('products equal the exact product and the stock kernel within float32 tolerance', () => {
+  for (const [ta, tb] of FLAGS) {
+    for (const [m, k, n] of SIZES) {
+      it(`${m}x${k} @ ${k}x${n} transposeA=${ta} transposeB=${tb}`, () => {
+        const o = operands([], [], m, k, n, ta, tb, m * 31 + k * 7 + n + (ta ? 1000 : 0) + (tb ? 2000 : 0));
+        const ref = exact(o, m, k, n, ta, tb, 0, 0);
+        const stock = withKernel('stock', () => product(o, ta, tb));
+        expect(worstRatio(stock.values, ref.value, ref.bound)).toBeLessThanOrEqual(1);
+        for (const v of VARIANTS) {
+          const ours = withKernel(v, () => product(o, ta, tb));
+          expect(ours.shape).toEqual([m, n]);
+          expect(worstRatio(ours.values, ref.value, ref.bound)).toBeLessThanOrEqual(1);
+          expect(worstRatio(ours.values, stock.values, ref.bound.map((x) => 2 * x))).toBeLessThanOrEqual(1);
+        }
+      });
+    }
+  }
+
+  // [batch of a, batch of b] -> batch of the output; each output entry is checked against the
+  // exact product of the entries it broadcasts from.
+  const BATCHES: [number[], number[]][] = [[[3], [3]], [[3], [1]], [[1], [3]], [[3], []], [[2, 2], [2, 2]], [[1, 1], [1, 1]]];
+  for (const [ba, bb] of BATCHES) {
+    for (const [ta, tb] of FLAGS) {
+      it(`batched [${ba}] x [${bb}] 7x33 @ 33x9 transposeA=${ta} transposeB=${tb}`, () => {
+        const o = operands(ba, bb, 7, 33, 9, ta, tb, 77);
+        const count = (s: number[]) => s.reduce((p, d) => p * d, 1);
+        const batch = Math.max(count(ba), count(bb));
+        const stock = withKernel('stock', () => product(o, ta, tb));
+        for (const v of VARIANTS) {
+          const ours = withKernel(v, () => product(o, ta, tb));
+          expect(ours.shape).toEqual(stock.shape);
+          for (let i = 0; i < batch; i++) {
+            const ref = exact(o, 7, 33, 9, ta, tb, count(ba) === 1 ? 0 : i, count(bb) === 1 ? 0 : i);
+            expect(worstRatio(ours.values, ref.value, ref.bound, i * 63)).toBeLessThanOrEqual(1);
+            expect(worstRatio(stock.values, ref.value, ref.bound, i * 63)).toBeLessThanOrEqual(1);
+          }
+        }
+      });
+    }
+  }
+
+  it('takes empty products, and leaves to the stock kernel what it does not take, with its results and errors', () => {
+    for (const v of VARIANTS) {
+      withKernel(v, () => {
+        const before = tf.memory().numTensors;
+        // Empty products: zeros for an empty shared dimension (the stock kernel leaves its
+        // output unwritten: XNNPACK refuses the operator), an empty result for an empty side.
+        expect(Array.from(tf.tidy(() => tf.matMul(tf.zeros([2, 0]), tf.zeros([0, 3])).dataSync()))).toEqual([0, 0, 0, 0, 0, 0]);
+        expect(tf.tidy(() => tf.matMul(tf.zeros([0, 4]), tf.zeros([4, 3])).shape)).toEqual([0, 3]);
+        expect(tf.tidy(() => tf.fused.matMul({ a: tf.zeros([1, 0]), b: tf.zeros([0, 2]), bias: tf.tensor1d([1, -1]), activation: 'relu' }).arraySync())).toEqual([[1, 0]]);
+        expect(() => tf.matMul(tf.ones([3, 4]), tf.ones([5, 6]))).toThrow('Error in matMul: inner shapes (4) and (5)');
+        // elu is not in our epilogue: the stock kernel runs it.
+        const elu = tf.tidy(() => Array.from(tf.fused.matMul({ a: tf.tensor2d([[1, -2]]), b: tf.tensor2d([[1], [1]]), activation: 'elu' }).dataSync()));
+        expect(elu[0]).toBeCloseTo(Math.expm1(-1), 6);
+        tf.disposeVariables();
+        expect(tf.memory().numTensors).toBe(before + 2); // the two ones() of the failed product
+      });
+    }
+  });
+});
+
+describe('the fused bias and relu', () => {
+  for (const [ta, tb] of FLAGS) {
+    for (const activation of ['linear', 'relu'] as const) {
+      it(`${activation} with a bias, 129x300 @ 300x33 transposeA=${ta} transposeB=${tb}`, () => {
+        const o = operands([], [], 129, 300, 33, ta, tb, 5);
+        const bias = Float32Array.from({ length: 33 }, (_, j) => (j % 7) - 3);
+        const ref = exact(o, 129, 300, 33, ta, tb, 0, 0);
+        for (const v of VARIANTS) {
+          const ours = withKernel(v, () => tf.tidy(() => tf.fused.matMul({
+            a: tf.tensor(o.a, o.aShape), b: tf.tensor(o.b, o.bShape), transposeA: ta, transposeB: tb, bias: tf.tensor1d(bias), activation,
+          }).dataSync() as Float32Array));
+          const want = ref.value.map((x, i) => {
+            const y = x + bias[i % 33]!;
+            return activation === 'relu' ? Math.max(0, y) : y;
+          });
+          // One more rounding for the bias: within the bound plus half an ulp of the result.
+          const bound = ref.bound.map((x, i) => x + Math.abs(want[i]!) * 2 ** -23);
+          expect(worstRatio(ours, want, bound)).toBeLessThanOrEqual(1);
+        }
+      });
+    }
+  }
+});
+
+describe('training', () => {
+  it('a tiny classifier trains to the stock weights within tolerance, and repeats bit for bit per build', async () => {
+    const train = (v: GemmVariant | 'stock') => {
+      uninstallFastWasmMatMul();
+      if (v !== 'stock') installFastWasmMatMul({ gemm: v });
+      return trainTinyClassifier(() => tf.train.rmsprop(0.01));
+    };
+    const stock = await train('stock');
+    for (const v of VARIANTS) {
+      const first = await train(v);
+      expect(await train(v)).toEqual(first);
+      first.forEach((w, i) => w.forEach((x, j) => expect(Math.abs(x - stock[i]![j]!)).toBeLessThan(1e-4)));
+    }
+  });
+
+  it('a seeded fitJob on MNIST gives the stock losses within tolerance, and repeats bit for bit per build', async () => {
+    const parsed = parseRow({
+      dataset: 'mnist:512', layers: 'dense(64, relu)', optimizer: 'rmsprop', lr: '0.001', batch_size: '32', epochs: '2', seed: '4',
+    });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const spec = parsed.spec;
+    const data = await loadData(spec.dataset, spec.seed, loadDatasetFile);
+    const run = async (v: GemmVariant | 'stock') => {
+      uninstallFastWasmMatMul();
+      if (v !== 'stock') installFastWasmMatMul({ gemm: v });
+      const r = await fitJob({ id: `gemm-${v}`, spec }, data, {
+        onProgress: () => {}, cancelled: () => false, yieldToEvents: async () => {}, backend: 'wasm', backendReason: 'test',
+      });
+      return [...r.history.flatMap((e) => [e.loss, e.acc]), r.testLoss, r.testAcc];
+    };
+    const stock = await run('stock');
+    for (const v of VARIANTS) {
+      const first = await run(v);
+      expect(await run(v)).toEqual(first);
+      first.forEach((x, i) => expect(Math.abs(x! - stock[i]!), `value ${i}, ${v}`).toBeLessThan(2e-3));
+    }
+  }, 120_000);
+});
