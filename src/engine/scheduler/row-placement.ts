@@ -121,10 +121,13 @@ function placePlain(
   }
   runs.withdraw(id);
   const known = saved && parsed.ok && saved.key === parsed.key ? saved.result : parsed.ok ? runs.known(parsed.key) : undefined;
+  // Counted from the id's current object, not from `prev`: a sweep turning back into a plain row
+  // has no plain `prev`, and restarting at 1 would hand out a job id (`r@1`) already used.
+  const current = table.get(id);
   const base: RowState = {
     id, cells: { ...cells }, parsed, status: pendingStatus(parsed),
     result: prev?.result ?? saved?.result ?? null, resultKey: prev?.resultKey ?? saved?.key ?? null,
-    version: (prev?.version ?? 0) + 1, live: [], liveBoundary: null, parent, sweep: null, formulas: table.get(id)?.formulas ?? {},
+    version: (current?.version ?? 0) + 1, live: [], liveBoundary: null, parent, sweep: null, formulas: current?.formulas ?? {},
   };
   // The shown result changes (or turns stale): formulas reading it recompute.
   formulas.resultChanged(id);
