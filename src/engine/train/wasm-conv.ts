@@ -13,6 +13,7 @@ import { type ConvGeometry, col2imAdd, im2colT, positions, taps } from './kernel
 import { maxPoolGradKernel } from './wasm-conv-pool.ts';
 import { leadingSumKernel } from './kernels/wasm-sum.ts';
 import { type ConvSimd, IM2COL_GROUP, convSimdFor } from './kernels/wasm-conv-simd.ts';
+import { RELU_GRAD, installWasmReluGrad, uninstallWasmReluGrad } from './kernels/relu-grad.ts';
 
 const BACKEND = 'wasm';
 
@@ -304,8 +305,10 @@ function isOurs(config: tf.KernelConfig | undefined): boolean {
 
 const CONV_KERNELS = [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.MaxPoolGrad, tf.Sum] as const;
 
-/** The kernels installWasmConvKernels registers. */
-export type WasmConvKernel = (typeof CONV_KERNELS)[number];
+/** The kernels installWasmConvKernels registers (RELU_GRAD: with the Relu gradient that uses it). */
+export type WasmConvKernel = (typeof CONV_KERNELS)[number] | typeof RELU_GRAD;
+
+const ALL_KERNELS: readonly WasmConvKernel[] = [...CONV_KERNELS, RELU_GRAD];
 
 function ourKernel(name: (typeof CONV_KERNELS)[number], stock: tf.KernelConfig | undefined): tf.KernelFunc {
   switch (name) {
@@ -328,17 +331,18 @@ function ourKernel(name: (typeof CONV_KERNELS)[number], stock: tf.KernelConfig |
 /**
  * Registers our Conv2DBackpropFilter (missing from tfjs-backend-wasm 4.22) and replaces its
  * Conv2DBackpropInput, MaxPoolGrad and Sum (for bias gradients: sums over leading axes, see
- * kernels/wasm-sum.ts), so Conv2D layers train on wasm, and faster. Call after '@tensorflow/tfjs-backend-wasm'
- * has been imported; before or after tf.setBackend('wasm').
+ * kernels/wasm-sum.ts), so Conv2D layers train on wasm, and faster; and ReLU's gradient as one
+ * kernel (kernels/relu-grad.ts). Call after '@tensorflow/tfjs-backend-wasm' has been imported;
+ * before or after tf.setBackend('wasm').
  *
  * @param only a subset to install (benchmarks measure each replacement against stock with it);
  *   all of them by default.
  * @returns true if it registered a kernel now; false if ours were already there or the wasm
  *   backend is not registered in this tfjs instance.
  */
-export function installWasmConvKernels(only: readonly WasmConvKernel[] = CONV_KERNELS): boolean {
+export function installWasmConvKernels(only: readonly WasmConvKernel[] = ALL_KERNELS): boolean {
   if (tf.findBackendFactory(BACKEND) === null || tf.getKernel(tf.Transpose, BACKEND) === undefined) return false;
-  let installed = false;
+  let installed = only.includes(RELU_GRAD) && installWasmReluGrad();
   for (const name of CONV_KERNELS.filter((k) => only.includes(k))) {
     const current = tf.getKernel(name, BACKEND);
     if (isOurs(current)) continue;
@@ -351,12 +355,12 @@ export function installWasmConvKernels(only: readonly WasmConvKernel[] = CONV_KE
 
 /**
  * Puts back what the wasm backend had before (for comparisons and tests): the stock
- * Conv2DBackpropInput, and no Conv2DBackpropFilter.
+ * Conv2DBackpropInput, MaxPoolGrad and Sum, no Conv2DBackpropFilter, tfjs' Relu gradient.
  *
  * @returns true if it removed a kernel of ours.
  */
 export function uninstallWasmConvKernels(): boolean {
-  let removed = false;
+  let removed = uninstallWasmReluGrad();
   for (const name of CONV_KERNELS) {
     const current = tf.getKernel(name, BACKEND);
     if (current === undefined || !isOurs(current)) continue;

@@ -143,3 +143,48 @@ describe('col2im_add gives the bits of col2imAdd', () => {
     tf.dispose([d, dx]);
   });
 });
+
+describe('ReLU gradient in one kernel', () => {
+  /** NaN-aware bits: any NaN compares equal to any NaN (their payloads are not specified). */
+  const canonical = (a: Float32Array) => bits(a.map((v) => (Number.isNaN(v) ? NaN : v)));
+
+  it.each([1, 7, 64, 1003])('relu_grad over %i floats gives the bits of mul(dy, cast(step(x)))', (n) => {
+    const xv = values(n, 5, true);
+    const dyv = values(n, 6, true).map((v, i) => (i % 7 === 0 ? Infinity : v));
+    const x = onHeap(xv);
+    const dy = onHeap(dyv);
+    const expected = tf.mul(dy, tf.cast(tf.step(x), 'float32'));
+    const out = tf.zeros([n]);
+    simd.relu_grad(heap(x).byteOffset, heap(dy).byteOffset, heap(out).byteOffset, n);
+    expect(canonical(heap(out))).toEqual(canonical(expected.dataSync() as Float32Array));
+    tf.dispose([x, dy, expected, out]);
+  });
+
+  it('tf.grad of relu takes the kernel on wasm and gives what tfjs gives; uninstalled, tfjs computes it again', async () => {
+    const { installWasmReluGrad, uninstallWasmReluGrad, RELU_GRAD } = await import('../../../src/engine/train/kernels/relu-grad.ts');
+    const xv = values(4 * 5 * 6, 7, true);
+    const dyv = values(4 * 5 * 6, 8);
+    const x = tf.tensor(xv, [4, 5, 6]);
+    const dy = tf.tensor(dyv, [4, 5, 6]);
+    const gradOf = () => tf.grad((t: ReturnType<typeof tf.tensor>) => tf.relu(t))(x, dy);
+    const expected = tf.mul(dy, tf.cast(tf.step(x), 'float32'));
+    installWasmReluGrad();
+    let calls = 0;
+    const kernel = tf.getKernel(RELU_GRAD, 'wasm')!;
+    tf.unregisterKernel(RELU_GRAD, 'wasm');
+    tf.registerKernel({ ...kernel, kernelFunc: (p) => { calls++; return kernel.kernelFunc(p); } });
+    const before = tf.memory().numTensors;
+    const ours = gradOf();
+    expect(calls).toBe(1);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    expect(canonical(ours.dataSync() as Float32Array)).toEqual(canonical(expected.dataSync() as Float32Array));
+    expect(uninstallWasmReluGrad()).toBe(true);
+    expect(tf.getKernel(RELU_GRAD, 'wasm')).toBeUndefined();
+    const stock = gradOf();
+    expect(calls).toBe(1);
+    expect(canonical(stock.dataSync() as Float32Array)).toEqual(canonical(expected.dataSync() as Float32Array));
+    expect(installWasmReluGrad()).toBe(true);
+    expect(installWasmReluGrad()).toBe(false);
+    tf.dispose([x, dy, expected, ours, stock]);
+  });
+});

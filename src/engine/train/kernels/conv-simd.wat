@@ -413,6 +413,32 @@
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $nLoop))))
 
+  ;; ReLU's gradient in one pass: out = dy · s, s = 1 where x > 0, NaN where x is NaN, else 0 —
+  ;; tfjs' mul(dy, cast(step(x))) (three kernels, two temporaries) with the same products.
+  (func (export "relu_grad") (param $x i32) (param $dy i32) (param $out i32) (param $n i32)
+    (local $i i32) (local $end i32) (local $end4 i32) (local $v v128) (local $s v128) (local $f f32)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $end) (i32.const -16)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $end4)))
+      (local.set $v (v128.load (i32.add (local.get $x) (local.get $i))))
+      (local.set $s (v128.and (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 1 1 1 1)))
+      (local.set $s (v128.bitselect (v128.const i32x4 0x7fc00000 0x7fc00000 0x7fc00000 0x7fc00000) (local.get $s)
+        (f32x4.ne (local.get $v) (local.get $v))))
+      (v128.store (i32.add (local.get $out) (local.get $i))
+        (f32x4.mul (v128.load (i32.add (local.get $dy) (local.get $i))) (local.get $s)))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $next)))
+    (block $tDone (loop $tNext
+      (br_if $tDone (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $f (f32.load (i32.add (local.get $x) (local.get $i))))
+      (f32.store (i32.add (local.get $out) (local.get $i))
+        (f32.mul (f32.load (i32.add (local.get $dy) (local.get $i)))
+          (select (f32.const nan) (select (f32.const 1) (f32.const 0) (f32.gt (local.get $f) (f32.const 0)))
+            (f32.ne (local.get $f) (local.get $f)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $tNext))))
+
   ;; col2im: dx[pixel of tap k of position m][ci] += dcols[m·K + k], the adjoint of im2col, in the
   ;; order of col2imAdd in im2col.ts (positions, then taps), input channels a multiple of 4. dx
   ;; must be zeroed by the caller.

@@ -1,7 +1,7 @@
 /**
- * The SIMD loops of conv-simd.wat (max-pool gradient, column sums, im2col, col2im), instantiated
- * on the memory of tfjs' wasm backend, so they read and write tensors where they lie (pointers =
- * the byte offsets of the backend's heap views).
+ * The SIMD loops of conv-simd.wat (max-pool gradient, column sums, im2col, col2im, a direct
+ * filter gradient, ReLU's gradient), instantiated on the memory of tfjs' wasm backend, so they
+ * read and write tensors where they lie (pointers = the byte offsets of the backend's heap views).
  *
  * Why wasm: the same loops in JS (pool.ts, wasm-sum.ts, im2col.ts) measured 5-30 ms each per
  * CNN step here (a [64, 26, 26, 32] max-pool gradient: 29 ms of CPU), V8 running them one float
@@ -37,6 +37,8 @@ export interface ConvSimd {
   filter_grad_direct(x: number, dy: number, dw: number, batch: number, inH: number, inW: number, inC: number,
     outH: number, outW: number, outC: number, kH: number, kW: number, strideH: number, strideW: number,
     dilationH: number, dilationW: number, padTop: number, padLeft: number): void;
+  /** out = dy · (x > 0 ? 1 : x is NaN ? NaN : 0) over n floats. */
+  relu_grad(x: number, dy: number, out: number, n: number): void;
   /** Input channels a multiple of 4; dx zeroed. */
   col2im_add(dcols: number, dx: number, ...g: ConvArgs): void;
 }
