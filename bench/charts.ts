@@ -11,6 +11,10 @@
  * - the longest gap between animation frames, which bounds every block, whatever its cause;
  * - the app's own counters (src/ui/compare/timings.ts) for the grid pass (data writes, Handsontable's
  *   render, sparklines, colour scales) and each comparison chart's update: longest and mean.
+ * With `--trace`, the main thread's tasks by CPU time (thread time: on a shared machine wall time
+ * measures the load), and each task over 16 ms split into its parts: the app's timed sections (which
+ * become user-timing measures in the trace), the frame's style, layout, paint and commit, GC, worker
+ * messages; `--css` tries a style sheet (containment, layers) without editing the app.
  * A measurement, not a test: it prints numbers and passes nothing or fails nothing. The target is
  * 16 ms for chart updates.
  */

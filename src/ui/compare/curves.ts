@@ -1,12 +1,17 @@
 /**
  * The selected rows' learning curves overlaid in one uPlot chart, a legend naming the rows.
  * The chart is created once per set of series (rows and metric) and otherwise fed new data in
- * place with setData, at most once per engine tick: cheap enough while rows train.
+ * place with setData, at most once per engine tick: cheap enough while rows train. Creating one
+ * costs several milliseconds (DOM, a forced style recalc, the first draw), so a new chart — other
+ * rows, metric or width, or a loss axis turning logarithmic as a run's loss falls by decades — is
+ * built in a task after the frame, not inside it.
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { RowState } from '../../engine/scheduler/sheet-engine.ts';
 import { type CurveMetric, curveValues, spansDecades } from './compare-data.ts';
+import { later } from './later.ts';
+import { timed } from './timings.ts';
 
 /** Distinct colours for up to ten rows (Tableau 10), then repeated. */
 export const SERIES_COLORS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
@@ -20,6 +25,13 @@ export class CurvesChart {
   private plot: uPlot | null = null;
   private shape = '';
   private dataKey = '';
+  /** The chart to build next, with the latest data for it. */
+  private pending: (() => void) | null = null;
+  private readonly rebuild = later(() => {
+    const build = this.pending;
+    this.pending = null;
+    if (build) timed('compare-curves-rebuild', build);
+  });
 
   constructor(private readonly host: HTMLElement, private readonly xLabel: () => string) {}
 
@@ -37,11 +49,18 @@ export class CurvesChart {
     const data: uPlot.AlignedData = [x, ...ys.map((y) => x.map((_, i) => (Number.isFinite(y[i]) && (!log || y[i]! > 0) ? y[i]! : null)))];
     this.dataKey = key;
     if (shape === this.shape && this.plot) {
+      // Back to the chart we have: a new one asked for meanwhile is not wanted any more.
+      this.pending = null;
       // Drawn now rather than in uPlot's microtask: the caller's timing and task include the redraw.
       const plot = this.plot;
       plot.batch(() => plot.setData(data));
       return;
     }
+    this.pending = () => this.create(series, data, log, width, shape);
+    this.rebuild.request();
+  }
+
+  private create(series: readonly CurveSeries[], data: uPlot.AlignedData, log: boolean, width: number, shape: string): void {
     this.shape = shape;
     this.plot?.destroy();
     this.plot = null;
@@ -60,6 +79,8 @@ export class CurvesChart {
   }
 
   destroy(): void {
+    this.rebuild.cancel();
+    this.pending = null;
     this.plot?.destroy();
     this.plot = null;
     this.shape = '';
