@@ -108,8 +108,8 @@ export class Runs {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Resolve idle() waiters if nothing is queued or running (after rows were withdrawn). */
-  checkIdle(): void {
+  /** Resolve idle() waiters if nothing is queued or running. */
+  private checkIdle(): void {
     if (this.queue.size > 0 || this.running.size > 0) return;
     const waiters = this.idleWaiters.splice(0);
     for (const w of waiters) w();

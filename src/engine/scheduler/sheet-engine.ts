@@ -123,6 +123,8 @@ export class SheetEngine {
     if (!this.formulas.removeColumn(key, changed)) return;
     this.recompute(changed, ++this.editSeq);
     this.emit(changed);
+    // An input formula may read another column now (A1 letters moved): its row may have queued.
+    this.runs.pump();
   }
 
   /**
@@ -213,7 +215,8 @@ export class SheetEngine {
     const changed = new Set(gone);
     this.recompute(changed, ++this.editSeq);
     this.emit(changed);
-    this.runs.checkIdle();
+    // An A1 reference in another row may point at another row now: that row may have queued.
+    this.runs.pump();
   }
 
   /** Whether edits run at once ('auto') or mark rows stale ('manual'). */
