@@ -14,12 +14,14 @@ import { writeSheet } from '../src/engine/file/write.ts';
 import type { SheetDocument } from '../src/engine/file/types.ts';
 import { startApp } from '../test/helpers/browser.ts';
 import { type CpuProfile, profileSummary } from './lib/cpu-profile.ts';
-import { longestTasks, taskCpu, traceFor } from './lib/trace.ts';
+import { longestTasks, styleAndLayoutWork, summarize, taskCpu, traceFor } from './lib/trace.ts';
 
 const ROWS = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 10_000);
 const EDITS = 12;
 /** `--profile` (`--profile=auto`): sample the page's JavaScript during the manual (auto) mode's edits and print where it went. */
 const PROFILE = process.argv.includes('--profile') ? 'manual' : process.argv.includes('--profile=auto') ? 'auto' : null;
+/** `--trace`: for the worst edit of each mode, the trace's events by time and how much each style recalculation and layout did. */
+const TRACE = process.argv.includes('--trace');
 
 function document(runMode: 'auto' | 'manual'): SheetDocument {
   const rows = Array.from({ length: ROWS }, (_, i) => ({
@@ -96,7 +98,10 @@ async function measure(runMode: 'auto' | 'manual'): Promise<{ open: number; edit
       });
       const tasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks.slice());
       const cpu = taskCpu(events);
-      if (cpu.maxMs > worstCpu) { worstCpu = cpu.maxMs; costliest = longestTasks(events, 3); }
+      if (cpu.maxMs > worstCpu) {
+        worstCpu = cpu.maxMs;
+        costliest = longestTasks(events, TRACE ? 6 : 3) + (TRACE ? `\n${summarize(events, 24)}\n${styleAndLayoutWork(events)}` : '');
+      }
       edits.push({ ms, longest: tasks.length ? Math.max(...tasks) : 0, over50: tasks.length, cpuLongest: cpu.maxMs, cpuOver50: cpu.over50 });
     }
     if (PROFILE === runMode) console.log(profileSummary((await cdp.send('Profiler.stop')).profile as CpuProfile));

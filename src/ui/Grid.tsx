@@ -43,6 +43,7 @@ import { autofillValues, takeNewRowValues } from './grid-growth.ts';
 import { groupedOrder } from './row-values.ts';
 import { sanitizeGridHtml } from './sanitize.ts';
 import { type CellPlace, eachCellOf, patchCells } from './grid-patch.ts';
+import { registerGridEditors } from './grid-editors.ts';
 
 registerCellType(TextCellType);
 registerCellType(AutocompleteCellType);
@@ -53,6 +54,7 @@ registerPlugin(Autofill);
 registerPlugin(UndoRedo);
 registerLanguageDictionary(koKR);
 registerPlugin(HiddenColumns);
+registerGridEditors();
 
 type SortConfig = Exclude<ReturnType<ColumnSorting['getSortConfig']>, readonly unknown[] | undefined>;
 
@@ -218,6 +220,7 @@ class GridSync {
 
   private readonly lookup: (physical: number) => RowState | undefined;
   private renderHeld = false;
+  private releaseQueued = false;
   /** The rows Handsontable shows, by physical index: the very array it was given. */
   private data: GridRow[] = [];
   private columnIndex = new Map<string, number>();
@@ -293,7 +296,18 @@ class GridSync {
 
   /** Let Handsontable draw again, as a fast draw (selection and borders only): no cell changed that the next frame does not redraw. */
   private releaseRender(): void {
-    if (!this.renderHeld) return;
+    if (!this.renderHeld || this.releaseQueued) return;
+    // Held until the key handler has finished: Enter closes the editor (this afterChange) and then
+    // moves the selection, and each would draw the grid; a microtask lets them draw once.
+    this.releaseQueued = true;
+    queueMicrotask(() => {
+      this.releaseQueued = false;
+      this.releaseNow();
+    });
+  }
+
+  private releaseNow(): void {
+    if (!this.renderHeld || this.hot.isDestroyed) return;
     this.renderHeld = false;
     (this.hot as unknown as { forceFullRender: boolean }).forceFullRender = false;
     this.hot.resumeRender();

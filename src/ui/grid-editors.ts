@@ -1,0 +1,33 @@
+/**
+ * Handsontable's text-based editors, minus the measuring they do while closed.
+ *
+ * Every time the selection moves (Enter after an edit moves it down), and once more when an edit is
+ * saved, TextEditor.prepare() calls refreshDimensions(true): it places its hidden textarea over the
+ * new cell, reads the cell's computed style and sizes the textarea by appending a measuring span to
+ * the body, which forces style and layout of the whole page several times inside the keystroke's
+ * task (about a quarter of the Enter keystroke's CPU on a 10,000-row sheet). That placement only
+ * serves `imeFastEdit`, where the hidden textarea holds the focus so an IME composes over the cell;
+ * with it off (our setting, Handsontable's default) the editor is placed when it opens: open() runs
+ * refreshDimensions() itself once the editor is editing.
+ */
+import { AutocompleteEditor, DropdownEditor, TextEditor, registerEditor } from 'handsontable/editors';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mixin pattern requires any[]
+type TextEditorClass = abstract new (...args: any[]) => TextEditor;
+
+function lazyDimensions<T extends TextEditorClass>(Base: T): T {
+  abstract class Lazy extends Base {
+    override refreshDimensions(force = false): void {
+      if (force && !this.isOpened() && !this.hot.getSettings().imeFastEdit) return;
+      super.refreshDimensions(force);
+    }
+  }
+  return Lazy;
+}
+
+/** Register the lazy editors under the names our column settings use ('text', 'autocomplete', 'dropdown'). Call after registerCellType. */
+export function registerGridEditors(): void {
+  registerEditor('text', lazyDimensions(TextEditor) as unknown as typeof TextEditor);
+  registerEditor('autocomplete', lazyDimensions(AutocompleteEditor) as unknown as typeof AutocompleteEditor);
+  registerEditor('dropdown', lazyDimensions(DropdownEditor) as unknown as typeof DropdownEditor);
+}
