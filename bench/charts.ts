@@ -33,6 +33,8 @@ const PROFILE = args.includes('--profile');
 const TRACE = args.includes('--trace');
 /** `--save-trace FILE`: write the raw trace events there (for chrome://tracing or a second look). */
 const SAVE_TRACE = args.includes('--save-trace') ? args[args.indexOf('--save-trace') + 1] : undefined;
+/** `--view grid`: measure with the top of the page (the grid) on screen instead of the comparison panel. */
+const VIEW = args.includes('--view') ? args[args.indexOf('--view') + 1] : 'compare';
 /** `--css TEXT`: a style sheet added to the page before measuring, to try a containment or layer idea without editing the app. */
 const CSS = args.includes('--css') ? args[args.indexOf('--css') + 1] : undefined;
 /** `--screenshot FILE`: a PNG of the viewport at the end, to see what was on screen while measuring. */
@@ -105,7 +107,8 @@ async function main(): Promise<void> {
     // The panel's charts on screen (below them nothing; above, the row details and the grid's last rows):
     // charts out of sight are not updated, so this is the case that costs.
     await app.page.getByTestId('compare-parallel').waitFor({ timeout: 60_000 });
-    await app.page.evaluate(() => document.querySelector('[data-testid="compare"]')!.scrollIntoView({ block: 'start' }));
+    if (VIEW === 'grid') await app.page.evaluate(() => window.scrollTo(0, 0));
+    else await app.page.evaluate(() => document.querySelector('[data-testid="compare"]')!.scrollIntoView({ block: 'start' }));
     if (CSS) await app.page.addStyleTag({ content: CSS });
     // Start counting once the sheet is open: loading modules and the first render are not chart updates.
     await app.page.evaluate(() => {
