@@ -82,12 +82,18 @@
             (local.set $src (i32.add (local.get $src) (local.get $sp)))
             (local.set $row (i32.add (local.get $row) (i32.const 16)))
             (br_if $pv (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kb)))))
-        (else (call $pack_a_rows (local.get $a) (local.get $si) (local.get $sp) (local.get $i) (local.get $iend)
-          (local.get $p0) (local.get $kb) (local.get $dst))))
+        (else
+          (if (i32.and (i32.eq (local.get $sp) (i32.const 4)) (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $iend)))
+            (then
+              ;; A not transposed and a full panel: 4 rows of adjacent floats, transposed 4x4 at a time
+              (call $pack4x4 (i32.add (local.get $a) (i32.add (i32.mul (local.get $i) (local.get $si)) (i32.shl (local.get $p0) (i32.const 2))))
+                (local.get $si) (local.get $dst) (i32.const 16) (local.get $kb)))
+            (else (call $pack_a_rows (local.get $a) (local.get $si) (local.get $sp) (local.get $i) (local.get $iend)
+              (local.get $p0) (local.get $kb) (local.get $dst))))))
       (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $kb) (i32.const 16))))
       (br_if $panel (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $iend)))))
 
-  ;; one 4-row panel of A element by element (A not transposed, or the last, partial panel)
+  ;; one 4-row panel of A element by element (the last, partial panel)
   (func $pack_a_rows (param $a i32) (param $si i32) (param $sp i32) (param $i i32) (param $iend i32)
       (param $p0 i32) (param $kb i32) (param $dst i32)
     (local $p i32) (local $ii i32) (local $src i32) (local $row i32)
@@ -109,6 +115,50 @@
               (br_if $pz (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kb))))))
         (br_if $rowl (i32.lt_u (local.tee $ii (i32.add (local.get $ii) (i32.const 1))) (i32.const 4)))))
 
+  ;; 4 rows of count adjacent floats (rows sstride bytes apart) into count groups of 4 floats
+  ;; (groups dstride bytes apart): dst[p*dstride + r*4] = src[r*sstride + p*4]; 4x4 blocks by shuffles.
+  (func $pack4x4 (param $src i32) (param $sstride i32) (param $dst i32) (param $dstride i32) (param $count i32)
+    (local $p i32) (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128) (local $t0 v128) (local $t1 v128)
+    (local $t2 v128) (local $t3 v128) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $end4 i32)
+    (local.set $s1 (local.get $sstride))
+    (local.set $s2 (i32.shl (local.get $sstride) (i32.const 1)))
+    (local.set $s3 (i32.add (local.get $s2) (local.get $sstride)))
+    (local.set $end4 (i32.and (local.get $count) (i32.const -4)))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end4)))
+        (local.set $r0 (v128.load (local.get $src)))
+        (local.set $r1 (v128.load (i32.add (local.get $src) (local.get $s1))))
+        (local.set $r2 (v128.load (i32.add (local.get $src) (local.get $s2))))
+        (local.set $r3 (v128.load (i32.add (local.get $src) (local.get $s3))))
+        ;; t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3, t2 = c0 d0 c1 d1, t3 = c2 d2 c3 d3
+        (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+        (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+        (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+        (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+        (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $dstride)))
+        (v128.store (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $dstride)))
+        (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $dstride)))
+        (v128.store (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $dstride)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $blocks)))
+    (block $tdone
+      (loop $tail
+        (br_if $tdone (i32.ge_u (local.get $p) (local.get $count)))
+        (f32.store offset=0 (local.get $dst) (f32.load (local.get $src)))
+        (f32.store offset=4 (local.get $dst) (f32.load (i32.add (local.get $src) (local.get $s1))))
+        (f32.store offset=8 (local.get $dst) (f32.load (i32.add (local.get $src) (local.get $s2))))
+        (f32.store offset=12 (local.get $dst) (f32.load (i32.add (local.get $src) (local.get $s3))))
+        (local.set $dst (i32.add (local.get $dst) (local.get $dstride)))
+        (local.set $src (i32.add (local.get $src) (i32.const 4)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $tail))))
+
   ;; dst[(jp*kb + p)*8 + jj] = B(p0 + p, jp*8 + jj), zero past column n
   (func $pack_b (param $b i32) (param $sp i32) (param $sj i32) (param $n i32) (param $p0 i32) (param $kb i32) (param $dst i32)
     (local $j i32) (local $jj i32) (local $p i32) (local $src i32) (local $col i32) (local $d i32)
@@ -125,6 +175,13 @@
             (local.set $src (i32.add (local.get $src) (local.get $sp)))
             (local.set $d (i32.add (local.get $d) (i32.const 32)))
             (br_if $pl (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kb)))))
+        (else (if (i32.and (i32.eq (local.get $sp) (i32.const 4)) (i32.le_u (i32.add (local.get $j) (i32.const 8)) (local.get $n)))
+          (then
+            ;; B stored transposed and a full panel: two groups of 4 columns of adjacent floats
+            (local.set $src (i32.add (local.get $b) (i32.add (i32.mul (local.get $j) (local.get $sj)) (i32.shl (local.get $p0) (i32.const 2)))))
+            (call $pack4x4 (local.get $src) (local.get $sj) (local.get $dst) (i32.const 32) (local.get $kb))
+            (call $pack4x4 (i32.add (local.get $src) (i32.shl (local.get $sj) (i32.const 2))) (local.get $sj)
+              (i32.add (local.get $dst) (i32.const 16)) (i32.const 32) (local.get $kb)))
         (else
           (local.set $jj (i32.const 0))
           (loop $coll
@@ -144,7 +201,7 @@
                   (f32.store (local.get $d) (f32.const 0))
                   (local.set $d (i32.add (local.get $d) (i32.const 32)))
                   (br_if $pz (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kb))))))
-            (br_if $coll (i32.lt_u (local.tee $jj (i32.add (local.get $jj) (i32.const 1))) (i32.const 8))))))
+            (br_if $coll (i32.lt_u (local.tee $jj (i32.add (local.get $jj) (i32.const 1))) (i32.const 8))))))))
       (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $kb) (i32.const 5))))
       (br_if $panel (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $n)))))
 
