@@ -4,7 +4,7 @@
  * loaded machine's waiting is not counted; median over alternated rounds)
  * and GFLOP/s for the products, beside a plain matmul of the same sizes.
  *
- *   npx tsx bench/conv-kernels.ts [--rounds=9]
+ *   npx tsx bench/conv-kernels.ts [--rounds=9] [--only=NAME] [--gemm=false]
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -19,7 +19,8 @@ const filter = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
 await tf.ready();
 installDirectWasmKernels();
-installFastWasmMatMul();
+// --gemm=false: products on XNNPACK (transposes materialized) instead of our GEMM.
+installFastWasmMatMul(process.argv.includes('--gemm=false') ? { gemm: false } : {});
 installWasmConvKernels();
 installSharedWasmIdentity();
 

@@ -39,10 +39,18 @@ export function maxPoolGradKernel(stock: tf.KernelFunc | undefined): tf.KernelFu
     const b = backend as unknown as WasmHeapBackend;
     const dx = b.makeOutput([...input.shape], 'float32');
     const dxView = b.typedArrayFromHeap(dx);
-    dxView.fill(0);
     const simd = convSimdFor(backend);
-    if (simd !== null && g.channels % 4 === 0) {
-      simd.maxpool_grad(b.typedArrayFromHeap(input).byteOffset, b.typedArrayFromHeap(dy).byteOffset, dxView.byteOffset,
+    const vector = simd !== null && g.channels % 4 === 0;
+    // 2x2 windows, stride 2, every one inside the input: the unrolled loop (the common case).
+    const twoByTwo = vector && g.kH === 2 && g.kW === 2 && g.strideH === 2 && g.strideW === 2 &&
+      g.padTop === 0 && g.padLeft === 0 && 2 * g.outH <= g.inH && 2 * g.outW <= g.inW;
+    // When those windows tile the input, it writes every pixel: nothing left for the fill to zero.
+    if (!(twoByTwo && 2 * g.outH === g.inH && 2 * g.outW === g.inW)) dxView.fill(0);
+    if (twoByTwo) {
+      simd!.maxpool2x2_grad(b.typedArrayFromHeap(input).byteOffset, b.typedArrayFromHeap(dy).byteOffset, dxView.byteOffset,
+        g.batch, g.inH, g.inW, g.channels, g.outH, g.outW);
+    } else if (vector) {
+      simd!.maxpool_grad(b.typedArrayFromHeap(input).byteOffset, b.typedArrayFromHeap(dy).byteOffset, dxView.byteOffset,
         g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft);
     } else {
       maxPoolBackprop(b.typedArrayFromHeap(input), b.typedArrayFromHeap(dy), g, dxView);

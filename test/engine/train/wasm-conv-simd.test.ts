@@ -63,6 +63,26 @@ const POOLS: PoolCase[] = [
   pool(1, 5, 5, 4, [5, 5], [1, 1], [0, 0], true),
 ];
 
+describe('maxpool2x2_grad gives the bits of maxPoolBackprop', () => {
+  it.each([
+    pool(2, 26, 26, 32, [2, 2], [2, 2], [0, 0]),
+    pool(2, 11, 11, 64, [2, 2], [2, 2], [0, 0], true),
+    pool(3, 6, 8, 4, [2, 2], [2, 2], [0, 0], true),
+    pool(2, 7, 5, 12, [2, 2], [2, 2], [0, 0], true),
+  ].map((c) => [`${c.batch}x${c.inH}x${c.inW}x${c.channels}${c.special ? ', ties/NaN/-inf/-0' : ''}`, c] as const))('%s', (_n, c) => {
+    const xv = values(c.batch * c.inH * c.inW * c.channels, 1, c.special);
+    const dyv = values(c.batch * c.outH * c.outW * c.channels, 2, c.special);
+    const expected = new Float32Array(xv.length);
+    maxPoolBackprop(xv, dyv, c, expected);
+    const x = onHeap(xv);
+    const dy = onHeap(dyv);
+    const dx = tf.zeros([xv.length]);
+    simd.maxpool2x2_grad(heap(x).byteOffset, heap(dy).byteOffset, heap(dx).byteOffset, c.batch, c.inH, c.inW, c.channels, c.outH, c.outW);
+    expect(bits(heap(dx))).toEqual(bits(expected));
+    tf.dispose([x, dy, dx]);
+  });
+});
+
 describe('maxpool_grad gives the bits of maxPoolBackprop', () => {
   it.each(POOLS.map((c) => [`${c.batch}x${c.inH}x${c.inW}x${c.channels}, ${c.kH}x${c.kW} stride ${c.strideH},${c.strideW} pad ${c.padTop},${c.padLeft}${c.special ? ', ties/NaN/-inf/-0' : ''}`, c] as const))('%s', (_n, c) => {
     const xv = values(c.batch * c.inH * c.inW * c.channels, 1, c.special);

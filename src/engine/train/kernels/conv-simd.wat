@@ -100,6 +100,72 @@
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $nLoop))))
 
+  ;; maxpool_grad for the common 2x2 windows with stride 2 and no padding (every window inside
+  ;; the input, no two overlapping), unrolled: same results as maxpool_grad (dx zeroed by the
+  ;; caller where no window reaches; +0 added to each written gradient, as the general loop adds
+  ;; it to a zero).
+  (func (export "maxpool2x2_grad")
+    (param $x i32) (param $dy i32) (param $dx i32)
+    (param $batch i32) (param $inH i32) (param $inW i32) (param $C i32) (param $outH i32) (param $outW i32)
+    (local $n i32) (local $oh i32) (local $ow i32) (local $c i32) (local $cBytes i32) (local $rowBytes i32)
+    (local $p i32) (local $o i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $best v128) (local $valid v128)
+    (local $g v128) (local $hit v128) (local $done v128)
+    (local.set $cBytes (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $rowBytes (i32.mul (local.get $inW) (local.get $cBytes)))
+    (local.set $o (local.get $dy))
+    (local.set $n (i32.const 0))
+    (block $nDone (loop $nLoop
+      (br_if $nDone (i32.ge_s (local.get $n) (local.get $batch)))
+      (local.set $oh (i32.const 0))
+      (block $ohDone (loop $ohLoop
+        (br_if $ohDone (i32.ge_s (local.get $oh) (local.get $outH)))
+        (local.set $ow (i32.const 0))
+        (block $owDone (loop $owLoop
+          (br_if $owDone (i32.ge_s (local.get $ow) (local.get $outW)))
+          ;; byte offset of the window's top-left pixel, relative to x and dx
+          (local.set $p (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $inH))
+            (i32.shl (local.get $oh) (i32.const 1))) (local.get $inW)) (i32.shl (local.get $ow) (i32.const 1))) (local.get $cBytes)))
+          (local.set $c (i32.const 0))
+          (block $cDone (loop $cLoop
+            (br_if $cDone (i32.ge_s (local.get $c) (local.get $cBytes)))
+            (local.set $v0 (v128.load (i32.add (local.get $x) (local.get $p))))
+            (local.set $v1 (v128.load (i32.add (local.get $x) (i32.add (local.get $p) (local.get $cBytes)))))
+            (local.set $v2 (v128.load (i32.add (local.get $x) (i32.add (local.get $p) (local.get $rowBytes)))))
+            (local.set $v3 (v128.load (i32.add (local.get $x) (i32.add (i32.add (local.get $p) (local.get $rowBytes)) (local.get $cBytes)))))
+            (local.set $best (f32x4.splat (f32.const -inf)))
+            (local.set $best (v128.bitselect (local.get $v0) (local.get $best) (f32x4.gt (local.get $v0) (local.get $best))))
+            (local.set $best (v128.bitselect (local.get $v1) (local.get $best) (f32x4.gt (local.get $v1) (local.get $best))))
+            (local.set $best (v128.bitselect (local.get $v2) (local.get $best) (f32x4.gt (local.get $v2) (local.get $best))))
+            (local.set $best (v128.bitselect (local.get $v3) (local.get $best) (f32x4.gt (local.get $v3) (local.get $best))))
+            (local.set $valid (f32x4.gt (local.get $best) (f32x4.splat (f32.const -inf))))
+            (local.set $g (v128.load (i32.add (local.get $o) (local.get $c))))
+            (local.set $hit (v128.and (f32x4.eq (local.get $v0) (local.get $best)) (local.get $valid)))
+            (v128.store (i32.add (local.get $dx) (local.get $p))
+              (f32x4.add (v128.const f32x4 0 0 0 0) (v128.and (local.get $g) (local.get $hit))))
+            (local.set $done (local.get $hit))
+            (local.set $hit (v128.andnot (v128.and (f32x4.eq (local.get $v1) (local.get $best)) (local.get $valid)) (local.get $done)))
+            (v128.store (i32.add (local.get $dx) (i32.add (local.get $p) (local.get $cBytes)))
+              (f32x4.add (v128.const f32x4 0 0 0 0) (v128.and (local.get $g) (local.get $hit))))
+            (local.set $done (v128.or (local.get $done) (local.get $hit)))
+            (local.set $hit (v128.andnot (v128.and (f32x4.eq (local.get $v2) (local.get $best)) (local.get $valid)) (local.get $done)))
+            (v128.store (i32.add (local.get $dx) (i32.add (local.get $p) (local.get $rowBytes)))
+              (f32x4.add (v128.const f32x4 0 0 0 0) (v128.and (local.get $g) (local.get $hit))))
+            (local.set $done (v128.or (local.get $done) (local.get $hit)))
+            (local.set $hit (v128.andnot (v128.and (f32x4.eq (local.get $v3) (local.get $best)) (local.get $valid)) (local.get $done)))
+            (v128.store (i32.add (local.get $dx) (i32.add (i32.add (local.get $p) (local.get $rowBytes)) (local.get $cBytes)))
+              (f32x4.add (v128.const f32x4 0 0 0 0) (v128.and (local.get $g) (local.get $hit))))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br $cLoop)))
+          (local.set $o (i32.add (local.get $o) (local.get $cBytes)))
+          (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
+          (br $owLoop)))
+        (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
+        (br $ohLoop)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $nLoop))))
+
   ;; out[c] = Σ_r x[r·cols + c] for r < rows, summed in float64 down each column (in row order)
   ;; and rounded once, as sumRows in JS. cols a multiple of 4. 16 columns (8 float64 pairs) per
   ;; pass down the rows, so each 64-byte line of x is read once.

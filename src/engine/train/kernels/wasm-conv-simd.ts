@@ -26,6 +26,9 @@ export interface ConvSimd {
   /** Channels a multiple of 4; dx zeroed. */
   maxpool_grad(x: number, dy: number, dx: number, batch: number, inH: number, inW: number, channels: number,
     outH: number, outW: number, kH: number, kW: number, strideH: number, strideW: number, padTop: number, padLeft: number): void;
+  /** maxpool_grad for 2x2 windows, stride 2, no padding; dx zeroed where no window reaches. */
+  maxpool2x2_grad(x: number, dy: number, dx: number, batch: number, inH: number, inW: number, channels: number,
+    outH: number, outW: number): void;
   /** cols a multiple of 4. */
   sum_rows(x: number, rows: number, cols: number, out: number): void;
   /**
@@ -56,7 +59,8 @@ function compile(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
   try {
     const bytes = Uint8Array.from(atob(CONV_SIMD_WASM), (c) => c.charCodeAt(0));
-    // Synchronous compile: the module is under 4 KB, every browser's main-thread limit.
+    // Synchronous compile (about 4 KB): training runs in workers, which have no size limit; a
+    // main thread that refuses it gets null, and the kernels their JS loops.
     compiled = new WebAssembly.Module(bytes);
   } catch {
     compiled = null; // no wasm SIMD here: callers take the JS loops
