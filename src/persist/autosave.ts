@@ -10,16 +10,21 @@
  * What is not saved: live progress. A row that was queued or running when the tab closed has no
  * result for its current spec, so an engine rebuilt from the recovered document queues it again.
  */
-import { documentFromRows, writeSheetSized } from '../engine/file/write.ts';
+import { documentSteps } from '../engine/file/write.ts';
+import { type SheetParts, sheetPartsSteps } from '../engine/file/write-parts.ts';
+import { type Steps, drain } from '../engine/file/steps.ts';
 import { FILE_LIMITS, type SheetDocument } from '../engine/file/types.ts';
 import type { SheetEngine } from '../engine/scheduler/sheet-engine.ts';
-import type { PersistStore, StoreError } from './idb.ts';
-import { saveSheetRecord, setCurrentSheetId } from './sheets.ts';
+import { type PersistStore, type StoreError, type StoreResult, type Transaction, failure } from './idb.ts';
+import { chunkKey, saveSheetChunks, setCurrentSheetId } from './sheets.ts';
+import { runSliced } from './slices.ts';
 
 export { currentSheetId, deleteSheet, listRecent, recoverSheet, setCurrentSheetId, type SheetRecord, type SheetSummary } from './sheets.ts';
 
 /** The longest wait between writes while changes keep coming. */
 const MAX_SPACING_MS = 5000;
+/** Main-thread time a save's build takes before it gives the page a turn. */
+const SLICE_MS = 6;
 
 /** What autosave reads from the engine. */
 export type AutosaveEngine = Pick<SheetEngine, 'subscribe' | 'rows' | 'row' | 'formulaColumns' | 'runMode'>;
@@ -70,24 +75,41 @@ interface Seen {
   readonly resultKey: string | null;
 }
 
+/** One write: its build, then its transaction. `dropped` when a flush on hide took its place. */
+interface Job {
+  dropped: boolean;
+  built: boolean;
+  tx: Transaction | null;
+}
+
 class AutosaveRun implements Autosave {
   private doc: SheetDocument;
   private title: string;
   private description: string;
-  /** The text the store holds, as far as we know. */
+  /** The chunk keys of the copy in the store as far as we know, joined. */
   private stored: string | null = null;
   private dirty = true;
   private failed = false;
   private stopped = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private inFlight: Promise<void> | null = null;
+  private job: Job | null = null;
+  /**
+   * Chunk names by signature (write-parts.ts): a chunk keeps its key, and is stored once, while
+   * its text stays the same. The nonce keeps keys of this page apart from any earlier page's.
+   */
+  private names = new Map<string, string>();
+  private readonly nonce = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  private serial = 0;
+  /** Main-thread time the last build took, slices added up (the store's own time comes on top). */
+  private lastBuildMs = 0;
   /** What each row looked like at the last change we counted: progress ticks keep these references. */
   private readonly seen = new Map<string, Seen>();
   /** Run mode and formula columns at the last change we counted. */
   private settings: string;
   private readonly unsubscribe: () => void;
   private readonly onHide = () => {
-    if (globalThis.document?.visibilityState !== 'visible') void this.flush();
+    if (globalThis.document?.visibilityState !== 'visible') void this.flushNow();
   };
 
   constructor(private readonly engine: AutosaveEngine, private readonly opts: AutosaveOptions) {
@@ -111,7 +133,8 @@ class AutosaveRun implements Autosave {
   }
 
   document(): SheetDocument {
-    return this.dirty ? this.build() : this.doc;
+    // While a write is still building, this.doc is the one before it.
+    return this.dirty || (this.job !== null && !this.job.built) ? drain(this.documentSteps()) : this.doc;
   }
 
   async flush(): Promise<void> {
@@ -168,14 +191,11 @@ class AutosaveRun implements Autosave {
     this.schedule();
   }
 
-  /** How long the last write took to build and print (the store's own time comes on top). */
-  private lastWriteMs = 0;
-
   private schedule(): void {
     if (this.stopped || this.timer !== null || this.inFlight !== null) return;
-    // A big sheet costs tens of ms of main thread per write; while results stream in, writes are
-    // spaced so that they take at most about a tenth of the time (the delay is the least wait).
-    const wait = Math.max(this.opts.delayMs ?? 250, Math.min(MAX_SPACING_MS, 10 * this.lastWriteMs));
+    // Each write walks every row and result (in slices); while results stream in, writes are
+    // spaced so that they take at most about a tenth of the main thread (the delay is the least wait).
+    const wait = Math.max(this.opts.delayMs ?? 250, Math.min(MAX_SPACING_MS, 10 * this.lastBuildMs));
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.write();
@@ -188,7 +208,8 @@ class AutosaveRun implements Autosave {
     this.timer = null;
   }
 
-  private build(): SheetDocument {
+  /** The document as the engine stands now (read when the steps start). */
+  private documentSteps(): Steps<SheetDocument> {
     const now = this.opts.now?.() ?? new Date();
     // The last document is the base: results of specs no row shows now stay in the file.
     const base: SheetDocument = {
@@ -199,56 +220,101 @@ class AutosaveRun implements Autosave {
       columns: [...this.engine.formulaColumns()],
     };
     const stamp = { finishedAt: now.toISOString(), app: this.opts.stamp?.app ?? null, tfjs: this.opts.stamp?.tfjs ?? null };
-    return documentFromRows(base, this.engine.rows(), stamp);
+    return documentSteps(base, this.engine.rows(), stamp);
+  }
+
+  private *buildSteps(): Steps<{ doc: SheetDocument; parts: SheetParts }> {
+    const doc = yield* this.documentSteps();
+    return { doc, parts: yield* sheetPartsSteps(doc) };
   }
 
   private write(): Promise<void> {
     if (this.inFlight) return this.inFlight;
     if (!this.dirty) return Promise.resolve();
+    return this.start(false);
+  }
+
+  /**
+   * The page is being hidden and may be closed: save the newest state in this task. A write in
+   * flight is dropped (its transaction aborted: it would need more tasks to finish); the sheet is
+   * built at once and every request made before this returns.
+   */
+  private flushNow(): Promise<void> {
+    if (!this.dirty && !this.failed && this.job === null) return Promise.resolve();
+    if (this.job) {
+      this.job.dropped = true;
+      this.job.tx?.abort();
+    }
+    this.clearTimer();
+    return this.start(true);
+  }
+
+  private start(hurry: boolean): Promise<void> {
     this.dirty = false;
-    let text: string;
-    let bytes: number;
-    const started = performance.now();
-    try {
-      this.doc = this.build();
-      ({ text, bytes } = writeSheetSized(this.doc));
-      this.lastWriteMs = performance.now() - started;
-    } catch (e) {
-      this.report('build', `the sheet could not be prepared for saving: ${e instanceof Error ? e.message : String(e)}`);
-      return Promise.resolve();
-    }
-    if (text === this.stored) {
-      this.failed = false;
-      return Promise.resolve();
-    }
-    this.checkLimits(bytes);
-    const updatedAt = (this.opts.now?.() ?? new Date()).getTime();
-    const record = { id: this.opts.sheetId, title: this.doc.title, updatedAt, text };
-    this.inFlight = saveSheetRecord(this.opts.store, record).then(
-      (r) => {
-        if (r.ok) {
-          this.stored = text;
-          this.failed = false;
-          this.opts.onSaved?.(updatedAt);
-        } else {
-          this.failed = true;
-          this.opts.onError?.(r.error);
-        }
-      },
-      (e: unknown) => {
-        this.failed = true;
-        this.report('put sheets', String(e));
-      },
-    ).finally(() => {
+    const job: Job = { dropped: false, built: false, tx: null };
+    this.job = job;
+    const run: Promise<void> = this.save(job, hurry).finally(() => {
+      if (this.inFlight !== run) return;
       this.inFlight = null;
+      this.job = null;
       if (this.dirty) this.schedule();
     });
-    return this.inFlight;
+    this.inFlight = run;
+    return run;
+  }
+
+  /** Build (in slices, or at once when hurried) and store. Runs synchronously up to its first pause. */
+  private async save(job: Job, hurry: boolean): Promise<void> {
+    let built: { doc: SheetDocument; parts: SheetParts } | null;
+    try {
+      if (hurry) built = drain(this.buildSteps());
+      else {
+        const sliced = await runSliced(this.buildSteps(), SLICE_MS, () => job.dropped);
+        built = sliced.value;
+        this.lastBuildMs = sliced.busyMs;
+      }
+    } catch (e) {
+      this.report('build', `the sheet could not be prepared for saving: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    if (built === null || job.dropped) return;
+    this.doc = built.doc;
+    job.built = true;
+    const { parts } = built;
+    const names = new Map<string, string>();
+    const chunks = parts.chunks.map((c) => {
+      const name = this.names.get(c.sig) ?? `${this.nonce}.${(++this.serial).toString(36)}`;
+      names.set(c.sig, name);
+      return { key: chunkKey(this.opts.sheetId, name), bytes: c.bytes, text: c.text };
+    });
+    this.names = names;
+    const list = chunks.map((c) => c.key).join('\n');
+    if (list === this.stored) {
+      this.failed = false;
+      return;
+    }
+    this.checkLimits(built.doc, parts.bytes);
+    const updatedAt = (this.opts.now?.() ?? new Date()).getTime();
+    job.tx = saveSheetChunks(this.opts.store, { id: this.opts.sheetId, title: built.doc.title, updatedAt }, chunks, parts.bytes, hurry);
+    const r: StoreResult<void> = await job.tx.done.catch((e: unknown) => failure('put sheets', e));
+    // Dropped: a flush on hide aborted it and wrote a newer state; that one reports.
+    if (job.dropped) return;
+    if (r.ok) {
+      this.stored = list;
+      this.failed = false;
+      this.opts.onSaved?.(updatedAt);
+    } else {
+      // What the store holds is unknown now (the write may have landed before a closed connection
+      // said so): the next write compares against nothing.
+      this.stored = null;
+      this.failed = true;
+      this.opts.onError?.(r.error);
+    }
   }
 
   /** Saved anyway, but a sheet past the file caps would be refused when recovered: say so now. */
-  private checkLimits(bytes: number): void {
-    const rows = this.doc.rows.length;
+  private checkLimits(doc: SheetDocument, bytes: number): void {
+    const rows = doc.rows.length;
     if (rows > FILE_LIMITS.maxRows) this.report('put sheets', `the sheet has ${rows} rows; a saved sheet opens with at most ${FILE_LIMITS.maxRows}, so remove some rows`);
     else if (bytes > FILE_LIMITS.maxBytes) this.report('put sheets', `the sheet is ${bytes} bytes; a saved sheet opens up to ${FILE_LIMITS.maxBytes}`);
   }

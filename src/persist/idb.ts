@@ -12,14 +12,16 @@
 import type { Result } from '../engine/errors.ts';
 
 export const DB_NAME = 'sweepsheet';
-export const DB_VERSION = 1;
+/** 2 added `chunks`; records of version 1 are read as they are. */
+export const DB_VERSION = 2;
 
 /**
- * `sheets`: sheet id → SheetRecord (the canonical version 2 file text);
+ * `sheets`: sheet id → SheetRecord (the canonical version 2 file text, whole or as chunk keys);
+ * `chunks`: a piece of a saved sheet's text, by a key that starts with its sheet's (sheets.ts);
  * `results`: spec key → the saved result's JSON text, as the file stores it;
  * `meta`: small values such as the current sheet id.
  */
-export const STORE_NAMES = ['sheets', 'results', 'meta'] as const;
+export const STORE_NAMES = ['sheets', 'chunks', 'results', 'meta'] as const;
 export type StoreName = (typeof STORE_NAMES)[number];
 
 export interface StoreError {
@@ -49,7 +51,32 @@ export interface PersistStore {
   getAll<T>(store: StoreName): Promise<StoreResult<Entry<T>[]>>;
   put(store: StoreName, key: string, value: unknown): Promise<StoreResult<void>>;
   delete(store: StoreName, key: string): Promise<StoreResult<void>>;
+  /**
+   * One transaction over `stores`, driven by `body`, all or nothing. The body may await the
+   * requests it makes, each answer coming in a main-thread task of its own, so a big write can be
+   * spread over several tasks; awaiting anything else ends the transaction (IndexedDB commits it
+   * when no request is pending), after which requests fail. A body that throws aborts it.
+   */
+  transact(stores: readonly StoreName[], mode: IDBTransactionMode, op: string, body: (tx: Tx) => Promise<void>): Transaction;
   close(): void;
+}
+
+/** What a transaction's body can do. Requests run in the order they are made. */
+export interface Tx {
+  get<T>(store: StoreName, key: string): Promise<T | undefined>;
+  /** The keys that start with `prefix` (up to prefix + U+FFFF), in key order. */
+  keys(store: StoreName, prefix: string): Promise<string[]>;
+  /** The value is cloned when this is called: that is where a put costs main-thread time. */
+  put(store: StoreName, key: string, value: unknown): Promise<void>;
+  delete(store: StoreName, key: string): void;
+  deletePrefix(store: StoreName, prefix: string): void;
+}
+
+export interface Transaction {
+  /** Resolves when the transaction committed or failed; never rejects. */
+  readonly done: Promise<StoreResult<void>>;
+  /** Undo everything it did; `done` then gives an error. Nothing happens once it has finished. */
+  abort(): void;
 }
 
 export interface OpenOptions {
@@ -154,6 +181,55 @@ class IdbStore implements PersistStore {
     return this.run(`delete ${store}`, store, 'readwrite', (s) => s.delete(key), () => undefined);
   }
 
+  transact(stores: readonly StoreName[], mode: IDBTransactionMode, op: string, body: (tx: Tx) => Promise<void>): Transaction {
+    if (this.closed) return { done: Promise.resolve(failure(op, this.warning ?? 'the saved data is closed')), abort() {} };
+    let tx: IDBTransaction;
+    try {
+      tx = this.db.transaction([...stores], mode);
+    } catch (e) {
+      return { done: Promise.resolve(failure(op, e)), abort() {} };
+    }
+    let finished = false;
+    let thrown: unknown = null;
+    const abort = () => {
+      if (finished) return;
+      try { tx.abort(); } catch { /* already committing or done */ }
+    };
+    const done = new Promise<StoreResult<void>>((resolve) => {
+      tx.oncomplete = () => { finished = true; resolve({ ok: true, value: undefined }); };
+      tx.onabort = () => { finished = true; resolve(failure(op, tx.error ?? thrown ?? 'the transaction was aborted')); };
+    });
+    const request = <T>(r: IDBRequest): Promise<T> => {
+      const p = new Promise<T>((resolve, reject) => {
+        r.onsuccess = () => resolve(r.result as T);
+        // Not prevented: a failed request aborts the whole transaction.
+        r.onerror = () => reject(r.error);
+      });
+      p.catch(() => {});
+      return p;
+    };
+    const range = (prefix: string) => IDBKeyRange.bound(prefix, `${prefix}\uffff`);
+    const view: Tx = {
+      get: (store, key) => request(tx.objectStore(store).get(key)),
+      keys: async (store, prefix) => (await request<IDBValidKey[]>(tx.objectStore(store).getAllKeys(range(prefix)))).map(String),
+      put: (store, key, value) => request(tx.objectStore(store).put(value, key)),
+      delete: (store, key) => { tx.objectStore(store).delete(key); },
+      deletePrefix: (store, prefix) => { tx.objectStore(store).delete(range(prefix)); },
+    };
+    let ran: Promise<void>;
+    try {
+      ran = body(view);
+    } catch (e) {
+      ran = Promise.reject(e);
+    }
+    // Committing at once, rather than when the task ends, matters when the page is going away.
+    ran.then(() => { try { (tx as IDBTransaction & { commit?: () => void }).commit?.(); } catch { /* ended already */ } }, (e: unknown) => {
+      thrown = e;
+      abort();
+    });
+    return { done, abort };
+  }
+
   close(): void {
     this.closed = true;
     this.db.close();
@@ -217,6 +293,45 @@ export class MemoryStore implements PersistStore {
   async delete(store: StoreName, key: string): Promise<StoreResult<void>> {
     this.maps.get(store)!.delete(key);
     return { ok: true, value: undefined };
+  }
+
+  /** Transactions one after another, as IndexedDB runs those whose stores overlap. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** On copies of the stores' maps, swapped in when the body ends well (readwrite). */
+  transact(stores: readonly StoreName[], mode: IDBTransactionMode, op: string, body: (tx: Tx) => Promise<void>): Transaction {
+    let aborted = false;
+    const run = async (): Promise<StoreResult<void>> => {
+      const staged = new Map(stores.map((s) => [s, new Map(this.maps.get(s)!)]));
+      const map = (s: StoreName) => {
+        const m = staged.get(s);
+        if (!m) throw new DOMException(`${s} is not in this transaction`, 'NotFoundError');
+        return m;
+      };
+      const writable = (s: StoreName) => {
+        if (mode === 'readonly') throw new DOMException('the transaction is read-only', 'ReadOnlyError');
+        return map(s);
+      };
+      const inRange = (k: string, prefix: string) => k >= prefix && k <= `${prefix}\uffff`;
+      const view: Tx = {
+        get: async (s, key) => structuredClone(map(s).get(key)) as never,
+        keys: async (s, prefix) => [...map(s).keys()].filter((k) => inRange(k, prefix)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+        put: async (s, key, value) => { writable(s).set(key, structuredClone(value)); },
+        delete: (s, key) => { writable(s).delete(key); },
+        deletePrefix: (s, prefix) => { const m = writable(s); for (const k of [...m.keys()]) if (inRange(k, prefix)) m.delete(k); },
+      };
+      try {
+        await body(view);
+      } catch (e) {
+        return failure(op, e);
+      }
+      if (aborted) return failure(op, 'the transaction was aborted');
+      if (mode === 'readwrite') for (const [s, m] of staged) this.maps.set(s, m);
+      return { ok: true, value: undefined };
+    };
+    const done = this.queue.then(run);
+    this.queue = done;
+    return { done, abort: () => { aborted = true; } };
   }
 
   close(): void {}

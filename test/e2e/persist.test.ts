@@ -10,10 +10,11 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { emptyDocument, type SheetDocument } from '../../src/engine/sheet-file.ts';
+import { emptyDocument, type SheetDocument, writeSheet } from '../../src/engine/sheet-file.ts';
 import { SheetEngine } from '../../src/engine/scheduler/sheet-engine.ts';
-import { recoverSheet, startAutosave } from '../../src/persist/autosave.ts';
-import { MemoryStore, type StoreError, type StoreName, openStore } from '../../src/persist/idb.ts';
+import { deleteSheet, recoverSheet, startAutosave } from '../../src/persist/autosave.ts';
+import { DB_VERSION, MemoryStore, type StoreError, type StoreName, type Transaction, type Tx, openStore } from '../../src/persist/idb.ts';
+import { savedText } from '../../src/persist/sheets.ts';
 import { ResultStore } from '../../src/persist/result-store.ts';
 import { launchChromium, startDevServer } from '../helpers/browser.ts';
 import { ScriptedRunner, settle } from '../helpers/scripted-runner.ts';
@@ -46,19 +47,31 @@ function toyDocument(title: string): SheetDocument {
   return { ...emptyDocument(), title, rows: [{ id: 'quick', cells: cells('quick', '3') }, { id: 'long', cells: cells('long', '500') }] };
 }
 
-/** The memory store, with writes to `sheets` counted, held on a gate, or failed on demand. */
+/**
+ * The memory store, with writes of sheet `id` counted (each write's text is filled in once it
+ * landed), held on a gate, or failed on demand.
+ */
 class ProbeStore extends MemoryStore {
   puts: string[] = [];
   gate: Promise<void> | null = null;
   failing = false;
-  constructor() { super(null); }
-  override async put(store: StoreName, key: string, value: unknown) {
-    if (store === 'sheets') {
-      this.puts.push((value as { text: string }).text);
+  constructor(private readonly id = 's1') { super(null); }
+  override transact(stores: readonly StoreName[], mode: IDBTransactionMode, op: string, body: (tx: Tx) => Promise<void>): Transaction {
+    if (mode !== 'readwrite' || !stores.includes('sheets')) return super.transact(stores, mode, op, body);
+    const i = this.puts.push('') - 1;
+    let aborted = false;
+    let inner: Transaction | null = null;
+    const done = (async () => {
       if (this.gate) await this.gate;
       if (this.failing) return { ok: false as const, error: { kind: 'store-error' as const, op: 'put sheets', message: 'disk full', quota: true } };
-    }
-    return super.put(store, key, value);
+      inner = super.transact(stores, mode, op, body);
+      if (aborted) inner.abort();
+      const r = await inner.done;
+      const text = await savedText(this, this.id);
+      if (text.ok) this.puts[i] = text.value ?? '';
+      return r;
+    })();
+    return { done, abort: () => { aborted = true; inner?.abort(); } };
   }
 }
 
@@ -145,6 +158,45 @@ describe('persistence logic in Node (memory store)', () => {
     const saved = await recoverSheet(store, 's2');
     expect({ title: saved?.title, runMode: saved?.settings.runMode }).toEqual({ title: 'second title', runMode: 'manual' });
     await saver.stop();
+    engine.dispose();
+  });
+
+  test('a big sheet is saved in chunks: the saved text is writeSheet\'s, an edit stores one or two chunks, nothing is left over', async () => {
+    const store = new ProbeStore('big');
+    const base = { ...emptyDocument(), title: 'big', rows: Array.from({ length: 3000 }, (_, i) => ({ id: `r${i}`, cells: { name: `run ${i}`, dataset: 'xor', layers: '', seed: String(i) } })) };
+    const engine = new SheetEngine(base.rows, new ScriptedRunner(1), { schedule: (f) => f(), runMode: 'manual' });
+    const saver = startAutosave(engine, { sheetId: 'big', base, store, delayMs: 5 });
+    await saver.flush();
+    const chunkKeys = async () => {
+      const all = await store.getAll<string>('chunks');
+      return all.ok ? all.value.map((e) => e.key) : [];
+    };
+    const first = await chunkKeys();
+    expect(first.length).toBeGreaterThan(20);
+    expect(store.puts.at(-1)).toBe(writeSheet(saver.document()));
+
+    engine.edit([{ row: 'r1500', column: 'notes', text: 'only this row' }]);
+    await saver.flush();
+    const second = await chunkKeys();
+    const added = second.filter((k) => !first.includes(k));
+    expect(added.length).toBeGreaterThanOrEqual(1);
+    expect(added.length).toBeLessThanOrEqual(2);
+    // The chunks the store holds are exactly those the record names: the replaced one is gone.
+    const record = await store.get<{ chunks: string[] }>('sheets', 'big');
+    expect(record.ok && [...record.value!.chunks].sort()).toEqual([...second].sort());
+    expect(store.puts.at(-1)).toBe(writeSheet(saver.document()));
+    expect((await recoverSheet(store, 'big'))?.rows[1500]?.cells.notes).toBe('only this row');
+
+    // Nothing changed: no write at all.
+    const writes = store.puts.length;
+    saver.touch();
+    await saver.flush();
+    expect(store.puts.length).toBe(writes);
+    expect(await chunkKeys()).toEqual(second);
+
+    await saver.stop();
+    await deleteSheet(store, 'big');
+    expect({ chunks: await chunkKeys(), record: await recoverSheet(store, 'big') }).toEqual({ chunks: [], record: null });
     engine.dispose();
   });
 
@@ -468,8 +520,55 @@ describe('persistence in chromium', () => {
     await p.close();
   });
 
+  test('hidden mid-write and closed at once: the newest state is saved, byte for byte as writeSheet prints it', async () => {
+    const p = await openPage(context);
+    const expected = await p.evaluate(async () => {
+      const w = window as unknown as TestWindow;
+      const { openStore } = (await w.__imp('/src/persist/idb.ts')) as Idb;
+      const { startAutosave } = (await w.__imp('/src/persist/autosave.ts')) as Saving;
+      const { savedText } = (await w.__imp('/src/persist/sheets.ts')) as typeof import('../../src/persist/sheets.ts');
+      const { SheetEngine } = (await w.__imp('/src/engine/scheduler/sheet-engine.ts')) as Engine;
+      const { emptyDocument, writeSheet } = (await w.__imp('/src/engine/sheet-file.ts')) as SheetFile;
+      const store = await openStore({ name: 'persist-hide' });
+      const never = { capacity: 1, run: () => new Promise<never>(() => {}) };
+      const rows = Array.from({ length: 10_000 }, (_, i) => ({ id: `r${i}`, cells: { name: `run ${i}`, dataset: 'circle', layers: 'dense(8, relu)', lr: String(i / 10_000), seed: String(i) } }));
+      const base = { ...emptyDocument(), title: 'hidden', settings: { runMode: 'manual' as const }, rows };
+      const engine = new SheetEngine(rows, never, { runMode: 'manual' });
+      const saver = startAutosave(engine, { sheetId: 'hide', base, store, delayMs: 1 });
+      await saver.flush();
+      const whole = (await savedText(store, 'hide'));
+      const first = whole.ok && whole.value === writeSheet(saver.document());
+      // A write in flight (building in slices, or storing chunk by chunk)...
+      engine.edit([{ row: 'r10', column: 'notes', text: 'in flight' }]);
+      await new Promise((r) => setTimeout(r, 30));
+      // ...then one more edit, and the page is hidden in the same task as it would be on closing.
+      engine.edit([{ row: 'r9000', column: 'notes', text: 'the last edit' }]);
+      await null;
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+      // Nothing after this task may reach the database, as when the page is gone: whatever the
+      // hide did not send now is lost (a transaction already made still completes).
+      store.close();
+      return { first, text: writeSheet(saver.document()) };
+    });
+    expect(expected.first).toBe(true);
+    await p.close({ runBeforeUnload: false });
+
+    const again = await openPage(context);
+    const saved = await again.evaluate(async () => {
+      const w = window as unknown as TestWindow;
+      const { openStore } = (await w.__imp('/src/persist/idb.ts')) as Idb;
+      const { savedText } = (await w.__imp('/src/persist/sheets.ts')) as typeof import('../../src/persist/sheets.ts');
+      const text = await savedText(await openStore({ name: 'persist-hide' }), 'hide');
+      return text.ok ? text.value : text.error.message;
+    });
+    expect(saved === expected.text).toBe(true);
+    expect(saved).toContain('"the last edit"');
+    await again.close();
+  });
+
   test('a newer version opened elsewhere closes this connection: calls return errors, not throws', async () => {
-    const out = await page.evaluate(async () => {
+    const out = await page.evaluate(async (version) => {
       const w = window as unknown as TestWindow;
       const { openStore } = (await w.__imp('/src/persist/idb.ts')) as Idb;
       const closed: string[] = [];
@@ -477,7 +576,7 @@ describe('persistence in chromium', () => {
       const first = await store.put('meta', 'x', 1);
       // What a newer Sweepsheet in another tab would do.
       const newer = await new Promise<IDBDatabase>((resolve, reject) => {
-        const req = indexedDB.open('persist-upgrade', 2);
+        const req = indexedDB.open('persist-upgrade', version + 1);
         req.onsuccess = () => resolve(req.result);
         req.onerror = () => reject(req.error);
       });
@@ -486,7 +585,7 @@ describe('persistence in chromium', () => {
       // And this (older) version opening the newer database falls back to memory.
       const old = await openStore({ name: 'persist-upgrade' });
       return { first: first.ok, closed, warning: store.warning, afterClose, oldKind: old.kind, oldWarning: old.warning };
-    });
+    }, DB_VERSION);
     expect(out.first).toBe(true);
     expect(out.closed).toEqual([expect.stringMatching(/newer Sweepsheet opened the saved data in another tab/)]);
     expect(out.warning).toBe(out.closed[0]);
