@@ -5,7 +5,9 @@
  * uPlot has no parallel series, and ECharts' (with its brush component) would add a dependency
  * several times the size of everything else on the page for about two hundred lines of canvas
  * code, while the brush here must drive our own grid filter anyway. A redraw of 100 runs is a few
- * hundred line segments: well under a millisecond.
+ * hundred line segments, 2-3 ms of script, but chromium rasterizes the 1,500-pixel-wide canvas at
+ * the end of the task (CanvasRenderingContext2D::FinalizeFrame: 6-9 ms of CPU measured at load
+ * 13-20 by bench:charts), which is why the panel redraws it in a task of its own.
  */
 import type { RowState } from '../../engine/scheduler/sheet-engine.ts';
 import { type Brush, type Dimension, spansDecades, withinBrush } from './compare-data.ts';

@@ -26,6 +26,10 @@ export function timed<T>(name: string, fn: () => T): T {
     t.totalMs += ms;
     if (ms > t.maxMs) t.maxMs = ms;
     // The charts benchmark turns this on to see which of these ran inside each long task of its trace.
-    if (page.__sweepsheetMeasure === true) performance.measure(name, { start, duration: ms });
+    // The trace keeps the measure; the page's buffer of entries is emptied at once (it never shrinks by itself).
+    if (page.__sweepsheetMeasure === true) {
+      performance.measure(name, { start, duration: ms });
+      performance.clearMeasures(name);
+    }
   }
 }
