@@ -4,7 +4,7 @@
  * for the stock kernel's XNNPACK path), and our GEMM (src/engine/train/kernels/gemm.wat) in its
  * plain-SIMD build and, where relaxed SIMD validates, its FMA build.
  *
- *   npx tsx bench/wasm-matmul.ts [--rounds=7] [--steps=20] [--only=products|train] [--relaxed]
+ *   npx tsx bench/wasm-matmul.ts [--rounds=7] [--steps=20] [--only=products|train] [--relaxed] [--browser]
  *
  * 1. GFLOP/s per product: W1's five (forward, the weight gradients with transposeA, the second
  *    layer's input gradient with transposeB), W1's fused forward (bias + relu, as predict and
@@ -15,10 +15,12 @@
  *    samples/s per kernel, a round of --steps steps each, kernels alternated per round.
  * Medians over --rounds rounds. --relaxed turns on Node 20's --experimental-wasm-relaxed-simd
  * (not available to the app's Node workers, which get the plain build) to measure the FMA build.
+ * --browser also measures the products in Debian's chromium (relaxed SIMD on), in a page served
+ * from memory (the rates module bundled with esbuild).
  */
-import type { Tensor2D } from '@tensorflow/tfjs';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { mulberry32 } from '../src/engine/train/rng.ts';
 import { fmt, machine, markdownTable, save, textTable } from './lib/report.ts';
@@ -36,99 +38,65 @@ const only = arg('only');
 if (process.argv.includes('--relaxed')) setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const tf = await import('@tensorflow/tfjs');
-await import('@tensorflow/tfjs-backend-wasm');
-const { installFastWasmMatMul, uninstallFastWasmMatMul } = await import('../src/engine/train/wasm-kernels.ts');
-const { installDirectWasmKernels } = await import('../src/engine/train/kernels/wasm-direct.ts');
+const rates = await import('./wasm-matmul-rates.ts');
+const { PRODUCTS, median, modes, use } = rates;
 const { relaxedSimdSupported } = await import('../src/engine/train/kernels/gemm.ts');
-if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
-await tf.ready();
-installDirectWasmKernels(); // as the trainer does: the earlier route's Transpose is the direct one
+await rates.ready();
+const MODES = modes();
+type Mode = (typeof MODES)[number];
+const B = 128;
 
-type Mode = 'stock' | 'materialized' | 'gemm simd' | 'gemm relaxed';
-const MODES: Mode[] = ['stock', 'materialized', 'gemm simd', ...(relaxedSimdSupported() ? ['gemm relaxed' as const] : [])];
-function use(mode: Mode): void {
-  uninstallFastWasmMatMul();
-  if (mode === 'materialized') installFastWasmMatMul({ gemm: false });
-  if (mode === 'gemm simd') installFastWasmMatMul({ gemm: 'simd' });
-  if (mode === 'gemm relaxed') installFastWasmMatMul({ gemm: 'relaxed' });
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const cpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
 
-interface Product {
-  readonly name: string;
-  readonly m: number;
-  readonly k: number;
-  readonly n: number;
-  readonly batch?: number;
-  readonly ta?: boolean;
-  readonly tb?: boolean;
-  readonly fused?: boolean;
-}
-const B = 128;
-const PRODUCTS: Product[] = [
-  { name: 'W1 forward', m: B, k: 784, n: 512 },
-  { name: 'W1 dW1 (tA)', m: 784, k: B, n: 512, ta: true },
-  { name: 'W1 forward 2', m: B, k: 512, n: 10 },
-  { name: 'W1 dW2 (tA)', m: 512, k: B, n: 10, ta: true },
-  { name: 'W1 dX2 (tB)', m: B, k: 10, n: 512, tb: true },
-  { name: 'W1 fused forward (bias, relu)', m: B, k: 784, n: 512, fused: true },
-  { name: 'batched 8x', m: 64, k: 64, n: 64, batch: 8 },
-  { name: 'CNN conv2 im2col', m: 7744, k: 288, n: 64 },
-  { name: 'CNN conv2 filter grad (tA)', m: 288, k: 7744, n: 64, ta: true },
-];
-
-function productRates(): string[][] {
-  const wall = new Map<string, number[]>();
-  const cpu = new Map<string, number[]>();
-  const operands = PRODUCTS.map((p) => {
-    const lead = p.batch ? [p.batch] : [];
-    return {
-      a: tf.randomUniform([...lead, ...(p.ta ? [p.k, p.m] : [p.m, p.k])], -1, 1, 'float32', 1),
-      b: tf.randomUniform([...lead, ...(p.tb ? [p.n, p.k] : [p.k, p.n])], -1, 1, 'float32', 2),
-      bias: tf.randomUniform([p.n], -1, 1, 'float32', 3),
-    };
-  });
-  const run = (p: Product, o: (typeof operands)[number]) => (p.fused
-    ? tf.fused.matMul({ a: o.a as Tensor2D, b: o.b as Tensor2D, transposeA: p.ta, transposeB: p.tb, bias: o.bias, activation: 'relu' })
-    : tf.matMul(o.a, o.b, p.ta, p.tb));
-  for (let round = 0; round < ROUNDS; round++) {
-    PRODUCTS.forEach((p, i) => {
-      const flops = 2 * p.m * p.k * p.n * (p.batch ?? 1);
-      const reps = Math.max(3, Math.round(1.5e8 / flops));
-      for (const mode of MODES) {
-        use(mode);
-        run(p, operands[i]!).dispose(); // warm: compiled, workspace grown
-        const c0 = cpuMs();
-        const t0 = performance.now();
-        for (let r = 0; r < reps; r++) run(p, operands[i]!).dispose();
-        const key = `${i}/${mode}`;
-        wall.set(key, [...(wall.get(key) ?? []), (flops * reps) / (performance.now() - t0) / 1e6]);
-        cpu.set(key, [...(cpu.get(key) ?? []), (flops * reps) / Math.max(cpuMs() - c0, 1e-3) / 1e6]);
-      }
-    });
-  }
-  operands.forEach((o) => tf.dispose([o.a, o.b, o.bias]));
-  const rows: string[][] = [['product (m x k @ k x n)', ...MODES.map((m) => `${m} GFLOP/s wall (cpu)`), 'torch.mm', 'best gemm / stock']];
+/** The products table: medians by wall time (and CPU time when measured), torch.mm beside. */
+function productTable(r: { wall: Record<string, number[]>; cpu: Record<string, number[]> }, modeList: readonly string[]): string[][] {
+  const hasCpu = Object.keys(r.cpu).length > 0;
+  const rows: string[][] = [['product (m x k @ k x n)', ...modeList.map((m) => `${m} GFLOP/s${hasCpu ? ' wall (cpu)' : ''}`), 'torch.mm', 'best gemm / stock']];
   PRODUCTS.forEach((p, i) => {
     const torch = p.batch || p.fused ? null : torchMatmulGflops(p.m, p.k, p.n);
-    const w = (mode: Mode) => median(wall.get(`${i}/${mode}`)!);
-    const bestGemm = Math.max(...MODES.filter((m) => m.startsWith('gemm')).map(w));
+    const w = (mode: string) => median(r.wall[`${i}/${mode}`]!);
+    const bestGemm = Math.max(...modeList.filter((m) => m.startsWith('gemm')).map(w));
     rows.push([
       `${p.name}: ${p.batch ? `${p.batch}x ` : ''}${p.m}x${p.k} @ ${p.k}x${p.n}`,
-      ...MODES.map((mode) => `${fmt(w(mode), 1)} (${fmt(median(cpu.get(`${i}/${mode}`)!), 1)})`),
+      ...modeList.map((mode) => `${fmt(w(mode), 1)}${hasCpu ? ` (${fmt(median(r.cpu[`${i}/${mode}`]!), 1)})` : ''}`),
       torch === null ? '—' : fmt(torch, 1),
       `${fmt(bestGemm / w('stock'), 2)}x`,
     ]);
   });
   return rows;
+}
+
+/** The same measurement in Debian's chromium: the rates module bundled (esbuild) into a page. */
+async function browserRates(): Promise<{ wall: Record<string, number[]>; cpu: Record<string, number[]>; modes: string[] } | null> {
+  const { CHROMIUM_PATH, launchChromium } = await import('../test/helpers/browser.ts');
+  if (!existsSync(CHROMIUM_PATH)) {
+    console.log(`chromium not found at ${CHROMIUM_PATH}: --browser skipped`);
+    return null;
+  }
+  const { build } = await import('esbuild');
+  const entry = `import * as r from ${JSON.stringify(fileURLToPath(new URL('./wasm-matmul-rates.ts', import.meta.url)))};
+    window.__rates = async (rounds) => { await r.ready('/wasm/'); return { ...r.measureProducts(rounds), modes: r.modes() }; };`;
+  const bundle = await build({ stdin: { contents: entry, resolveDir: fileURLToPath(new URL('.', import.meta.url)), loader: 'ts' }, bundle: true, write: false, format: 'iife', platform: 'browser', logLevel: 'error' });
+  const wasmDir = fileURLToPath(new URL('../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url));
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    // Served from memory on a made-up origin: no server, nothing fetched from the network.
+    await page.route('http://bench.invalid/**', async (route) => {
+      const path = new URL(route.request().url()).pathname;
+      if (path === '/') return route.fulfill({ contentType: 'text/html', body: '<!doctype html><script src="/bench.js"></script>' });
+      if (path === '/bench.js') return route.fulfill({ contentType: 'text/javascript', body: bundle.outputFiles[0]!.text });
+      if (path.startsWith('/wasm/') && path.endsWith('.wasm')) return route.fulfill({ contentType: 'application/wasm', body: readFileSync(wasmDir + path.slice(6)) });
+      return route.fulfill({ status: 404 });
+    });
+    await page.goto('http://bench.invalid/');
+    return await page.evaluate((rounds) => (window as unknown as { __rates(r: number): Promise<{ wall: Record<string, number[]>; cpu: Record<string, number[]>; modes: string[] }> }).__rates(rounds), ROUNDS);
+  } finally {
+    await browser.close();
+  }
 }
 
 async function trainSet(): Promise<{ name: string; features: Uint8Array; labels: Uint8Array }> {
@@ -168,33 +136,42 @@ async function trainingRates(): Promise<{ rows: string[][]; data: string }> {
     await model.trainOnBatch(x, y);
     tf.dispose([x, y]);
   };
-  const rates = new Map<Mode, number[]>();
+  const perMode = new Map<Mode, number[]>();
   for (let round = 0; round < ROUNDS; round++) {
     for (const mode of MODES) {
       use(mode);
       for (let i = 0; i < 3; i++) await step();
       const t0 = performance.now();
       for (let i = 0; i < STEPS; i++) await step();
-      rates.set(mode, [...(rates.get(mode) ?? []), (STEPS * B) / ((performance.now() - t0) / 1000)]);
+      perMode.set(mode, [...(perMode.get(mode) ?? []), (STEPS * B) / ((performance.now() - t0) / 1000)]);
     }
   }
   model.dispose();
   optimizer.dispose();
-  const stock = median(rates.get('stock')!);
-  const rows = [['kernel', 'W1 samples/s (median)', 'vs stock'], ...MODES.map((m) => [m, fmt(median(rates.get(m)!)), `${fmt(median(rates.get(m)!) / stock, 2)}x`])];
+  const stock = median(perMode.get('stock')!);
+  const rows = [['kernel', 'W1 samples/s (median)', 'vs stock'], ...MODES.map((m) => [m, fmt(median(perMode.get(m)!)), `${fmt(median(perMode.get(m)!) / stock, 2)}x`])];
   return { rows, data: data.name };
 }
 
 const m = await machine();
-console.log(`wasm matmul kernels, alternated in one process, medians of ${ROUNDS} rounds; relaxed SIMD ${relaxedSimdSupported() ? 'on' : 'off'}` +
-  `${process.argv.includes('--relaxed') ? ' (--relaxed: V8 flag set in this process)' : ''}`);
+console.log(`wasm matmul kernels, alternated in one process, medians of ${ROUNDS} rounds; relaxed SIMD in Node ${relaxedSimdSupported() ? 'on' : 'off'}` +
+  `${process.argv.includes('--relaxed') ? ' (--relaxed: V8 flag set in this process)' : ''}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 const sections: string[] = [];
-const out: Record<string, unknown> = { rounds: ROUNDS, relaxed: relaxedSimdSupported() };
+const out: Record<string, unknown> = { rounds: ROUNDS, relaxedInNode: relaxedSimdSupported() };
 if (only !== 'train') {
-  const rows = productRates();
-  console.log(`\n${textTable(rows)}`);
-  sections.push(markdownTable(rows));
+  const rows = productTable(rates.measureProducts(ROUNDS, cpuMs), MODES);
+  console.log(`\nNode ${process.version}:\n${textTable(rows)}`);
+  sections.push(`Node ${process.version}:\n\n${markdownTable(rows)}`);
   out['products'] = rows;
+}
+if (process.argv.includes('--browser')) {
+  const r = await browserRates();
+  if (r !== null) {
+    const rows = productTable(r, r.modes);
+    console.log(`\nchromium (main thread of a page):\n${textTable(rows)}`);
+    sections.push(`chromium (main thread of a page):\n\n${markdownTable(rows)}`);
+    out['browserProducts'] = rows;
+  }
 }
 if (only !== 'products') {
   const { rows, data } = await trainingRates();
@@ -202,4 +179,5 @@ if (only !== 'products') {
   sections.push(`W1 trainOnBatch, ${STEPS} steps per kernel per round (${data}):\n\n${markdownTable(rows)}`);
   out['train'] = rows;
 }
+console.log(`load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 save('wasm-matmul', m, out, sections.join('\n\n'));

@@ -2,7 +2,8 @@
 ;; are byte offsets of tensors on its heap. C (m x n) = op(A) (m x k) times op(B) (k x n), all
 ;; row-major; op transposes an operand stored transposed (ta/tb = 1), read in place while packing.
 ;;
-;; Goto/BLIS layout: the shared dimension in blocks of KC = 256, rows of A in blocks of MC = 128.
+;; Goto/BLIS layout: the shared dimension in equal blocks of at most 384 (so a B and an A micro-panel,
+;; 48 bytes per step, stay within a 32 KB L1), rows of A in blocks of MC = 128.
 ;; Per k-block, B is packed into 8-column panels (p-major: 8 floats per step of k, 32 bytes) and
 ;; each row block of A into 4-row panels (4 floats per step); a 4x8 micro-kernel keeps its tile of
 ;; C in eight f32x4 accumulators over the whole k-block, reading one B panel (kb x 32 bytes, in
@@ -225,10 +226,17 @@
   (func $roundup (param $x i32) (param $to i32) (result i32)
     (i32.mul (i32.div_u (i32.add (local.get $x) (i32.sub (local.get $to) (i32.const 1))) (local.get $to)) (local.get $to)))
 
+  ;; the k-block size: k split into equal blocks of at most 384 (784 -> 3 x 262, not 256+256+256+16,
+  ;; whose last block would load and store all of C for 16 steps)
+  (func $kblock (param $k i32) (result i32)
+    (local $blocks i32)
+    (local.set $blocks (i32.div_u (i32.add (local.get $k) (i32.const 383)) (i32.const 384)))
+    (i32.div_u (i32.add (local.get $k) (i32.sub (local.get $blocks) (i32.const 1))) (local.get $blocks)))
+
   ;; bytes of workspace gemm needs for these sizes
   (func $workspace (export "workspace") (param $m i32) (param $n i32) (param $k i32) (result i32)
     (local $kc i32)
-    (local.set $kc (call $min (local.get $k) (i32.const 256)))
+    (local.set $kc (call $kblock (local.get $k)))
     (i32.add (i32.const 128)
       (i32.shl (i32.mul (local.get $kc)
         (i32.add (call $roundup (local.get $n) (i32.const 8)) (call $roundup (call $min (local.get $m) (i32.const 128)) (i32.const 4))))
@@ -239,7 +247,8 @@
       (param $ta i32) (param $tb i32) (param $ws i32)
     (local $si i32) (local $sp i32) (local $bsp i32) (local $bsj i32) (local $tile i32) (local $pb i32) (local $pa i32)
     (local $p0 i32) (local $kb i32) (local $i0 i32) (local $mb i32) (local $j i32) (local $ir i32) (local $first i32)
-    (local $ldc i32) (local $cp i32) (local $ap i32) (local $bp i32) (local $rows i32) (local $cols i32)
+    (local $ldc i32) (local $cp i32) (local $ap i32) (local $bp i32) (local $rows i32) (local $cols i32) (local $kc i32)
+    (local.set $kc (call $kblock (local.get $k)))
     (local.set $si (select (i32.const 4) (i32.shl (local.get $k) (i32.const 2)) (local.get $ta)))
     (local.set $sp (select (i32.shl (local.get $m) (i32.const 2)) (i32.const 4) (local.get $ta)))
     (local.set $bsp (select (i32.const 4) (i32.shl (local.get $n) (i32.const 2)) (local.get $tb)))
@@ -249,7 +258,7 @@
     (local.set $pb (i32.add (local.get $ws) (i32.const 128)))
     (local.set $first (i32.const 1))
     (loop $kl
-      (local.set $kb (call $min (i32.sub (local.get $k) (local.get $p0)) (i32.const 256)))
+      (local.set $kb (call $min (i32.sub (local.get $k) (local.get $p0)) (local.get $kc)))
       (call $pack_b (local.get $b) (local.get $bsp) (local.get $bsj) (local.get $n) (local.get $p0) (local.get $kb) (local.get $pb))
       (local.set $pa (i32.add (local.get $pb) (i32.shl (i32.mul (local.get $kb) (call $roundup (local.get $n) (i32.const 8))) (i32.const 2))))
       (local.set $i0 (i32.const 0))
@@ -278,7 +287,7 @@
           (br_if $jl (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $n))))
         (br_if $il (i32.lt_u (local.tee $i0 (i32.add (local.get $i0) (i32.const 128))) (local.get $m))))
       (local.set $first (i32.const 0))
-      (br_if $kl (i32.lt_u (local.tee $p0 (i32.add (local.get $p0) (i32.const 256))) (local.get $k)))))
+      (br_if $kl (i32.lt_u (local.tee $p0 (i32.add (local.get $p0) (local.get $kc))) (local.get $k)))))
 
   ;; c[i][j] = act(c[i][j] + bias[j]) over an m x n matrix: _FusedMatMul's epilogue. act 0 is linear,
   ;; 1 relu (f32x4.max keeps NaN, as tfjs' relu does).

@@ -1,0 +1,104 @@
+/**
+ * The product half of bench/wasm-matmul.ts, free of Node APIs so the same code runs in Node and,
+ * bundled, in a chromium page (bench/wasm-matmul.ts --browser): GFLOP/s per product for each
+ * matmul kernel we can register on tfjs' wasm backend, alternated per round, medians.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { installFastWasmMatMul, uninstallFastWasmMatMul } from '../src/engine/train/wasm-kernels.ts';
+import { installDirectWasmKernels } from '../src/engine/train/kernels/wasm-direct.ts';
+import { relaxedSimdSupported } from '../src/engine/train/kernels/gemm.ts';
+
+export type Mode = 'stock' | 'materialized' | 'gemm simd' | 'gemm relaxed';
+
+/** The kernels this engine can run: the relaxed build only where relaxed SIMD validates. */
+export const modes = (): Mode[] => ['stock', 'materialized', 'gemm simd', ...(relaxedSimdSupported() ? ['gemm relaxed' as const] : [])];
+
+/** Registers `mode`'s kernels (after the direct kernels, as the trainer does). */
+export function use(mode: Mode): void {
+  installDirectWasmKernels();
+  uninstallFastWasmMatMul();
+  if (mode === 'materialized') installFastWasmMatMul({ gemm: false });
+  if (mode === 'gemm simd') installFastWasmMatMul({ gemm: 'simd' });
+  if (mode === 'gemm relaxed') installFastWasmMatMul({ gemm: 'relaxed' });
+}
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+export interface Product {
+  readonly name: string;
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  readonly batch?: number;
+  readonly ta?: boolean;
+  readonly tb?: boolean;
+  readonly fused?: boolean;
+}
+
+const B = 128;
+export const PRODUCTS: Product[] = [
+  { name: 'W1 forward', m: B, k: 784, n: 512 },
+  { name: 'W1 dW1 (tA)', m: 784, k: B, n: 512, ta: true },
+  { name: 'W1 forward 2', m: B, k: 512, n: 10 },
+  { name: 'W1 dW2 (tA)', m: 512, k: B, n: 10, ta: true },
+  { name: 'W1 dX2 (tB)', m: B, k: 10, n: 512, tb: true },
+  { name: 'W1 fused forward (bias, relu)', m: B, k: 784, n: 512, fused: true },
+  { name: 'batched 8x', m: 64, k: 64, n: 64, batch: 8 },
+  { name: 'CNN conv2 im2col', m: 7744, k: 288, n: 64 },
+  { name: 'CNN conv2 filter grad (tA)', m: 288, k: 7744, n: 64, ta: true },
+];
+
+/** Per product index and mode: GFLOP/s by wall time and (where `cpuMs` is given) by CPU time. */
+export interface Rates {
+  readonly wall: Record<string, number[]>;
+  readonly cpu: Record<string, number[]>;
+}
+
+/** Sets up the wasm backend (wasmPaths: where the .wasm files are served, in a page). */
+export async function ready(wasmPaths?: string): Promise<void> {
+  if (wasmPaths !== undefined) {
+    const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
+    setWasmPaths(wasmPaths);
+  }
+  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
+  await tf.ready();
+}
+
+/** Each product with each mode in turn, `rounds` times; each timing runs about 0.15 GFLOP. */
+export function measureProducts(rounds: number, cpuMs?: () => number): Rates {
+  const rates: Rates = { wall: {}, cpu: {} };
+  const push = (r: Record<string, number[]>, key: string, v: number) => { (r[key] ??= []).push(v); };
+  const operands = PRODUCTS.map((p) => {
+    const lead = p.batch ? [p.batch] : [];
+    return {
+      a: tf.randomUniform([...lead, ...(p.ta ? [p.k, p.m] : [p.m, p.k])], -1, 1, 'float32', 1),
+      b: tf.randomUniform([...lead, ...(p.tb ? [p.n, p.k] : [p.k, p.n])], -1, 1, 'float32', 2),
+      bias: tf.randomUniform([p.n], -1, 1, 'float32', 3),
+    };
+  });
+  const run = (p: Product, o: (typeof operands)[number]) => (p.fused
+    ? tf.fused.matMul({ a: o.a as tf.Tensor2D, b: o.b as tf.Tensor2D, transposeA: p.ta, transposeB: p.tb, bias: o.bias, activation: 'relu' })
+    : tf.matMul(o.a, o.b, p.ta, p.tb));
+  for (let round = 0; round < rounds; round++) {
+    PRODUCTS.forEach((p, i) => {
+      const flops = 2 * p.m * p.k * p.n * (p.batch ?? 1);
+      const reps = Math.max(3, Math.round(1.5e8 / flops));
+      for (const mode of modes()) {
+        use(mode);
+        run(p, operands[i]!).dispose(); // warm: compiled, workspace grown
+        const c0 = cpuMs?.() ?? 0;
+        const t0 = performance.now();
+        for (let r = 0; r < reps; r++) run(p, operands[i]!).dispose();
+        push(rates.wall, `${i}/${mode}`, (flops * reps) / (performance.now() - t0) / 1e6);
+        if (cpuMs) push(rates.cpu, `${i}/${mode}`, (flops * reps) / Math.max(cpuMs() - c0, 1e-3) / 1e6);
+      }
+    });
+  }
+  operands.forEach((o) => tf.dispose([o.a, o.b, o.bias]));
+  use('stock');
+  return rates;
+}
