@@ -83,6 +83,22 @@ describe('row detail: curves, boundary, confusion matrix, gallery', () => {
         && document.querySelector('[data-testid="detail-boundary"]')?.getAttribute('data-drawn') === 'yes';
     }, undefined, { timeout: FINISH_TIMEOUT, polling: 50 });
     await expect(detail().getByTestId('detail-history').getAttribute('data-live')).resolves.toBe('yes');
+    // A new epoch adds its line to the history table; the lines already there stay the same elements.
+    const before = await app.page.evaluate(() => {
+      const rows = document.querySelectorAll<HTMLElement>('[data-testid="detail-history"] [data-testid="detail-epoch"]');
+      rows[0]!.dataset.seen = 'yes';
+      return rows.length;
+    });
+    await app.page.waitForFunction((n) => {
+      const table = document.querySelector('[data-testid="detail-history"]');
+      return table?.getAttribute('data-live') !== 'yes' || table.querySelectorAll('[data-testid="detail-epoch"]').length > n;
+    }, before, { timeout: FINISH_TIMEOUT, polling: 20 });
+    const after = await app.page.evaluate(() => ({
+      live: document.querySelector('[data-testid="detail-history"]')?.getAttribute('data-live') === 'yes',
+      kept: document.querySelector<HTMLElement>('[data-testid="detail-history"] [data-testid="detail-epoch"]')?.dataset.seen === 'yes',
+    }));
+    // (A run that finished meanwhile shows its final history instead, built once.)
+    if (after.live) expect(after.kept).toBe(true);
     const live = await colourCounts(BOUNDARY, { blue: BLUE, orange: ORANGE }, 70);
     expect(live.painted).toBeGreaterThan(live.total * 0.2);
     await app.page.screenshot({ path: `${OUT}/circle-live.png`, fullPage: true });
