@@ -4,6 +4,7 @@
  */
 import type { RowState } from './row-state.ts';
 
+/** Rows by id and in sheet order; the engine, the placing of rows and the formulas share one. */
 export class RowTable {
   private readonly byId = new Map<string, RowState>();
   /**

@@ -33,6 +33,7 @@ export interface RunHost {
   settled(id: string): void;
 }
 
+/** A sheet's runs: one per row at most, started through the runner while it has room. */
 export class Runs {
   /** Rows waiting to run, with the edit sequence that queued them (latest edit runs first). */
   private readonly queue = new Map<string, number>();

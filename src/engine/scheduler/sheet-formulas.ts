@@ -12,6 +12,7 @@ import { applyFormulaValues, rowsChangedIn } from './formula-bridge.ts';
 import type { FormulaColumn, RowState } from './row-state.ts';
 import type { RowTable } from './row-table.ts';
 
+/** The formula side of one sheet, over its RowTable. */
 export class SheetFormulas {
   private cols: FormulaColumn[];
   /** Column keys in grid order, made once per set of columns (see columnKeys). */
