@@ -19,7 +19,7 @@
  * 16 ms for chart updates.
  */
 import { writeFileSync } from 'node:fs';
-import { type AppHarness, startApp } from '../test/helpers/browser.ts';
+import { type AppHarness, startApp, typeIntoCell } from '../test/helpers/browser.ts';
 import { type CpuProfile, profileSummary } from './lib/cpu-profile.ts';
 import { describeLongTasks, framePartMeans, longTaskParts } from './lib/long-tasks.ts';
 import { longestTasks, mainThreadEvents, mainThreadOf, recordTrace, styleAndLayoutWork, summarize, taskCpu } from './lib/trace.ts';
@@ -35,6 +35,11 @@ const TRACE = args.includes('--trace');
 const SAVE_TRACE = args.includes('--save-trace') ? args[args.indexOf('--save-trace') + 1] : undefined;
 /** `--view grid`: measure with the top of the page (the grid) on screen instead of the comparison panel. */
 const VIEW = args.includes('--view') ? args[args.indexOf('--view') + 1] : 'compare';
+/**
+ * `--live-detail`: first give row 1 (the row in detail) 300 epochs, so it is queued first and trains,
+ * its detail charts live, through the measurement (otherwise it is usually done before).
+ */
+const LIVE_DETAIL = args.includes('--live-detail');
 /** `--css TEXT`: a style sheet added to the page before measuring, to try a containment or layer idea without editing the app. */
 const CSS = args.includes('--css') ? args[args.indexOf('--css') + 1] : undefined;
 /** `--screenshot FILE`: a PNG of the viewport at the end, to see what was on screen while measuring. */
@@ -100,6 +105,10 @@ async function main(): Promise<void> {
     await app.page.getByTestId('file-input').setInputFiles({ name: 'bench.sheet.json', mimeType: 'application/json', buffer: Buffer.from(sheet()) });
     await app.page.waitForFunction((n) => window.__sweepsheet?.rows().length === n, ROWS, { timeout: 60_000 });
     const cell = (id: string) => app.page.locator(`.ht_master td[data-row-id="${id}"][data-col="lr"]`);
+    if (LIVE_DETAIL) {
+      await app.page.waitForFunction(() => window.__sweepsheet!.rows().find((r) => r.id === 'r1')?.status.state === 'done', undefined, { timeout: 300_000 });
+      await typeIntoCell(app.page, 'r1', 'epochs', '300');
+    }
     await cell('r1').click();
     await cell('r10').click({ modifiers: ['Shift'] });
     // After selecting: opening the panel scrolls the page, and the grid renders only the rows on screen.
