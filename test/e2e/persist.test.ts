@@ -277,7 +277,8 @@ describe('persistence in chromium', () => {
     const p = await ctx.newPage();
     p.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
     if (init) await p.addInitScript({ content: init });
-    await p.goto(url + PAGE);
+    // A loaded machine (2 cores shared) can take longer than the default 30 s for the first load.
+    await p.goto(url + PAGE, { timeout: 120_000 });
     await p.getByRole('alert').waitFor();
     return p;
   }
@@ -565,6 +566,50 @@ describe('persistence in chromium', () => {
     expect(saved === expected.text).toBe(true);
     expect(saved).toContain('"the last edit"');
     await again.close();
+  });
+
+  test('a sheet saved whole by database version 1 is read after the upgrade, and saved in chunks from then on', async () => {
+    const out = await page.evaluate(async () => {
+      const w = window as unknown as TestWindow;
+      const { openStore } = (await w.__imp('/src/persist/idb.ts')) as Idb;
+      const { startAutosave, recoverSheet, listRecent } = (await w.__imp('/src/persist/autosave.ts')) as Saving;
+      const { savedText } = (await w.__imp('/src/persist/sheets.ts')) as typeof import('../../src/persist/sheets.ts');
+      const { SheetEngine } = (await w.__imp('/src/engine/scheduler/sheet-engine.ts')) as Engine;
+      const { emptyDocument, writeSheet } = (await w.__imp('/src/engine/sheet-file.ts')) as SheetFile;
+      const old = { ...emptyDocument(), title: 'from version 1', rows: [{ id: 'a', cells: { dataset: 'xor', layers: '', notes: 'old text' } }] };
+      // The database as version 1 made it: three stores, the sheet's whole text in its record.
+      await new Promise<void>((resolve, reject) => {
+        const req = indexedDB.open('persist-v1', 1);
+        req.onupgradeneeded = () => { for (const s of ['sheets', 'results', 'meta']) req.result.createObjectStore(s); };
+        req.onsuccess = () => {
+          const tx = req.result.transaction('sheets', 'readwrite');
+          tx.objectStore('sheets').put({ id: 'v1', title: old.title, updatedAt: 1, text: writeSheet(old) }, 'v1');
+          tx.oncomplete = () => { req.result.close(); resolve(); };
+          tx.onabort = () => reject(tx.error);
+        };
+        req.onerror = () => reject(req.error);
+      });
+      const store = await openStore({ name: 'persist-v1' });
+      const recovered = await recoverSheet(store, 'v1');
+      if (!recovered) return { error: 'nothing recovered' };
+      const never = { capacity: 1, run: () => new Promise<never>(() => {}) };
+      const engine = new SheetEngine(recovered.rows, never, { runMode: 'manual' });
+      const saver = startAutosave(engine, { sheetId: 'v1', base: recovered, store });
+      engine.edit([{ row: 'a', column: 'notes', text: 'new text' }]);
+      await saver.stop();
+      engine.dispose();
+      const record = await store.get<Record<string, unknown>>('sheets', 'v1');
+      const text = await savedText(store, 'v1');
+      return {
+        kind: store.kind, title: recovered.title, notes: recovered.rows[0]?.cells.notes,
+        fields: record.ok ? Object.keys(record.value ?? {}).sort() : [], same: text.ok && text.value === writeSheet(saver.document()),
+        now: (await recoverSheet(store, 'v1'))?.rows[0]?.cells.notes, recent: (await listRecent(store)).map((r) => r.title),
+      };
+    });
+    expect(out).toEqual({
+      kind: 'indexeddb', title: 'from version 1', notes: 'old text', fields: ['bytes', 'chunks', 'id', 'title', 'updatedAt'], same: true,
+      now: 'new text', recent: ['from version 1'],
+    });
   });
 
   test('a newer version opened elsewhere closes this connection: calls return errors, not throws', async () => {
