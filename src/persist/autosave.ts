@@ -77,6 +77,7 @@ interface Seen {
 
 /** One write: its build, then its transaction. `dropped` when a flush on hide took its place. */
 interface Job {
+  readonly hurry: boolean;
   dropped: boolean;
   built: boolean;
   tx: Transaction | null;
@@ -241,6 +242,8 @@ class AutosaveRun implements Autosave {
    */
   private flushNow(): Promise<void> {
     if (!this.dirty && !this.failed && this.job === null) return Promise.resolve();
+    // visibilitychange then pagehide: the first already sent everything.
+    if (!this.dirty && this.job?.hurry && this.inFlight) return this.inFlight;
     if (this.job) {
       this.job.dropped = true;
       this.job.tx?.abort();
@@ -251,7 +254,7 @@ class AutosaveRun implements Autosave {
 
   private start(hurry: boolean): Promise<void> {
     this.dirty = false;
-    const job: Job = { dropped: false, built: false, tx: null };
+    const job: Job = { hurry, dropped: false, built: false, tx: null };
     this.job = job;
     const run: Promise<void> = this.save(job, hurry).finally(() => {
       if (this.inFlight !== run) return;
