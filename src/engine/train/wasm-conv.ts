@@ -3,10 +3,12 @@
  * kernel at all (so Conv2D models could not train on it) and a scalar loop for
  * Conv2DBackpropInput.
  *
- * Both are computed as one large matrix product on XNNPACK's fast path (see wasm-kernels.ts for
- * why plain, untransposed products): the filter gradient as colsT · dy, the input gradient as
- * dy · Wᵀ followed by a scatter-add (col2im). The data movements run in JS directly on the wasm
- * heap, through views on the backend's memory: no copies in or out of it.
+ * Both are computed as one large matrix product (tf.BatchMatMul through the registry: see
+ * wasm-kernels.ts for why plain, untransposed products): the filter gradient as colsT · dy, the
+ * input gradient as dy · Wᵀ followed by a scatter-add (col2im); a filter with few taps sums its
+ * gradient straight from x and dy. The data movements run directly on the wasm heap, as wasm
+ * SIMD loops (kernels/conv-simd.wat) where the channel counts allow, else in JS through views on
+ * the backend's memory: no copies in or out of it.
  */
 import * as tf from '@tensorflow/tfjs';
 import { type ConvGeometry, col2imAdd, im2colT, positions, taps } from './kernels/im2col.ts';
@@ -206,7 +208,7 @@ const conv2DBackpropFilter: TaggedKernelFunc = ({ inputs, attrs, backend }: Kern
     // 28x28x1 -> 32, 3x3: im2col 6 ms, convolution 57 ms; for 13x13x32 -> 64, 3x3 (288 taps):
     // im2col in JS 210 ms, convolution 170 ms (wall time under load). With the SIMD im2col
     // (channels a multiple of 4) the im2col path wins at every size: 13x13x32 -> 64 took
-    // 47 ms of CPU by convolution, 17 ms for the product plus a few for the columns.
+    // 47 ms of CPU by convolution, 26 ms by SIMD im2col (3 ms) and the product.
     const simd = convSimdFor(backend);
     if (simd !== null && taps(g) <= DIRECT_MAX_TAPS && g.outC % 4 === 0) {
       out = filterGradDirect(s, x, dy, g, simd);
