@@ -1,13 +1,15 @@
 /**
- * The product half of bench/wasm-matmul.ts, free of Node APIs so the same code runs in Node and,
- * bundled, in a chromium page (bench/wasm-matmul.ts --browser): GFLOP/s per product for each
- * matmul kernel we can register on tfjs' wasm backend, alternated per round, medians.
+ * The measurements of bench/wasm-matmul.ts, free of Node APIs so the same code runs in Node and,
+ * bundled, in a chromium page (bench/wasm-matmul.ts --browser): GFLOP/s per product and W1
+ * training throughput for each matmul kernel we can register on tfjs' wasm backend, alternated
+ * per round.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { installFastWasmMatMul, uninstallFastWasmMatMul } from '../src/engine/train/wasm-kernels.ts';
 import { installDirectWasmKernels } from '../src/engine/train/kernels/wasm-direct.ts';
 import { relaxedSimdSupported } from '../src/engine/train/kernels/gemm.ts';
+import { mulberry32 } from '../src/engine/train/rng.ts';
 
 export type Mode = 'stock' | 'materialized' | 'gemm simd' | 'gemm relaxed';
 
@@ -101,4 +103,66 @@ export function measureProducts(rounds: number, cpuMs?: () => number): Rates {
   operands.forEach((o) => tf.dispose([o.a, o.b, o.bias]));
   use('stock');
   return rates;
+}
+
+/** Training samples: 784 bytes per image and a label per image. */
+export interface TrainSet {
+  readonly name: string;
+  readonly features: Uint8Array;
+  readonly labels: Uint8Array;
+}
+
+/** Seeded random images, when MNIST is not at hand (a page; a checkout without data). */
+export function randomTrainSet(n = 10_000): TrainSet {
+  const rand = mulberry32(1);
+  return {
+    name: `random ${n}x784`,
+    features: new Uint8Array(n * 784).map(() => Math.floor(rand() * 256)),
+    labels: new Uint8Array(n).map(() => Math.floor(rand() * 10)),
+  };
+}
+
+/**
+ * W1 (MLP 784-512-10, RMSprop 0.001, batch 128) trainOnBatch samples/s per mode, by wall time
+ * and (with `cpuMs`) per CPU-second: each round, each mode in turn trains 3 warm-up and `steps`
+ * timed steps of one shared model.
+ */
+export async function measureTraining(rounds: number, steps: number, data: TrainSet, cpuMs?: () => number): Promise<Rates> {
+  const perEpoch = Math.floor(data.labels.length / B);
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: 512, activation: 'relu', inputShape: [784], kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+      tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+    ],
+  });
+  const optimizer = tf.train.rmsprop(0.001);
+  model.compile({ optimizer, loss: 'categoricalCrossentropy' });
+  const xs = new Float32Array(B * 784);
+  const ys = new Int32Array(B);
+  let b = 0;
+  const step = async (): Promise<void> => {
+    const start = (b++ % perEpoch) * B;
+    for (let i = 0; i < xs.length; i++) xs[i] = data.features[start * 784 + i]! / 255;
+    for (let i = 0; i < B; i++) ys[i] = data.labels[start + i]!;
+    const x = tf.tensor2d(xs, [B, 784]);
+    const y = tf.tidy(() => tf.oneHot(tf.tensor1d(ys, 'int32'), 10));
+    await model.trainOnBatch(x, y);
+    tf.dispose([x, y]);
+  };
+  const perMode: Rates = { wall: {}, cpu: {} };
+  for (let round = 0; round < rounds; round++) {
+    for (const mode of modes()) {
+      use(mode);
+      for (let i = 0; i < 3; i++) await step();
+      const c0 = cpuMs?.() ?? 0;
+      const t0 = performance.now();
+      for (let i = 0; i < steps; i++) await step();
+      (perMode.wall[mode] ??= []).push((steps * B) / ((performance.now() - t0) / 1000));
+      if (cpuMs) (perMode.cpu[mode] ??= []).push((steps * B) / (Math.max(cpuMs() - c0, 1e-3) / 1000));
+    }
+  }
+  model.dispose();
+  optimizer.dispose();
+  use('stock');
+  return perMode;
 }

@@ -22,7 +22,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
-import { mulberry32 } from '../src/engine/train/rng.ts';
+import type { TrainSet } from './wasm-matmul-rates.ts';
 import { fmt, machine, markdownTable, save, textTable } from './lib/report.ts';
 import { torchMatmulGflops } from './lib/torch.ts';
 
@@ -43,8 +43,6 @@ const { PRODUCTS, median, modes, use } = rates;
 const { relaxedSimdSupported } = await import('../src/engine/train/kernels/gemm.ts');
 await rates.ready();
 const MODES = modes();
-type Mode = (typeof MODES)[number];
-const B = 128;
 
 const cpuMs = (): number => {
   const u = process.cpuUsage();
@@ -70,7 +68,7 @@ function productTable(r: { wall: Record<string, number[]>; cpu: Record<string, n
 }
 
 /** The same measurement in Debian's chromium: the rates module bundled (esbuild) into a page. */
-async function browserRates(): Promise<{ wall: Record<string, number[]>; cpu: Record<string, number[]>; modes: string[] } | null> {
+async function browserRates(): Promise<{ products: { wall: Record<string, number[]>; cpu: Record<string, number[]>; modes: string[] } | null; train: { wall: Record<string, number[]>; cpu: Record<string, number[]> } | null } | null> {
   const { CHROMIUM_PATH, launchChromium } = await import('../test/helpers/browser.ts');
   if (!existsSync(CHROMIUM_PATH)) {
     console.log(`chromium not found at ${CHROMIUM_PATH}: --browser skipped`);
@@ -78,7 +76,8 @@ async function browserRates(): Promise<{ wall: Record<string, number[]>; cpu: Re
   }
   const { build } = await import('esbuild');
   const entry = `import * as r from ${JSON.stringify(fileURLToPath(new URL('./wasm-matmul-rates.ts', import.meta.url)))};
-    window.__rates = async (rounds) => { await r.ready('/wasm/'); return { ...r.measureProducts(rounds), modes: r.modes() }; };`;
+    window.__rates = async (rounds) => { await r.ready('/wasm/'); return { ...r.measureProducts(rounds), modes: r.modes() }; };
+    window.__train = async (rounds, steps) => { await r.ready('/wasm/'); return r.measureTraining(rounds, steps, r.randomTrainSet()); };`;
   const bundle = await build({ stdin: { contents: entry, resolveDir: fileURLToPath(new URL('.', import.meta.url)), loader: 'ts' }, bundle: true, write: false, format: 'iife', platform: 'browser', logLevel: 'error' });
   const wasmDir = fileURLToPath(new URL('../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url));
   const browser = await launchChromium();
@@ -93,64 +92,35 @@ async function browserRates(): Promise<{ wall: Record<string, number[]>; cpu: Re
       return route.fulfill({ status: 404 });
     });
     await page.goto('http://bench.invalid/');
-    return await page.evaluate((rounds) => (window as unknown as { __rates(r: number): Promise<{ wall: Record<string, number[]>; cpu: Record<string, number[]>; modes: string[] }> }).__rates(rounds), ROUNDS);
+    type Page = { __rates(r: number): Promise<{ wall: Record<string, number[]>; cpu: Record<string, number[]>; modes: string[] }>; __train(r: number, s: number): Promise<{ wall: Record<string, number[]>; cpu: Record<string, number[]> }> };
+    const products = only === 'train' ? null : await page.evaluate((rounds) => (window as unknown as Page).__rates(rounds), ROUNDS);
+    const train = only === 'products' ? null : await page.evaluate(([rounds, steps]) => (window as unknown as Page).__train(rounds!, steps!), [ROUNDS, STEPS]);
+    return { products, train };
   } finally {
     await browser.close();
   }
 }
 
-async function trainSet(): Promise<{ name: string; features: Uint8Array; labels: Uint8Array }> {
+async function trainSet(): Promise<TrainSet> {
   if (existsSync(fileURLToPath(new URL('../public/data/mnist.bin', import.meta.url)))) {
     const { loadDatasetFile } = await import('../src/engine/data/load-node.ts');
     const r = await loadDatasetFile('mnist');
     if (r.ok && r.value.dtype === 'uint8') return { name: 'MNIST', features: r.value.train.features as Uint8Array, labels: r.value.train.labels };
   }
-  const rand = mulberry32(1);
-  return {
-    name: 'random 60,000x784',
-    features: new Uint8Array(60_000 * 784).map(() => Math.floor(rand() * 256)),
-    labels: new Uint8Array(60_000).map(() => Math.floor(rand() * 10)),
-  };
+  return rates.randomTrainSet(60_000);
 }
 
-async function trainingRates(): Promise<{ rows: string[][]; data: string }> {
-  const data = await trainSet();
-  const perEpoch = Math.floor(data.labels.length / B);
-  const model = tf.sequential({
-    layers: [
-      tf.layers.dense({ units: 512, activation: 'relu', inputShape: [784], kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
-      tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
-    ],
-  });
-  const optimizer = tf.train.rmsprop(0.001);
-  model.compile({ optimizer, loss: 'categoricalCrossentropy' });
-  const xs = new Float32Array(B * 784);
-  const ys = new Int32Array(B);
-  let b = 0;
-  const step = async (): Promise<void> => {
-    const start = (b++ % perEpoch) * B;
-    for (let i = 0; i < xs.length; i++) xs[i] = data.features[start * 784 + i]! / 255;
-    for (let i = 0; i < B; i++) ys[i] = data.labels[start + i]!;
-    const x = tf.tensor2d(xs, [B, 784]);
-    const y = tf.tidy(() => tf.oneHot(tf.tensor1d(ys, 'int32'), 10));
-    await model.trainOnBatch(x, y);
-    tf.dispose([x, y]);
-  };
-  const perMode = new Map<Mode, number[]>();
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const mode of MODES) {
-      use(mode);
-      for (let i = 0; i < 3; i++) await step();
-      const t0 = performance.now();
-      for (let i = 0; i < STEPS; i++) await step();
-      perMode.set(mode, [...(perMode.get(mode) ?? []), (STEPS * B) / ((performance.now() - t0) / 1000)]);
-    }
-  }
-  model.dispose();
-  optimizer.dispose();
-  const stock = median(perMode.get('stock')!);
-  const rows = [['kernel', 'W1 samples/s (median)', 'vs stock'], ...MODES.map((m) => [m, fmt(median(perMode.get(m)!)), `${fmt(median(perMode.get(m)!) / stock, 2)}x`])];
-  return { rows, data: data.name };
+/** Medians, and every round's value (rounds run in order, so a load change shows across a row). */
+function trainingTable(r: { wall: Record<string, number[]>; cpu: Record<string, number[]> }): string[][] {
+  const stock = median(r.wall['stock']!);
+  const hasCpu = Object.keys(r.cpu).length > 0;
+  const cpuStock = hasCpu ? median(r.cpu['stock']!) : NaN;
+  return [['kernel', 'W1 samples/s (median)', 'vs stock', ...(hasCpu ? ['per CPU-second', 'vs stock'] : []), 'each round'],
+    ...Object.entries(r.wall).map(([mode, w]) => [
+      mode, fmt(median(w)), `${fmt(median(w) / stock, 2)}x`,
+      ...(hasCpu ? [fmt(median(r.cpu[mode]!)), `${fmt(median(r.cpu[mode]!) / cpuStock, 2)}x`] : []),
+      w.map((v) => fmt(v)).join(' '),
+    ])];
 }
 
 const m = await machine();
@@ -164,20 +134,27 @@ if (only !== 'train') {
   sections.push(`Node ${process.version}:\n\n${markdownTable(rows)}`);
   out['products'] = rows;
 }
+if (only !== 'products') {
+  const data = await trainSet();
+  const rows = trainingTable(await rates.measureTraining(ROUNDS, STEPS, data, cpuMs));
+  console.log(`\nNode: W1 trainOnBatch, ${STEPS} steps per kernel per round (${data.name}):\n${textTable(rows)}`);
+  sections.push(`Node: W1 trainOnBatch, ${STEPS} steps per kernel per round (${data.name}):\n\n${markdownTable(rows)}`);
+  out['train'] = rows;
+}
 if (process.argv.includes('--browser')) {
   const r = await browserRates();
-  if (r !== null) {
-    const rows = productTable(r, r.modes);
+  if (r?.products) {
+    const rows = productTable(r.products, r.products.modes);
     console.log(`\nchromium (main thread of a page):\n${textTable(rows)}`);
     sections.push(`chromium (main thread of a page):\n\n${markdownTable(rows)}`);
     out['browserProducts'] = rows;
   }
-}
-if (only !== 'products') {
-  const { rows, data } = await trainingRates();
-  console.log(`\nW1 trainOnBatch, ${STEPS} steps per kernel per round (${data}):\n${textTable(rows)}`);
-  sections.push(`W1 trainOnBatch, ${STEPS} steps per kernel per round (${data}):\n\n${markdownTable(rows)}`);
-  out['train'] = rows;
+  if (r?.train) {
+    const rows = trainingTable(r.train);
+    console.log(`\nchromium: W1 trainOnBatch, ${STEPS} steps per kernel per round (random data):\n${textTable(rows)}`);
+    sections.push(`chromium: W1 trainOnBatch, ${STEPS} steps per kernel per round (random data):\n\n${markdownTable(rows)}`);
+    out['browserTrain'] = rows;
+  }
 }
 console.log(`load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 save('wasm-matmul', m, out, sections.join('\n\n'));
