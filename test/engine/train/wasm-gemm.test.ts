@@ -99,6 +99,28 @@ describe('the relaxed build is used where relaxed SIMD is', () => {
   });
 });
 
+describe('a shared memory (tfjs\' threaded build, in a cross-origin isolated page)', () => {
+  it('links the shared build and computes the same product', () => {
+    const memory = new WebAssembly.Memory({ initial: 64, maximum: 1024, shared: true });
+    let top = 1024;
+    // A bump allocator standing in for the backend's malloc.
+    const heap = { wasmMemory: memory, _malloc: (n: number) => { const p = top; top += (n + 15) & ~15; return p; }, _free: () => {} };
+    const f = new Float32Array(memory.buffer);
+    const [m, k, n] = [9, 300, 13];
+    const o = operands([], [], m, k, n, true, false, 3);
+    const [a, b, c] = [heap._malloc(o.a.length * 4), heap._malloc(o.b.length * 4), heap._malloc(m * n * 4)];
+    f.set(o.a, a / 4);
+    f.set(o.b, b / 4);
+    const ref = exact(o, m, k, n, true, false, 0, 0);
+    for (const v of VARIANTS) {
+      const gemm = gemmFor({ wasm: heap }, v);
+      expect(gemm?.variant).toBe(v);
+      gemm!.matmul(a, b, c, m, n, k, true, false);
+      expect(worstRatio(f.subarray(c / 4, c / 4 + m * n), ref.value, ref.bound)).toBeLessThanOrEqual(1);
+    }
+  });
+});
+
 describe('products equal the exact product and the stock kernel within float32 tolerance', () => {
   for (const [ta, tb] of FLAGS) {
     for (const [m, k, n] of SIZES) {

@@ -6,7 +6,8 @@
 // gemm.wat is written with f32x4.relaxed_madd (relaxed SIMD); it is built twice: as written, and
 // with every relaxed_madd spelled out as f32x4.add(f32x4.mul(..)) for engines without relaxed
 // SIMD (Node 20's V8 has it only behind a flag). The plain build's rounding is two roundings per
-// multiply-add, the relaxed one's whatever the engine picks (one, with FMA).
+// multiply-add, the relaxed one's whatever the engine picks (one, with FMA). Each also comes in a
+// build importing a shared memory, for tfjs' threaded wasm build.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,6 +47,16 @@ export function withoutRelaxedMadd(text) {
   }
 }
 
+/**
+ * The same module importing a shared memory: tfjs' threaded wasm build (picked when the page is
+ * cross-origin isolated, as the app is) has one, and an unshared import does not link to it.
+ */
+function sharedMemory(text) {
+  const plain = '(import "env" "memory" (memory 1))';
+  if (!text.includes(plain)) throw new Error(`expected ${plain} in the module`);
+  return text.replace(plain, '(import "env" "memory" (memory 1 65536 shared))');
+}
+
 function assemble(name, text, flags) {
   const wat = join(tmp, `${name}.wat`);
   const wasm = join(tmp, `${name}.wasm`);
@@ -61,6 +72,8 @@ const MODULES = [
     wat: 'gemm.wat', out: 'gemm-simd.wasm.ts', builds: [
       ['GEMM_RELAXED_WASM', (t) => t, ['--enable-relaxed-simd']],
       ['GEMM_SIMD_WASM', withoutRelaxedMadd, []],
+      ['GEMM_RELAXED_SHARED_WASM', sharedMemory, ['--enable-relaxed-simd', '--enable-threads']],
+      ['GEMM_SIMD_SHARED_WASM', (t) => sharedMemory(withoutRelaxedMadd(t)), ['--enable-threads']],
     ],
   },
 ];

@@ -8,7 +8,7 @@
  * gets 'simd' and a browser worker 'relaxed': their results differ in the last bits. Each build is
  * deterministic (one thread, a fixed order of sums), so a run repeats exactly on the same variant.
  */
-import { GEMM_RELAXED_WASM, GEMM_SIMD_WASM } from './gemm-simd.wasm.ts';
+import { GEMM_RELAXED_SHARED_WASM, GEMM_RELAXED_WASM, GEMM_SIMD_SHARED_WASM, GEMM_SIMD_WASM } from './gemm-simd.wasm.ts';
 
 export type GemmVariant = 'relaxed' | 'simd';
 
@@ -63,18 +63,25 @@ export function defaultGemmVariant(): GemmVariant {
   return relaxedSimdSupported() ? 'relaxed' : 'simd';
 }
 
-const compiled = new Map<GemmVariant, WebAssembly.Module | null>();
+const BUILDS = {
+  relaxed: { plain: GEMM_RELAXED_WASM, shared: GEMM_RELAXED_SHARED_WASM },
+  simd: { plain: GEMM_SIMD_WASM, shared: GEMM_SIMD_SHARED_WASM },
+} as const;
 
-function compile(variant: GemmVariant): WebAssembly.Module | null {
-  let m = compiled.get(variant);
+const compiled = new Map<string, WebAssembly.Module | null>();
+
+/** The build for this variant; `shared` for a shared memory (tfjs' threaded wasm build). */
+function compile(variant: GemmVariant, shared: boolean): WebAssembly.Module | null {
+  const key = `${variant}/${shared}`;
+  let m = compiled.get(key);
   if (m !== undefined) return m;
   try {
-    // Synchronous compile: the module is under 2 KB, within every browser's main-thread limit.
-    m = new WebAssembly.Module(bytesOf(variant === 'relaxed' ? GEMM_RELAXED_WASM : GEMM_SIMD_WASM));
+    // Synchronous compile: the module is under 3 KB, within every browser's main-thread limit.
+    m = new WebAssembly.Module(bytesOf(BUILDS[variant][shared ? 'shared' : 'plain']));
   } catch {
-    m = null; // no wasm SIMD (or no relaxed SIMD) here
+    m = null; // no wasm SIMD (or no relaxed SIMD, or no threads) here
   }
-  compiled.set(variant, m);
+  compiled.set(key, m);
   return m;
 }
 
@@ -83,8 +90,8 @@ const instances = new WeakMap<WebAssembly.Memory, Map<GemmVariant, Gemm | null>>
 const workspaces = new WeakMap<WebAssembly.Memory, { ptr: number; bytes: number }>();
 
 /**
- * The GEMM bound to the wasm backend's memory, or null when it cannot run there (no SIMD, the
- * variant not supported, or the threaded build's shared memory, which gemm.wat does not import).
+ * The GEMM bound to the wasm backend's memory (shared or not: tfjs' threaded build has a shared
+ * one), or null when it cannot run there (no SIMD, or the variant not supported).
  *
  * Its workspace (packed panels, under 1 MB for W1's products: 256 x (n + 128) floats) is allocated
  * with the backend's malloc on first use, grown when a larger product needs it, and kept.
@@ -97,7 +104,8 @@ export function gemmFor(backend: unknown, variant: GemmVariant = defaultGemmVari
   if (perVariant === undefined) instances.set(memory, (perVariant = new Map()));
   const known = perVariant.get(variant);
   if (known !== undefined) return known;
-  const compiledModule = compile(variant);
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const compiledModule = compile(variant, shared);
   let gemm: Gemm | null = null;
   if (compiledModule !== null) {
     try {
