@@ -23,6 +23,7 @@ export default defineConfig({
       'handsontable/base',
       'handsontable/registry',
       'handsontable/cellTypes',
+      'handsontable/editors',
       'handsontable/plugins',
       'handsontable/renderers',
       'handsontable/i18n/registry',

@@ -4,11 +4,13 @@
  *
  * - Physical grid row i shows engine row `ids[i]` (engine order: a sweep's children follow it).
  *   The visual order is ours: the sort plugin keeps the sort state and draws the header arrow,
- *   but its sort is replaced by a grouped one (grid-order.ts) that keeps each sweep's children
+ *   but its sort is replaced by a grouped one (grid-sort.ts) that keeps each sweep's children
  *   right under it. Every hook converts visual -> physical before looking up the row id.
- * - Engine -> grid: changed row ids are gathered and applied once per animation frame, writing
- *   only the cells whose value changed (setSourceDataAtCell does not fire afterChange, so our own
- *   writes never loop back as edits), then one render for the formatting that lives outside data.
+ * - Engine -> grid: changed row ids are gathered and applied once per animation frame
+ *   (grid-pass.ts), writing only the values that changed into the rows Handsontable holds (no
+ *   afterChange, so our own writes never loop back as edits) and redrawing only the cells that
+ *   may look different (grid-tracking.ts knows what each row's cells were drawn from); rows or
+ *   columns added, removed or moved rebuild the grid (rebuildIfMoved).
  * - Grid -> engine: afterChange from a person (edit, paste, autofill, undo) becomes engine.edit;
  *   values pasted or filled below the last row become new engine rows (grid-growth.ts).
  * - Selection: the row of the active cell, as an engine row id, goes to `onSelectRow`, every
@@ -18,45 +20,29 @@
  *   menu, are hidden (hiddenColumns plugin); the name column stays frozen at the left.
  * - Rows can be filtered from outside (the parallel coordinates' brushes): a hiding map on the
  *   row index mapper, so the grouped sort order is untouched and hidden rows are not rendered.
- * - Colour scales of the metric columns are computed once per pass, not per cell render.
+ * - Colour scales of the metric columns are kept row by row (grid-tracking.ts), not per cell render.
+ * - Editors are placed only when they open (grid-editors.ts); the rows on screen are read after
+ *   the frame (grid-visible.ts).
  */
 import Handsontable from 'handsontable/base';
-import { AutocompleteCellType, DropdownCellType, TextCellType, registerCellType } from 'handsontable/cellTypes';
-import { Autofill, ColumnSorting, CopyPaste, HiddenColumns, UndoRedo, registerPlugin } from 'handsontable/plugins';
-import 'handsontable/styles/handsontable.min.css';
-import 'handsontable/styles/ht-theme-main.min.css';
+import type { HiddenColumns } from 'handsontable/plugins';
+import { BASE_SETTINGS } from './grid-setup.ts';
 import { type Accessor, createEffect, createSignal, on, onCleanup, onMount } from 'solid-js';
 import type { CellEdit, RowState, SheetEngine } from '../engine/scheduler/sheet-engine.ts';
 import {
-  type GridColumn, type GridRow, columnLabel, columnSettings, decorateHeader, gridColumns, gridRow, isInputKey, rowSortKey,
+  type GridColumn, type GridRow, columnLabel, columnSettings, decorateHeader, gridColumns, gridRow, isInputKey,
 } from './grid-columns.ts';
 import { ColumnsMenu } from './ColumnsMenu.tsx';
-import { type GroupChoices, type SheetUse, UseTally, hiddenColumns, loadChoices, saveChoices } from './column-visibility.ts';
-import { timed } from './compare/timings.ts';
+import { type GroupChoices, type SheetUse, hiddenColumns, loadChoices, saveChoices } from './column-visibility.ts';
 import { pruneCellCharts } from './grid-charts.ts';
 import { type Locale, gridLanguage, locale } from './i18n/index.ts';
-import { registerLanguageDictionary } from 'handsontable/i18n/registry';
-import koKR from 'handsontable/i18n/languages/ko-KR';
-import { type GridView, repaintScale, sortValue } from './renderers.ts';
-import { type MetricScale, SCALED_COLUMNS, metricScales } from './row-values.ts';
 import { autofillValues, takeNewRowValues } from './grid-growth.ts';
-import { groupedOrder } from './row-values.ts';
-import { sanitizeGridHtml } from './sanitize.ts';
-import { type CellPlace, eachCellOf, patchCells } from './grid-patch.ts';
-import { registerGridEditors } from './grid-editors.ts';
-
-registerCellType(TextCellType);
-registerCellType(AutocompleteCellType);
-registerCellType(DropdownCellType);
-registerPlugin(ColumnSorting);
-registerPlugin(CopyPaste);
-registerPlugin(Autofill);
-registerPlugin(UndoRedo);
-registerLanguageDictionary(koKR);
-registerPlugin(HiddenColumns);
-registerGridEditors();
-
-type SortConfig = Exclude<ReturnType<ColumnSorting['getSortConfig']>, readonly unknown[] | undefined>;
+import type { CellPlace } from './grid-patch.ts';
+import { type SortConfig, applyGroupedSort, sortConfigOf, sortingOf } from './grid-sort.ts';
+import { dropMenuHasRules } from './grid-css.ts';
+import { FramePass, type PassGrid } from './grid-pass.ts';
+import { type CellPart, GridTracking, cellPart } from './grid-tracking.ts';
+import { VisibleRows } from './grid-visible.ts';
 
 /** Sources of afterChange that are our own bulk writes, not a person's edit. */
 const OWN_SOURCES = new Set(['loadData', 'updateData', 'sweepsheet']);
@@ -82,6 +68,7 @@ export function Grid(props: GridProps) {
   const [choices, setChoices] = createSignal<GroupChoices>(loadChoices());
   let sync: GridSync | undefined;
   onMount(() => {
+    dropMenuHasRules();
     const s = new GridSync(host, props.engine, {
       selectRow: (id) => props.onSelectRow?.(id),
       selectRows: (ids) => props.onSelectRows?.(ids),
@@ -118,69 +105,54 @@ interface GridCallbacks {
   sheetUse(use: SheetUse): void;
 }
 
-class GridSync {
-  private readonly hot: Handsontable.Core;
+class GridSync implements PassGrid {
+  readonly hot: Handsontable.Core;
+  readonly tracking: GridTracking;
+  private readonly pass: FramePass;
   private ids: string[] = [];
   private physicalOf = new Map<string, number>();
   private columns: GridColumn[];
   private columnsSignature: string;
-  private readonly pending = new Set<string>();
-  private frame = 0;
+  private columnIndex = new Map<string, number>();
+  private parts = new Map<string, CellPart>();
+  /** The rows Handsontable shows, by physical index: the very array it was given. */
+  private data: GridRow[] = [];
   private readonly unsubscribe: () => void;
-  private visibleSignature = '';
-  private visibleFrame = 0;
-  private readonly onWindowScroll = () => this.reportVisible();
+  private readonly visible: VisibleRows;
+  private readonly onWindowScroll = () => this.visible.schedule();
   /** The row a fill handle drag copies into new rows: the source row next to the filled range. */
   private fillTemplate: string | null = null;
   private readonly source = (id: string) => this.engine.row(id);
-  private scales = new Map<string, MetricScale>();
-  private readonly view: GridView = { scale: (key) => this.scales.get(key) };
-  private use: SheetUse;
-  private useSignature = '';
+  private readonly lookup = (physical: number): RowState | undefined => {
+    const id = this.ids[physical];
+    return id === undefined ? undefined : this.engine.row(id);
+  };
   private filter: ReadonlySet<string> | null = null;
   /** Rows hidden by the filter: a hiding map composes with the grouped sort's index sequence. */
   private readonly filterMap: { setValues(values: boolean[]): void };
 
-  constructor(private readonly host: HTMLElement, private readonly engine: SheetEngine, private readonly on: GridCallbacks, private choices: GroupChoices) {
+  constructor(readonly host: HTMLElement, readonly engine: SheetEngine, private readonly on: GridCallbacks, private choices: GroupChoices) {
+    // Before Handsontable: its first render reports the rows on screen.
+    this.visible = new VisibleRows(host, (ids) => {
+      this.engine.setVisible(ids);
+      this.on.visibleRows(ids);
+    });
     const rows = engine.rows();
     this.setIds(rows.map((r) => r.id));
-    this.scales = metricScales(rows, sortValue);
-    this.tally = tallyOf(rows);
-    this.use = this.tally.use();
+    this.tracking = new GridTracking(rows);
+    this.pass = new FramePass(this);
     this.columns = gridColumns(engine.formulaColumns());
     this.columnsSignature = signature(this.columns);
-    const lookup = (physical: number) => {
-      const id = this.ids[physical];
-      return id === undefined ? undefined : this.engine.row(id);
-    };
-    this.lookup = lookup;
-    this.data = rows.map((r) => gridRow(r, this.columns, this.source));
-    this.columnIndex = new Map(this.columns.map((c, i) => [c.key, i]));
-    this.scalesSignature = scalesSignature(this.scales);
+    this.indexColumns();
+    this.data = rows.map((r) => this.gridRow(r));
+    const lookup = this.lookup;
     this.hot = new Handsontable(host, {
       data: this.data,
-      columns: columnSettings(this.columns, lookup, this.source, this.view),
+      columns: columnSettings(this.columns, lookup, this.source, this.tracking.view),
       colHeaders: (i) => { const c = this.columns[i]; return c ? columnLabel(c) : ''; },
-      hiddenColumns: { columns: hiddenColumns(this.columns, this.use, this.choices), indicators: false },
-      rowHeaders: true,
-      // The name stays in view while the many setting and result columns scroll past.
-      fixedColumnsStart: 1,
-      themeName: 'ht-theme-main',
-      licenseKey: 'non-commercial-and-evaluation',
+      hiddenColumns: { columns: hiddenColumns(this.columns, this.tracking.use(), this.choices), indicators: false },
+      ...BASE_SETTINGS,
       language: gridLanguage(locale()),
-      sanitizer: sanitizeGridHtml,
-      columnSorting: { sortEmptyCells: false, indicator: true, headerAction: true },
-      autoWrapRow: true,
-      autoWrapCol: true,
-      stretchH: 'none',
-      // Every column is rendered (a sheet has about thirty): in window-scroll mode Handsontable 18's
-      // column calculator dropped the last columns once a wide formula column was added.
-      viewportColumnRenderingOffset: 100,
-      // One line per row: long names and notes are cut with an ellipsis and shown whole in the editor.
-      wordWrap: false,
-      textEllipsis: true,
-      // Dragging the fill handle past the last row adds rows for the drag (see beforeCreateRow).
-      fillHandle: { autoInsertRow: true },
       // A sweep's children are expanded from the sweep's cells: edit the sweep, not them.
       cells: (physicalRow, _col, prop) => (isInputKey(prop) ? { readOnly: lookup(physicalRow)?.parent != null } : {}),
       // Rows come from the engine. The one exception: the fill handle reaching past the last row
@@ -195,47 +167,34 @@ class GridSync {
         return autofillValues(selection, targetRange.getHeight(), direction);
       },
       beforeChange: (changes, source) => this.addRowsFromChanges(changes, source),
-      beforeChangeRender: (changes, source) => this.holdRender(changes, source),
+      beforeChangeRender: (changes, source) => {
+        if (!OWN_SOURCES.has(source)) this.pass.hold(changes, (visualRow, prop) => isInputKey(prop) && this.idAt(visualRow) !== undefined);
+      },
       afterChange: (changes, source) => {
         try {
           this.onGridChange(changes, source);
         } finally {
-          this.releaseRender();
+          this.pass.release();
         }
       },
       afterSelectionEnd: () => this.onSelection(),
-      afterRender: () => this.reportVisible(),
-      afterScrollVertically: () => this.reportVisible(),
+      afterRender: () => this.visible.schedule(),
+      afterScrollVertically: () => this.visible.schedule(),
     });
     this.filterMap = this.hot.rowIndexMapper.createAndRegisterIndexMap('ss-row-filter', 'hiding', false);
-    this.publishUse();
-    this.unsubscribe = engine.subscribe((changed) => {
-      for (const id of changed) this.pending.add(id);
-      this.schedule();
-    });
+    this.on.sheetUse(this.tracking.useChange(true)!);
+    this.unsubscribe = engine.subscribe((changed) => this.pass.add(changed));
     // The page scrolls the grid (it has no height of its own): a scroll changes what is on screen.
     window.addEventListener('scroll', this.onWindowScroll, { passive: true });
     window.addEventListener('resize', this.onWindowScroll, { passive: true });
   }
 
-  private readonly lookup: (physical: number) => RowState | undefined;
-  private renderHeld = false;
-  private releaseQueued = false;
-  /** The rows Handsontable shows, by physical index: the very array it was given. */
-  private data: GridRow[] = [];
-  private columnIndex = new Map<string, number>();
-  private scalesSignature = '';
-  /** Per row, what the colour scales and the shown columns were last computed from. */
-  private readonly seenResults = new Map<string, { result: RowState['result']; state: string }>();
-  /** What the sheet uses (which column groups apply), counted row by row. */
-  private tally: UseTally;
-
   destroy(): void {
     this.unsubscribe();
     window.removeEventListener('scroll', this.onWindowScroll);
     window.removeEventListener('resize', this.onWindowScroll);
-    if (this.frame !== 0) cancelAnimationFrame(this.frame);
-    if (this.visibleFrame !== 0) cancelAnimationFrame(this.visibleFrame);
+    this.pass.destroy();
+    this.visible.destroy();
     this.hot.destroy();
   }
 
@@ -246,16 +205,17 @@ class GridSync {
 
   /** Redraw at the next frame even if no row changed (formula columns were edited). */
   refresh(): void {
-    this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.frame === 0) this.frame = requestAnimationFrame(() => timed('grid-pass', () => this.applyPending()));
+    this.pass.schedule();
   }
 
   private setIds(ids: string[]): void {
     this.ids = ids;
     this.physicalOf = new Map(ids.map((id, i) => [id, i]));
+  }
+
+  private indexColumns(): void {
+    this.columnIndex = new Map(this.columns.map((c, i) => [c.key, i]));
+    this.parts = new Map(this.columns.map((c) => [c.key, cellPart(c)]));
   }
 
   private idAt(visualRow: number): string | undefined {
@@ -278,41 +238,7 @@ class GridSync {
     const template = templateId === null ? undefined : this.engine.row(templateId);
     for (const { values } of fresh) this.engine.addRow({ cells: { ...template?.cells, ...values } });
     // Grid rows the fill handle added are dropped when the engine's rows are next drawn.
-    this.schedule();
-  }
-
-  /**
-   * A person's edit of cells in existing rows: Handsontable would now re-render every cell on
-   * screen (a thousand cells restyled for one typed value, hundreds of ms on a big sheet). Hold
-   * that render; the edited rows are redrawn in place at the next frame, when the engine reports
-   * them (applyPending). Edits that add grid rows render as usual.
-   */
-  private holdRender(changes: Handsontable.CellChange[], source: string): void {
-    if (OWN_SOURCES.has(source) || this.renderHeld) return;
-    if (!changes.every(([visualRow, prop]) => isInputKey(prop) && this.idAt(visualRow) !== undefined)) return;
-    this.hot.suspendRender();
-    this.renderHeld = true;
-  }
-
-  /** Let Handsontable draw again, as a fast draw (selection and borders only): no cell changed that the next frame does not redraw. */
-  private releaseRender(): void {
-    if (!this.renderHeld || this.releaseQueued) return;
-    // Held until the key handler has finished: Enter closes the editor (this afterChange) and then
-    // moves the selection, and each would draw the grid; a microtask lets them draw once.
-    this.releaseQueued = true;
-    queueMicrotask(() => {
-      this.releaseQueued = false;
-      this.releaseNow();
-    });
-  }
-
-  private releaseNow(): void {
-    if (!this.renderHeld || this.hot.isDestroyed) return;
-    this.renderHeld = false;
-    (this.hot as unknown as { forceFullRender: boolean }).forceFullRender = false;
-    this.hot.resumeRender();
-    // The engine reports the edited rows asynchronously; an edit it ignored (same text) still gets its cells redrawn.
-    this.schedule();
+    this.pass.schedule();
   }
 
   private onGridChange(changes: Handsontable.CellChange[] | null, source: string): void {
@@ -323,7 +249,7 @@ class GridSync {
       const id = this.idAt(visualRow);
       if (id === undefined) continue;
       // Its cells are redrawn at the next frame (the render of this change may have been held).
-      this.pending.add(id);
+      this.pass.edited(id);
       const text = after === null || after === undefined ? '' : String(after);
       const old = before === null || before === undefined ? '' : String(before);
       if (text !== old) edits.push({ row: id, column: prop, text });
@@ -358,7 +284,7 @@ class GridSync {
     this.filter = filter;
     this.applyFilter();
     this.hot.render();
-    this.reportVisible();
+    this.visible.schedule();
   }
 
   private applyFilter(): void {
@@ -377,12 +303,10 @@ class GridSync {
     this.hot.render();
   }
 
-  /** Hide the columns that do not apply or were turned off; touches the plugin only when that changed. */
-  private syncHiddenColumns(force = false): void {
-    const use = this.tally.use();
-    const sig = JSON.stringify([[...use.groups], [...use.unused]]);
-    if (!force && sig === this.useSignature) return;
-    this.use = use;
+  /** Hide the columns that do not apply or were turned off; touches the plugin only when that changed. True when it did. */
+  syncHiddenColumns(force = false): boolean {
+    const use = this.tracking.useChange(force);
+    if (use === null) return false;
     const plugin = this.hot.getPlugin('hiddenColumns') as unknown as HiddenColumns;
     const want = hiddenColumns(this.columns, use, this.choices);
     const now = plugin.getHiddenColumns();
@@ -390,113 +314,49 @@ class GridSync {
     const hide = want.filter((i) => !now.includes(i));
     if (show.length > 0) plugin.showColumns(show);
     if (hide.length > 0) plugin.hideColumns(hide);
-    this.publishUse();
+    this.on.sheetUse(use);
+    return true;
   }
 
-  private publishUse(): void {
-    this.useSignature = JSON.stringify([[...this.use.groups], [...this.use.unused]]);
-    this.on.sheetUse(this.use);
-  }
-
-  /**
-   * Tell the engine which rows are on screen, when that changed. Read from the rows Handsontable
-   * rendered, clipped to the window and the grid's holder, a frame after the render or scroll:
-   * in window-scroll mode Handsontable's own first/last visible row lag behind the page's scroll.
-   */
-  private reportVisible(): void {
-    if (this.visibleFrame !== 0) return;
-    this.visibleFrame = requestAnimationFrame(() => {
-      this.visibleFrame = 0;
-      const holder = this.host.querySelector('.ht_master .wtHolder')?.getBoundingClientRect();
-      const header = this.host.querySelector('.ht_clone_top')?.getBoundingClientRect();
-      if (!holder) return;
-      const top = Math.max(0, holder.top, header && header.bottom > 0 ? header.bottom : 0);
-      const bottom = Math.min(window.innerHeight, holder.bottom);
-      const ids: string[] = [];
-      for (const tr of this.host.querySelectorAll<HTMLTableRowElement>('.ht_master tbody tr')) {
-        const r = tr.getBoundingClientRect();
-        const id = tr.querySelector<HTMLElement>('td[data-row-id]')?.dataset.rowId;
-        if (id && r.bottom > top && r.top < bottom) ids.push(id);
-      }
-      const sig = ids.join('\n');
-      if (sig === this.visibleSignature) return;
-      this.visibleSignature = sig;
-      this.engine.setVisible(ids);
-      this.on.visibleRows(ids);
-    });
-  }
-
-  /** One pass per frame: rebuild on added or removed rows or columns, otherwise patch only changed cells. */
-  private applyPending(): void {
-    this.frame = 0;
-    const changed = [...this.pending];
-    this.pending.clear();
+  /** Rebuild the grid's rows (and columns) when rows or formula columns were added, removed or moved. */
+  rebuildIfMoved(): boolean {
     const columns = this.syncColumns();
     // The order is compared id by id (cheap); the rows themselves are built only when it moved.
-    if (columns || !sameIds(this.engine.rowIds(), this.ids) || this.hot.countSourceRows() !== this.ids.length) {
-      const rows = this.engine.rows();
-      this.setIds(rows.map((r) => r.id));
-      pruneCellCharts(new Set(this.ids));
-      this.resultsMoved(changed);
-      this.rescale(rows);
-      this.tally = tallyOf(rows);
-      const data = rows.map((r) => gridRow(r, this.columns, this.source));
-      this.data = data;
-      // New columns and their data in one call: Handsontable sizes its viewport from both.
-      if (columns) this.hot.updateSettings({ columns, data });
-      else this.hot.updateData(data, 'updateData');
-      this.syncHiddenColumns(columns !== null);
-      this.applyFilter();
-      this.resort();
-      return;
-    }
-    const hiddenBefore = this.useSignature;
-    for (const id of changed) this.tally.set(id, this.engine.row(id));
-    timed('grid-hidden-columns', () => this.syncHiddenColumns());
-    const sortedKeys = new Set(this.sortConfig().map((c) => this.columns[c.column]?.key));
-    // Written straight into the rows Handsontable holds (it keeps our array by reference):
-    // setSourceDataAtCell would render the whole grid for each pass.
-    let sortedChanged = false;
-    const redraw = new Set<string>();
-    for (const id of changed) {
-      const physical = this.physicalOf.get(id);
-      const row = this.engine.row(id);
-      const shown = physical === undefined ? undefined : this.data[physical];
-      if (!row || !shown) continue;
-      redraw.add(id);
-      // A sweep shows its children's mean ± sd and progress.
-      if (row.parent) redraw.add(row.parent);
-      for (const [key, value] of Object.entries(gridRow(row, this.columns, this.source))) {
-        if (shown[key] === value) continue;
-        shown[key] = value;
-        if (sortedKeys.has(key)) sortedChanged = true;
-      }
-    }
-    // Only a result arriving or leaving can move the colour scales of the metric columns.
-    const colours = this.resultsMoved(changed) && this.rescale(this.engine.rows());
-    if (sortedChanged) this.resort();
-    // Columns shown or hidden move every cell.
-    else if (this.useSignature !== hiddenBefore) timed('grid-render', () => this.hot.render());
-    else {
-      timed('grid-patch', () => patchCells(this.hot, this.host, redraw, (id, key) => this.placeOf(id, key)));
-      // New colour scales repaint the metric cells of rows that did not change, too.
-      if (colours) timed('grid-repaint-scales', () => eachCellOf(this.host, Object.keys(SCALED_COLUMNS), (td, id, key) => {
-        if (!redraw.has(id)) repaintScale(td, key, this.engine.row(id), this.view);
-      }));
-    }
+    if (!columns && sameIds(this.engine.rowIds(), this.ids) && this.hot.countSourceRows() === this.ids.length) return false;
+    const rows = this.engine.rows();
+    this.setIds(rows.map((r) => r.id));
+    pruneCellCharts(new Set(this.ids));
+    this.tracking.reset(rows);
+    const data = rows.map((r) => this.gridRow(r));
+    this.data = data;
+    // New columns and their data in one call: Handsontable sizes its viewport from both.
+    if (columns) this.hot.updateSettings({ columns, data });
+    else this.hot.updateData(data, 'updateData');
+    this.syncHiddenColumns(columns !== null);
+    this.applyFilter();
+    this.resort();
+    return true;
   }
 
-  /** Recompute the metric columns' colour scales; true when any cell's colour changes. */
-  private rescale(rows: readonly RowState[]): boolean {
-    this.scales = timed('grid-scales', () => metricScales(rows, sortValue));
-    const sig = scalesSignature(this.scales);
-    const changed = sig !== this.scalesSignature;
-    this.scalesSignature = sig;
-    return changed;
+  shownRow(id: string): GridRow | undefined {
+    const physical = this.physicalOf.get(id);
+    return physical === undefined ? undefined : this.data[physical];
+  }
+
+  gridRow(row: RowState): GridRow {
+    return gridRow(row, this.columns, this.source);
+  }
+
+  sortedKeys(): ReadonlySet<string> {
+    return new Set(sortConfigOf(this.hot).flatMap((c) => this.columns[c.column]?.key ?? []));
+  }
+
+  partOf(key: string): CellPart | undefined {
+    return this.parts.get(key);
   }
 
   /** The visual coordinates of a row's cell, or null when it is hidden or gone. */
-  private placeOf(id: string, key: string): CellPlace | null {
+  placeOf(id: string, key: string): CellPlace | null {
     const physical = this.physicalOf.get(id);
     const column = this.columnIndex.get(key);
     if (physical === undefined || column === undefined) return null;
@@ -505,84 +365,34 @@ class GridSync {
     return visualRow === null || visualColumn === null ? null : { visualRow, visualColumn };
   }
 
-  /** Whether a changed row gained, lost or replaced a result, or finished: the colour scales read those. */
-  private resultsMoved(changed: readonly string[]): boolean {
-    let moved = false;
-    for (const id of changed) {
-      const row = this.engine.row(id);
-      const seen = this.seenResults.get(id);
-      const now = row ? `${row.status.state}|${row.resultKey ?? ''}|${row.parsed.ok ? row.parsed.key : ''}` : '';
-      if (seen?.result !== (row?.result ?? null) || seen.state !== now) moved = true;
-      if (row) this.seenResults.set(id, { result: row.result, state: now });
-      else this.seenResults.delete(id);
-    }
-    return moved;
-  }
-
   /** Follow the engine's formula columns: new column settings when one was added, removed or changed, else null. */
   private syncColumns(): Handsontable.ColumnSettings[] | null {
     const next = gridColumns(this.engine.formulaColumns());
     const sig = signature(next);
     if (sig === this.columnsSignature) return null;
-    const sortedKey = this.columns[this.sortConfig()[0]?.column ?? -1]?.key;
+    const sortedKey = this.columns[sortConfigOf(this.hot)[0]?.column ?? -1]?.key;
     this.columns = next;
-    this.columnIndex = new Map(next.map((c, i) => [c.key, i]));
+    this.indexColumns();
     this.columnsSignature = sig;
-    if (sortedKey !== undefined && !next.some((c) => c.key === sortedKey)) this.sorting().setSortConfig([]);
-    return columnSettings(next, this.lookup, this.source, this.view);
+    if (sortedKey !== undefined && !next.some((c) => c.key === sortedKey)) sortingOf(this.hot).setSortConfig([]);
+    return columnSettings(next, this.lookup, this.source, this.tracking.view);
   }
 
   /** Keep a chosen sort while results arrive, but never move rows under an open editor. */
-  private resort(): void {
+  resort(): void {
     if (this.hot.getActiveEditor()?.isOpened()) return;
-    this.sortGrouped(this.sortConfig());
+    this.sortGrouped(sortConfigOf(this.hot));
   }
 
-  /**
-   * The sort plugin's sort, replaced: record the wanted sort (the plugin draws the arrow), then
-   * order rows in groups — a sweep and its children move together by the sweep's value, the
-   * children sorted among themselves by theirs. Returns false so the plugin does not sort.
-   */
+  /** The sort plugin's sort, replaced by ours (grid-sort.ts); false so the plugin does not sort. */
   private sortGrouped(config: readonly SortConfig[]): false {
-    this.sorting().setSortConfig([...config]);
-    const first = config[0];
-    const key = first === undefined ? undefined : this.columns[first.column]?.key;
-    const rows = this.ids.map((id) => this.engine.row(id)).filter((r): r is RowState => r !== undefined);
-    const order = key === undefined || first === undefined
-      ? this.ids.map((_, i) => i)
-      : groupedOrder(rows, first.sortOrder === 'desc' ? 'desc' : 'asc', (r) => rowSortKey(key, r, this.source)).map((id) => this.physicalOf.get(id)!);
-    // Grid rows without an engine row (a fill in progress) stay at the end.
-    for (let p = this.ids.length; p < this.hot.countSourceRows(); p++) order.push(p);
-    this.hot.rowIndexMapper.setIndexesSequence(order);
-    this.hot.render();
+    applyGroupedSort(this.hot, config, this.columns, this.ids, this.physicalOf, this.source);
     return false;
-  }
-
-  private sorting(): ColumnSorting {
-    return this.hot.getPlugin('columnSorting') as unknown as ColumnSorting;
-  }
-
-  private sortConfig(): SortConfig[] {
-    const config = this.sorting().getSortConfig();
-    return Array.isArray(config) ? config : config ? [config] : [];
   }
 }
 
 function signature(columns: readonly GridColumn[]): string {
   return JSON.stringify(columns.map((c) => (c.role === 'formula' ? [c.key, c.label, c.formula] : c.key)));
-}
-
-function tallyOf(rows: readonly RowState[]): UseTally {
-  const tally = new UseTally();
-  for (const r of rows) tally.set(r.id, r);
-  return tally;
-}
-
-/** Changes exactly when some metric cell's colour would. */
-function scalesSignature(scales: ReadonlyMap<string, MetricScale>): string {
-  let s = '';
-  for (const [key, scale] of scales) s += `${key}:${scale.log ? 'log' : 'lin'}:${scale.sorted.join(',')};`;
-  return s;
 }
 
 function sameIds(a: readonly string[], b: readonly string[]): boolean {

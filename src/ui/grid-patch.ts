@@ -56,9 +56,14 @@ function onScreen(host: HTMLElement, ids: Iterable<string>): Iterable<string> {
   return shown;
 }
 
+/**
+ * Redraw the rendered cells of rows `ids` for which `wanted` says yes (all when it is absent);
+ * returns how many cells changed.
+ */
 export function patchCells(
   hot: Handsontable.Core, host: HTMLElement, ids: Iterable<string>,
   place: (id: string, key: string) => CellPlace | null,
+  wanted?: (id: string, key: string) => boolean,
 ): number {
   // One native selector match instead of reading two data attributes of every cell on screen.
   const selectors: string[] = [];
@@ -69,7 +74,7 @@ export function patchCells(
   for (const td of host.querySelectorAll<HTMLTableCellElement>(selectors.join(','))) {
     const id = td.dataset.rowId;
     const key = td.dataset.col;
-    if (!id || key === undefined) continue;
+    if (!id || key === undefined || (wanted && !wanted(id, key))) continue;
     const at = place(id, key);
     if (at === null) continue;
     const meta = hot.getCellMeta(at.visualRow, at.visualColumn);
