@@ -9,6 +9,7 @@
  * gives the same bits as its JS twin, which stays for shapes it does not take and for backends
  * without SIMD.
  */
+import { heapModule } from './heap-module.ts';
 import { CONV_SIMD_WASM } from './conv-simd.wasm.ts';
 
 /** Geometry arguments shared by im2col_t and col2im_add, in their order. */
@@ -46,47 +47,8 @@ export interface ConvSimd {
   col2im_add(dcols: number, dx: number, ...g: ConvArgs): void;
 }
 
-/** The slice of tfjs-backend-wasm's emscripten module that holds its memory. */
-interface EmscriptenModule {
-  asm?: { memory?: unknown };
-  wasmMemory?: unknown;
-}
-
-let compiled: WebAssembly.Module | null | undefined;
-const instances = new WeakMap<WebAssembly.Memory, ConvSimd | null>();
-
-function compile(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bytes = Uint8Array.from(atob(CONV_SIMD_WASM), (c) => c.charCodeAt(0));
-    // Synchronous compile (about 4 KB): training runs in workers, which have no size limit; a
-    // main thread that refuses it gets null, and the kernels their JS loops.
-    compiled = new WebAssembly.Module(bytes);
-  } catch {
-    compiled = null; // no wasm SIMD here: callers take the JS loops
-  }
-  return compiled;
-}
-
 /**
  * The SIMD loops bound to the wasm backend's memory, or null when they cannot run there (no
  * SIMD support, or the threaded build's shared memory, which this module does not import).
  */
-export function convSimdFor(backend: unknown): ConvSimd | null {
-  const mod = (backend as { wasm?: EmscriptenModule }).wasm;
-  const memory = mod?.asm?.memory ?? mod?.wasmMemory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
-  const known = instances.get(memory);
-  if (known !== undefined) return known;
-  const m = compile();
-  let simd: ConvSimd | null = null;
-  if (m !== null) {
-    try {
-      simd = new WebAssembly.Instance(m, { env: { memory } }).exports as unknown as ConvSimd;
-    } catch {
-      simd = null;
-    }
-  }
-  instances.set(memory, simd);
-  return simd;
-}
+export const convSimdFor: (backend: unknown) => ConvSimd | null = heapModule<ConvSimd>(CONV_SIMD_WASM);

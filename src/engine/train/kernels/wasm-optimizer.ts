@@ -7,6 +7,7 @@
  * with the float32 rounding that makes them equal to tfjs (every Math.fround is a conversion in
  * V8), about what tfjs' own ops took; 4 float32 lanes per instruction do it in a fraction.
  */
+import { heapModule } from './heap-module.ts';
 import { OPTIMIZER_SIMD_WASM } from './optimizer-simd.wasm.ts';
 
 export interface SimdOptimizer {
@@ -17,46 +18,8 @@ export interface SimdOptimizer {
     oneMinusAccBeta1: number, oneMinusAccBeta2: number, epsilon: number, negLr: number): void;
 }
 
-/** The slice of tfjs-backend-wasm's emscripten module that holds its memory. */
-interface EmscriptenModule {
-  asm?: { memory?: unknown };
-  wasmMemory?: unknown;
-}
-
-let compiled: WebAssembly.Module | null | undefined;
-const instances = new WeakMap<WebAssembly.Memory, SimdOptimizer | null>();
-
-function compile(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bytes = Uint8Array.from(atob(OPTIMIZER_SIMD_WASM), (c) => c.charCodeAt(0));
-    // Synchronous compile: the module is 511 bytes, under every browser's main-thread limit.
-    compiled = new WebAssembly.Module(bytes);
-  } catch {
-    compiled = null; // no wasm SIMD here: callers take the JS loops
-  }
-  return compiled;
-}
-
 /**
  * The SIMD steps bound to the wasm backend's memory, or null when they cannot run there (no
  * SIMD support, or the threaded build's shared memory, which this module does not import).
  */
-export function simdOptimizerFor(backend: unknown): SimdOptimizer | null {
-  const mod = (backend as { wasm?: EmscriptenModule }).wasm;
-  const memory = mod?.asm?.memory ?? mod?.wasmMemory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
-  const known = instances.get(memory);
-  if (known !== undefined) return known;
-  const m = compile();
-  let simd: SimdOptimizer | null = null;
-  if (m !== null) {
-    try {
-      simd = new WebAssembly.Instance(m, { env: { memory } }).exports as unknown as SimdOptimizer;
-    } catch {
-      simd = null;
-    }
-  }
-  instances.set(memory, simd);
-  return simd;
-}
+export const simdOptimizerFor: (backend: unknown) => SimdOptimizer | null = heapModule<SimdOptimizer>(OPTIMIZER_SIMD_WASM);
