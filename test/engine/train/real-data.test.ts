@@ -36,7 +36,7 @@ describe('the notes\' models on real data (real tfjs)', () => {
     expect(r.samplesPerSec).toBeGreaterThan(0);
   });
 
-  it('a CNN trains on a small MNIST subset (cpu: wasm cannot train conv2d)', async () => {
+  it('a CNN trains on a small MNIST subset on the cpu backend (the fallback without wasm; the wasm conv kernels are checked in wasm-conv.test.ts)', async () => {
     const { r } = await train({ dataset: 'mnist:300', layers: 'conv2d(4, 3) maxpool(2) flatten dense(16, relu)', epochs: '2', lr: '0.003', batch_size: '32' }, 'cpu');
     expect(r.history[1]!.loss).toBeLessThan(r.history[0]!.loss);
     expect(r.testAcc).toBeGreaterThan(0.3);
