@@ -20,10 +20,7 @@ import { loadData } from '../src/engine/train/load.ts';
 import { buildModel, makeOptimizer } from '../src/engine/train/model.ts';
 import { trainStepOf } from '../src/engine/train/step.ts';
 import { runViews } from '../src/engine/train/views.ts';
-import { installDirectWasmKernels } from '../src/engine/train/kernels/wasm-direct.ts';
-import { installFastWasmMatMul } from '../src/engine/train/wasm-kernels.ts';
-import { installWasmConvKernels } from '../src/engine/train/wasm-conv.ts';
-import { installSharedWasmIdentity } from '../src/engine/train/kernels/wasm-identity.ts';
+import { installWasmTrainingKernels } from '../src/engine/train/wasm-training-kernels.ts';
 import { CNN, jobOf } from './lib/jobs.ts';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -32,10 +29,7 @@ const cpuprofile = arg('cpuprofile');
 
 if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
 await tf.ready();
-installDirectWasmKernels();
-installFastWasmMatMul();
-installWasmConvKernels();
-installSharedWasmIdentity();
+installWasmTrainingKernels();
 
 const spec = jobOf(CNN).spec;
 const data = await loadData(spec.dataset, spec.seed, loadDatasetFile);

@@ -8,21 +8,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { installDirectWasmKernels } from '../src/engine/train/kernels/wasm-direct.ts';
-import { installFastWasmMatMul } from '../src/engine/train/wasm-kernels.ts';
-import { installWasmConvKernels } from '../src/engine/train/wasm-conv.ts';
-import { installSharedWasmIdentity } from '../src/engine/train/kernels/wasm-identity.ts';
+import { installWasmTrainingKernels } from '../src/engine/train/wasm-training-kernels.ts';
 
 const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 9);
 const filter = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 
 if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
 await tf.ready();
-installDirectWasmKernels();
 // --gemm=false: products on XNNPACK (transposes materialized) instead of our GEMM.
-installFastWasmMatMul(process.argv.includes('--gemm=false') ? { gemm: false } : {});
-installWasmConvKernels();
-installSharedWasmIdentity();
+installWasmTrainingKernels(process.argv.includes('--gemm=false') ? { gemm: false } : {});
 
 const run = (name: string, inputs: tf.NamedTensorMap, attrs: object = {}) =>
   tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;

@@ -19,9 +19,7 @@ import { loadData } from '../src/engine/train/load.ts';
 import { buildModel, makeOptimizer } from '../src/engine/train/model.ts';
 import { permutation, mulberry32 } from '../src/engine/train/rng.ts';
 import { runViews } from '../src/engine/train/views.ts';
-import { installDirectWasmKernels } from '../src/engine/train/kernels/wasm-direct.ts';
-import { installFastWasmMatMul } from '../src/engine/train/wasm-kernels.ts';
-import { installWasmConvKernels } from '../src/engine/train/wasm-conv.ts';
+import { installWasmTrainingKernels } from '../src/engine/train/wasm-training-kernels.ts';
 import { installSharedWasmIdentity, uninstallSharedWasmIdentity } from '../src/engine/train/kernels/wasm-identity.ts';
 import { W1, jobOf } from './lib/jobs.ts';
 import { fmt, machine, machineLine, markdownTable, save, textTable } from './lib/report.ts';
@@ -33,10 +31,7 @@ console.log(machineLine(m));
 if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
 await tf.ready();
 // The kernels the trainer installs in its worker (src/workers/trainer.ts).
-installDirectWasmKernels();
-installFastWasmMatMul();
-installWasmConvKernels();
-installSharedWasmIdentity();
+installWasmTrainingKernels();
 
 const job = jobOf(W1, { epochs: String(epochs) });
 const spec = job.spec;

@@ -7,10 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendName, TrainJob, TrainProgress, TrainResult } from '../engine/job.ts';
 import { JobCancelled, fitJob } from '../engine/train/fit.ts';
 import { type FileLoader, dataKey, loadData } from '../engine/train/load.ts';
-import { installFastWasmMatMul } from '../engine/train/wasm-kernels.ts';
-import { installWasmConvKernels, wasmCanTrainConv } from '../engine/train/wasm-conv.ts';
-import { installSharedWasmIdentity } from '../engine/train/kernels/wasm-identity.ts';
-import { installDirectWasmKernels } from '../engine/train/kernels/wasm-direct.ts';
+import { wasmCanTrainConv } from '../engine/train/wasm-conv.ts';
+import { installWasmTrainingKernels } from '../engine/train/wasm-training-kernels.ts';
 import { DATASETS } from '../engine/datasets.ts';
 import type { LoadedData } from '../engine/train/toy-data.ts';
 import { type Availability, chooseBackend, isSoftwareRenderer } from './backend-choice.ts';
@@ -49,12 +47,8 @@ export function createTrainer(env: TrainerEnv): TrainerApi {
     }
     // Dense gradients use transposed products, which the stock wasm kernel runs 5-10x slower;
     // conv gradients are missing (filter) or slow (input, max pool) in stock tfjs-backend-wasm.
-    // Direct kernels first: the fast matmul wraps the BatchMatMul and Transpose it finds.
     if (wasm) {
-      installDirectWasmKernels();
-      installFastWasmMatMul();
-      installWasmConvKernels();
-      installSharedWasmIdentity();
+      installWasmTrainingKernels();
     } else {
       await tf.setBackend('cpu');
     }
