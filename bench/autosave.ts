@@ -9,6 +9,7 @@
 import { loadavg } from 'node:os';
 import { writeSheet } from '../src/engine/file/write.ts';
 import type { SheetDocument } from '../src/engine/file/types.ts';
+import { bigSheet, bigSheetRows } from './lib/big-sheet.ts';
 import { parseRow } from '../src/engine/spec.ts';
 import { startApp } from '../test/helpers/browser.ts';
 import { type CpuProfile, profileSummary } from './lib/cpu-profile.ts';
@@ -25,22 +26,14 @@ const RESULTS = Number(process.argv.find((a) => a.startsWith('--results='))?.sli
 const AUTOSAVE_CODE = /\/src\/persist\/(autosave|slices|sheets|idb)\.ts/;
 
 function document(): SheetDocument {
-  const rows = Array.from({ length: ROWS }, (_, i) => ({
-    id: `r${i}`,
-    cells: {
-      name: `run ${i}`, dataset: 'circle', noise: '0.1', layers: 'dense(8, relu)', optimizer: 'adam',
-      lr: String(Number((0.001 + ((i * 7919) % 1000) / 10_000).toPrecision(4))), batch_size: '32', epochs: '10', seed: String(i),
-    },
-  }));
-  return {
-    format: 'sweepsheet', version: 2, title: `${ROWS.toLocaleString('en-US')} rows`, description: 'bench:autosave',
-    settings: { runMode: 'auto' },
-    columns: [
+  const rows = bigSheetRows(ROWS);
+  return bigSheet({
+    rows: ROWS, runMode: 'auto', description: 'bench:autosave',
+    formulas: [
       { key: 'lr10', label: 'lr x 10', formula: '=lr * 10' },
       { key: 'loglr', label: 'log lr', formula: '=ROUND(LOG10(lr), 2)' },
     ],
-    rows,
-    results: Object.fromEntries(rows.slice(0, RESULTS).map((r, i) => {
+  }, Object.fromEntries(rows.slice(0, RESULTS).map((r, i) => {
       const parsed = parseRow(r.cells);
       const curve = Array.from({ length: 10 }, (_, e) => Number((0.7 / (e + 1) + i * 1e-6).toFixed(6)));
       return [parsed.ok ? parsed.key : r.id, {
@@ -50,8 +43,7 @@ function document(): SheetDocument {
         history: { loss: curve, acc: curve.map((x) => 1 - x), valLoss: curve.map(() => null), valAcc: curve.map(() => null), lr: curve.map(() => 0.01) },
         finishedAt: new Date(Date.UTC(2026, 10, 1, 0, 0, i)).toISOString(), provenance: { app: '0.1.0', tfjs: '4.22.0', backend: 'wasm' },
       }];
-    })),
-  } as unknown as SheetDocument;
+    })), rows);
 }
 
 interface Task {

@@ -14,6 +14,7 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { writeSheet } from '../src/engine/file/write.ts';
 import type { SheetDocument } from '../src/engine/file/types.ts';
+import { bigSheet } from './lib/big-sheet.ts';
 import { startApp } from '../test/helpers/browser.ts';
 import { type CpuProfile, profileSummary } from './lib/cpu-profile.ts';
 import { longestTasks, styleAndLayoutWork, summarize, taskCpu, traceFor } from './lib/trace.ts';
@@ -26,24 +27,14 @@ const PROFILE = process.argv.includes('--profile') ? 'manual' : process.argv.inc
 const TRACE = process.argv.includes('--trace');
 
 function document(runMode: 'auto' | 'manual'): SheetDocument {
-  const rows = Array.from({ length: ROWS }, (_, i) => ({
-    id: `r${i}`,
-    cells: {
-      name: `run ${i}`, dataset: 'circle', noise: '0.1', layers: 'dense(8, relu)', optimizer: 'adam',
-      lr: String(Number((0.001 + ((i * 7919) % 1000) / 10_000).toPrecision(4))), batch_size: '32', epochs: '10', seed: String(i),
-    },
-  }));
-  return {
-    format: 'sweepsheet', version: 2, title: `${ROWS.toLocaleString('en-US')} rows`, description: 'bench:sheet-browser',
-    settings: { runMode },
-    columns: [
+  return bigSheet({
+    rows: ROWS, runMode, description: 'bench:sheet-browser',
+    formulas: [
       { key: 'lr10', label: 'lr x 10', formula: '=lr * 10' },
       { key: 'steps', label: 'steps', formula: '=batch_size * epochs' },
       { key: 'loglr', label: 'log lr', formula: '=ROUND(LOG10(lr), 2)' },
     ],
-    rows,
-    results: {},
-  } as unknown as SheetDocument;
+  });
 }
 
 interface EditSample {
