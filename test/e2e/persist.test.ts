@@ -41,6 +41,18 @@ type TestWindow = Window & {
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Wait until `ok()` holds, for up to 10 s: the autosave builds in timer slices, which a loaded
+ * machine (CI runs test files side by side) can delay well past the save delay.
+ */
+async function until(ok: () => boolean, what: string): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await wait(5);
+  }
+}
+
 /** Two toy rows: one trains in a moment, one is still running long after. */
 function toyDocument(title: string): SheetDocument {
   const cells = (name: string, epochs: string) => ({ name, dataset: 'circle', layers: 'dense(4, relu)', epochs, batch_size: '32', seed: '1' });
@@ -93,10 +105,14 @@ describe('persistence logic in Node (memory store)', () => {
     const engine = new SheetEngine(doc.rows.map((r) => ({ id: r.id, cells: r.cells })), runner, { schedule: (f) => f() });
     const errors: StoreError[] = [];
     const saver = startAutosave(engine, { sheetId: 's1', base: doc, store, delayMs: 20, onError: (e) => errors.push(e) });
+    // `landed(n)`: the n-th write has reached the store; a quiet spell after it shows no other followed.
+    const landed = (n: number) => until(() => store.puts.length >= n && store.puts[n - 1] !== '', `write ${n}`);
+    await landed(1);
     await wait(60);
     expect(store.puts).toHaveLength(1);
 
     for (let i = 0; i < 50; i++) engine.edit([{ row: 'quick', column: 'notes', text: `note ${i}` }]);
+    await landed(2);
     await wait(60);
     expect(store.puts).toHaveLength(2);
     expect(store.puts[1]).toContain('"note 49"');
@@ -112,20 +128,21 @@ describe('persistence logic in Node (memory store)', () => {
     let open!: () => void;
     store.gate = new Promise((r) => { open = r; });
     engine.edit([{ row: 'long', column: 'notes', text: 'first' }]);
-    await wait(60);
-    expect(store.puts).toHaveLength(3);
+    await until(() => store.puts.length >= 3, 'write 3 to start');
     engine.edit([{ row: 'long', column: 'notes', text: 'second' }]);
     engine.edit([{ row: 'long', column: 'notes', text: 'third' }]);
     await wait(60);
     expect(store.puts).toHaveLength(3);
     store.gate = null;
     open();
-    await wait(80);
+    await landed(4);
+    await wait(60);
     expect(store.puts).toHaveLength(4);
     expect(store.puts[3]).toContain('"third"');
 
     // A finished run is saved with its result.
     runner.last('quick').finish({ testAcc: 0.75 });
+    await landed(5);
     await wait(60);
     expect(store.puts).toHaveLength(5);
     const saved = await recoverSheet(store, 's1');
@@ -145,12 +162,12 @@ describe('persistence logic in Node (memory store)', () => {
   });
 
   test('formula columns, run mode and title reach the saved copy', async () => {
-    const store = new ProbeStore();
+    const store = new ProbeStore('s2');
     const doc = toyDocument('first title');
     const engine = new SheetEngine(doc.rows.map((r) => ({ id: r.id, cells: r.cells })), new ScriptedRunner(1), { schedule: (f) => f() });
     const saver = startAutosave(engine, { sheetId: 's2', base: doc, store, delayMs: 10 });
     engine.setFormulaColumn({ key: 'gap', label: 'gap', formula: '=train_acc - test_acc' });
-    await wait(40);
+    await until(() => store.puts.some((t) => t.includes('train_acc - test_acc')), 'the formula column saved');
     expect((await recoverSheet(store, 's2'))?.columns).toEqual([{ key: 'gap', label: 'gap', formula: '=train_acc - test_acc' }]);
     engine.setRunMode('manual');
     saver.touch({ title: 'second title' });
