@@ -13,9 +13,12 @@ import * as tf from '@tensorflow/tfjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { loadDatasetFile } from '../../src/engine/data/load-node.ts';
 import { createTrainer } from '../../src/workers/trainer.ts';
+import { enableRelaxedSimd } from '../../src/engine/train/kernels/gemm.ts';
 
 if (!parentPort) throw new Error('bench/lib/node-worker must run in a worker thread');
 if ((workerData as { wasm?: boolean } | undefined)?.wasm !== false) await import('@tensorflow/tfjs-backend-wasm');
+// As src/workers/train.node-worker.ts: relaxed SIMD (our GEMM's FMA build) before anything compiles.
+enableRelaxedSimd(setFlagsFromString);
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -9,10 +9,15 @@
  * of length k, |error| <= k * 2^-24 * sum |a_ip * b_pj|, which is what is checked, against the
  * exact product and (twice the bound) against the stock kernel. Training through fitJob is then
  * checked to stay close to stock and to repeat bit for bit per build.
+ *
+ * The sparse path (A panels whose steps of k are mostly zero skip those steps) must give the
+ * dense kernel's bits, but for the sign of exact zeros: checked on operands with zeros placed
+ * every way that matters (whole columns of op(A) per 4-row panel, random entries, zero rows, a
+ * single non-zero, all zero), and through training on MNIST.
  */
 import { setFlagsFromString } from 'node:v8';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GemmVariant, gemmFor, relaxedSimdSupported } from '../../../src/engine/train/kernels/gemm.ts';
+import { DEFAULT_SPARSE_BELOW, type GemmVariant, gemmFor, relaxedSimdSupported, setGemmSparseBelow } from '../../../src/engine/train/kernels/gemm.ts';
 import { installFastWasmMatMul, uninstallFastWasmMatMul, wasmMatMulVariant } from '../../../src/engine/train/wasm-kernels.ts';
 import { fitJob } from '../../../src/engine/train/fit.ts';
 import { loadData } from '../../../src/engine/train/load.ts';
@@ -26,7 +31,7 @@ setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 let tf: Awaited<ReturnType<typeof useWasm>>;
 beforeAll(async () => { tf = await useWasm(); });
-afterAll(() => { uninstallFastWasmMatMul(); });
+afterAll(() => { uninstallFastWasmMatMul(); setGemmSparseBelow(DEFAULT_SPARSE_BELOW); });
 
 const VARIANTS: GemmVariant[] = ['simd', 'relaxed'];
 
@@ -182,6 +187,111 @@ describe('products equal the exact product and the stock kernel within float32 t
   });
 });
 
+/** The same bits, except that +0 and -0 count as equal (and NaN as NaN): the index of the first difference, or -1. */
+function firstDifference(x: Float32Array, y: Float32Array): number {
+  if (x.length !== y.length) return 0;
+  const bx = new Uint32Array(x.buffer, x.byteOffset, x.length);
+  const by = new Uint32Array(y.buffer, y.byteOffset, y.length);
+  for (let i = 0; i < x.length; i++) if (bx[i] !== by[i] && !(x[i] === 0 && y[i] === 0)) return i;
+  return -1;
+}
+
+/** Zeros in A, as the sparse path meets them. */
+type Zeros = 'columns' | 'entries' | 'rows' | 'single' | 'all' | 'none';
+
+/**
+ * Operands with zeros in op(A) (m x k) by `zeros` at `level` (the fraction of zeros): 'columns'
+ * zeroes whole steps of k per 4-row panel (MNIST's case: a pixel dark in 4 images), 'entries'
+ * single values, 'rows' whole rows, 'single' leaves one non-zero, 'all' none.
+ */
+function sparseOperands(batch: number, m: number, k: number, n: number, ta: boolean, tb: boolean, zeros: Zeros, level: number, seed: number): Operands {
+  const o = operands(batch ? [batch] : [], batch ? [batch] : [], m, k, n, ta, tb, seed);
+  const rand = mulberry32(seed + 1);
+  const at = (e: number, i: number, p: number) => e * m * k + (ta ? p * m + i : i * k + p);
+  const lone = [Math.floor(rand() * m), Math.floor(rand() * k)] as const;
+  for (let e = 0; e < Math.max(batch, 1); e++) {
+    for (let i0 = 0; i0 < m; i0 += 4) {
+      const deadSteps = Array.from({ length: k }, () => rand() < level);
+      for (let i = i0; i < Math.min(i0 + 4, m); i++) {
+        const deadRow = rand() < level;
+        for (let p = 0; p < k; p++) {
+          const zero = zeros === 'all' || (zeros === 'columns' && deadSteps[p]) || (zeros === 'entries' && rand() < level) ||
+            (zeros === 'rows' && deadRow) || (zeros === 'single' && !(i === lone[0] && p === lone[1]));
+          if (zero) o.a[at(e, i, p)] = 0;
+        }
+      }
+    }
+  }
+  return o;
+}
+
+describe('zeros in A: the sparse path gives the dense kernel\'s bits', () => {
+  /** tf.matMul with the sparse path taken below `below` (0: never). */
+  const productAt = (v: GemmVariant, below: number, o: Operands, ta: boolean, tb: boolean) => {
+    const previous = setGemmSparseBelow(below);
+    try {
+      return withKernel(v, () => product(o, ta, tb));
+    } finally {
+      setGemmSparseBelow(previous);
+    }
+  };
+  const CASES: [Zeros, number][] = [['columns', 0.3], ['columns', 0.7], ['columns', 0.97], ['entries', 0.6], ['entries', 0.95], ['rows', 0.5], ['single', 1], ['all', 1], ['none', 0]];
+  // Odd sizes (edge tiles in both directions), k over one block (2 x 262 and 3 x 262), m over one
+  // row block, W1's two big products at MNIST-like sparsity.
+  const SPARSE_SIZES: [number, number, number][] = [[1, 1, 1], [5, 7, 3], [9, 33, 17], [130, 300, 21], [61, 785, 40], [128, 784, 24]];
+  for (const [ta, tb] of FLAGS) {
+    for (const [m, k, n] of SPARSE_SIZES) {
+      it(`${m}x${k} @ ${k}x${n} transposeA=${ta} transposeB=${tb}, every zero pattern`, () => {
+        CASES.forEach(([zeros, level], c) => {
+          const o = sparseOperands(0, m, k, n, ta, tb, zeros, level, m * 13 + k + n * 7 + c * 101 + (ta ? 3 : 0) + (tb ? 5 : 0));
+          const ref = exact(o, m, k, n, ta, tb, 0, 0);
+          const stock = withKernel('stock', () => product(o, ta, tb));
+          for (const v of VARIANTS) {
+            const dense = productAt(v, 0, o, ta, tb);
+            for (const below of [DEFAULT_SPARSE_BELOW, 1]) {
+              const sparse = productAt(v, below, o, ta, tb);
+              expect(sparse.shape).toEqual([m, n]);
+              expect(firstDifference(sparse.values, dense.values), `${zeros} ${level}, ${v}, below ${below}`).toBe(-1);
+              expect(worstRatio(sparse.values, ref.value, ref.bound)).toBeLessThanOrEqual(1);
+              expect(worstRatio(sparse.values, stock.values, ref.bound.map((x) => 2 * x))).toBeLessThanOrEqual(1);
+            }
+          }
+        });
+      });
+    }
+  }
+
+  for (const [ta, tb] of FLAGS) {
+    it(`batched 3x 13x70 @ 70x11 transposeA=${ta} transposeB=${tb}`, () => {
+      const o = sparseOperands(3, 13, 70, 11, ta, tb, 'columns', 0.8, 9);
+      const dense = productAt('simd', 0, o, ta, tb);
+      for (const v of VARIANTS) {
+        const sparse = productAt(v, 1, o, ta, tb);
+        if (v === 'simd') expect(firstDifference(sparse.values, dense.values)).toBe(-1);
+        for (let i = 0; i < 3; i++) {
+          const ref = exact(o, 13, 70, 11, ta, tb, i, i);
+          expect(worstRatio(sparse.values, ref.value, ref.bound, i * 13 * 11)).toBeLessThanOrEqual(1);
+        }
+      }
+    });
+  }
+
+  it('skips the zero steps: against an infinite B row, the dense kernel gives NaN and the sparse one the other terms', () => {
+    // A's column 2 is zero in all rows (one panel), B's row 2 is infinite: 0 * Inf = NaN in the
+    // dense sum, a skipped term in the sparse one (the documented difference).
+    const [m, k, n] = [4, 8, 8];
+    const o = operands([], [], m, k, n, false, false, 11);
+    for (let i = 0; i < m; i++) o.a[i * k + 2] = 0;
+    for (let j = 0; j < n; j++) o.b[2 * n + j] = Infinity;
+    const dense = productAt('simd', 0, o, false, false);
+    const sparse = productAt('simd', 1, o, false, false);
+    expect(dense.values.every(Number.isNaN)).toBe(true);
+    for (let j = 0; j < n; j++) o.b[2 * n + j] = 0;
+    const ref = exact(o, m, k, n, false, false, 0, 0);
+    expect(worstRatio(sparse.values, ref.value, ref.bound)).toBeLessThanOrEqual(1);
+  });
+});
+
 describe('the fused bias and relu', () => {
   for (const [ta, tb] of FLAGS) {
     for (const activation of ['linear', 'relu'] as const) {
@@ -241,6 +351,13 @@ describe('training', () => {
       const first = await run(v);
       expect(await run(v)).toEqual(first);
       first.forEach((x, i) => expect(Math.abs(x! - stock[i]!), `value ${i}, ${v}`).toBeLessThan(2e-3));
+      // MNIST's zero pixels take the sparse path (default threshold), and give the dense path's run.
+      const previous = setGemmSparseBelow(0);
+      try {
+        expect(await run(v), `${v} without the sparse path`).toEqual(first);
+      } finally {
+        setGemmSparseBelow(previous);
+      }
     }
-  }, 120_000);
+  }, 180_000);
 });

@@ -4,17 +4,45 @@
  *
  * Two builds of the same text: 'relaxed' multiplies-and-adds with relaxed SIMD's
  * f32x4.relaxed_madd (fused, one rounding, on x64 with FMA), 'simd' with f32x4.mul then f32x4.add.
- * Relaxed SIMD is on in Chromium (since 114) but behind a flag in Node 20's V8, so a Node worker
- * gets 'simd' and a browser worker 'relaxed': their results differ in the last bits. Each build is
+ * Relaxed SIMD is on in Chromium (since 114) and behind a flag in Node 20's V8, which our Node
+ * worker entries set (enableRelaxedSimd), so both get 'relaxed'; an engine without it gets 'simd',
+ * whose results differ in the last bits. Each build is
  * deterministic (one thread, a fixed order of sums), so a run repeats exactly on the same variant.
+ *
+ * Zero inputs in the left operand are skipped (gemm.wat's sparse kernel, for 4-row panels of A
+ * whose steps of k are mostly zero in all four rows, as MNIST's pixels are): the product is the
+ * dense kernel's bit for bit, except the sign of an exact zero and where B holds ±Inf or NaN
+ * against a skipped zero (the dense kernel gives NaN there, the sparse one skips the term).
  */
 import { GEMM_RELAXED_SHARED_WASM, GEMM_RELAXED_WASM, GEMM_SIMD_SHARED_WASM, GEMM_SIMD_WASM } from './gemm-simd.wasm.ts';
 
 export type GemmVariant = 'relaxed' | 'simd';
 
+/**
+ * The fraction of non-zero steps below which an A panel takes the sparse kernel. Measured with
+ * bench/wasm-matmul.ts (its "sparse" products and W1 on MNIST): a listed step costs about as much
+ * as a dense one (one more load), so skipping pays up to high live fractions.
+ */
+export const DEFAULT_SPARSE_BELOW = 0.75;
+
+/** The threshold in 256ths, as gemm.wat takes it (0: sparse kernel off). */
+let sparseThr = Math.round(DEFAULT_SPARSE_BELOW * 256);
+
+/**
+ * Sets the fraction of non-zero steps below which A panels take the sparse kernel (0 turns it
+ * off, 1 takes it for any panel with a zero step) for every GEMM of this thread; returns the
+ * previous one. For benchmarks and tests: both settings give the same products (see above).
+ */
+export function setGemmSparseBelow(fraction: number): number {
+  if (!(fraction >= 0 && fraction <= 1)) throw new Error(`setGemmSparseBelow: expected a fraction in [0, 1], got ${fraction}`);
+  const previous = sparseThr / 256;
+  sparseThr = Math.round(fraction * 256);
+  return previous;
+}
+
 /** The exports of gemm.wat. */
 interface GemmExports {
-  gemm(a: number, b: number, c: number, m: number, n: number, k: number, ta: number, tb: number, ws: number): void;
+  gemm(a: number, b: number, c: number, m: number, n: number, k: number, ta: number, tb: number, ws: number, thr: number): void;
   workspace(m: number, n: number, k: number): number;
   bias_act(c: number, bias: number, hasBias: number, m: number, n: number, relu: number): void;
 }
@@ -46,15 +74,31 @@ const bytesOf = (b64: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(b
 
 let relaxed: boolean | undefined;
 
+function validatesRelaxed(): boolean {
+  try {
+    return WebAssembly.validate(bytesOf(RELAXED_PROBE));
+  } catch {
+    return false;
+  }
+}
+
 /** Whether this engine validates relaxed SIMD (f32x4.relaxed_madd). */
 export function relaxedSimdSupported(): boolean {
-  if (relaxed === undefined) {
-    try {
-      relaxed = WebAssembly.validate(bytesOf(RELAXED_PROBE));
-    } catch {
-      relaxed = false;
-    }
-  }
+  relaxed ??= validatesRelaxed();
+  return relaxed;
+}
+
+/**
+ * Turns relaxed SIMD on where V8 has it behind a flag (Node 20: --experimental-wasm-relaxed-simd),
+ * given node:v8's setFlagsFromString (passed in, so this module stays free of Node imports). The
+ * flag is process-wide and must be set before the GEMM is compiled: Node worker entries call this
+ * first thing. Where relaxed SIMD already validates, no flag is set.
+ *
+ * @returns whether relaxed SIMD validates now (the default variant is then 'relaxed').
+ */
+export function enableRelaxedSimd(setFlagsFromString: (flags: string) => void): boolean {
+  if (!validatesRelaxed()) setFlagsFromString('--experimental-wasm-relaxed-simd');
+  relaxed = validatesRelaxed();
   return relaxed;
 }
 
@@ -128,7 +172,7 @@ export function gemmFor(backend: unknown, variant: GemmVariant = defaultGemmVari
         variant,
         matmul(a, b, c, m, n, k, transposeA, transposeB) {
           const ws = workspace(x.workspace(m, n, k));
-          x.gemm(a, b, c, m, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0, ws);
+          x.gemm(a, b, c, m, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0, ws, sparseThr);
         },
         biasAct(c, bias, m, n, relu) {
           x.bias_act(c, bias ?? 0, bias === null ? 0 : 1, m, n, relu ? 1 : 0);
