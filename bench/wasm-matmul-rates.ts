@@ -8,21 +8,25 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { installFastWasmMatMul, uninstallFastWasmMatMul } from '../src/engine/train/wasm-kernels.ts';
 import { installDirectWasmKernels } from '../src/engine/train/kernels/wasm-direct.ts';
-import { relaxedSimdSupported } from '../src/engine/train/kernels/gemm.ts';
+import { DEFAULT_SPARSE_BELOW, relaxedSimdSupported, setGemmSparseBelow } from '../src/engine/train/kernels/gemm.ts';
 import { mulberry32 } from '../src/engine/train/rng.ts';
 
-export type Mode = 'stock' | 'materialized' | 'gemm simd' | 'gemm relaxed';
+/** 'gemm …' modes skip zero steps of A as the app does; '… dense' modes have that turned off. */
+export type Mode = 'stock' | 'materialized' | 'gemm simd dense' | 'gemm simd' | 'gemm relaxed dense' | 'gemm relaxed';
 
 /** The kernels this engine can run: the relaxed build only where relaxed SIMD validates. */
-export const modes = (): Mode[] => ['stock', 'materialized', 'gemm simd', ...(relaxedSimdSupported() ? ['gemm relaxed' as const] : [])];
+export const modes = (): Mode[] => [
+  'stock', 'materialized', 'gemm simd dense', 'gemm simd', ...(relaxedSimdSupported() ? ['gemm relaxed dense' as const, 'gemm relaxed' as const] : []),
+];
 
 /** Registers `mode`'s kernels (after the direct kernels, as the trainer does). */
 export function use(mode: Mode): void {
   installDirectWasmKernels();
   uninstallFastWasmMatMul();
+  setGemmSparseBelow(mode.endsWith('dense') ? 0 : DEFAULT_SPARSE_BELOW);
   if (mode === 'materialized') installFastWasmMatMul({ gemm: false });
-  if (mode === 'gemm simd') installFastWasmMatMul({ gemm: 'simd' });
-  if (mode === 'gemm relaxed') installFastWasmMatMul({ gemm: 'relaxed' });
+  if (mode.startsWith('gemm simd')) installFastWasmMatMul({ gemm: 'simd' });
+  if (mode.startsWith('gemm relaxed')) installFastWasmMatMul({ gemm: 'relaxed' });
 }
 
 export const median = (xs: number[]): number => {
@@ -39,6 +43,8 @@ export interface Product {
   readonly ta?: boolean;
   readonly tb?: boolean;
   readonly fused?: boolean;
+  /** A is a batch of images (x / 255, as training feeds them): the sparse path's case. */
+  readonly images?: boolean;
 }
 
 const B = 128;
@@ -49,6 +55,8 @@ export const PRODUCTS: Product[] = [
   { name: 'W1 dW2 (tA)', m: 512, k: B, n: 10, ta: true },
   { name: 'W1 dX2 (tB)', m: B, k: 10, n: 512, tb: true },
   { name: 'W1 fused forward (bias, relu)', m: B, k: 784, n: 512, fused: true },
+  { name: 'W1 forward, images', m: B, k: 784, n: 512, images: true },
+  { name: 'W1 dW1 (tA), images', m: 784, k: B, n: 512, ta: true, images: true },
   { name: 'batched 8x', m: 64, k: 64, n: 64, batch: 8 },
   { name: 'CNN conv2 im2col', m: 7744, k: 288, n: 64 },
   { name: 'CNN conv2 filter grad (tA)', m: 288, k: 7744, n: 64, ta: true },
@@ -70,14 +78,20 @@ export async function ready(wasmPaths?: string): Promise<void> {
   await tf.ready();
 }
 
-/** Each product with each mode in turn, `rounds` times; each timing runs about 0.15 GFLOP. */
-export function measureProducts(rounds: number, cpuMs?: () => number): Rates {
+/**
+ * Each product with each mode in turn, `rounds` times; each timing runs about 0.15 GFLOP (counted
+ * as dense: a product on images reports the rate of the dense product it stands for). `images`
+ * gives the images products their A (its first 128 images; default digitLikeTrainSet()).
+ */
+export function measureProducts(rounds: number, cpuMs?: () => number, images: TrainSet = digitLikeTrainSet(B)): Rates {
   const rates: Rates = { wall: {}, cpu: {} };
   const push = (r: Record<string, number[]>, key: string, v: number) => { (r[key] ??= []).push(v); };
+  const x = Float32Array.from(images.features.subarray(0, B * 784), (v) => v / 255);
   const operands = PRODUCTS.map((p) => {
     const lead = p.batch ? [p.batch] : [];
     return {
-      a: tf.randomUniform([...lead, ...(p.ta ? [p.k, p.m] : [p.m, p.k])], -1, 1, 'float32', 1),
+      // images: X (128 x 784) itself, read as A (forward) or as Aᵀ (the weight gradient)
+      a: p.images ? tf.tensor2d(x, [B, 784]) : tf.randomUniform([...lead, ...(p.ta ? [p.k, p.m] : [p.m, p.k])], -1, 1, 'float32', 1),
       b: tf.randomUniform([...lead, ...(p.tb ? [p.n, p.k] : [p.k, p.n])], -1, 1, 'float32', 2),
       bias: tf.randomUniform([p.n], -1, 1, 'float32', 3),
     };
@@ -112,14 +126,50 @@ export interface TrainSet {
   readonly labels: Uint8Array;
 }
 
-/** Seeded random images, when MNIST is not at hand (a page; a checkout without data). */
-export function randomTrainSet(n = 10_000): TrainSet {
-  const rand = mulberry32(1);
-  return {
-    name: `random ${n}x784`,
-    features: new Uint8Array(n * 784).map(() => Math.floor(rand() * 256)),
-    labels: new Uint8Array(n).map(() => Math.floor(rand() * 10)),
-  };
+/**
+ * Seeded digit-like images, when MNIST is not at hand (a page; a checkout without data): 2-4
+ * strokes of 2-pixel pen in the middle 20x20 of a dark 28x28 square, about MNIST's share of
+ * zero pixels (81 %), so the sparse path sees about what it sees on MNIST.
+ */
+export function digitLikeTrainSet(n = 10_000): TrainSet {
+  const rand = mulberry32(7);
+  const features = new Uint8Array(n * 784);
+  for (let i = 0; i < n; i++) {
+    const img = features.subarray(i * 784, i * 784 + 784);
+    const strokes = 2 + Math.floor(rand() * 3);
+    let [x, y] = [4 + rand() * 20, 4 + rand() * 20];
+    for (let s = 0; s < strokes; s++) {
+      const [x1, y1] = [4 + rand() * 20, 4 + rand() * 20];
+      for (let t = 0; t <= 1; t += 0.02) {
+        const [px, py] = [Math.floor(x + (x1 - x) * t), Math.floor(y + (y1 - y) * t)];
+        for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1]] as const) img[(py + dy) * 28 + px + dx] = 128 + Math.floor(rand() * 128);
+      }
+      [x, y] = [x1, y1];
+    }
+  }
+  return { name: `digit-like ${n}x784`, features, labels: new Uint8Array(n).map(() => Math.floor(rand() * 10)) };
+}
+
+/**
+ * What the sparse path meets on these images, over batches of 128 as training cuts them: the
+ * share of zero pixels, and the share of steps of k with a non-zero in a 4-row panel of A in
+ * the forward product (4 images x 784 pixels) and in the weight gradient (4 pixels x 128 images).
+ */
+export function sparsityOf(data: TrainSet, batches = 40): { zeros: number; forwardLive: number; gradientLive: number } {
+  const f = data.features;
+  const count = Math.min(batches, Math.floor(f.length / 784 / B));
+  let zeros = 0;
+  let fwd = 0;
+  let grad = 0;
+  const live = (i: number, p: number) => f[i * 784 + p] !== 0;
+  for (let b = 0; b < count; b++) {
+    const i0 = b * B;
+    for (let i = i0; i < i0 + B; i++) for (let p = 0; p < 784; p++) zeros += live(i, p) ? 0 : 1;
+    for (let i = i0; i < i0 + B; i += 4) for (let p = 0; p < 784; p++) fwd += live(i, p) || live(i + 1, p) || live(i + 2, p) || live(i + 3, p) ? 1 : 0;
+    for (let p = 0; p < 784; p += 4) for (let i = i0; i < i0 + B; i++) grad += live(i, p) || live(i, p + 1) || live(i, p + 2) || live(i, p + 3) ? 1 : 0;
+  }
+  const all = count * B * 784;
+  return { zeros: zeros / all, forwardLive: fwd / (all / 4), gradientLive: grad / (all / 4) };
 }
 
 /**

@@ -2,21 +2,25 @@
  * The wasm backend's matrix products with each kernel we can register, alternated in one process
  * so every kernel sees the same load: tfjs' stock kernel, the earlier route (transposes copied
  * for the stock kernel's XNNPACK path), and our GEMM (src/engine/train/kernels/gemm.wat) in its
- * plain-SIMD build and, where relaxed SIMD validates, its FMA build.
+ * plain-SIMD build and, where relaxed SIMD validates, its FMA build, each with zero steps of A
+ * skipped (what the app runs) and without ('dense').
  *
- *   npx tsx bench/wasm-matmul.ts [--rounds=7] [--steps=20] [--only=products|train] [--relaxed] [--browser]
+ *   npx tsx bench/wasm-matmul.ts [--rounds=7] [--steps=20] [--only=products|train] [--data=mnist|fashion-mnist] [--no-relaxed] [--browser]
  *
  * 1. GFLOP/s per product: W1's five (forward, the weight gradients with transposeA, the second
  *    layer's input gradient with transposeB), W1's fused forward (bias + relu, as predict and
- *    evaluate run it), a batched product and two of the CNN's im2col products; beside torch.mm on
- *    one thread (same sizes, untransposed). Rates by wall time and by CPU time of this process
- *    (on a loaded machine the CPU rate is the steadier one).
- * 2. W1 training (MLP 784-512-10, RMSprop, batch 128, trainOnBatch on MNIST or random data):
+ *    evaluate run it), W1's forward and weight gradient on real images (--data, first 128; MNIST
+ *    by default: 81 % zero pixels, the sparse path's case; rates counted as dense FLOPs), a
+ *    batched product and two of the CNN's im2col products; beside torch.mm on one thread (same
+ *    sizes, untransposed). Rates by wall time and by CPU time of this process (on a loaded machine
+ *    the CPU rate is the steadier one).
+ * 2. W1 training (MLP 784-512-10, RMSprop, batch 128, trainOnBatch on --data's images, or digit-like generated ones):
  *    samples/s per kernel, a round of --steps steps each, kernels alternated per round.
- * Medians over --rounds rounds. --relaxed turns on Node 20's --experimental-wasm-relaxed-simd
- * (not available to the app's Node workers, which get the plain build) to measure the FMA build.
- * --browser also measures the products in Debian's chromium (relaxed SIMD on), in a page served
- * from memory (the rates module bundled with esbuild).
+ * Medians over --rounds rounds. Node 20's relaxed SIMD (--experimental-wasm-relaxed-simd) is
+ * turned on in this process as the app's Node workers do (src/workers/train.node-worker.ts);
+ * --no-relaxed leaves it off. --browser also measures the products in Debian's chromium (relaxed
+ * SIMD on), in a page served from memory (the rates module bundled with esbuild), on digit-like
+ * generated images.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +39,11 @@ function positive(name: string, fallback: number): number {
 const ROUNDS = positive('rounds', 7);
 const STEPS = positive('steps', 20);
 const only = arg('only');
-if (process.argv.includes('--relaxed')) setFlagsFromString('--experimental-wasm-relaxed-simd');
+const dataArg = arg('data') ?? 'mnist';
+if (dataArg !== 'mnist' && dataArg !== 'fashion-mnist') throw new Error(`Expected --data=mnist or fashion-mnist, but got ${dataArg}`);
+const dataName: 'mnist' | 'fashion-mnist' = dataArg;
+const { enableRelaxedSimd } = await import('../src/engine/train/kernels/gemm.ts');
+if (!process.argv.includes('--no-relaxed')) enableRelaxedSimd(setFlagsFromString);
 
 const tf = await import('@tensorflow/tfjs');
 const rates = await import('./wasm-matmul-rates.ts');
@@ -77,7 +85,7 @@ async function browserRates(): Promise<{ products: { wall: Record<string, number
   const { build } = await import('esbuild');
   const entry = `import * as r from ${JSON.stringify(fileURLToPath(new URL('./wasm-matmul-rates.ts', import.meta.url)))};
     window.__rates = async (rounds) => { await r.ready('/wasm/'); return { ...r.measureProducts(rounds), modes: r.modes() }; };
-    window.__train = async (rounds, steps) => { await r.ready('/wasm/'); return r.measureTraining(rounds, steps, r.randomTrainSet()); };`;
+    window.__train = async (rounds, steps) => { await r.ready('/wasm/'); return r.measureTraining(rounds, steps, r.digitLikeTrainSet()); };`;
   const bundle = await build({ stdin: { contents: entry, resolveDir: fileURLToPath(new URL('.', import.meta.url)), loader: 'ts' }, bundle: true, write: false, format: 'iife', platform: 'browser', logLevel: 'error' });
   const wasmDir = fileURLToPath(new URL('../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url));
   const browser = await launchChromium();
@@ -102,12 +110,12 @@ async function browserRates(): Promise<{ products: { wall: Record<string, number
 }
 
 async function trainSet(): Promise<TrainSet> {
-  if (existsSync(fileURLToPath(new URL('../public/data/mnist.bin', import.meta.url)))) {
+  if (existsSync(fileURLToPath(new URL(`../public/data/${dataName}.bin`, import.meta.url)))) {
     const { loadDatasetFile } = await import('../src/engine/data/load-node.ts');
-    const r = await loadDatasetFile('mnist');
-    if (r.ok && r.value.dtype === 'uint8') return { name: 'MNIST', features: r.value.train.features as Uint8Array, labels: r.value.train.labels };
+    const r = await loadDatasetFile(dataName);
+    if (r.ok && r.value.dtype === 'uint8') return { name: dataName === 'mnist' ? 'MNIST' : 'Fashion-MNIST', features: r.value.train.features as Uint8Array, labels: r.value.train.labels };
   }
-  return rates.randomTrainSet(60_000);
+  return rates.digitLikeTrainSet(60_000);
 }
 
 /** Medians, and every round's value (rounds run in order, so a load change shows across a row). */
@@ -124,18 +132,21 @@ function trainingTable(r: { wall: Record<string, number[]>; cpu: Record<string, 
 }
 
 const m = await machine();
+const data = await trainSet();
+const sparsity = rates.sparsityOf(data);
+const pct = (x: number) => `${fmt(100 * x, 0)} %`;
 console.log(`wasm matmul kernels, alternated in one process, medians of ${ROUNDS} rounds; relaxed SIMD in Node ${relaxedSimdSupported() ? 'on' : 'off'}` +
-  `${process.argv.includes('--relaxed') ? ' (--relaxed: V8 flag set in this process)' : ''}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-const sections: string[] = [];
-const out: Record<string, unknown> = { rounds: ROUNDS, relaxedInNode: relaxedSimdSupported() };
+  `; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}\nimages: ${data.name}, ${pct(sparsity.zeros)} zero pixels; steps with a non-zero in a 4-row panel of A: ` +
+  `forward (4 images) ${pct(sparsity.forwardLive)}, weight gradient (4 pixels) ${pct(sparsity.gradientLive)}`);
+const sections: string[] = [`images: ${data.name}, ${pct(sparsity.zeros)} zero pixels; live steps per 4-row panel: forward ${pct(sparsity.forwardLive)}, weight gradient ${pct(sparsity.gradientLive)}`];
+const out: Record<string, unknown> = { rounds: ROUNDS, relaxedInNode: relaxedSimdSupported(), data: data.name, sparsity };
 if (only !== 'train') {
-  const rows = productTable(rates.measureProducts(ROUNDS, cpuMs), MODES);
+  const rows = productTable(rates.measureProducts(ROUNDS, cpuMs, data), MODES);
   console.log(`\nNode ${process.version}:\n${textTable(rows)}`);
   sections.push(`Node ${process.version}:\n\n${markdownTable(rows)}`);
   out['products'] = rows;
 }
 if (only !== 'products') {
-  const data = await trainSet();
   const rows = trainingTable(await rates.measureTraining(ROUNDS, STEPS, data, cpuMs));
   console.log(`\nNode: W1 trainOnBatch, ${STEPS} steps per kernel per round (${data.name}):\n${textTable(rows)}`);
   sections.push(`Node: W1 trainOnBatch, ${STEPS} steps per kernel per round (${data.name}):\n\n${markdownTable(rows)}`);
@@ -151,8 +162,8 @@ if (process.argv.includes('--browser')) {
   }
   if (r?.train) {
     const rows = trainingTable(r.train);
-    console.log(`\nchromium: W1 trainOnBatch, ${STEPS} steps per kernel per round (random data):\n${textTable(rows)}`);
-    sections.push(`chromium: W1 trainOnBatch, ${STEPS} steps per kernel per round (random data):\n\n${markdownTable(rows)}`);
+    console.log(`\nchromium: W1 trainOnBatch, ${STEPS} steps per kernel per round (digit-like images):\n${textTable(rows)}`);
+    sections.push(`chromium: W1 trainOnBatch, ${STEPS} steps per kernel per round (digit-like images):\n\n${markdownTable(rows)}`);
     out['browserTrain'] = rows;
   }
 }
