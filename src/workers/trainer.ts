@@ -9,6 +9,7 @@ import { JobCancelled, fitJob } from '../engine/train/fit.ts';
 import { type FileLoader, dataKey, loadData } from '../engine/train/load.ts';
 import { wasmCanTrainConv } from '../engine/train/wasm-conv.ts';
 import { installWasmTrainingKernels } from '../engine/train/wasm-training-kernels.ts';
+import { primeTfjsFeedback } from '../engine/train/jit-priming.ts';
 import { DATASETS } from '../engine/datasets.ts';
 import type { LoadedData } from '../engine/train/toy-data.ts';
 import { type Availability, chooseBackend, isSoftwareRenderer } from './backend-choice.ts';
@@ -52,6 +53,7 @@ export function createTrainer(env: TrainerEnv): TrainerApi {
     } else {
       await tf.setBackend('cpu');
     }
+    primeTfjsFeedback();
     avail = { webgl, softwareWebgl: webgl && isSoftwareRenderer(renderer ?? ''), wasm, wasmConv: wasm && wasmCanTrainConv() };
     const backends: BackendName[] = [];
     if (webgl) backends.push('webgl');
