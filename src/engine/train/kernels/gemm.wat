@@ -18,7 +18,7 @@
 ;;
 ;; Zero inputs in A are skipped: MNIST pixels are 81 % zero, so in a 4-row A panel most steps of
 ;; k are zero in all four rows (in W1's forward product X·W1 61 % of them, in its weight gradient
-;; Xᵀ·dH 72 %). After packing a panel, the steps with any non-zero (v128.any_true, so -0 and NaN
+;; Xᵀ·dH 72 %; gemm.ts sets thr, 0.9 x 256). After packing a panel, the steps with any non-zero (v128.any_true, so -0 and NaN
 ;; count as non-zero) are counted; when they are fewer than thr/256 of the block, the panel is
 ;; compacted in place to those steps plus a list of their byte offsets into the B panel, and a
 ;; sparse micro-kernel runs the same multiply-adds in the same order over the listed steps only.
