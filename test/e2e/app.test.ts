@@ -104,6 +104,23 @@ async function stopWatching(): Promise<{ violations: string[]; targetStates: str
   });
 }
 
+/**
+ * Scroll the detail panel's history table until line `epoch` is in the DOM (the table keeps only
+ * the lines near its view), and return the epochs of the lines it then holds, in order.
+ */
+async function historyShowing(epoch: number): Promise<number[]> {
+  await app.page.evaluate((e) => {
+    const scroller = document.querySelector('[data-testid="detail-history"]')!.parentElement!;
+    const line = document.querySelector<HTMLElement>('[data-testid="detail-epoch"]')!;
+    scroller.scrollTop = (e - 1) * line.offsetHeight;
+  }, epoch);
+  await app.page.waitForFunction((e) => document.querySelector(`[data-testid="detail-epoch"][data-epoch="${e}"]`) !== null, epoch);
+  return app.page.evaluate(() => [...document.querySelectorAll<HTMLElement>('[data-testid="detail-epoch"]')].map((tr) => Number(tr.dataset.epoch)));
+}
+
+/** Consecutive epochs, as the history table's window must hold. */
+const consecutive = (epochs: number[]) => epochs.every((e, i) => i === 0 || e === epochs[i - 1]! + 1);
+
 describe('Sweepsheet in chromium', () => {
   let ids: string[] = [];
   let target = '';
@@ -276,8 +293,13 @@ describe('Sweepsheet in chromium', () => {
     expect(layers.map((l) => l[3])).toEqual(['48', '272', '272', '34']);
     await expect(detail.getByTestId('detail-total').textContent()).resolves.toBe('626');
     await expect(detail.getByTestId('detail-history').getAttribute('data-live')).resolves.toBe('no');
-    await expect(detail.getByTestId('detail-epoch').count()).resolves.toBe(result.epochsRun);
+    await expect(detail.getByTestId('detail-history').getAttribute('data-epochs')).resolves.toBe(String(result.epochsRun));
+    // The last line and the best one can be scrolled to; the lines in the DOM are always a consecutive run.
+    const atEnd = await historyShowing(result.epochsRun);
+    expect(consecutive(atEnd) && atEnd.at(-1)).toBe(result.epochsRun);
+    expect(consecutive(await historyShowing(result.bestEpoch))).toBe(true);
     await expect(detail.locator('[data-testid="detail-epoch"].ss-best td').first().textContent()).resolves.toBe(String(result.bestEpoch));
+    expect((await historyShowing(1))[0]).toBe(1);
     // The first epoch has a loss and an accuracy; without a validation split those cells are blank.
     const first = await detail.getByTestId('detail-epoch').first().evaluate((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));
     expect(first[0]).toBe('1');
@@ -314,7 +336,8 @@ describe('Sweepsheet in chromium', () => {
     await waitUntilSettled();
     const epochsRun = await app.page.evaluate(() => window.__sweepsheet!.rows().find((x) => x.id === 'spiral-deep')!.result!.epochsRun);
     await app.page.waitForFunction(() => document.querySelector('[data-testid="detail-history"]')?.getAttribute('data-live') === 'no');
-    await expect(detail.getByTestId('detail-epoch').count()).resolves.toBe(epochsRun);
+    await expect(detail.getByTestId('detail-history').getAttribute('data-epochs')).resolves.toBe(String(epochsRun));
+    expect((await historyShowing(epochsRun)).at(-1)).toBe(epochsRun);
   });
 
   test('selecting an invalid row shows its cell errors', async () => {
@@ -359,7 +382,8 @@ describe('Sweepsheet in chromium', () => {
     }, payload);
     await app.page.waitForFunction((id) => window.__sweepsheet!.rows().find((r) => r.id === id)!.cells.notes === 'boldpasted', id);
     await expect(cell(id, 'notes').textContent()).resolves.toBe('boldpasted');
-    await expect(app.page.locator('.ss-grid img, .ss-grid b').count()).resolves.toBe(0);
+    // (The grid's own boundary thumbnails are images too: BMP data URLs of our making.)
+    await expect(app.page.locator('.ss-grid img:not([src^="data:image/bmp;base64,"]), .ss-grid b').count()).resolves.toBe(0);
     await expect(app.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
     // A notes cell never retrains.
     expect((await snapshot()).every((r) => SETTLED.has(r.state))).toBe(true);
