@@ -14,13 +14,14 @@
  * With `--trace`, the main thread's tasks by CPU time (thread time: on a shared machine wall time
  * measures the load), and each task over 16 ms split into its parts: the app's timed sections (which
  * become user-timing measures in the trace), the frame's style, layout, paint and commit, GC, worker
- * messages; `--css` tries a style sheet (containment, layers) without editing the app.
+ * messages; `--layers` lists the composited layers at the end; `--css` tries a style sheet (containment, layers) without editing the app.
  * A measurement, not a test: it prints numbers and passes nothing or fails nothing. The target is
  * 16 ms for chart updates.
  */
 import { writeFileSync } from 'node:fs';
 import { type AppHarness, startApp, typeIntoCell } from '../test/helpers/browser.ts';
 import { type CpuProfile, profileSummary } from './lib/cpu-profile.ts';
+import { compositedLayers, describeLayers } from './lib/layers.ts';
 import { describeLongTasks, framePartMeans, longTaskParts } from './lib/long-tasks.ts';
 import { longestTasks, mainThreadEvents, mainThreadOf, recordTrace, styleAndLayoutWork, summarize, taskCpu } from './lib/trace.ts';
 
@@ -42,6 +43,8 @@ const VIEW = args.includes('--view') ? args[args.indexOf('--view') + 1] : 'compa
 const LIVE_DETAIL = args.includes('--live-detail');
 /** `--css TEXT`: a style sheet added to the page before measuring, to try a containment or layer idea without editing the app. */
 const CSS = args.includes('--css') ? args[args.indexOf('--css') + 1] : undefined;
+/** `--layers`: at the end, list the page's composited layers by owning element (the grid's cells should own none). */
+const LAYERS = args.includes('--layers');
 /** `--screenshot FILE`: a PNG of the viewport at the end, to see what was on screen while measuring. */
 const SCREENSHOT = args.includes('--screenshot') ? args[args.indexOf('--screenshot') + 1] : undefined;
 
@@ -142,6 +145,14 @@ async function main(): Promise<void> {
       await app.page.waitForTimeout(SECONDS * 1000);
     }
     if (cdp) console.log(profileSummary((await cdp.send('Profiler.stop')).profile as CpuProfile));
+    const dom = await app.page.evaluate(() => ({
+      rows: document.querySelectorAll('.ht_master tbody tr').length,
+      cells: document.querySelectorAll('.ht_master tbody td').length,
+      elements: document.querySelectorAll('.ss-grid *').length,
+      page: document.querySelectorAll('*').length,
+    }));
+    console.log(`grid DOM at the end: ${dom.rows} rows and ${dom.cells} cells rendered in the main table, ${dom.elements} elements in the grid (clones included), ${dom.page} in the page`);
+    if (LAYERS) console.log(describeLayers(await compositedLayers(await app.context.newCDPSession(app.page))));
     if (SCREENSHOT) await app.page.screenshot({ path: SCREENSHOT });
     const result = await app.page.evaluate(() => ({
       longtasks: window.__bench!.longtasks, gaps: window.__bench!.gaps, timings: window.__sweepsheetTimings ?? {},

@@ -3,12 +3,14 @@
  * (fixtures/e2e-compare.sheet.json; the one at lr 10 diverges): loss sparklines and boundary
  * thumbnails are drawn, the diverged row says so, the metric colour scales tell best from worst;
  * selecting rows overlays their curves, the scatter plots every run, and brushing an axis of the
- * parallel coordinates hides the grid rows outside it until the brush is cleared. Each view is
- * saved as a screenshot in test-results/ and checked for drawn pixels.
+ * parallel coordinates hides the grid rows outside it until the brush is cleared; a row that
+ * retrains redraws its cell charts. The cell charts are read back from the DOM (the sparkline's
+ * SVG path, the thumbnail's decoded image); each view is saved as a screenshot in test-results/
+ * and checked for drawn pixels.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type AppHarness, PROJECT_ROOT, startApp } from '../helpers/browser.ts';
+import { type AppHarness, PROJECT_ROOT, startApp, typeIntoCell } from '../helpers/browser.ts';
 
 const OUT = `${PROJECT_ROOT}/test-results`;
 const IDS = ['c-0.003', 'c-0.03', 'c-0.3', 'c-3', 'c-10', 'xor'];
@@ -55,6 +57,97 @@ async function canvasPixels(selector: string): Promise<{ drawn: number; coloured
   });
 }
 
+/** A grid cell's loss sparkline (inline SVG): its box and each line's points, read back from the path data. */
+interface SparklineShape {
+  readonly width: number;
+  readonly height: number;
+  /** One [x, y] per epoch with a finite loss; a 'h' after a single point is its dash. */
+  readonly loss: [number, number][];
+  readonly val: [number, number][];
+  readonly canvases: number;
+}
+
+async function sparkline(id: string): Promise<SparklineShape> {
+  return page().$eval(`.ht_master td[data-row-id="${id}"][data-col="curve"]`, (td) => {
+    const svg = td.querySelector('svg.ss-sparkline');
+    if (!svg) throw new Error('no sparkline svg');
+    const points = (kind: string): [number, number][] => {
+      const d = svg.querySelector(`path[data-line="${kind}"]`)?.getAttribute('d') ?? '';
+      return [...d.matchAll(/[ML]\s*(-?[\d.]+)[ ,](-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    };
+    return {
+      width: Number(svg.getAttribute('width')), height: Number(svg.getAttribute('height')),
+      loss: points('loss'), val: points('val'), canvases: td.querySelectorAll('canvas').length,
+    };
+  });
+}
+
+/** A row's training (or validation) loss per epoch, from the engine: its result's, or the epochs of a run without one. */
+async function history(id: string, field: 'loss' | 'valLoss'): Promise<number[]> {
+  return page().evaluate(([rid, f]) => {
+    const r = window.__sweepsheet!.rows().find((x) => x.id === rid)!;
+    const epochs = (r.result?.history ?? r.live) as readonly (number | { loss: number; valLoss?: number })[];
+    return epochs.map((e) => (typeof e === 'number' ? (f === 'loss' ? e : NaN) : e[f] ?? NaN));
+  }, [id, field] as const);
+}
+
+/**
+ * The sparkline draws exactly this row's losses: one point per finite loss, every point inside
+ * the box, the first and last epochs at its two ends, and a higher loss always higher up.
+ */
+function expectDrawn(points: readonly [number, number][], losses: readonly number[], box: { width: number; height: number }, what: string): void {
+  const finite = losses.filter((v) => Number.isFinite(v));
+  expect(points.length, `${what} points`).toBe(finite.length);
+  for (const [x, y] of points) {
+    expect(Number.isFinite(x) && x >= 0 && x <= box.width, `${what} x ${x}`).toBe(true);
+    expect(Number.isFinite(y) && y >= 0 && y <= box.height, `${what} y ${y}`).toBe(true);
+  }
+  if (Number.isFinite(losses[0]!) && Number.isFinite(losses.at(-1)!) && losses.length > 1) {
+    expect(points[0]![0], `${what} starts at the left`).toBeLessThan(2);
+    expect(points.at(-1)![0], `${what} ends at the right`).toBeGreaterThan(box.width - 2);
+  }
+  for (let i = 0; i < finite.length; i++) {
+    for (let j = 0; j < finite.length; j++) {
+      // Path data keeps one decimal: losses closer than that on screen may tie.
+      if (finite[i]! > finite[j]! && points[i]![1] - points[j]![1] > 0.11) throw new Error(`${what}: epoch ${i} has the higher loss but is drawn lower than epoch ${j}`);
+    }
+  }
+}
+
+/**
+ * A boundary thumbnail (an <img> of a BMP), decoded by the page and read against the row's own
+ * boundary from the engine: its pixels tinted towards each class colour, and for the cells the
+ * model is sure of (probability 0.7 or more), whether the pixel shows the predicted class.
+ */
+async function thumbnail(id: string): Promise<{ src: string; side: number; orange: number; blue: number; agree: number; disagree: number; sure: [number, number]; canvases: number }> {
+  return page().$eval(`.ht_master td[data-row-id="${id}"][data-col="boundary"]`, async (td, rid) => {
+    const img = td.querySelector('img.ss-boundary-thumb') as HTMLImageElement | null;
+    if (!img) throw new Error('no boundary thumbnail');
+    const b = window.__sweepsheet!.rows().find((r) => r.id === rid)!.result!.insights!.boundary!;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.naturalWidth;
+    c.height = img.naturalHeight;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let orange = 0, blue = 0, agree = 0, disagree = 0;
+    const sure: [number, number] = [0, 0];
+    // Class 0 is the Playground's orange (#f59322), class 1 its blue (#0877bd), each blended with white.
+    for (let i = 0; i < c.width * c.height; i++) {
+      const shown = d[4 * i]! - d[4 * i + 2]! > 30 ? 0 : d[4 * i + 2]! - d[4 * i]! > 30 ? 1 : -1;
+      if (shown === 0) orange++;
+      if (shown === 1) blue++;
+      if (c.width !== b.size || (b.confidence[i] ?? 0) < 0.7) continue;
+      const k = b.predicted[i]!;
+      sure[k] = (sure[k] ?? 0) + 1;
+      if (shown === k) agree++;
+      else disagree++;
+    }
+    return { src: img.src, side: c.width, orange, blue, agree, disagree, sure, canvases: td.querySelectorAll('canvas').length };
+  }, id);
+}
+
 /** Save a screenshot of an element and count its pixels that are not near-white, decoded by the page itself. */
 async function screenshot(selector: string, name: string): Promise<number> {
   const path = `${OUT}/${name}.png`;
@@ -95,19 +188,37 @@ describe('grid charts and comparing runs in chromium', () => {
     expect(pageErrors()).toEqual([]);
   }, TRAIN_TIMEOUT + 60_000);
 
-  test('every row has a loss sparkline, and the 2-D rows a boundary thumbnail', async () => {
+  test('every row has a loss sparkline, and the 2-D rows a boundary thumbnail (no canvases: each would be a composited layer)', async () => {
     for (const id of IDS) {
-      const px = await canvasPixels(`.ht_master td[data-row-id="${id}"][data-col="curve"] canvas`);
-      expect(px.drawn, `${id} sparkline`).toBeGreaterThan(20);
+      const shape = await sparkline(id);
+      expect(shape.canvases, `${id} canvases`).toBe(0);
+      expectDrawn(shape.loss, await history(id, 'loss'), shape, `${id} loss`);
+      expect(shape.loss.length, `${id} loss points`).toBeGreaterThan(0);
       await expect(cell(id, 'curve').getAttribute('title')).resolves.toMatch(/^loss from .+ over 8 epochs$/);
     }
-    // The row with a validation split draws its validation loss too (orange).
-    const withVal = await canvasPixels('.ht_master td[data-row-id="c-0.3"][data-col="curve"] canvas');
-    expect(withVal.coloured).toBeGreaterThan(20);
-    for (const id of ['c-0.03', 'xor']) {
-      const px = await canvasPixels(`.ht_master td[data-row-id="${id}"][data-col="boundary"] canvas`);
-      expect(px.drawn, `${id} boundary`).toBeGreaterThan(100);
+    // Only the row with a validation split draws its validation loss too (the dashed orange line).
+    const withVal = await sparkline('c-0.3');
+    expectDrawn(withVal.val, await history('c-0.3', 'valLoss'), withVal, 'c-0.3 validation');
+    expect(withVal.val.length).toBe(8);
+    expect((await sparkline('c-0.03')).val).toEqual([]);
+    // Every row is 2-D: each thumbnail is the row's own boundary, one pixel per cell, and every
+    // cell the model is sure of shows its predicted class's colour.
+    let bothClasses = 0;
+    for (const id of IDS.filter((x) => x !== 'c-10')) {
+      const px = await thumbnail(id);
+      expect(px.canvases, `${id} canvases`).toBe(0);
+      expect(px.src, `${id} image`).toMatch(/^data:image\/bmp;base64,/);
+      expect(px.side, `${id} image size`).toBe(40);
+      expect(px.disagree, `${id} sure cells in the wrong colour`).toBe(0);
+      expect(px.agree, `${id} sure cells`).toBe(px.sure[0] + px.sure[1]);
+      if (px.sure[0] >= 20 && px.sure[1] >= 20) {
+        bothClasses++;
+        expect(px.orange, `${id} orange`).toBeGreaterThanOrEqual(px.sure[0]);
+        expect(px.blue, `${id} blue`).toBeGreaterThanOrEqual(px.sure[1]);
+      }
     }
+    // A run that learned something (the xor row, the circle at a good rate) is sure of both classes somewhere.
+    expect(bothClasses).toBeGreaterThan(0);
     expect(await screenshot('.ss-grid', 'compare-grid')).toBeGreaterThan(1000);
   });
 
@@ -215,4 +326,25 @@ describe('grid charts and comparing runs in chromium', () => {
     await page().getByTestId('language').selectOption('en');
     await expect.poll(() => page().locator('[data-testid="compare"] h2').textContent()).toBe('▾ Compare runs');
   });
+
+  test('a row that retrains redraws its sparkline and thumbnail from the new run', async () => {
+    const before = await thumbnail('xor');
+    const lossBefore = await history('xor', 'loss');
+    await typeIntoCell(page(), 'xor', 'epochs', '10');
+    await page().waitForFunction(() => {
+      const r = window.__sweepsheet!.rows().find((x) => x.id === 'xor')!;
+      return r.status.state === 'done' && r.result?.history.length === 10;
+    }, undefined, { timeout: TRAIN_TIMEOUT, polling: 200 });
+    await expect.poll(async () => (await sparkline('xor')).loss.length).toBe(10);
+    const after = await sparkline('xor');
+    const lossAfter = await history('xor', 'loss');
+    expect(lossAfter).not.toEqual(lossBefore.slice(0, lossAfter.length));
+    expectDrawn(after.loss, lossAfter, after, 'xor retrained');
+    await expect(cell('xor', 'curve').getAttribute('title')).resolves.toMatch(/over 10 epochs$/);
+    await expect.poll(async () => (await thumbnail('xor')).src).not.toBe(before.src);
+    const thumb = await thumbnail('xor');
+    expect(thumb.disagree).toBe(0);
+    expect(thumb.agree).toBe(thumb.sure[0] + thumb.sure[1]);
+    expect(pageErrors()).toEqual([]);
+  }, TRAIN_TIMEOUT + 60_000);
 });

@@ -1,0 +1,64 @@
+/**
+ * A decision boundary as a tiny uncompressed BMP in a data: URL, for the grid's thumbnails (an
+ * <img>). Not a canvas: chromium composites every canvas as a layer of its own, and a dozen of
+ * them on screen made each frame's paint cost more than the rest of the frame; a canvas's PNG
+ * (toDataURL) cost about 1 ms of encoding per redraw. A BMP is a 54-byte header and the pixels:
+ * 40x40 cells encode in a few microseconds, and the image is decoded off the main thread at raster.
+ */
+import type { Boundary } from '../engine/job.ts';
+import { CLASS_COLORS } from './charts/boundary-draw.ts';
+
+const RGB = CLASS_COLORS.map((c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)) as [number, number, number]);
+/** The same tint as the detail's boundary (charts/boundary-draw.ts): white at chance, the class colour (capped) when sure. */
+const MAX_TINT = 0.7;
+const HEADER = 54;
+
+/** The RGB of each cell of `b`, row-major from the top row, as drawBoundary tints them. */
+export function boundaryPixels(b: Boundary): Uint8Array {
+  const n = b.size * b.size;
+  const out = new Uint8Array(3 * n);
+  const floor = 1 / Math.max(2, b.classes);
+  for (let i = 0; i < n; i++) {
+    const rgb = RGB[(b.predicted[i] ?? 0) % RGB.length]!;
+    const sure = Math.max(0, Math.min(1, ((b.confidence[i] ?? 0) - floor) / (1 - floor)));
+    const a = sure * MAX_TINT;
+    out[3 * i] = Math.round(255 + (rgb[0] - 255) * a);
+    out[3 * i + 1] = Math.round(255 + (rgb[1] - 255) * a);
+    out[3 * i + 2] = Math.round(255 + (rgb[2] - 255) * a);
+  }
+  return out;
+}
+
+/** A 24-bit BMP of `b` (one pixel per cell), as a data: URL; null for an empty boundary. */
+export function boundaryDataUrl(b: Boundary): string | null {
+  const side = b.size;
+  if (!Number.isInteger(side) || side < 1) return null;
+  const rgb = boundaryPixels(b);
+  // Rows are stored bottom-up, blue-green-red, each padded to 4 bytes.
+  const stride = (3 * side + 3) & ~3;
+  const bytes = new Uint8Array(HEADER + stride * side);
+  const view = new DataView(bytes.buffer);
+  bytes[0] = 0x42; // 'B'
+  bytes[1] = 0x4d; // 'M'
+  view.setUint32(2, bytes.length, true);
+  view.setUint32(10, HEADER, true);
+  view.setUint32(14, 40, true); // BITMAPINFOHEADER
+  view.setInt32(18, side, true);
+  view.setInt32(22, side, true);
+  view.setUint16(26, 1, true); // planes
+  view.setUint16(28, 24, true); // bits per pixel
+  view.setUint32(34, stride * side, true);
+  for (let row = 0; row < side; row++) {
+    const dst = HEADER + (side - 1 - row) * stride;
+    for (let col = 0; col < side; col++) {
+      const src = 3 * (row * side + col);
+      bytes[dst + 3 * col] = rgb[src + 2]!;
+      bytes[dst + 3 * col + 1] = rgb[src + 1]!;
+      bytes[dst + 3 * col + 2] = rgb[src]!;
+    }
+  }
+  let binary = '';
+  // In slices: String.fromCharCode takes its bytes as arguments.
+  for (let i = 0; i < bytes.length; i += 0x2000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x2000));
+  return `data:image/bmp;base64,${btoa(binary)}`;
+}

@@ -1,0 +1,104 @@
+/**
+ * A row's loss sparkline as inline SVG: one <path> for the training loss, one (dashed) for the
+ * validation loss. Not a canvas: chromium gives every canvas a composited layer of its own, and
+ * with a dozen rows on screen those layers made each frame's paint (Layerize) cost more than the
+ * rest of the frame. An SVG path is painted with the table, and a redraw is one attribute.
+ * Built with createElementNS and setAttribute only: nothing here is parsed as markup.
+ */
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+export interface SparkSize {
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The points of a sparkline: training loss per epoch and, when there is a validation split, validation loss. */
+export interface SparkData {
+  readonly loss: readonly number[];
+  readonly val: readonly number[] | null;
+}
+
+/** The path data of each line, in the SVG's own pixels (its viewBox is the cell's size). */
+export interface SparkPaths {
+  readonly loss: string;
+  /** Empty without a validation split. */
+  readonly val: string;
+}
+
+/** The elements of one row's sparkline: the <svg> moved into its cell, and its two lines. */
+export interface Sparkline {
+  readonly svg: SVGSVGElement;
+  readonly loss: SVGPathElement;
+  readonly val: SVGPathElement;
+}
+
+export const LOSS_COLOR = '#1f77b4';
+export const VAL_COLOR = '#e6710a';
+
+export function createSparkline(size: SparkSize): Sparkline {
+  const svg = document.createElementNS(SVG_NS, 'svg');
+  svg.setAttribute('width', String(size.width));
+  svg.setAttribute('height', String(size.height));
+  svg.setAttribute('viewBox', `0 0 ${size.width} ${size.height}`);
+  svg.setAttribute('class', 'ss-sparkline');
+  svg.setAttribute('aria-hidden', 'true');
+  const line = (color: string, kind: string) => {
+    const p = document.createElementNS(SVG_NS, 'path');
+    p.setAttribute('fill', 'none');
+    p.setAttribute('stroke', color);
+    p.setAttribute('stroke-width', String(Math.max(1, size.height / 20)));
+    p.setAttribute('stroke-linejoin', 'round');
+    p.setAttribute('data-line', kind);
+    return p;
+  };
+  const val = line(VAL_COLOR, 'val');
+  val.setAttribute('stroke-dasharray', '3 2');
+  const loss = line(LOSS_COLOR, 'loss');
+  // Validation first, so the training loss is drawn over it.
+  svg.append(val, loss);
+  return { svg, loss, val };
+}
+
+/** Point the sparkline's lines at new data (one attribute per line). */
+export function drawSparkline(s: Sparkline, data: SparkData, size: SparkSize): void {
+  const paths = sparklinePaths(data, size);
+  s.loss.setAttribute('d', paths.loss);
+  s.val.setAttribute('d', paths.val);
+}
+
+/**
+ * Loss against epoch, scaled to the box. Losses that span decades (a diverging run) are drawn on
+ * a log scale so the early epochs do not flatten into the floor; a non-finite point breaks the
+ * line (the next finite one starts a new subpath: M, not L). One epoch is a short dash, not an
+ * invisible zero-length line. Coordinates keep one decimal: finer is invisible at this size.
+ */
+export function sparklinePaths(data: SparkData, size: SparkSize): SparkPaths {
+  const { width, height } = size;
+  const all = [...data.loss, ...(data.val ?? [])].filter((v) => Number.isFinite(v));
+  if (all.length === 0) return { loss: '', val: '' };
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of all) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  const log = lo > 0 && hi / lo > 20;
+  const f = log ? Math.log : (x: number) => x;
+  lo = f(lo);
+  hi = f(hi);
+  if (hi - lo < 1e-12) { hi += 0.5; lo -= 0.5; }
+  const pad = Math.max(1, height * 0.1);
+  const n = Math.max(2, data.loss.length);
+  const x = (i: number) => (i / (n - 1)) * (width - 2) + 1;
+  const y = (v: number) => pad + (1 - (f(v) - lo) / (hi - lo)) * (height - 2 * pad);
+  const path = (points: readonly number[]): string => {
+    let d = '';
+    let pen = false;
+    for (let i = 0; i < points.length; i++) {
+      const v = points[i]!;
+      if (!Number.isFinite(v)) { pen = false; continue; }
+      d += `${pen ? 'L' : 'M'}${x(i).toFixed(1)} ${y(v).toFixed(1)}`;
+      pen = true;
+    }
+    if (points.length === 1 && d !== '') d += 'h2';
+    return d;
+  };
+  return { loss: path(data.loss), val: data.val ? path(data.val) : '' };
+}
