@@ -1,7 +1,7 @@
 /** The page: the sheet's title and description, a toolbar, the run summary, the grid and the selected row's details. */
 import { Show, createMemo, createSignal, onCleanup } from 'solid-js';
 import type { RunMode, SheetEngine } from '../engine/scheduler/sheet-engine.ts';
-import { createEngineTick } from './engine-signal.ts';
+import { createEngineTicks } from './engine-signal.ts';
 import { StateCounts } from './state-counts.ts';
 import { type FormulaDraft, FormulaColumnForm, nextFormulaKey } from './FormulaColumnForm.tsx';
 import { Grid } from './Grid.tsx';
@@ -14,7 +14,8 @@ import type { LoadedSheet } from './sheet-source.ts';
 export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: number; onVisibleRows?: (ids: readonly string[]) => void }) {
   const counts = new StateCounts(props.engine);
   onCleanup(props.engine.subscribe((changed) => counts.update(changed)));
-  const tick = createEngineTick(props.engine);
+  // The toolbar's counts and the row detail in one frame, the comparison in the next (engine-signal.ts).
+  const [tick, compareTick] = createEngineTicks(props.engine, 2) as [() => number, () => number];
   // Reads the locale through t(), so the summary follows a language switch too.
   const summary = createMemo(() => { tick(); return summarize(counts); });
   const staleCount = createMemo(() => { tick(); return counts.count('stale'); });
@@ -85,7 +86,7 @@ export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: n
       <Grid engine={props.engine} onSelectRow={setSelected} onEditFormulaColumn={editFormulaColumn} onVisibleRows={props.onVisibleRows} columnsVersion={columnsVersion}
         onSelectRows={setCompared} rowFilter={rowFilter} />
       <RowDetail engine={props.engine} rowId={selected} tick={tick} />
-      <ComparePanel engine={props.engine} tick={tick} selected={compared} onFilter={setRowFilter} />
+      <ComparePanel engine={props.engine} tick={compareTick} selected={compared} onFilter={setRowFilter} />
       <footer class="ss-footer">{t('app.footer')}</footer>
     </main>
   );
