@@ -46,13 +46,22 @@ async function waitSettled(id: string): Promise<void> {
 }
 
 /**
- * Pixels of a canvas near each of the given colours (within a small distance per channel), and
- * how many pixels it has. Read in the page through getImageData.
+ * Pixels of a canvas or an image near each of the given colours (within a small distance per
+ * channel), and how many pixels it has. Read in the page through getImageData.
  */
 async function colourCounts(selector: string, colours: Record<string, readonly [number, number, number]>, tolerance = 40) {
-  return app.page.evaluate(({ selector, colours, tolerance }) => {
-    const canvas = document.querySelector(selector) as HTMLCanvasElement | null;
-    if (!canvas) throw new Error(`no canvas at ${selector}`);
+  return app.page.evaluate(async ({ selector, colours, tolerance }) => {
+    const el = document.querySelector(selector);
+    if (!(el instanceof HTMLCanvasElement || el instanceof HTMLImageElement)) throw new Error(`no canvas or image at ${selector}`);
+    // An image (the boundary's heatmap) is read as drawn at its displayed size.
+    let canvas: HTMLCanvasElement;
+    if (el instanceof HTMLImageElement) {
+      await el.decode();
+      canvas = document.createElement('canvas');
+      canvas.width = el.width;
+      canvas.height = el.height;
+      canvas.getContext('2d')!.drawImage(el, 0, 0, el.width, el.height);
+    } else canvas = el;
     const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
     const counts: Record<string, number> = {};
     for (const name of Object.keys(colours)) counts[name] = 0;
@@ -70,7 +79,7 @@ async function colourCounts(selector: string, colours: Record<string, readonly [
 const BLUE = [8, 119, 189] as const;
 const ORANGE = [245, 147, 34] as const;
 const CURVE = (testid: string) => `[data-testid="${testid}"] .u-wrap canvas`;
-const BOUNDARY = '[data-testid="detail-boundary"] canvas';
+const BOUNDARY = '[data-testid="detail-boundary"] img';
 
 describe('row detail: curves, boundary, confusion matrix, gallery', () => {
   test('a 2-D row shows live curves and a live decision boundary while it trains', async () => {
@@ -127,6 +136,11 @@ describe('row detail: curves, boundary, confusion matrix, gallery', () => {
     expect(b.painted).toBeGreaterThan(b.total * 0.5);
     expect(b.counts.blue).toBeGreaterThan(b.total * 0.05);
     expect(b.counts.orange).toBeGreaterThan(b.total * 0.05);
+    // The training points over it: one path per class in its colour, one circle ("M") per point.
+    const dots = await app.page.evaluate(() => [...document.querySelectorAll('[data-testid="detail-boundary"] svg path')]
+      .map((p) => ({ fill: p.getAttribute('fill'), n: (p.getAttribute('d') ?? '').split('M').length - 1 })));
+    expect(dots.map((d) => d.fill)).toEqual(['#f59322', '#0877bd']);
+    expect(dots.every((d) => d.n > 20)).toBe(true);
     await expect(detail().getByTestId('detail-boundary').locator('figcaption').textContent()).resolves.toBe('after training');
     await detail().screenshot({ path: `${OUT}/circle-done.png` });
     // Each live redraw, timed in the page (performance.measure in CurveChart and BoundaryView). Printed, not asserted: timing belongs to benchmarks.

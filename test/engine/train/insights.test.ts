@@ -30,7 +30,7 @@ async function train(over: Record<string, string>, progress: TrainProgress[] = [
   return { r, data };
 }
 
-/** The grid cell a point falls in, as drawBoundary places it. */
+/** The grid cell a point falls in, as the boundary views place it. */
 function cellOf(b: Boundary, x: number, y: number): number {
   const [x0, x1, y0, y1] = b.extent;
   const c = Math.min(b.size - 1, Math.max(0, Math.floor(((x - x0) / (x1 - x0)) * b.size)));
