@@ -3,7 +3,7 @@
  * <img>). Not a canvas: chromium composites every canvas as a layer of its own, and a dozen of
  * them on screen made each frame's paint cost more than the rest of the frame; a canvas's PNG
  * (toDataURL) cost about 1 ms of encoding per redraw. A BMP is a 54-byte header and the pixels:
- * 40x40 cells encode in a few microseconds, and the image is decoded off the main thread at raster.
+ * 40x40 cells encode in about 50 µs, and the image is decoded off the main thread at raster.
  */
 import type { Boundary } from '../engine/job.ts';
 import { CLASS_COLORS } from './charts/boundary-draw.ts';
@@ -57,8 +57,34 @@ export function boundaryDataUrl(b: Boundary): string | null {
       bytes[dst + 3 * col + 2] = rgb[src]!;
     }
   }
-  let binary = '';
-  // In slices: String.fromCharCode takes its bytes as arguments.
-  for (let i = 0; i < bytes.length; i += 0x2000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x2000));
-  return `data:image/bmp;base64,${btoa(binary)}`;
+  return `data:image/bmp;base64,${base64(bytes)}`;
+}
+
+const ALPHABET = new TextEncoder().encode('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
+const PAD = 61; // '='
+const latin1 = new TextDecoder('latin1');
+
+/**
+ * Base64 of bytes, written as ASCII codes and decoded to a string once: btoa needs a binary
+ * string first, and String.fromCharCode over the 4.8 kB took 0.4 ms (Node, 2-core machine).
+ */
+export function base64(bytes: Uint8Array): string {
+  const out = new Uint8Array(4 * Math.ceil(bytes.length / 3));
+  let o = 0;
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out[o++] = ALPHABET[n >> 18]!;
+    out[o++] = ALPHABET[(n >> 12) & 63]!;
+    out[o++] = ALPHABET[(n >> 6) & 63]!;
+    out[o++] = ALPHABET[n & 63]!;
+  }
+  if (i < bytes.length) {
+    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8);
+    out[o++] = ALPHABET[n >> 18]!;
+    out[o++] = ALPHABET[(n >> 12) & 63]!;
+    out[o++] = i + 1 < bytes.length ? ALPHABET[(n >> 6) & 63]! : PAD;
+    out[o++] = PAD;
+  }
+  return latin1.decode(out);
 }
