@@ -22,6 +22,7 @@ import { writeFileSync } from 'node:fs';
 import { type AppHarness, startApp, typeIntoCell } from '../test/helpers/browser.ts';
 import { type CpuProfile, profileSummary } from './lib/cpu-profile.ts';
 import { compositedLayers, describeLayers } from './lib/layers.ts';
+import { SELECTOR_STATS_CATEGORY, selectorCosts } from './lib/selector-stats.ts';
 import { describeLongTasks, framePartMeans, longTaskParts } from './lib/long-tasks.ts';
 import { longestTasks, mainThreadEvents, mainThreadOf, recordTrace, styleAndLayoutWork, summarize, taskCpu } from './lib/trace.ts';
 
@@ -43,6 +44,8 @@ const VIEW = args.includes('--view') ? args[args.indexOf('--view') + 1] : 'compa
 const LIVE_DETAIL = args.includes('--live-detail');
 /** `--css TEXT`: a style sheet added to the page before measuring, to try a containment or layer idea without editing the app. */
 const CSS = args.includes('--css') ? args[args.indexOf('--css') + 1] : undefined;
+/** `--selector-stats` (with `--trace`): also print the CSS selectors that cost the style recalculations most. */
+const SELECTOR_STATS = args.includes('--selector-stats');
 /** `--layers`: at the end, list the page's composited layers by owning element (the grid's cells should own none). */
 const LAYERS = args.includes('--layers');
 /** `--screenshot FILE`: a PNG of the viewport at the end, to see what was on screen while measuring. */
@@ -131,7 +134,7 @@ async function main(): Promise<void> {
     const cdp = PROFILE ? await app.context.newCDPSession(app.page) : null;
     if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.start'); }
     if (TRACE) {
-      const raw = await recordTrace(await app.context.newCDPSession(app.page), () => app.page.waitForTimeout(SECONDS * 1000), ['blink.user_timing']);
+      const raw = await recordTrace(await app.context.newCDPSession(app.page), () => app.page.waitForTimeout(SECONDS * 1000), ['blink.user_timing', ...(SELECTOR_STATS ? [SELECTOR_STATS_CATEGORY] : [])]);
       if (SAVE_TRACE) writeFileSync(SAVE_TRACE, JSON.stringify(raw));
       const events = mainThreadEvents(raw);
       console.log(`main thread by trace event over ${SECONDS} s:\n${summarize(events)}\n${styleAndLayoutWork(events)}\ncostliest tasks:\n${longestTasks(events)}`);
@@ -141,6 +144,7 @@ async function main(): Promise<void> {
       const long = longTaskParts(raw, events, main, 16);
       console.log(`tasks over 16 ms of CPU, by part (CPU ms; the app's timed sections inside, wall ms):\n${describeLongTasks(long)}`);
       console.log(`mean CPU per task over 2 ms, by part: ${framePartMeans(longTaskParts(raw, events, main, 2))}`);
+      if (SELECTOR_STATS) console.log(selectorCosts(raw));
     } else {
       await app.page.waitForTimeout(SECONDS * 1000);
     }
