@@ -166,9 +166,10 @@ export class WorkerPool implements Runner {
     let lastBeat = Date.now();
     let watchdog: ReturnType<typeof setInterval> | undefined;
     let grace: ReturnType<typeof setTimeout> | undefined;
-    const onProgress = Comlink.proxy((p: TrainProgress) => {
+    // The worker batches its progress (progress-batch.ts); the engine still sees one call per update.
+    const onProgress = Comlink.proxy((batch: readonly TrainProgress[]) => {
       lastBeat = Date.now();
-      if (!opts.signal.aborted) opts.onProgress(p);
+      for (const p of batch) if (!opts.signal.aborted) opts.onProgress(p);
     });
     const hung = new Promise<never>((_, reject) => {
       watchdog = setInterval(() => {

@@ -21,8 +21,11 @@ export interface TensorMemory {
 export interface TrainerApi {
   /** The handshake: resolves once the worker has loaded tfjs and probed its backends. */
   ready(): Promise<WorkerInfo>;
-  /** Train one job; progress arrives through the (Comlink-proxied) callback. */
-  train(job: TrainJob, onProgress: (p: TrainProgress) => void): Promise<TrainResult>;
+  /**
+   * Train one job; progress arrives through the (Comlink-proxied) callback in batches, oldest
+   * first, at most one batch every PROGRESS_BATCH_MS (src/workers/progress-batch.ts).
+   */
+  train(job: TrainJob, onProgress: (batch: readonly TrainProgress[]) => void): Promise<TrainResult>;
   /** Ask the job to stop at the next batch; its train() call then rejects with a cancellation. */
   cancel(jobId: string): void;
   /** tfjs' live tensors in this worker (every job must leave this at its baseline). */

@@ -14,6 +14,7 @@ import { DATASETS } from '../engine/datasets.ts';
 import type { LoadedData } from '../engine/train/toy-data.ts';
 import { type Availability, chooseBackend, isSoftwareRenderer } from './backend-choice.ts';
 import type { TensorMemory, TrainerApi, WorkerInfo } from './protocol.ts';
+import { progressBatcher } from './progress-batch.ts';
 
 export interface TrainerEnv {
   /** The WebGL renderer string if a WebGL2 context can be made here (browser workers), else null. */
@@ -94,16 +95,17 @@ export function createTrainer(env: TrainerEnv): TrainerApi {
       info ??= probe();
       return info;
     },
-    async train(job: TrainJob, onProgress: (p: TrainProgress) => void): Promise<TrainResult> {
+    async train(job: TrainJob, onProgress: (batch: readonly TrainProgress[]) => void): Promise<TrainResult> {
       await this.ready();
       if (busy) throw new Error('this worker is already training a job');
       busy = true;
+      const progress = progressBatcher((batch) => void onProgress(batch));
       try {
         const choice = chooseBackend(job.spec.layers, avail);
         await use(choice.backend);
         const loaded = await dataset(job);
         return await fitJob(job, loaded, {
-          onProgress: (p) => void onProgress(p),
+          onProgress: progress.push,
           cancelled: () => cancelled.has(job.id),
           yieldToEvents: env.yieldToEvents,
           backend: choice.backend,
@@ -113,6 +115,7 @@ export function createTrainer(env: TrainerEnv): TrainerApi {
         if (e instanceof JobCancelled) throw e;
         throw new Error(`training failed: ${e instanceof Error ? e.message : String(e)}`);
       } finally {
+        progress.flush();
         // One job at a time: a cancel that arrived late for this job must not linger.
         cancelled.clear();
         busy = false;

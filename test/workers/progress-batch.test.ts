@@ -1,0 +1,62 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EpochRecord, TrainProgress } from '../../src/engine/job.ts';
+import { progressBatcher } from '../../src/workers/progress-batch.ts';
+
+const record = (loss: number): EpochRecord => ({ loss, acc: 0.5, valLoss: NaN, valAcc: NaN, lr: 0.01 });
+const end = (epoch: number): TrainProgress => ({ jobId: 'j', epoch, epochs: 10, fraction: epoch / 10, loss: 1 / epoch, acc: 0.5, record: record(1 / epoch), backend: 'wasm' });
+const within = (epoch: number, fraction: number): TrainProgress => ({ jobId: 'j', epoch, epochs: 10, fraction, backend: 'wasm' });
+
+describe('progressBatcher', () => {
+  let clock = 0;
+  let sent: TrainProgress[][] = [];
+  beforeEach(() => {
+    vi.useFakeTimers();
+    clock = 1000;
+    sent = [];
+  });
+  afterEach(() => { vi.useRealTimers(); });
+  const batcher = () => progressBatcher((b) => sent.push(b), 100, () => clock);
+
+  it('sends the first update at once, then at most one batch per 100 ms, every record in order', () => {
+    const b = batcher();
+    b.push(end(1));
+    expect(sent).toEqual([[end(1)]]);
+    clock += 30;
+    b.push(end(2));
+    clock += 30;
+    b.push(end(3));
+    expect(sent).toHaveLength(1);
+    clock += 40;
+    vi.advanceTimersByTime(70); // the timer set at +30 for the 70 ms left
+    expect(sent).toEqual([[end(1)], [end(2), end(3)]]);
+    clock += 150;
+    b.push(end(4)); // 150 ms after the last batch: at once
+    expect(sent.at(-1)).toEqual([end(4)]);
+  });
+
+  it('drops only a fraction-only update that a later one in the same batch supersedes', () => {
+    const b = batcher();
+    b.push(within(1, 0.05));
+    clock += 10;
+    b.push(within(1, 0.07));
+    b.push(within(1, 0.09));
+    b.push(end(1));
+    b.push(within(2, 0.12));
+    const withBoundary: TrainProgress = { ...within(2, 0.15), boundary: { size: 1, extent: [-1, 1, -1, 1], classes: 2, predicted: [1], confidence: [0.9] } };
+    b.push(withBoundary);
+    b.push(within(2, 0.17));
+    b.flush();
+    expect(sent).toEqual([[within(1, 0.05)], [end(1), withBoundary, within(2, 0.17)]]);
+  });
+
+  it('flush sends what is queued and stops the timer; with nothing queued it sends nothing', () => {
+    const b = batcher();
+    b.push(end(1));
+    clock += 10;
+    b.push(end(2));
+    b.flush();
+    b.flush();
+    vi.advanceTimersByTime(500);
+    expect(sent).toEqual([[end(1)], [end(2)]]);
+  });
+});
