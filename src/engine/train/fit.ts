@@ -66,9 +66,10 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks): 
     const step = trainStepOf(model);
     // Read-backs: a synchronous read on wasm and cpu is cheaper than a promise per batch; WebGL
     // would stall its pipeline on it, so it keeps the asynchronous one (as fitDataset did).
+    const scalar = hooks.backend === 'wasm' ? wasmScalarReader() : null;
     const read = hooks.backend === 'webgl'
       ? (ts: tf.Scalar[]) => Promise.all(ts.map((t) => t.data())).then((v) => v.map((a) => a[0]!))
-      : (ts: tf.Scalar[]) => ts.map((t) => t.dataSync()[0]!);
+      : scalar ? (ts: tf.Scalar[]) => ts.map(scalar) : (ts: tf.Scalar[]) => ts.map((t) => t.dataSync()[0]!);
     let stop = false;
     const idxBuf = new Int32Array(spec.batchSize);
     while (epoch < spec.epochs && !stop) {
@@ -171,6 +172,30 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks): 
     model.dispose();
     disposeOptimizer(optimizer);
   }
+}
+
+/** The slice of tfjs-backend-wasm we read: every tensor's data sits in the module's heap. */
+interface WasmHeapBackend {
+  readonly wasm?: { readonly HEAPU8: Uint8Array };
+  readonly dataIdMap?: { get(id: object): { readonly memoryOffset: number | null } | undefined };
+}
+
+/**
+ * Reads a float32 scalar in place on the wasm heap. dataSync copies it into a fresh ArrayBuffer:
+ * two per step, each one more young object for V8's background threads to sweep (issue 7). The
+ * view is made again when the heap grows (growing replaces the heap's buffer).
+ */
+function wasmScalarReader(): ((t: tf.Scalar) => number) | null {
+  const b = tf.backend() as unknown as WasmHeapBackend;
+  const wasm = b.wasm, ids = b.dataIdMap;
+  if (!wasm || !ids) return null;
+  let view = new Float32Array(wasm.HEAPU8.buffer);
+  return (t) => {
+    const at = t.dtype === 'float32' ? ids.get(t.dataId)?.memoryOffset : null;
+    if (at === null || at === undefined) return t.dataSync()[0]!;
+    if (view.buffer !== wasm.HEAPU8.buffer) view = new Float32Array(wasm.HEAPU8.buffer);
+    return view[at >> 2]!;
+  };
 }
 
 /**

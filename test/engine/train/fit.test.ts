@@ -14,7 +14,7 @@ const row = (over: Record<string, string>) => ({
   lr: '0.03', batch_size: '16', epochs: '20', seed: '1', ...over,
 });
 
-async function train(over: Record<string, string>, hooks: { cancelAfter?: number; progress?: TrainProgress[] } = {}) {
+async function train(over: Record<string, string>, hooks: { cancelAfter?: number; progress?: TrainProgress[]; label?: 'wasm' | 'cpu' } = {}) {
   const p = parseRow(row(over));
   if (!p.ok) throw new Error(JSON.stringify(p.errors));
   const data = await loadData(p.spec.dataset, p.spec.seed, loadDatasetFile);
@@ -23,7 +23,7 @@ async function train(over: Record<string, string>, hooks: { cancelAfter?: number
     onProgress: (pr) => { hooks.progress?.push(pr); if (pr.loss !== undefined) epochs++; },
     cancelled: () => hooks.cancelAfter !== undefined && epochs >= hooks.cancelAfter,
     yieldToEvents: async () => {},
-    backend: 'wasm',
+    backend: hooks.label ?? 'wasm',
     backendReason: 'test',
   });
 }
@@ -69,6 +69,14 @@ describe('training on the toy sets (real tfjs, wasm)', () => {
   it('a learning rate too small is slow, not diverged, even when the loss is still above chance', async () => {
     const r = await train({ dataset: 'xor', noise: '0', layers: 'dense(8, tanh)', optimizer: 'sgd', lr: '0.0001', epochs: '5' });
     expect(r.diverged).toBeNull();
+  });
+
+  it('reads each step\'s loss from the wasm heap as dataSync reads it: the same history, bit for bit', async () => {
+    // Both run on the wasm backend; the 'cpu' label only makes fitJob read with dataSync.
+    const heap = await train({ epochs: '4', layers: 'dense(8, relu) dropout(0.1) dense(8, tanh)' });
+    const copied = await train({ epochs: '4', layers: 'dense(8, relu) dropout(0.1) dense(8, tanh)' }, { label: 'cpu' });
+    expect(heap.history).toEqual(copied.history);
+    expect(heap.history.every((h) => Number.isFinite(h.loss) && h.acc > 0)).toBe(true);
   });
 
   it('reports progress per epoch with losses, fractions rising to 1', async () => {
