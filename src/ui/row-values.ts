@@ -160,6 +160,8 @@ export function scalePlace(scale: MetricScale, v: number): { readonly quality: n
   return { quality, rank };
 }
 
+const SCALE_STEPS = 20;
+
 /**
  * Background colour for a quality 0..1: light orange (worse) through near-white to light blue
  * (better), from ColorBrewer's RdBu, which reads for red-green colour blindness; all three are
@@ -167,7 +169,8 @@ export function scalePlace(scale: MetricScale, v: number): { readonly quality: n
  */
 export function scaleColor(quality: number): string {
   const stops: readonly (readonly [number, number, number])[] = [[244, 165, 130], [247, 247, 247], [146, 197, 222]];
-  const x = Math.min(1, Math.max(0, quality)) * 2;
+  // In twentieths: finer steps are not told apart by eye, and a colour that stays put costs no restyle.
+  const x = Math.round(Math.min(1, Math.max(0, quality)) * SCALE_STEPS) / SCALE_STEPS * 2;
   const i = Math.min(1, Math.floor(x));
   const u = x - i;
   const [a, b] = [stops[i]!, stops[i + 1]!];
