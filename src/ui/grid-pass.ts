@@ -44,9 +44,24 @@ export interface PassGrid {
   partOf(key: string): CellPart | undefined;
 }
 
+/** Metric cells given their new colour per frame after a scale moved (see repaintScalesLater). */
+const SCALE_CELLS_PER_FRAME = 60;
+
+/** The rendered cells of these columns, with their row ids. */
+function cellsOf(host: HTMLElement, columns: readonly string[]): { td: HTMLTableCellElement; id: string; key: string }[] {
+  const out: { td: HTMLTableCellElement; id: string; key: string }[] = [];
+  eachCellOf(host, columns, (td, id, key) => out.push({ td, id, key }));
+  return out;
+}
+
 export class FramePass {
   private readonly pending = new Set<string>();
   private frame = 0;
+  /** The frame that repaints (the next cells of) the colour scales, after the pass that moved them. */
+  private scalesFrame = 0;
+  /** The metric cells being repainted, and the next one; null: list them at the next repaint frame. */
+  private scalesCells: { td: HTMLTableCellElement; id: string; key: string }[] | null = null;
+  private scalesNext = 0;
   private held = false;
   private releaseQueued = false;
 
@@ -65,7 +80,40 @@ export class FramePass {
 
   destroy(): void {
     if (this.frame !== 0) cancelAnimationFrame(this.frame);
+    if (this.scalesFrame !== 0) cancelAnimationFrame(this.scalesFrame);
     this.frame = 0;
+    this.scalesFrame = 0;
+  }
+
+  /**
+   * New colour scales repaint the metric cells on screen from the frame after the pass that moved
+   * them, at most SCALE_CELLS_PER_FRAME cells a frame: the pass's own frame already holds the
+   * finished row's redraw and restyle, and a cell given a new colour is restyled (60-70 us each
+   * under Handsontable's style sheet, ~180 metric cells on screen); all in one frame went past
+   * 16 ms (bench:charts --view grid --trace). Cells the pass redrew are already right and come
+   * out unchanged; scales that move again meanwhile start the walk over.
+   */
+  private repaintScalesLater(): void {
+    this.scalesCells = null;
+    this.scalesNext = 0;
+    if (this.scalesFrame !== 0) return;
+    const step = () => timed('grid-repaint-scales', () => {
+      this.scalesFrame = 0;
+      const { grid } = this;
+      if (grid.hot.isDestroyed) return;
+      this.scalesCells ??= cellsOf(grid.host, Object.keys(SCALED_COLUMNS));
+      const cells = this.scalesCells;
+      const end = Math.min(cells.length, this.scalesNext + SCALE_CELLS_PER_FRAME);
+      for (let i = this.scalesNext; i < end; i++) {
+        const { td, id, key } = cells[i]!;
+        // A cell Handsontable re-rendered for another row meanwhile is left to that render.
+        if (td.isConnected && td.dataset.rowId === id) repaintScale(td, key, grid.engine.row(id), grid.tracking.view);
+      }
+      this.scalesNext = end;
+      if (end < cells.length) this.scalesFrame = requestAnimationFrame(step);
+      else this.scalesCells = null;
+    });
+    this.scalesFrame = requestAnimationFrame(step);
   }
 
   /** beforeChangeRender of a person's edit: hold Handsontable's render when every change is to an existing row's input cell. */
@@ -143,10 +191,7 @@ export class FramePass {
         return parts === undefined || part === undefined || parts.has(part);
       };
       timed('grid-patch', () => patchCells(grid.hot, grid.host, redraw.keys(), (id, key) => grid.placeOf(id, key), wanted));
-      // New colour scales repaint the metric cells that were not just redrawn, of rows that did not change too.
-      if (scalesMoved) timed('grid-repaint-scales', () => eachCellOf(grid.host, Object.keys(SCALED_COLUMNS), (td, id, key) => {
-        if (!redraw.has(id) || !wanted(id, key)) repaintScale(td, key, grid.engine.row(id), grid.tracking.view);
-      }));
+      if (scalesMoved) this.repaintScalesLater();
     }
   }
 }
