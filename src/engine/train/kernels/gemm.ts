@@ -6,8 +6,8 @@
  * f32x4.relaxed_madd (fused, one rounding, on x64 with FMA), 'simd' with f32x4.mul then f32x4.add.
  * Relaxed SIMD is on in Chromium (since 114) and behind a flag in Node 20's V8, which our Node
  * worker entries set (enableRelaxedSimd), so both get 'relaxed'; an engine without it gets 'simd',
- * whose results differ in the last bits. Each build is
- * deterministic (one thread, a fixed order of sums), so a run repeats exactly on the same variant.
+ * whose results differ in the last bits. Each build is deterministic (one thread, a fixed order
+ * of sums), so a run repeats exactly on the same variant.
  *
  * Zero inputs in the left operand are skipped (gemm.wat's sparse kernel, for 4-row panels of A
  * whose steps of k are mostly zero in all four rows, as MNIST's pixels are): the product is the

@@ -13,13 +13,14 @@
 ;;
 ;; Multiply-adds are written f32x4.relaxed_madd (one rounding where the engine fuses them, e.g.
 ;; FMA on x64); build-simd.mjs also emits a plain-SIMD build with f32x4.add(f32x4.mul(..)) for
-;; engines without relaxed SIMD (Node 20). 4x8 measured faster than 5x8 and 6x8 under V8 (whose
+;; engines without relaxed SIMD (Node 20 without its V8 flag, which our workers set). 4x8 measured faster than 5x8 and 6x8 under V8 (whose
 ;; x64 code has 15 usable xmm registers: 12 accumulators spilled).
 ;;
 ;; Zero inputs in A are skipped: MNIST pixels are 81 % zero, so in a 4-row A panel most steps of
 ;; k are zero in all four rows (in W1's forward product X·W1 61 % of them, in its weight gradient
-;; Xᵀ·dH 72 %; gemm.ts sets thr, 0.9 x 256). After packing a panel, the steps with any non-zero (v128.any_true, so -0 and NaN
-;; count as non-zero) are counted; when they are fewer than thr/256 of the block, the panel is
+;; Xᵀ·dH 72 %). After packing a panel, the steps with any non-zero (v128.any_true, so -0 and NaN
+;; count as non-zero) are counted; when they are fewer than thr/256 of the block (gemm.ts passes
+;; thr = 0.9 x 256; 0 turns the sparse path off), the panel is
 ;; compacted in place to those steps plus a list of their byte offsets into the B panel, and a
 ;; sparse micro-kernel runs the same multiply-adds in the same order over the listed steps only.
 ;; A skipped step adds (+0)·b to the accumulators, which for finite b changes nothing but the sign
