@@ -194,6 +194,49 @@ describe('row detail: curves, boundary, confusion matrix, gallery', () => {
     await detail().screenshot({ path: `${OUT}/mnist-done.png` });
   });
 
+  test('curves out of sight are not redrawn while their row trains; back in view they show every epoch', async () => {
+    await select('circle');
+    // Retrain the circle (another seed) with its detail scrolled far out of sight.
+    await cell('circle', 'seed').dblclick();
+    await app.page.locator('.handsontableInputHolder:not(.ht_editor_hidden) textarea.handsontableInput').waitFor({ state: 'visible' });
+    await app.page.keyboard.press('ControlOrMeta+A');
+    await app.page.keyboard.type('4');
+    await app.page.evaluate(() => {
+      const spacer = document.createElement('div');
+      spacer.id = 'test-spacer';
+      spacer.style.height = '6000px';
+      document.body.append(spacer);
+    });
+    // Tab, not Enter: Enter would move the selection (and the detail) to the next row.
+    await app.page.keyboard.press('Tab');
+    await app.page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    const updates = () => app.page.evaluate(() => performance.getEntriesByName('ss-chart-update').length);
+    const plotted = async () => Number(await detail().getByTestId('detail-curve-loss').getAttribute('data-epochs'));
+    await app.page.waitForFunction(() => {
+      const r = window.__sweepsheet!.rows().find((x) => x.id === 'circle')!;
+      return r.status.state === 'running' && r.live.length >= 2;
+    }, undefined, { timeout: FINISH_TIMEOUT, polling: 20 });
+    await app.page.waitForTimeout(100);
+    const [before, plottedBefore] = [await updates(), await plotted()];
+    await app.page.waitForFunction(() => {
+      const r = window.__sweepsheet!.rows().find((x) => x.id === 'circle')!;
+      return r.status.state !== 'running' || r.live.length >= 8;
+    }, undefined, { timeout: FINISH_TIMEOUT, polling: 20 });
+    expect({ updates: await updates(), plotted: await plotted() }).toEqual({ updates: before, plotted: plottedBefore });
+    // In view again: the charts catch up with every epoch so far.
+    await detail().getByTestId('detail-curves').scrollIntoViewIfNeeded();
+    await app.page.waitForFunction(() => {
+      const r = window.__sweepsheet!.rows().find((x) => x.id === 'circle')!;
+      const epochs = r.status.state === 'running' ? r.live.length : r.result!.history.length;
+      return document.querySelector('[data-testid="detail-curve-loss"]')?.getAttribute('data-epochs') === String(epochs);
+    }, undefined, { polling: 20 });
+    expect(await plotted()).toBeGreaterThanOrEqual(8);
+    const c = await colourCounts(CURVE('detail-curve-loss'), { train: BLUE, val: ORANGE });
+    expect(c.counts.train).toBeGreaterThan(50);
+    await app.page.evaluate(() => document.getElementById('test-spacer')?.remove());
+    await waitSettled('circle');
+  });
+
   test('in Korean, after a reload from storage: the same views with the notes\' terms', async () => {
     await app.page.evaluate(() => localStorage.setItem('sweepsheet.locale', 'ko'));
     await app.page.reload();

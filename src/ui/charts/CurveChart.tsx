@@ -3,12 +3,13 @@
  * instance is made once (again only when the language changes its labels) and fed new epochs
  * with setData, so a live row costs one small redraw per epoch.
  */
-import { createEffect, on, onCleanup, untrack } from 'solid-js';
+import { createEffect, on, onCleanup, onMount, untrack } from 'solid-js';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './charts.css';
 import { locale, t } from '../i18n/index.ts';
 import { CLASS_COLORS } from './boundary-draw.ts';
+import { onScreen } from '../compare/later.ts';
 
 /** The Playground's blue for training, its orange (dashed) for validation; the grid's sparkline uses the same. */
 const TRAIN_COLOR = CLASS_COLORS[1]!;
@@ -25,6 +26,7 @@ export function CurveChart(props: {
   testid: string;
 }) {
   let host!: HTMLDivElement;
+  let figure!: HTMLElement;
   let plot: uPlot | null = null;
   // An update's main-thread time, setData's own plus its redraw's (uPlot redraws in a microtask),
   // is recorded as the duration of an 'ss-chart-update' measure; the browser test reads them.
@@ -59,19 +61,34 @@ export function CurveChart(props: {
       ],
     }, untrack(() => (props.validation ? props.data : [props.data[0], props.data[1]!])), host);
   };
+  // The data the plot shows: a chart scrolled out of sight skips its redraws and catches up when
+  // it comes back (with the grid on screen, the detail's live curves below it cost frames for nothing).
+  let shown: uPlot.AlignedData | null = null;
   // Made again only when what the chart is made of changes: the language, the series, the axis.
-  createEffect(on([locale, () => props.validation, () => props.log], make));
-  createEffect(on(() => props.data, (d) => {
-    if (!plot) return;
-    const t0 = performance.now();
-    updating = true;
-    setDataMs = 0;
-    plot.setData(props.validation ? d : [d[0], d[1]!]);
-    if (updating) setDataMs = performance.now() - t0;
-  }, { defer: true }));
+  // data-epochs on the figure: how many epochs the plot shows (tests read it).
+  const showing = (d: uPlot.AlignedData) => {
+    shown = d;
+    figure.dataset.epochs = String(d[0].length);
+  };
+  createEffect(on([locale, () => props.validation, () => props.log], () => {
+    make();
+    showing(untrack(() => props.data));
+  }));
+  onMount(() => {
+    const seen = onScreen(host);
+    createEffect(on([() => props.data, seen], ([d, visible]) => {
+      if (!plot || !visible || d === shown) return;
+      showing(d);
+      const t0 = performance.now();
+      updating = true;
+      setDataMs = 0;
+      plot.setData(props.validation ? d : [d[0], d[1]!]);
+      if (updating) setDataMs = performance.now() - t0;
+    }, { defer: true }));
+  });
   onCleanup(() => plot?.destroy());
   return (
-    <figure class="ss-chart" data-testid={props.testid}>
+    <figure ref={figure} class="ss-chart" data-testid={props.testid}>
       <figcaption>{props.title}</figcaption>
       <div ref={host} class="ss-chart-plot" />
     </figure>
