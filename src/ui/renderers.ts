@@ -254,6 +254,9 @@ export function sortValue(key: string, row: RowState): number | string | null {
   return v;
 }
 
+/** One formatter for every count: toLocaleString builds a new one per call (the grid pass's costliest formatting). */
+const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 /**
  * Losses to 4 significant digits, accuracies as 0.xxxx, time in seconds with one decimal (the unit
  * is in the header help), counts as whole numbers. NaN means "does not apply" (no validation
@@ -268,7 +271,7 @@ export function formatResult(format: ResultFormat, v: number | string | null): s
     case 'loss': return v.toPrecision(4);
     case 'accuracy': return v.toFixed(4);
     case 'seconds': return v.toFixed(1);
-    case 'count': return Math.round(v).toLocaleString('en-US');
+    case 'count': return COUNT.format(Math.round(v));
     case 'number': return String(Number(v.toPrecision(4)));
     default: return String(v);
   }
