@@ -12,7 +12,7 @@
  * (every tidy result) deoptimizing ~22 times per job and being recompiled each time on V8's
  * background threads: 60-70 CPU ms per job beside a worker's 230-310 (bench/pool-threads.ts --trace).
  *
- * What ends the loop (found by trial on a reduced loop in Chromium 156, bench/README.md bench:pool):
+ * What ends the loop (found by trial on the reduced loop of bench/pool-deopt.ts, Chromium 156):
  * five or more plain objects of different shapes first, which make the load megamorphic, then a
  * String wrapper object, whose indexed characters keep it megamorphic when arrays come later
  * (without it, the next array turns it back into an indexed load and the loop resumes). A
