@@ -9,11 +9,11 @@ import type { Boundary } from '../engine/job.ts';
 import { CLASS_COLORS } from './charts/boundary-draw.ts';
 
 const RGB = CLASS_COLORS.map((c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)) as [number, number, number]);
-/** The same tint as the detail's boundary (charts/boundary-draw.ts): white at chance, the class colour (capped) when sure. */
+/** The tint never reaches the full colour, so the points drawn over it stay visible: white at chance, the class colour (capped) when sure. */
 const MAX_TINT = 0.7;
 const HEADER = 54;
 
-/** The RGB of each cell of `b`, row-major from the top row, as drawBoundary tints them. */
+/** The RGB of each cell of `b`, row-major from the top row: the class colour, stronger where the model is surer. */
 export function boundaryPixels(b: Boundary): Uint8Array {
   const n = b.size * b.size;
   const out = new Uint8Array(3 * n);

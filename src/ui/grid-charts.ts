@@ -13,19 +13,15 @@ import type { Boundary, EpochRecord } from '../engine/job.ts';
 import type { RowState } from '../engine/scheduler/sheet-engine.ts';
 import { boundaryDataUrl } from './boundary-bmp.ts';
 import { timed } from './compare/timings.ts';
-import { type Sparkline, createSparkline, drawSparkline } from './grid-svg.ts';
+import { type SparkData, type SparkSize, type Sparkline, createSparkline, drawSparkline } from './grid-svg.ts';
 import { t } from './i18n/index.ts';
 import { type CellRenderer, type RowLookup, reset } from './renderers.ts';
 
-export interface ChartSize {
-  readonly width: number;
-  readonly height: number;
-}
+/** A chart cell's size in CSS pixels (the sparkline's, which the thumbnail shares). */
+export type ChartSize = SparkSize;
 
-/** A row's loss curve: training loss per epoch and, when the run has a validation split, validation loss. */
-export interface LossCurve {
-  readonly loss: readonly number[];
-  readonly val: readonly number[] | null;
+/** A row's loss curve (training and, with a validation split, validation loss), with its cache key. */
+export interface LossCurve extends SparkData {
   /** Changes whenever the points change: the cache key. */
   readonly key: string;
 }
