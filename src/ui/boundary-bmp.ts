@@ -1,5 +1,5 @@
 /**
- * A decision boundary as a tiny uncompressed BMP in a data: URL, for the grid's thumbnails (an
+ * A decision boundary as a tiny uncompressed BMP in a data: URL, for the grid's thumbnails and the row detail (an
  * <img>). Not a canvas: chromium composites every canvas as a layer of its own, and a dozen of
  * them on screen made each frame's paint cost more than the rest of the frame; a canvas's PNG
  * (toDataURL) cost about 1 ms of encoding per redraw. A BMP is a 54-byte header and the pixels:
