@@ -9,9 +9,10 @@
  * thumbnail an <img> of a tiny BMP (boundary-bmp.ts).
  */
 import { baseRenderer } from 'handsontable/renderers';
-import type { Boundary, EpochRecord } from '../engine/job.ts';
+import type { Boundary } from '../engine/job.ts';
 import type { RowState } from '../engine/scheduler/sheet-engine.ts';
 import { boundaryDataUrl } from './boundary-bmp.ts';
+import { shownEpochs } from './compare/compare-data.ts';
 import { timed } from './compare/timings.ts';
 import { type SparkData, type SparkSize, type Sparkline, createSparkline, drawSparkline } from './grid-svg.ts';
 import { t } from './i18n/index.ts';
@@ -26,29 +27,18 @@ export interface LossCurve extends SparkData {
   readonly key: string;
 }
 
-/**
- * `row.live` holds the epochs of the run in progress: plain losses in older engines, full epoch
- * records in newer ones; both are read.
- */
-type LiveEntry = number | Pick<EpochRecord, 'loss'> & Partial<EpochRecord>;
-
+/** A row's loss sparkline: the epochs its curves show (compare-data.ts), keyed by run and length. */
 export function lossCurve(row: RowState): LossCurve {
-  const live = row.live as readonly LiveEntry[];
-  if (row.status.state === 'running' || (live.length > 0 && !row.result)) {
-    const loss = live.map((x) => (typeof x === 'number' ? x : x.loss));
-    const val = live.map((x) => (typeof x === 'number' ? NaN : x.valLoss ?? NaN));
-    return { loss, val: val.some(Number.isFinite) ? val : null, key: `live:${row.version}:${live.length}` };
-  }
-  const h = row.result?.history ?? [];
-  const val = h.map((e) => e.valLoss);
-  return { loss: h.map((e) => e.loss), val: val.some(Number.isFinite) ? val : null, key: `done:${row.result?.jobId ?? ''}:${h.length}` };
+  const epochs = shownEpochs(row);
+  const val = epochs.map((e) => e.valLoss);
+  const key = epochs === row.live ? `live:${row.version}:${epochs.length}` : `done:${row.result?.jobId ?? ''}:${epochs.length}`;
+  return { loss: epochs.map((e) => e.loss), val: val.some(Number.isFinite) ? val : null, key };
 }
 
 /** The boundary to show: the live one while training, else the finished run's. */
 export function rowBoundary(row: RowState): Boundary | null {
-  const live = (row as RowState & { readonly liveBoundary?: Boundary | null }).liveBoundary;
-  if (row.status.state === 'running' && live) return live;
-  return row.result?.insights?.boundary ?? live ?? null;
+  if (row.status.state === 'running' && row.liveBoundary) return row.liveBoundary;
+  return row.result?.insights?.boundary ?? row.liveBoundary ?? null;
 }
 
 interface Cached<E> {

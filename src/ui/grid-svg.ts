@@ -5,6 +5,8 @@
  * rest of the frame. An SVG path is painted with the table, and a redraw is one attribute.
  * Built with createElementNS and setAttribute only: nothing here is parsed as markup.
  */
+import { CURVE_COLORS } from './charts/boundary-draw.ts';
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 export interface SparkSize {
@@ -32,8 +34,6 @@ export interface Sparkline {
   readonly val: SVGPathElement;
 }
 
-export const LOSS_COLOR = '#1f77b4';
-export const VAL_COLOR = '#e6710a';
 
 export function createSparkline(size: SparkSize): Sparkline {
   const svg = document.createElementNS(SVG_NS, 'svg');
@@ -51,9 +51,9 @@ export function createSparkline(size: SparkSize): Sparkline {
     p.setAttribute('data-line', kind);
     return p;
   };
-  const val = line(VAL_COLOR, 'val');
+  const val = line(CURVE_COLORS.val, 'val');
   val.setAttribute('stroke-dasharray', '3 2');
-  const loss = line(LOSS_COLOR, 'loss');
+  const loss = line(CURVE_COLORS.train, 'loss');
   // Validation first, so the training loss is drawn over it.
   svg.append(val, loss);
   return { svg, loss, val };

@@ -8,12 +8,11 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './charts.css';
 import { locale, t } from '../i18n/index.ts';
-import { CLASS_COLORS } from './boundary-draw.ts';
+import { CURVE_COLORS } from './boundary-draw.ts';
 import { onScreen } from '../compare/later.ts';
 
-/** The Playground's blue for training, its orange (dashed) for validation; the grid's sparkline uses the same. */
-const TRAIN_COLOR = CLASS_COLORS[1]!;
-const VAL_COLOR = CLASS_COLORS[0]!;
+/** Validation is drawn dashed, as in the grid's sparklines. */
+const { train: TRAIN_COLOR, val: VAL_COLOR } = CURVE_COLORS;
 
 export function CurveChart(props: {
   title: string;

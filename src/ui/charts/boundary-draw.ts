@@ -9,6 +9,9 @@ export const CLASS_COLORS: readonly string[] = [
   '#f59322', '#0877bd', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac',
 ];
 
+/** Learning curves, in the detail and in the grid's sparklines alike: the Playground's blue for training, its orange for validation. */
+export const CURVE_COLORS = { train: CLASS_COLORS[1]!, val: CLASS_COLORS[0]! } as const;
+
 export function classColor(k: number): string {
   return CLASS_COLORS[((k % CLASS_COLORS.length) + CLASS_COLORS.length) % CLASS_COLORS.length]!;
 }

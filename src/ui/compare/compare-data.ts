@@ -95,15 +95,14 @@ export function rowName(row: RowState, source: (id: string) => RowState | undefi
 export type CurveMetric = 'loss' | 'acc' | 'valLoss' | 'valAcc';
 export const CURVE_METRICS: readonly CurveMetric[] = ['loss', 'acc', 'valLoss', 'valAcc'];
 
-type LiveEntry = number | (Pick<EpochRecord, 'loss'> & Partial<EpochRecord>);
+/** The epochs a row's curves show: the run in progress while it trains, else its finished history. */
+export function shownEpochs(row: RowState): readonly EpochRecord[] {
+  return row.status.state === 'running' || (row.live.length > 0 && !row.result) ? row.live : row.result?.history ?? [];
+}
 
-/** One value per epoch of a row's curve: the run in progress while it trains, else its finished history. */
+/** One value per epoch of a row's curve (shownEpochs). */
 export function curveValues(row: RowState, m: CurveMetric): number[] {
-  const live = row.live as readonly LiveEntry[];
-  if (row.status.state === 'running' || (live.length > 0 && !row.result)) {
-    return live.map((x) => (typeof x === 'number' ? (m === 'loss' ? x : NaN) : x[m] ?? NaN));
-  }
-  return (row.result?.history ?? []).map((e) => e[m]);
+  return shownEpochs(row).map((e) => e[m]);
 }
 
 /** A brush keeps the runs whose value on its axis lies within [lo, hi] (data units). */
