@@ -20,8 +20,8 @@ import { backendReasonText, statusTextIn, stoppedEarlyText } from './engine-text
 import { formatResult } from './renderers.ts';
 import { type RowSource, childLabel } from './row-values.ts';
 import { SweepDetail } from './SweepDetail.tsx';
+import { shownEpochs } from './compare/compare-data.ts';
 
-const NO_RECORDS: readonly EpochRecord[] = [];
 
 export function RowDetail(props: { engine: SheetEngine; rowId: Accessor<string | null>; tick: Accessor<number> }) {
   const source = (id: string) => props.engine.row(id);
@@ -47,7 +47,7 @@ function Detail(props: { row: RowState; source: RowSource }) {
   const parent = () => (props.row.parent === null ? undefined : props.source(props.row.parent));
   const running = () => props.row.status.state === 'running';
   // Only a new epoch or a new result changes this array, so curves and table redraw that often.
-  const records = createMemo(() => (running() ? props.row.live : props.row.result?.history ?? NO_RECORDS));
+  const records = createMemo(() => shownEpochs(props.row));
   // The same line object for the same epoch record: while the row trains, <For> then adds the new
   // epoch's table row instead of building every row again (~130 elements restyled per epoch).
   const known = new WeakMap<EpochRecord, HistoryLine>();

@@ -95,9 +95,14 @@ export function rowName(row: RowState, source: (id: string) => RowState | undefi
 export type CurveMetric = 'loss' | 'acc' | 'valLoss' | 'valAcc';
 export const CURVE_METRICS: readonly CurveMetric[] = ['loss', 'acc', 'valLoss', 'valAcc'];
 
-/** The epochs a row's curves show: the run in progress while it trains, else its finished history. */
+const NO_EPOCHS: readonly EpochRecord[] = [];
+
+/**
+ * The epochs a row's curves show: the run in progress while it trains, else its finished history.
+ * The same array for the same state, so memos downstream see no change between ticks.
+ */
 export function shownEpochs(row: RowState): readonly EpochRecord[] {
-  return row.status.state === 'running' || (row.live.length > 0 && !row.result) ? row.live : row.result?.history ?? [];
+  return row.status.state === 'running' || (row.live.length > 0 && !row.result) ? row.live : row.result?.history ?? NO_EPOCHS;
 }
 
 /** One value per epoch of a row's curve (shownEpochs). */
