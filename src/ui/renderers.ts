@@ -129,7 +129,8 @@ export function resultRenderer(lookup: RowLookup, col: ResultColumn, source: Row
       td.classList.add('ss-stale');
       td.title = t('grid.stale.title');
     } else {
-      paintScale(td, view.scale(col.key), resultField(col.key, state));
+      const at = scaleSpot(view, col.key, state);
+      if (at) paintScale(td, at.scale, at.place);
     }
   };
 }
@@ -171,10 +172,8 @@ function statusRenderer(lookup: RowLookup, col: ResultColumn): CellRenderer {
 export function repaintScale(td: HTMLTableCellElement, key: string, state: RowState | undefined, view: GridView): void {
   // Sweeps show a spread and stale results are dimmed: the result renderer paints neither.
   if (!state || state.sweep || (state.result && isStale(state))) return;
-  const v = resultField(key, state);
-  const scale = view.scale(key);
-  const place = scale && typeof v === 'number' ? scalePlace(scale, v) : null;
-  if (!place) {
+  const at = scaleSpot(view, key, state);
+  if (!at) {
     if (!td.classList.contains('ss-scaled')) return;
     td.classList.remove('ss-scaled');
     td.style.removeProperty('background-color');
@@ -183,25 +182,33 @@ export function repaintScale(td: HTMLTableCellElement, key: string, state: RowSt
     td.removeAttribute('title');
     return;
   }
-  // The colour moves in steps (scaleColor): when a new best or worst run shifts every cell's place a
-  // little, most cells keep their colour, and only the rank and place are rewritten. A new inline
-  // colour restyles its cell (60-70 us each under Handsontable's style sheet, ~180 cells on screen).
-  if (td.classList.contains('ss-scaled') && td.style.backgroundColor === scaleColor(place.quality)) {
-    td.dataset.quality = place.quality.toFixed(3);
-    td.title = t('grid.scale.better', { rank: place.rank, n: scale!.sorted.length });
-  } else paintScale(td, scale, v);
+  paintScale(td, at.scale, at.place);
 }
 
-/** A metric cell's background from its place among the finished runs of its column. */
-function paintScale(td: HTMLTableCellElement, scale: MetricScale | undefined, v: number | string | null): void {
-  if (!scale || typeof v !== 'number') return;
-  const place = scalePlace(scale, v);
-  if (!place) return;
-  td.classList.add('ss-scaled');
+type ScalePlace = NonNullable<ReturnType<typeof scalePlace>>;
+
+/** A metric cell's scale and its place on it; null when the column has no scale or the row no finite value. */
+function scaleSpot(view: GridView, key: string, state: RowState): { readonly scale: MetricScale; readonly place: ScalePlace } | null {
+  const scale = view.scale(key);
+  const v = resultField(key, state);
+  const place = scale && typeof v === 'number' ? scalePlace(scale, v) : null;
+  return place ? { scale: scale!, place } : null;
+}
+
+/**
+ * A metric cell's background from its place among the finished runs of its column. The colour
+ * moves in steps (scaleColor): when a new best or worst run shifts every cell's place a little,
+ * most cells keep their colour and only the rank and place are rewritten; a new inline colour
+ * restyles its cell (60-70 us each under Handsontable's style sheet, ~180 cells on screen).
+ */
+function paintScale(td: HTMLTableCellElement, scale: MetricScale, place: ScalePlace): void {
   const color = scaleColor(place.quality);
-  // The theme paints read-only cells through this variable; both are set so either wins.
-  td.style.setProperty('--ht-cell-read-only-background-color', color);
-  td.style.backgroundColor = color;
+  if (!td.classList.contains('ss-scaled') || td.style.backgroundColor !== color) {
+    td.classList.add('ss-scaled');
+    // The theme paints read-only cells through this variable; both are set so either wins.
+    td.style.setProperty('--ht-cell-read-only-background-color', color);
+    td.style.backgroundColor = color;
+  }
   td.dataset.quality = place.quality.toFixed(3);
   td.title = t('grid.scale.better', { rank: place.rank, n: scale.sorted.length });
 }
