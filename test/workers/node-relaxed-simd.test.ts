@@ -43,7 +43,7 @@ const data = await loadData(spec.dataset, spec.seed, loadDatasetFile);
 const here = async (gemm) => {
   uninstallFastWasmMatMul();
   installFastWasmMatMul({ gemm });
-  const r = await fitJob({ id: gemm, spec }, data, { onProgress: () => {}, cancelled: () => false, yieldToEvents: async () => {}, backend: 'wasm', backendReason: 'test' });
+  const r = await fitJob({ id: gemm, spec }, data, { onProgress: () => {}, cancelled: () => false, yieldToEvents: async () => {}, backend: 'wasm', backendReason: 'test' }, { gemm });
   return values(r);
 };
 console.log(JSON.stringify({ before, after, relaxed: relaxedSimdSupported(), worker: values(worker), relaxedHere: await here('relaxed'), simdHere: await here('simd') }));

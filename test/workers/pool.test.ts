@@ -46,7 +46,8 @@ describe('WorkerPool over Node worker threads (real training)', () => {
     const timed = async (id: string) => {
       const t0 = Date.now();
       let first = 0;
-      const r = await run(p, job(id, { epochs: '15' }), undefined, () => { first ||= Date.now(); });
+      // Enough epochs to overlap: the fused dense step trains a small job in tens of ms.
+      const r = await run(p, job(id, { epochs: '100' }), undefined, () => { first ||= Date.now(); });
       spans[id] = [first || t0, Date.now()];
       return r;
     };

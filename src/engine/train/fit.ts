@@ -15,6 +15,9 @@ import { EpochMeans, trainStepOf } from './step.ts';
 import { deriveSeed, mulberry32, permutation } from './rng.ts';
 import type { LoadedData } from './toy-data.ts';
 import { runViews } from './views.ts';
+import { denseEligibility } from './dense/plan.ts';
+import { DenseTrainer } from './dense/trainer.ts';
+import type { GemmVariant } from './kernels/gemm.ts';
 
 export class JobCancelled extends Error {
   constructor(jobId: string) {
@@ -34,10 +37,23 @@ export interface FitHooks {
   readonly backendReason: string;
 }
 
+/** How fitJob trains; for tests and benchmarks (the workers take the defaults). */
+export interface FitOptions {
+  /**
+   * 'auto' (default): the fused dense step (dense/trainer.ts) where denseEligibility allows it,
+   * else tfjs' step; 'stock': tfjs' step always (tests that compare with fitDataset pin it).
+   */
+  readonly step?: 'auto' | 'stock';
+  /** Told which step trains this job, and why the fused one does not when it does not. */
+  readonly onStep?: (path: 'fused' | 'stock', reason: string) => void;
+  /** The fused step's GEMM build (default: the engine's, as kernels/gemm.ts picks it). */
+  readonly gemm?: GemmVariant;
+}
+
 const PROGRESS_MS = 200;
 const YIELD_MS = 50;
 
-export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks): Promise<TrainResult> {
+export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, options: FitOptions = {}): Promise<TrainResult> {
   const { spec } = job;
   const started = performance.now();
   const views = runViews(data, spec);
@@ -61,9 +77,16 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks): 
   let epoch = 0;
   let lastProgress = 0;
   let lastYield = performance.now();
+  let fused: DenseTrainer | null = null;
   try {
     model.compile({ optimizer, loss: classification ? 'categoricalCrossentropy' : 'meanSquaredError', metrics: [classification ? 'accuracy' : 'mae'] });
     const step = trainStepOf(model);
+    const eligible = options.step === 'stock' ? { ok: false as const, reason: 'the stock step was asked for' } : denseEligibility(spec, data, hooks.backend);
+    if (eligible.ok) {
+      // Starts from the model's seeded initial weights; the model gets ours back at each epoch end.
+      fused = DenseTrainer.create(eligible.plan, tf.backend(), spec.batchSize, model.getWeights().map((w) => w.dataSync() as Float32Array), options.gemm);
+    }
+    options.onStep?.(fused ? 'fused' : 'stock', fused ? 'dense layers on wasm' : eligible.ok ? 'no SIMD GEMM on this wasm backend' : eligible.reason);
     // Read-backs: a synchronous read on wasm and cpu is cheaper than a promise per batch; WebGL
     // would stall its pipeline on it, so it keeps the asynchronous one (as fitDataset did).
     const scalar = hooks.backend === 'wasm' ? wasmScalarReader() : null;
@@ -80,13 +103,17 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks): 
         const from = b * spec.batchSize;
         const idx = idxBuf.subarray(0, Math.min(trainN, from + spec.batchSize) - from);
         for (let i = 0; i < idx.length; i++) idx[i] = views.train.idx[order[from + i]!]!;
-        const { xs, ys } = batchOf(data, views.train.samples, idx);
-        const outs = step(xs, ys);
-        let values: number[];
-        try {
-          values = await read(outs);
-        } finally {
-          tf.dispose(outs);
+        let values: ArrayLike<number>;
+        if (fused) {
+          values = fused.step(data, views.train.samples, idx);
+        } else {
+          const { xs, ys } = batchOf(data, views.train.samples, idx);
+          const outs = step(xs, ys);
+          try {
+            values = await read(outs);
+          } finally {
+            tf.dispose(outs);
+          }
         }
         means.add(values, idx.length);
         const loss = values[0]!;
@@ -108,6 +135,8 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks): 
           hooks.onProgress({ jobId: job.id, epoch: epoch + 1, epochs: spec.epochs, fraction: (epoch + (b + 1) / batches) / spec.epochs, backend: hooks.backend });
         }
       }
+      // Evaluation, the boundary, keep-best and the test read the model's variables.
+      fused?.writeTo(model, tf);
       if (cancelled || diverged) break;
       epoch++;
       const [loss = NaN, metric = NaN] = means.means();
@@ -128,6 +157,7 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks): 
       if (verdict.reduceLr) {
         lr = Math.max(lr * spec.reduceLr!.factor, 1e-7);
         setLearningRate(optimizer, lr);
+        fused?.setLearningRate(lr);
       }
       if (verdict.stop) {
         stoppedEarly = `early stopping: no better ${views.val ? 'validation' : 'training'} loss for ${spec.earlyStop} epochs`;
@@ -168,6 +198,7 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks): 
       history, diverged, stoppedEarly, insights,
     };
   } finally {
+    fused?.dispose();
     tf.dispose(best ?? []);
     model.dispose();
     disposeOptimizer(optimizer);

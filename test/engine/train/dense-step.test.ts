@@ -40,7 +40,7 @@ function misfit(a: ArrayLike<number>[], b: ArrayLike<number>[], tol: { rtol: num
     expect(x.length).toBe(b[k]!.length);
     for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - b[k]![i]!) / (tol.atol + tol.rtol * Math.abs(b[k]![i]!)));
   });
-  if (process.env.DENSE_DEBUG) console.log('misfit', worst.toFixed(4));
+  if (process.env.DENSE_DEBUG) console.log('misfit', worst.toFixed(4)); // to re-measure the margins above
   return worst;
 }
 

@@ -15,7 +15,7 @@
  * keep-best read the trained weights.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { type Gemm, gemmFor } from '../kernels/gemm.ts';
+import { type Gemm, type GemmVariant, gemmFor } from '../kernels/gemm.ts';
 import type { LoadedData, Samples } from '../toy-data.ts';
 import { activate, activationGrad, needsPreActivation } from './activations.ts';
 import { HeapArena, type Slab } from './arena.ts';
@@ -81,9 +81,10 @@ export class DenseTrainer {
    * A trainer for `plan` on the wasm backend `backend`, with batches of at most `maxBatch` rows,
    * starting from `weights` (kernel, bias per layer, as tfjs' model.getWeights() orders them);
    * null when our GEMM cannot run on this backend (no wasm SIMD, or not the wasm backend).
+   * `variant` picks the GEMM build (default: relaxed SIMD where the engine has it).
    */
-  static create(plan: DensePlan, backend: unknown, maxBatch: number, weights: readonly Float32Array[]): DenseTrainer | null {
-    const gemm = gemmFor(backend);
+  static create(plan: DensePlan, backend: unknown, maxBatch: number, weights: readonly Float32Array[], variant?: GemmVariant): DenseTrainer | null {
+    const gemm = gemmFor(backend, variant);
     const arena = HeapArena.on(backend);
     if (gemm === null || arena === null) return null;
     const t = new DenseTrainer(plan, arena, gemm, maxBatch, backend);
