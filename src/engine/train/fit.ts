@@ -17,6 +17,7 @@ import type { LoadedData } from './toy-data.ts';
 import { runViews } from './views.ts';
 import { denseEligibility } from './dense/plan.ts';
 import { DenseTrainer } from './dense/trainer.ts';
+import { denseBoundary } from './dense/boundary.ts';
 import type { GemmVariant } from './kernels/gemm.ts';
 
 export class JobCancelled extends Error {
@@ -141,7 +142,8 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
       epoch++;
       const [loss = NaN, metric = NaN] = means.means();
       const acc = classification ? metric : NaN;
-      const val = views.val ? await evaluateView(model, data, views.val) : null;
+      // The fused step's own forward pass where it trains (no tfjs op); tfjs' evaluate otherwise.
+      const val = !views.val ? null : fused ? fused.evaluate(data, views.val.samples, views.val.idx) : await evaluateView(model, data, views.val);
       const record: EpochRecord = { loss, acc, valLoss: val?.loss ?? NaN, valAcc: classification ? (val?.acc ?? NaN) : NaN, lr };
       history.push(record);
       if (!Number.isFinite(loss)) {
@@ -166,7 +168,7 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
       let boundary: Boundary | undefined;
       const t0 = performance.now();
       if (extent && !stop && throttle.due(t0)) {
-        boundary = await computeBoundary(model, data, undefined, extent);
+        boundary = fused ? denseBoundary(fused, data, extent) : await computeBoundary(model, data, undefined, extent);
         throttle.took(t0, performance.now());
       }
       hooks.onProgress({ jobId: job.id, epoch, epochs: spec.epochs, fraction: epoch / spec.epochs, loss, acc, record, ...(boundary ? { boundary } : {}), backend: hooks.backend });

@@ -20,9 +20,10 @@ const ONE_MINUS_EPS = f(1 - 1e-7);
 
 /**
  * Softmax outputs y (rows x cols at `y`), labels → dZ at `g` (the gradient at the softmax's
- * input), and into out[0] the mean loss, out[1] the accuracy.
+ * input; not written when `grad` is false, for evaluation), and into out[0] the mean loss,
+ * out[1] the accuracy.
  */
-export function crossEntropy(h: Float32Array, y: number, g: number, labels: Int32Array, rows: number, cols: number, out: Float64Array): void {
+export function crossEntropy(h: Float32Array, y: number, g: number, labels: Int32Array, rows: number, cols: number, out: Float64Array, grad = true): void {
   const invM = f(-f(1 / rows)); // the mean's gradient, through neg
   let lossSum = 0;
   let hits = 0;
@@ -43,6 +44,7 @@ export function crossEntropy(h: Float32Array, y: number, g: number, labels: Int3
     const p = f(yl / s);
     const pc = p < EPS ? EPS : p > ONE_MINUS_EPS ? ONE_MINUS_EPS : p;
     lossSum += -f(Math.log(pc));
+    if (!grad) continue;
     // dL/dpc at the label (zero elsewhere: the one-hot target multiplies log(pc)); the clip
     // passes it only inside [ε, 1-ε]; then d(y/s)/dy and d(y/s)/ds, the latter to every y_j.
     const gp = p >= EPS && p <= ONE_MINUS_EPS ? f(invM / pc) : 0;
@@ -66,10 +68,10 @@ export function crossEntropy(h: Float32Array, y: number, g: number, labels: Int3
 }
 
 /**
- * Linear outputs p (rows x cols at `p`), targets → dZ at `g`, and into out[0] the mean squared
- * error, out[1] the mean absolute error.
+ * Linear outputs p (rows x cols at `p`), targets → dZ at `g` (unless `grad` is false), and into
+ * out[0] the mean squared error, out[1] the mean absolute error.
  */
-export function meanSquared(h: Float32Array, p: number, g: number, targets: Float32Array, rows: number, cols: number, out: Float64Array): void {
+export function meanSquared(h: Float32Array, p: number, g: number, targets: Float32Array, rows: number, cols: number, out: Float64Array, grad = true): void {
   // mean over rows, then over units: each divides the incoming gradient.
   const dy = f(f(1 / rows) / cols);
   let sq = 0;
@@ -82,7 +84,7 @@ export function meanSquared(h: Float32Array, p: number, g: number, targets: Floa
       const d = f(h[p + i]! - targets[i]!);
       rowSq += f(d * d);
       rowAbs += Math.abs(d);
-      h[g + i] = dy * f(2 * d);
+      if (grad) h[g + i] = dy * f(2 * d);
     }
     sq += f(rowSq / cols);
     abs += f(rowAbs / cols);

@@ -10,9 +10,10 @@
  * place. A step allocates nothing in JS once warm.
  *
  * The arithmetic follows tfjs' (activations.ts, loss.ts, update.ts), not bit for bit (sums in
- * another order): test/engine/train/dense-step.test.ts states the tolerances. tfjs' model keeps
- * its variables, which `writeTo` refreshes (each epoch end) so evaluation, the boundary and
- * keep-best read the trained weights.
+ * another order): test/engine/train/dense-step.test.ts states the tolerances. Validation and the
+ * live boundary run on our forward pass too (`evaluate`, `predict`, dense/boundary.ts); tfjs'
+ * model keeps its variables, which `writeTo` refreshes at each epoch end for keep-best and the
+ * test set's evaluation and insights.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { type Gemm, type GemmVariant, gemmFor } from '../kernels/gemm.ts';
@@ -24,6 +25,8 @@ import type { DenseLayerPlan, DensePlan } from './plan.ts';
 import { DenseUpdate } from './update.ts';
 
 const f = Math.fround;
+/** Rows per forward pass when evaluating (validation chunks, the boundary grid): at least this. */
+const EVAL_ROWS = 256;
 const NONE: Slab = { at: 0, ptr: 0, length: 0 };
 
 /** One layer's buffers: pre-activation z, output a (= z unless backward needs z), gradient g. */
@@ -43,6 +46,9 @@ export class DenseTrainer {
   private readonly colSums: Float64Array;
   private readonly update: DenseUpdate;
   private readonly out = new Float64Array(2);
+  /** Rows the forward buffers hold: a training batch, or an evaluation chunk. */
+  private readonly rows: number;
+  private readonly outUnits: number;
 
   private constructor(
     private readonly plan: DensePlan,
@@ -53,21 +59,22 @@ export class DenseTrainer {
   ) {
     const reserve = (n: number, set: (s: Slab) => void) => arena.reserve(n, set);
     const inputs = plan.layers[0]!.inputs;
-    reserve(maxBatch * inputs, (s) => { this.x = s; });
+    const rows = (this.rows = Math.max(maxBatch, EVAL_ROWS));
+    reserve(rows * inputs, (s) => { this.x = s; });
     this.layers = plan.layers.map((p) => {
       const l: LayerBufs = { plan: p, w: NONE, b: NONE, dw: NONE, db: NONE, z: NONE, a: NONE, g: NONE };
       reserve(p.inputs * p.units, (s) => { l.w = s; });
       reserve(p.units, (s) => { l.b = s; });
       reserve(p.inputs * p.units, (s) => { l.dw = s; });
       reserve(p.units, (s) => { l.db = s; });
-      reserve(maxBatch * p.units, (s) => { l.z = s; });
-      if (needsPreActivation(p.activation)) reserve(maxBatch * p.units, (s) => { l.a = s; });
+      reserve(rows * p.units, (s) => { l.z = s; });
+      if (needsPreActivation(p.activation)) reserve(rows * p.units, (s) => { l.a = s; });
       reserve(maxBatch * p.units, (s) => { l.g = s; });
       return l;
     });
-    const out = plan.layers[plan.layers.length - 1]!.units;
-    this.labels = new Int32Array(maxBatch);
-    this.targets = new Float32Array(plan.loss === 'mse' ? maxBatch * out : 0);
+    const out = (this.outUnits = plan.layers[plan.layers.length - 1]!.units);
+    this.labels = new Int32Array(rows);
+    this.targets = new Float32Array(plan.loss === 'mse' ? rows * out : 0);
     this.colSums = new Float64Array(Math.max(...plan.layers.map((p) => p.units)));
     this.update = new DenseUpdate(arena, plan.optimizer, plan.learningRate, plan.layers.flatMap((p) => [p.inputs * p.units, p.units]), backend);
     arena.allocate();
@@ -154,6 +161,44 @@ export class DenseTrainer {
   }
 
   /**
+   * Loss and metric over the samples `idx` of `s` with the current parameters, forward only, in
+   * chunks, weighted by size (as batches.ts evaluateView reports model.evaluate's).
+   */
+  evaluate(data: LoadedData, s: Samples, idx: Int32Array): { loss: number; acc: number } {
+    const n = idx.length;
+    if (n === 0) return { loss: NaN, acc: NaN };
+    let loss = 0, metric = 0;
+    const last = this.layers[this.layers.length - 1]!;
+    for (let from = 0; from < n; from += this.rows) {
+      const chunk = idx.subarray(from, Math.min(n, from + this.rows));
+      const m = chunk.length;
+      this.gather(data, s, chunk);
+      this.forward(m);
+      const h = this.arena.heap();
+      if (this.plan.loss === 'cce') crossEntropy(h, last.a.at, 0, this.labels, m, last.plan.units, this.out, false);
+      else meanSquared(h, last.a.at, 0, this.targets, m, last.plan.units, this.out, false);
+      loss += this.out[0]! * m;
+      metric += this.out[1]! * m;
+    }
+    return { loss: loss / n, acc: metric / n };
+  }
+
+  /**
+   * The model's outputs for `n` rows of plain features (row-major in `x`), chunk by chunk:
+   * `visit(heap, at, m, first)` sees m output rows at float offset `at`, for rows first.. of x.
+   */
+  predict(x: Float32Array, n: number, visit: (h: Float32Array, at: number, m: number, first: number) => void): void {
+    const nf = this.plan.layers[0]!.inputs;
+    const last = this.layers[this.layers.length - 1]!;
+    for (let from = 0; from < n; from += this.rows) {
+      const m = Math.min(n, from + this.rows) - from;
+      this.arena.heap().set(x.subarray(from * nf, (from + m) * nf), this.x.at);
+      this.forward(m);
+      visit(this.arena.heap(), last.a.at, m, from);
+    }
+  }
+
+  /**
    * Batch rows into x, scaled as batchOf scales them (bytes through the same float32 table),
    * labels or targets aside. Element loops, not subarray copies: those allocate a view per row.
    */
@@ -177,7 +222,7 @@ export class DenseTrainer {
     if (this.plan.loss === 'cce') {
       for (let r = 0; r < m; r++) this.labels[r] = s.y[idx[r]!]!;
     } else {
-      const c = this.targets.length / this.maxBatch;
+      const c = this.outUnits;
       for (let r = 0; r < m; r++) for (let j = 0; j < c; j++) this.targets[r * c + j] = s.y[idx[r]! * c + j]!;
     }
   }
