@@ -14,7 +14,8 @@ import type { LoadedSheet } from './sheet-source.ts';
 export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: number; onVisibleRows?: (ids: readonly string[]) => void }) {
   const counts = new StateCounts(props.engine);
   onCleanup(props.engine.subscribe((changed) => counts.update(changed)));
-  // The toolbar's counts and the row detail in one frame, the comparison in the next (engine-signal.ts).
+  // The toolbar's counts and the row detail's text, tables and boundary in one frame; the curves
+  // (the detail's and the comparison's: canvases, no layout or paint of the page) in the next (engine-signal.ts).
   const [tick, compareTick] = createEngineTicks(props.engine, 2) as [() => number, () => number];
   // Reads the locale through t(), so the summary follows a language switch too.
   const summary = createMemo(() => { tick(); return summarize(counts); });
@@ -85,7 +86,7 @@ export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: n
       </Show>
       <Grid engine={props.engine} onSelectRow={setSelected} onEditFormulaColumn={editFormulaColumn} onVisibleRows={props.onVisibleRows} columnsVersion={columnsVersion}
         onSelectRows={setCompared} rowFilter={rowFilter} />
-      <RowDetail engine={props.engine} rowId={selected} tick={tick} />
+      <RowDetail engine={props.engine} rowId={selected} tick={tick} curvesTick={compareTick} />
       <ComparePanel engine={props.engine} tick={compareTick} selected={compared} onFilter={setRowFilter} />
       <footer class="ss-footer">{t('app.footer')}</footer>
     </main>

@@ -4,9 +4,9 @@
  * row, the test set's confusion matrix and predictions, and every epoch. Reads the engine once
  * per frame through the tick; all text is set as text.
  */
-import { type Accessor, Show, createMemo } from 'solid-js';
+import { type Accessor, Show, createEffect, createMemo, createSignal, onCleanup, untrack } from 'solid-js';
 import { DATASETS } from '../engine/datasets.ts';
-import type { EpochRecord, TrainResult } from '../engine/job.ts';
+import type { TrainResult } from '../engine/job.ts';
 import { type RowState, type SheetEngine, isStale } from '../engine/scheduler/sheet-engine.ts';
 import { BoundaryView } from './charts/BoundaryView.tsx';
 import { classNames } from './charts/class-names.ts';
@@ -21,9 +21,15 @@ import { formatResult } from './renderers.ts';
 import { type RowSource, childLabel } from './row-values.ts';
 import { SweepDetail } from './SweepDetail.tsx';
 import { shownEpochs } from './compare/compare-data.ts';
+import { later } from './compare/later.ts';
 
 
-export function RowDetail(props: { engine: SheetEngine; rowId: Accessor<string | null>; tick: Accessor<number> }) {
+/**
+ * `tick` drives the text, the tables and the boundary; `curvesTick` the learning curves, which
+ * are canvases (a redraw lays out and paints nothing of the page): with the comparison's curves,
+ * in the frame after the detail's text and tables, so neither frame carries both (engine-signal.ts).
+ */
+export function RowDetail(props: { engine: SheetEngine; rowId: Accessor<string | null>; tick: Accessor<number>; curvesTick?: Accessor<number> }) {
   const source = (id: string) => props.engine.row(id);
   const row = createMemo(() => {
     props.tick();
@@ -34,7 +40,7 @@ export function RowDetail(props: { engine: SheetEngine; rowId: Accessor<string |
     <section class="ss-detail" data-testid="row-detail" data-row-id={row()?.id ?? ''} aria-label={t('detail.aria')}>
       <Show when={row()} fallback={<p class="ss-detail-note">{t('detail.select')}</p>}>
         {(r) => (
-          <Show when={r().sweep !== null} fallback={<Detail row={r()} source={source} />}>
+          <Show when={r().sweep !== null} fallback={<Detail row={r()} source={source} curvesTick={props.curvesTick ?? props.tick} />}>
             <SweepDetail row={r()} source={source} />
           </Show>
         )}
@@ -43,24 +49,20 @@ export function RowDetail(props: { engine: SheetEngine; rowId: Accessor<string |
   );
 }
 
-function Detail(props: { row: RowState; source: RowSource }) {
+function Detail(props: { row: RowState; source: RowSource; curvesTick: Accessor<number> }) {
   const parent = () => (props.row.parent === null ? undefined : props.source(props.row.parent));
   const running = () => props.row.status.state === 'running';
   // Only a new epoch or a new result changes this array, so curves and table redraw that often.
   const records = createMemo(() => shownEpochs(props.row));
-  // The same line object for the same epoch record: while the row trains, <For> then adds the new
-  // epoch's table row instead of building every row again (~130 elements restyled per epoch).
-  const known = new WeakMap<EpochRecord, HistoryLine>();
-  const lines = createMemo(() => {
-    const fresh = historyLines(records());
-    return records().map((r, i) => {
-      if (typeof r !== 'object' || r === null) return fresh[i]!;
-      const line = known.get(r);
-      if (line && line.epoch === i + 1) return line;
-      known.set(r, fresh[i]!);
-      return fresh[i]!;
-    });
+  // The curves read the row afresh on their own tick (the same row: props.row is tracked too).
+  const curveRecords = createMemo(() => {
+    props.curvesTick();
+    return shownEpochs(props.source(props.row.id) ?? props.row);
   });
+  // The same line for the same epoch, by value: while the row trains, <For> adds the new epoch's
+  // table row instead of building every row again (~130 elements restyled per epoch), and when
+  // it finishes, the result's history (new objects, the same numbers) changes no line at all.
+  const lines = createMemo<readonly HistoryLine[]>((prev) => sameLines(prev, historyLines(records())), []);
   const shownResult = () => (running() ? null : props.row.result);
   const spec = createMemo(() => (props.row.parsed.ok ? props.row.parsed.spec : null));
   const info = () => {
@@ -68,6 +70,9 @@ function Detail(props: { row: RowState; source: RowSource }) {
     return s ? DATASETS[s.dataset.name] : null;
   };
   const insights = () => shownResult()?.insights ?? null;
+  // The confusion matrix and the gallery (up to 100 cells, 24 samples) are built in a task after
+  // the frame in which the run finishes, which already holds its status, facts, curves and boundary.
+  const laterInsights = lagging(insights, () => props.row.id);
   const twoD = () => info()?.source.kind === 'toy';
   const boundary = () => (running() ? props.row.liveBoundary : insights()?.boundary ?? null);
   const points = createMemo(() => {
@@ -120,7 +125,7 @@ function Detail(props: { row: RowState; source: RowSource }) {
         <Show when={records().length > 0 || running()}>
           <div class="ss-detail-part">
             <h3>{t('detail.curves.title')}</h3>
-            <LearningCurves records={records()} classification={info()?.task !== 'regression'} />
+            <LearningCurves records={curveRecords()} classification={info()?.task !== 'regression'} />
           </div>
         </Show>
         <Show when={twoD() && (boundary() !== null || running())}>
@@ -133,7 +138,7 @@ function Detail(props: { row: RowState; source: RowSource }) {
             />
           </div>
         </Show>
-        <Show when={insights()?.confusion}>
+        <Show when={laterInsights()?.confusion}>
           {(m) => (
             <div class="ss-detail-part">
               <h3>{t('detail.confusion.title')}</h3>
@@ -142,10 +147,10 @@ function Detail(props: { row: RowState; source: RowSource }) {
           )}
         </Show>
         {/* On a 2-D set the boundary shows every point's fate; a list of 24 of them adds nothing. */}
-        <Show when={!twoD() && (insights()?.samples.length ?? 0) > 0}>
+        <Show when={!twoD() && (laterInsights()?.samples.length ?? 0) > 0}>
           <div class="ss-detail-part">
             <h3>{t('detail.gallery.title')}</h3>
-            <Gallery samples={insights()!.samples} names={names()} imageFile={imageFile()} />
+            <Gallery samples={laterInsights()!.samples} names={names()} imageFile={imageFile()} />
           </div>
         </Show>
         <div class="ss-detail-part">
@@ -189,4 +194,37 @@ function RunFacts(props: { result: TrainResult; row: RowState }) {
       <dd data-field="test">{testLine()}</dd>
     </dl>
   );
+}
+
+/**
+ * `value`, but a new non-null value of the same `owner` (a row that finished) shows from a task
+ * after the frame that produced it; null, and the value of another owner (another row selected),
+ * show at once.
+ */
+function lagging<T>(value: Accessor<T | null>, owner: Accessor<string>): Accessor<T | null> {
+  const [shown, setShown] = createSignal<T | null>(untrack(value));
+  const catchUp = later(() => setShown(() => value()));
+  let shownOwner = untrack(owner);
+  createEffect(() => {
+    const now = value();
+    const who = owner();
+    if (now === untrack(shown)) catchUp.cancel();
+    else if (now === null || who !== shownOwner) { catchUp.cancel(); setShown(() => now); }
+    else catchUp.request();
+    shownOwner = who;
+  });
+  onCleanup(() => catchUp.cancel());
+  return shown;
+}
+
+/** `next`, with each line equal in value to the one at the same place in `prev` replaced by that one. */
+function sameLines(prev: readonly HistoryLine[], next: HistoryLine[]): readonly HistoryLine[] {
+  let same = prev.length === next.length;
+  for (let i = 0; i < next.length && i < prev.length; i++) {
+    const a = prev[i]!, b = next[i]!;
+    if (a.epoch === b.epoch && Object.is(a.loss, b.loss) && Object.is(a.acc, b.acc) && Object.is(a.valLoss, b.valLoss)
+      && Object.is(a.valAcc, b.valAcc) && Object.is(a.lr, b.lr)) next[i] = a;
+    else same = false;
+  }
+  return same ? prev : next;
 }

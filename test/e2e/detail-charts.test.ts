@@ -111,8 +111,12 @@ describe('row detail: curves, boundary, confusion matrix, gallery', () => {
     const live = await colourCounts(BOUNDARY, { blue: BLUE, orange: ORANGE }, 70);
     expect(live.painted).toBeGreaterThan(live.total * 0.2);
     await app.page.screenshot({ path: `${OUT}/circle-live.png`, fullPage: true });
-    // Each live record carries validation numbers (val_split 0.2), not just the loss.
-    const rec = await app.page.evaluate(() => window.__sweepsheet!.rows().find((x) => x.id === 'circle')!.live[0]!);
+    // Each live record carries validation numbers (val_split 0.2), not just the loss (the history's
+    // first record if the run finished meanwhile: the same record).
+    const rec = await app.page.evaluate(() => {
+      const r = window.__sweepsheet!.rows().find((x) => x.id === 'circle')!;
+      return r.live[0] ?? r.result!.history[0]!;
+    });
     expect(Number.isFinite(rec.valLoss) && Number.isFinite(rec.valAcc) && Number.isFinite(rec.lr)).toBe(true);
   });
 
@@ -235,6 +239,39 @@ describe('row detail: curves, boundary, confusion matrix, gallery', () => {
     expect(c.counts.train).toBeGreaterThan(50);
     await app.page.evaluate(() => document.getElementById('test-spacer')?.remove());
     await waitSettled('circle');
+  });
+
+  test('a row that finishes while shown: its final curves, confusion matrix and gallery replace the live views', async () => {
+    await waitSettled('mnist-small');
+    await select('mnist-small');
+    await detail().getByTestId('detail-confusion').waitFor();
+    // Retrain with another seed while its detail is shown: no insights while it trains.
+    await cell('mnist-small', 'seed').dblclick();
+    await app.page.locator('.handsontableInputHolder:not(.ht_editor_hidden) textarea.handsontableInput').waitFor({ state: 'visible' });
+    await app.page.keyboard.press('ControlOrMeta+A');
+    await app.page.keyboard.type('5');
+    await app.page.keyboard.press('Tab');
+    await app.page.waitForFunction(() => window.__sweepsheet!.rows().find((x) => x.id === 'mnist-small')!.status.state === 'running', undefined, { timeout: FINISH_TIMEOUT, polling: 20 });
+    await app.page.waitForFunction(() => document.querySelector('[data-testid="detail-history"]')?.getAttribute('data-live') === 'yes');
+    await expect(detail().getByTestId('detail-confusion').count()).resolves.toBe(0);
+    await expect(detail().getByTestId('detail-gallery').count()).resolves.toBe(0);
+    await waitSettled('mnist-small');
+    const r = await app.page.evaluate(() => {
+      const row = window.__sweepsheet!.rows().find((x) => x.id === 'mnist-small')!;
+      return { epochs: row.result!.history.length, confusion: row.result!.insights!.confusion!.flat(), samples: row.result!.insights!.samples.map((s) => s.index) };
+    });
+    // The finished run's views: every epoch plotted and listed, the new run's matrix and samples.
+    await app.page.waitForFunction((n) => document.querySelector('[data-testid="detail-curve-loss"]')?.getAttribute('data-epochs') === String(n)
+      && document.querySelector('[data-testid="detail-history"]')?.getAttribute('data-live') === 'no'
+      && document.querySelector('[data-testid="detail-history"]')?.getAttribute('data-epochs') === String(n), r.epochs);
+    const matrix = detail().getByTestId('detail-confusion');
+    await expect(matrix.getAttribute('data-total')).resolves.toBe('10000');
+    expect(await matrix.locator('td[data-count]').evaluateAll((tds) => tds.map((td) => Number(td.textContent)))).toEqual(r.confusion);
+    const samples = detail().getByTestId('detail-sample');
+    await samples.first().waitFor();
+    expect(await samples.evaluateAll((figs) => figs.map((f) => Number(f.getAttribute('data-index'))))).toEqual(r.samples);
+    const c = await colourCounts(CURVE('detail-curve-loss'), { train: BLUE });
+    expect(c.counts.train).toBeGreaterThan(50);
   });
 
   test('in Korean, after a reload from storage: the same views with the notes\' terms', async () => {

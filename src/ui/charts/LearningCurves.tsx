@@ -3,12 +3,13 @@ import { Show, createMemo } from 'solid-js';
 import type { EpochRecord } from '../../engine/job.ts';
 import { t } from '../i18n/index.ts';
 import { CurveChart } from './CurveChart.tsx';
-import { curveData, hasValues, wantsLogScale } from './curve-data.ts';
+import { curveData, hasValues, sameData, wantsLogScale } from './curve-data.ts';
 
 export function LearningCurves(props: { records: readonly EpochRecord[]; classification: boolean }) {
-  // New arrays only when an epoch is added or a result arrives: setData runs that often.
-  const loss = createMemo(() => curveData(props.records, 'loss'));
-  const acc = createMemo(() => curveData(props.records, 'acc'));
+  // New arrays only when an epoch is added, compared by value: when the run finishes, its result's
+  // history (the same numbers as the live epochs) redraws nothing.
+  const loss = createMemo(() => curveData(props.records, 'loss'), undefined, { equals: sameData });
+  const acc = createMemo(() => curveData(props.records, 'acc'), undefined, { equals: sameData });
   const validation = createMemo(() => hasValues(props.records, 'valLoss'));
   const log = createMemo(() => wantsLogScale(props.records));
   return (

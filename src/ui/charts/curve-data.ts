@@ -33,3 +33,15 @@ export function wantsLogScale(records: readonly EpochRecord[]): boolean {
   }
   return hi / lo >= 100;
 }
+
+/** Whether two sets of columns hold the same values (null and NaN alike). */
+export function sameData(a: uPlot.AlignedData | undefined, b: uPlot.AlignedData): boolean {
+  if (a === b) return true;
+  if (!a || a.length !== b.length) return false;
+  for (let c = 0; c < a.length; c++) {
+    const x = a[c]!, y = b[c]!;
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
+  }
+  return true;
+}

@@ -6,8 +6,8 @@
  * several times the size of everything else on the page for about two hundred lines of canvas
  * code, while the brush here must drive our own grid filter anyway. A redraw of 100 runs is a few
  * hundred line segments, 2-3 ms of script, but chromium rasterizes the 1,500-pixel-wide canvas at
- * the end of the task (CanvasRenderingContext2D::FinalizeFrame: 6-9 ms of CPU measured at load
- * 13-20 by bench:charts), which is why the panel redraws it in a task of its own.
+ * the end of the task (CanvasRenderingContext2D::FinalizeFrame: 13-19 ms of CPU in bench:charts
+ * with 1.5 px lines), which is why the panel redraws it in a task of its own, with 1 px lines.
  */
 import type { RowState } from '../../engine/scheduler/sheet-engine.ts';
 import { type Brush, type Dimension, spansDecades, withinBrush } from './compare-data.ts';
@@ -153,7 +153,10 @@ export class ParallelChart {
     ctx.lineWidth = 1;
     ctx.strokeStyle = 'rgba(140, 140, 140, 0.25)';
     for (const r of out) this.line(ctx, r);
-    ctx.lineWidth = 1.5;
+    // Hairlines (1 px) for the kept runs too: without a GPU chromium rasterizes the canvas on the
+    // main thread at the end of the task, and Skia strokes a 1.5 px line as a polygon but a 1 px one
+    // on its hairline path: 100 polylines across the panel 57-71 ms -> 5-8 (bench/README, bench:charts).
+    ctx.lineWidth = 1;
     for (const r of kept) {
       const dim = this.dims[colourAxis];
       let q = 0.5;
