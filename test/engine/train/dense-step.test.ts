@@ -150,4 +150,24 @@ describe('the fused dense step follows tfjs step for step', () => {
   it('images: the implied flatten, bytes scaled through the table (mnist:1k, 784-32-10)', async () => {
     await compare({ dataset: 'mnist:1k', layers: 'dense(32, relu)', optimizer: 'rmsprop', lr: '0.001', batch: 32 }, 5);
   });
+
+  it('keeps stepping right after the wasm heap grows (its views are re-taken)', async () => {
+    const t = await pair({ dataset: 'spiral', layers: 'dense(16, relu) dense(16, relu)', optimizer: 'momentum', lr: '0.05' });
+    try {
+      const memory = () => (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer;
+      for (let k = 0; k < 3; k++) {
+        const before = memory();
+        // A tensor larger than the heap's free space makes emscripten grow the memory.
+        const big = tf.zeros([16 * 1024 * 1024 * (k + 1)]);
+        expect(memory(), 'the heap grew').not.toBe(before);
+        const idx = t.batch(k);
+        const ours = t.fast.step(t.data, t.data.train, idx);
+        expect(misfit([[ours[0]!, ours[1]!]], [t.stock(idx)], SEVERAL)).toBeLessThanOrEqual(1);
+        big.dispose();
+      }
+      expect(misfit(t.fast.weights(), weightsOf(t.model), SEVERAL)).toBeLessThanOrEqual(1);
+    } finally {
+      t.dispose();
+    }
+  });
 });
