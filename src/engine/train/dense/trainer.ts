@@ -95,7 +95,12 @@ export class DenseTrainer {
     const arena = HeapArena.on(backend);
     if (gemm === null || arena === null) return null;
     const t = new DenseTrainer(plan, arena, gemm, maxBatch, backend);
-    t.setWeights(weights);
+    try {
+      t.setWeights(weights);
+    } catch (e) {
+      t.dispose(); // the heap block is ours to free
+      throw e;
+    }
     return t;
   }
 
