@@ -54,10 +54,13 @@ function Detail(props: { row: RowState; source: RowSource; curvesTick: Accessor<
   const running = () => props.row.status.state === 'running';
   // Only a new epoch or a new result changes this array, so curves and table redraw that often.
   const records = createMemo(() => shownEpochs(props.row));
-  // The curves read the row afresh on their own tick (the same row: props.row is tracked too).
+  // The curves read the row afresh on their own tick; of props.row they follow only which row it
+  // is (props.row is a new object on every detail tick: following it would redraw them there too).
+  const rowId = createMemo(() => props.row.id);
   const curveRecords = createMemo(() => {
     props.curvesTick();
-    return shownEpochs(props.source(props.row.id) ?? props.row);
+    const id = rowId();
+    return shownEpochs(props.source(id) ?? untrack(() => props.row));
   });
   // The same line for the same epoch, by value: while the row trains, <For> adds the new epoch's
   // table row instead of building every row again (~130 elements restyled per epoch), and when

@@ -10,6 +10,7 @@ import './charts.css';
 import { locale, t } from '../i18n/index.ts';
 import { CURVE_COLORS } from './boundary-draw.ts';
 import { later, onScreen } from '../compare/later.ts';
+import { timed } from '../compare/timings.ts';
 
 /**
  * Validation is drawn dashed, as in the grid's sparklines. Lines are 1 px: without a GPU the
@@ -81,7 +82,7 @@ export function CurveChart(props: {
   // costs several milliseconds (DOM, a forced style recalc, the first draw), so in a task after
   // the frame; meanwhile the old plot goes on taking the data. The first plot, a language switch
   // and a change of series are made at once.
-  const rebuild = later(remake);
+  const rebuild = later(() => timed('detail-curves-rebuild', remake));
   let made: [string, boolean] | null = null;
   createEffect(on([locale, () => props.validation, () => props.log], ([lang, validation]) => {
     const onlyAxis = made !== null && made[0] === lang && made[1] === validation;
