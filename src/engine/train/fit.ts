@@ -4,6 +4,8 @@
  * each epoch; the notes' callbacks (EarlyStopping, ReduceLROnPlateau, ModelCheckpoint's keep-best)
  * run on the validation loss; cancellation is cooperative; divergence is detected and named.
  * Every tensor made here is disposed here, on success, failure and cancellation alike.
+ * Dense-only models on wasm train on the fused step (dense/trainer.ts: no tfjs op per batch, nor
+ * for validation and the live boundary); the rest on tfjs-layers' own step (step.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, Boundary, EpochRecord, TrainJob, TrainProgress, TrainResult } from '../job.ts';
