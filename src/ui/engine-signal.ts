@@ -3,10 +3,11 @@
  * a computation, so they recompute per animation frame, never per progress message.
  *
  * There is one tick per group of views, and at most one group is bumped per frame, in turn: with
- * rows training, the row detail (two curve charts, the boundary, the history table) and the
- * comparison (its curves) each cost a few milliseconds of script and as much again of paint and
- * commit, and one frame holding both went past 16 ms (bench:charts --live-detail). In turn, each
- * group still updates every other frame at worst.
+ * rows training, the page's text and tables (the toolbar, the row detail's status, history table
+ * and boundary) cost a few milliseconds of script and as much again of style, layout, paint and
+ * commit, the curves (the detail's and the comparison's: canvases) a few of script and raster,
+ * and one frame holding both went past 16 ms (bench:charts --live-detail). In turn, each group
+ * still updates every other frame at worst.
  */
 import { type Accessor, createSignal, onCleanup } from 'solid-js';
 import type { SheetEngine } from '../engine/scheduler/sheet-engine.ts';
