@@ -24,13 +24,15 @@ import { type CpuProfile, profileSummary } from './lib/cpu-profile.ts';
 import { compositedLayers, describeLayers } from './lib/layers.ts';
 import { SELECTOR_STATS_CATEGORY, selectorCosts } from './lib/selector-stats.ts';
 import { describeLongTasks, framePartMeans, longTaskParts } from './lib/long-tasks.ts';
-import { longestTasks, mainThreadEvents, mainThreadOf, recordTrace, styleAndLayoutWork, summarize, taskCpu } from './lib/trace.ts';
+import { frameWork, longestTasks, mainThreadEvents, mainThreadOf, recordTrace, styleAndLayoutWork, summarize, taskCpu } from './lib/trace.ts';
 
 const args = process.argv.slice(2);
 const SECONDS = Number(args[args.indexOf('--seconds') + 1] ?? '') || 40;
 const ROWS = 100;
 /** `--profile`: also sample the page's main thread and print the functions with the most self time. */
-const PROFILE = args.includes('--profile');
+const PROFILE = args.includes('--profile') || args.includes('--profile-focus');
+/** `--profile-focus NAME`: the profile's summary of only the samples inside function NAME (e.g. patchCells). */
+const PROFILE_FOCUS = args.includes('--profile-focus') ? args[args.indexOf('--profile-focus') + 1] : undefined;
 /** `--trace`: also record a chromium trace and print where the main thread's time went (style, layout, script). */
 const TRACE = args.includes('--trace');
 /** `--save-trace FILE`: write the raw trace events there (for chrome://tracing or a second look). */
@@ -132,12 +134,12 @@ async function main(): Promise<void> {
     });
     const startDone = await finished(app);
     const cdp = PROFILE ? await app.context.newCDPSession(app.page) : null;
-    if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.start'); }
+    if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 200 }); await cdp.send('Profiler.start'); }
     if (TRACE) {
       const raw = await recordTrace(await app.context.newCDPSession(app.page), () => app.page.waitForTimeout(SECONDS * 1000), ['blink.user_timing', ...(SELECTOR_STATS ? [SELECTOR_STATS_CATEGORY] : [])]);
       if (SAVE_TRACE) writeFileSync(SAVE_TRACE, JSON.stringify(raw));
       const events = mainThreadEvents(raw);
-      console.log(`main thread by trace event over ${SECONDS} s:\n${summarize(events)}\n${styleAndLayoutWork(events)}\ncostliest tasks:\n${longestTasks(events)}`);
+      console.log(`main thread by trace event over ${SECONDS} s:\n${summarize(events)}\n${styleAndLayoutWork(events)}\n${frameWork(events, SECONDS)}\ncostliest tasks:\n${longestTasks(events)}`);
       const c = taskCpu(events);
       console.log(`main-thread tasks by CPU time (the load on a shared machine stretches wall time, not this): ${c.tasks} tasks, ${c.over16} over 16 ms, ${c.over50} over 50 ms, p99 ${c.p99Ms.toFixed(1)} ms, longest ${c.maxMs.toFixed(1)} ms   target 16 ms   ratio ${(c.maxMs / 16).toFixed(2)}`);
       const main = mainThreadOf(raw);
@@ -148,7 +150,11 @@ async function main(): Promise<void> {
     } else {
       await app.page.waitForTimeout(SECONDS * 1000);
     }
-    if (cdp) console.log(profileSummary((await cdp.send('Profiler.stop')).profile as CpuProfile));
+    if (cdp) {
+      const profile = (await cdp.send('Profiler.stop')).profile as CpuProfile;
+      console.log(profileSummary(profile));
+      if (PROFILE_FOCUS) console.log(profileSummary(profile, 40, PROFILE_FOCUS));
+    }
     const dom = await app.page.evaluate(() => ({
       rows: document.querySelectorAll('.ht_master tbody tr').length,
       cells: document.querySelectorAll('.ht_master tbody td').length,

@@ -113,3 +113,17 @@ export function styleAndLayoutWork(events: readonly TraceEvent[]): string {
   return `  style recalcs ${styles.length}: elements mean ${mean(styles).toFixed(0)}, max ${Math.max(0, ...styles)}\n` +
     `  layouts ${layouts.length}: dirty objects mean ${mean(layouts.map((l) => l.dirtyObjects ?? 0)).toFixed(0)}, max ${Math.max(0, ...layouts.map((l) => l.dirtyObjects ?? 0))}, of ${Math.max(0, ...layouts.map((l) => l.totalObjects ?? 0))} objects`;
 }
+
+/**
+ * The frame work that does not scale with what changed: layouts (a text change in a table cell
+ * lays out the whole table) and full layerizations (PaintArtifactCompositor::Update, run when
+ * paint chunks appear, vanish or change their bounds: 3-6 ms for the grid's page), per second.
+ */
+export function frameWork(events: readonly TraceEvent[], seconds: number): string {
+  const line = (name: string, label: string) => {
+    const ms = events.filter((e) => e.name === name).map((e) => (e.tdur ?? 0) / 1000);
+    const total = ms.reduce((a, b) => a + b, 0);
+    return `${label} ${(ms.length / seconds).toFixed(1)}/s, mean ${(total / Math.max(1, ms.length)).toFixed(2)} ms CPU`;
+  };
+  return `  ${line('Layout', 'layouts')}; ${line('PaintArtifactCompositor::Update', 'full layerizations')}; ${line('Paint', 'paints')}`;
+}

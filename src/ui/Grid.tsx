@@ -37,7 +37,7 @@ import { type GroupChoices, type SheetUse, hiddenColumns, loadChoices, saveChoic
 import { pruneCellCharts } from './grid-charts.ts';
 import { type Locale, gridLanguage, locale } from './i18n/index.ts';
 import { autofillValues, takeNewRowValues } from './grid-growth.ts';
-import type { CellPlace } from './grid-patch.ts';
+import type { PatchColumn } from './grid-patch.ts';
 import { type SortConfig, applyGroupedSort, sortConfigOf, sortingOf } from './grid-sort.ts';
 import { dropMenuHasRules } from './grid-css.ts';
 import { FramePass, type PassGrid } from './grid-pass.ts';
@@ -113,7 +113,6 @@ class GridSync implements PassGrid {
   private physicalOf = new Map<string, number>();
   private columns: GridColumn[];
   private columnsSignature: string;
-  private columnIndex = new Map<string, number>();
   private parts = new Map<string, CellPart>();
   /** The rows Handsontable shows, by physical index: the very array it was given. */
   private data: GridRow[] = [];
@@ -214,7 +213,6 @@ class GridSync implements PassGrid {
   }
 
   private indexColumns(): void {
-    this.columnIndex = new Map(this.columns.map((c, i) => [c.key, i]));
     this.parts = new Map(this.columns.map((c) => [c.key, cellPart(c)]));
   }
 
@@ -355,14 +353,15 @@ class GridSync implements PassGrid {
     return this.parts.get(key);
   }
 
-  /** The visual coordinates of a row's cell, or null when it is hidden or gone. */
-  placeOf(id: string, key: string): CellPlace | null {
+  /** A row's visual index, or null when it is hidden or gone. */
+  visualRowOf(id: string): number | null {
     const physical = this.physicalOf.get(id);
-    const column = this.columnIndex.get(key);
-    if (physical === undefined || column === undefined) return null;
-    const visualRow = this.hot.toVisualRow(physical);
-    const visualColumn = this.hot.toVisualColumn(column);
-    return visualRow === null || visualColumn === null ? null : { visualRow, visualColumn };
+    return physical === undefined ? null : this.hot.toVisualRow(physical) ?? null;
+  }
+
+  /** Every column's key and visual index. */
+  patchColumns(): PatchColumn[] {
+    return this.columns.map((c, i) => ({ key: c.key, visualColumn: this.hot.toVisualColumn(i) ?? i }));
   }
 
   /** Follow the engine's formula columns: new column settings when one was added, removed or changed, else null. */

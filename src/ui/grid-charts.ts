@@ -75,38 +75,44 @@ export function pruneCellCharts(ids: ReadonlySet<string>): void {
   for (const cache of [curves, boundaries] as Map<string, unknown>[]) for (const id of cache.keys()) if (!ids.has(id)) cache.delete(id);
 }
 
-/** What every chart cell shares: the base renderer, the reset, and no chart for a sweep or a missing row. */
-function chartCell(lookup: RowLookup, key: string, draw: (td: HTMLTableCellElement, state: NonNullable<ReturnType<RowLookup>>) => void): CellRenderer {
+/**
+ * What every chart cell shares: the base renderer, the reset, and no chart for a sweep or a missing
+ * row. `draw` returns the element to show, which stays in the cell if it is there already: taken
+ * out and put back, an image gets a new box, and the table is laid out again.
+ */
+function chartCell(lookup: RowLookup, key: string, draw: (td: HTMLTableCellElement, state: NonNullable<ReturnType<RowLookup>>) => Element | null): CellRenderer {
   return (instance, td, row, colIndex, prop, value, cellProperties) => {
     baseRenderer(instance, td, row, colIndex, prop, value, cellProperties);
     const state = lookup(instance.toPhysicalRow(row));
-    reset(td, key, state);
+    reset(td, key, state, true);
     td.classList.add('ss-chart');
-    if (state && !state.sweep) draw(td, state);
+    const el = state && !state.sweep ? draw(td, state) : null;
+    if (el === null) td.replaceChildren();
+    else if (td.childNodes.length !== 1 || td.firstChild !== el) td.replaceChildren(el);
   };
 }
 
 export function curveRenderer(lookup: RowLookup, key: string, size: ChartSize): CellRenderer {
   return chartCell(lookup, key, (td, state) => {
     const curve = lossCurve(state);
-    if (curve.loss.length === 0) return;
+    if (curve.loss.length === 0) return null;
     const entry = cachedFor(curves, state.id, () => createSparkline(size));
     if (entry.key !== curve.key) {
       timed('cell-sparkline', () => drawSparkline(entry.el, curve, size));
       entry.key = curve.key;
       chartStats.curveDraws++;
     }
-    td.append(entry.el.svg);
     const first = curve.loss[0]!;
     const last = curve.loss.at(-1)!;
     td.title = t('grid.curve.title', { first: fmt(first), last: fmt(last), epochs: curve.loss.length });
+    return entry.el.svg;
   });
 }
 
 export function boundaryRenderer(lookup: RowLookup, key: string, size: ChartSize): CellRenderer {
   return chartCell(lookup, key, (td, state) => {
     const b = rowBoundary(state);
-    if (!b) return;
+    if (!b) return null;
     const entry = cachedFor(boundaries, state.id, () => thumbnail(size));
     if (entry.key !== b) {
       const url = timed('cell-boundary', () => boundaryDataUrl(b));
@@ -115,8 +121,8 @@ export function boundaryRenderer(lookup: RowLookup, key: string, size: ChartSize
       entry.key = b;
       chartStats.boundaryDraws++;
     }
-    td.append(entry.el);
     td.title = t('grid.boundary.title', { classes: b.classes });
+    return entry.el;
   });
 }
 

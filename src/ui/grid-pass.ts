@@ -15,7 +15,7 @@ import type Handsontable from 'handsontable/base';
 import type { RowState, SheetEngine } from '../engine/scheduler/sheet-engine.ts';
 import { timed } from './compare/timings.ts';
 import type { GridRow } from './grid-columns.ts';
-import { type CellPlace, eachCellOf, patchCells } from './grid-patch.ts';
+import { type PatchColumn, cellsAt, patchCells, renderedRows } from './grid-patch.ts';
 import type { CellPart, GridTracking } from './grid-tracking.ts';
 import { repaintScale } from './renderers.ts';
 import { SCALED_COLUMNS } from './row-values.ts';
@@ -38,30 +38,31 @@ export interface PassGrid {
   syncHiddenColumns(): boolean;
   /** Sort again (the grid is sorted by a column whose value changed). */
   resort(): void;
-  /** Where a row's cell is now, or null. */
-  placeOf(id: string, key: string): CellPlace | null;
+  /** A row's visual index, or null when it is hidden or gone. */
+  visualRowOf(id: string): number | null;
+  /** Every column's key and visual index. */
+  patchColumns(): PatchColumn[];
   /** The kind of cell a column key shows. */
   partOf(key: string): CellPart | undefined;
 }
 
-/** Metric cells given their new colour per frame after a scale moved (see repaintScalesLater). */
-const SCALE_CELLS_PER_FRAME = 60;
-
-/** The rendered cells of these columns, with their row ids. */
-function cellsOf(host: HTMLElement, columns: readonly string[]): { td: HTMLTableCellElement; id: string; key: string }[] {
-  const out: { td: HTMLTableCellElement; id: string; key: string }[] = [];
-  eachCellOf(host, columns, (td, id, key) => out.push({ td, id, key }));
-  return out;
-}
+/**
+ * What a frame may spend on the colour scales' repaint (see repaintSomeScales): script time,
+ * counted from the start of the frame's callback (the pass before it included), and cells given a
+ * new colour, each a style recalculation of 60-70 us under Handsontable's style sheet.
+ */
+const SCALES_SCRIPT_MS = 4;
+const SCALES_RESTYLES_PER_FRAME = 40;
 
 export class FramePass {
   private readonly pending = new Set<string>();
   private frame = 0;
-  /** The frame that repaints (the next cells of) the colour scales, after the pass that moved them. */
-  private scalesFrame = 0;
-  /** The metric cells being repainted, and the next one; null: list them at the next repaint frame. */
-  private scalesCells: { td: HTMLTableCellElement; id: string; key: string }[] | null = null;
-  private scalesNext = 0;
+  /** A pass is due at the next frame. */
+  private passDue = false;
+  /** The next visual row whose metric cells get the new colour scales; null: none to repaint. */
+  private scalesRow: number | null = null;
+  /** The scales moved in this frame's pass: their repaint starts at the next frame. */
+  private scalesWait = false;
   private held = false;
   private releaseQueued = false;
 
@@ -75,45 +76,62 @@ export class FramePass {
 
   /** Run a pass at the next frame even if no row changed (formula columns were edited). */
   schedule(): void {
-    if (this.frame === 0) this.frame = requestAnimationFrame(() => timed('grid-pass', () => this.run()));
+    this.passDue = true;
+    this.requestFrame();
   }
 
   destroy(): void {
     if (this.frame !== 0) cancelAnimationFrame(this.frame);
-    if (this.scalesFrame !== 0) cancelAnimationFrame(this.scalesFrame);
     this.frame = 0;
-    this.scalesFrame = 0;
+  }
+
+  private requestFrame(): void {
+    if (this.frame === 0) this.frame = requestAnimationFrame(() => this.tick());
+  }
+
+  /** One callback a frame: the pass, then as much of a colour scales' repaint as the frame affords. */
+  private tick(): void {
+    this.frame = 0;
+    const start = performance.now();
+    if (this.passDue) {
+      this.passDue = false;
+      timed('grid-pass', () => this.run());
+    }
+    if (this.scalesRow === null) return;
+    if (this.scalesWait) this.scalesWait = false;
+    else timed('grid-repaint-scales', () => this.repaintSomeScales(start));
+    if (this.scalesRow !== null) this.requestFrame();
   }
 
   /**
-   * New colour scales repaint the metric cells on screen from the frame after the pass that moved
-   * them, at most SCALE_CELLS_PER_FRAME cells a frame: the pass's own frame already holds the
-   * finished row's redraw and restyle, and a cell given a new colour is restyled (60-70 us each
-   * under Handsontable's style sheet, ~180 metric cells on screen); all in one frame went past
-   * 16 ms (bench:charts --view grid --trace). Cells the pass redrew are already right and come
-   * out unchanged; scales that move again meanwhile start the walk over.
+   * New colour scales repaint the metric cells on screen row by row, from the frame after the
+   * pass that moved them, within the frame's budget (SCALES_SCRIPT_MS, SCALES_RESTYLES_PER_FRAME)
+   * and at least one row a frame: the pass's own frame already holds the finished row's redraw,
+   * and a cell given a new colour is restyled (~180 metric cells on screen); all in one frame went
+   * past 16 ms (bench:charts --view grid --trace). Cells found through Handsontable, not a
+   * selector over the whole grid (1-2 ms a listing). Cells drawn meanwhile are already right and
+   * come out unchanged; scales that move again meanwhile start the walk over.
    */
-  private repaintScalesLater(): void {
-    this.scalesCells = null;
-    this.scalesNext = 0;
-    if (this.scalesFrame !== 0) return;
-    const step = () => timed('grid-repaint-scales', () => {
-      this.scalesFrame = 0;
-      const { grid } = this;
-      if (grid.hot.isDestroyed) return;
-      this.scalesCells ??= cellsOf(grid.host, Object.keys(SCALED_COLUMNS));
-      const cells = this.scalesCells;
-      const end = Math.min(cells.length, this.scalesNext + SCALE_CELLS_PER_FRAME);
-      for (let i = this.scalesNext; i < end; i++) {
-        const { td, id, key } = cells[i]!;
-        // A cell Handsontable re-rendered for another row meanwhile is left to that render.
-        if (td.isConnected && td.dataset.rowId === id) repaintScale(td, key, grid.engine.row(id), grid.tracking.view);
+  private repaintSomeScales(start: number): void {
+    const { grid } = this;
+    const rows = grid.hot.isDestroyed ? null : renderedRows(grid.hot);
+    if (rows === null) {
+      this.scalesRow = null;
+      return;
+    }
+    const columns = grid.patchColumns().filter((c) => c.key in SCALED_COLUMNS);
+    let row = Math.max(this.scalesRow ?? rows.first, rows.first);
+    let restyled = 0;
+    do {
+      for (const { key, visualColumn } of columns) {
+        for (const td of cellsAt(grid.hot, row, visualColumn, 0)) {
+          const id = td.dataset.rowId;
+          if (id && repaintScale(td, key, grid.engine.row(id), grid.tracking.view)) restyled++;
+        }
       }
-      this.scalesNext = end;
-      if (end < cells.length) this.scalesFrame = requestAnimationFrame(step);
-      else this.scalesCells = null;
-    });
-    this.scalesFrame = requestAnimationFrame(step);
+      row++;
+    } while (row <= rows.last && restyled < SCALES_RESTYLES_PER_FRAME && performance.now() - start < SCALES_SCRIPT_MS);
+    this.scalesRow = row > rows.last ? null : row;
   }
 
   /** beforeChangeRender of a person's edit: hold Handsontable's render when every change is to an existing row's input cell. */
@@ -151,7 +169,6 @@ export class FramePass {
   }
 
   private run(): void {
-    this.frame = 0;
     const changed = [...this.pending];
     this.pending.clear();
     const { grid } = this;
@@ -190,8 +207,11 @@ export class FramePass {
         const part = grid.partOf(key);
         return parts === undefined || part === undefined || parts.has(part);
       };
-      timed('grid-patch', () => patchCells(grid.hot, grid.host, redraw.keys(), (id, key) => grid.placeOf(id, key), wanted));
-      if (scalesMoved) this.repaintScalesLater();
+      timed('grid-patch', () => patchCells(grid.hot, redraw.keys(), (id) => grid.visualRowOf(id), grid.patchColumns(), wanted));
+      if (scalesMoved) {
+        this.scalesRow = -1;
+        this.scalesWait = true;
+      }
     }
   }
 }

@@ -6,16 +6,20 @@
  * cells) even when one status changed. While rows train, the engine reports a few rows per frame;
  * redrawing only their cells keeps the frame's work proportional to what changed.
  *
- * A cell is found by the `data-row-id` and `data-col` every renderer of ours writes, in the master
- * table and in the frozen-column overlay alike, and redrawn by its column's own renderer with its
- * current meta. Selection classes Handsontable put on the cell stay: the renderers only add and
- * remove their own classes.
+ * A cell is found through Handsontable (getCell: the master table's cell, and the frozen-column
+ * overlay's for the frozen columns), drawn by its column's own renderer into a detached cell, and
+ * only what differs is copied into the live cell: its classes, its attributes (style, title,
+ * data-*), its content. A renderer clears and re-adds every class of its own; done on the live
+ * cell, that restyles it even when nothing changed (60-70 us a cell under Handsontable's style
+ * sheet). Selection classes Handsontable put on the cell stay: the renderers only add and remove
+ * their own classes. Chart cells move a cached element into the cell they are drawn in, so they
+ * are drawn in place.
  */
 import type Handsontable from 'handsontable/base';
 
-/** Where a row and a column are now, or null when the row is not in the grid. */
-export interface CellPlace {
-  readonly visualRow: number;
+/** A column of the grid as the patch sees it: its key and where it is now. */
+export interface PatchColumn {
+  readonly key: string;
   readonly visualColumn: number;
 }
 
@@ -26,83 +30,112 @@ type Renderer = (
 /** Attributes Handsontable itself keeps on a cell (accessibility), which our renderers never set. */
 const OWNED_BY_GRID = /^(aria-|role$|tabindex$)/;
 
-/** Whether two cells would look and read the same: classes, what renderers set (style, title, data-*) and content. */
-function sameCell(a: HTMLTableCellElement, b: HTMLTableCellElement): boolean {
-  if (a.className !== b.className || a.innerHTML !== b.innerHTML) return false;
-  let mine = 0;
-  for (const x of a.attributes) {
-    if (OWNED_BY_GRID.test(x.name)) continue;
-    mine++;
-    if (b.getAttribute(x.name) !== x.value) return false;
+/** Copy into `live` what differs in `drawn`: class, our attributes, content. True when anything changed. */
+function applyDrawn(drawn: HTMLTableCellElement, live: HTMLTableCellElement): boolean {
+  let changed = false;
+  if (live.className !== drawn.className) {
+    live.className = drawn.className;
+    changed = true;
   }
-  let theirs = 0;
-  for (const x of b.attributes) if (!OWNED_BY_GRID.test(x.name)) theirs++;
-  return mine === theirs;
+  for (const x of drawn.attributes) {
+    if (x.name === 'class' || OWNED_BY_GRID.test(x.name) || live.getAttribute(x.name) === x.value) continue;
+    live.setAttribute(x.name, x.value);
+    changed = true;
+  }
+  for (const x of [...live.attributes]) {
+    if (x.name === 'class' || OWNED_BY_GRID.test(x.name) || drawn.hasAttribute(x.name)) continue;
+    live.removeAttribute(x.name);
+    changed = true;
+  }
+  return applyContent(drawn, live) || changed;
 }
 
-/**
- * The ids among `ids` whose rows are rendered. While a big sheet trains, hundreds of rows change
- * per frame and a few dozen are on screen: a selector naming them all would be matched against
- * every cell.
- */
-function onScreen(host: HTMLElement, ids: Iterable<string>): Iterable<string> {
-  const wanted = ids instanceof Set ? ids as ReadonlySet<string> : new Set(ids);
-  if (wanted.size <= 32) return wanted;
-  const shown = new Set<string>();
-  for (const tr of host.querySelectorAll('tbody tr')) {
-    const id = tr.querySelector<HTMLElement>('td[data-row-id]')?.dataset.rowId;
-    if (id && wanted.has(id)) shown.add(id);
+function applyContent(drawn: HTMLTableCellElement, live: HTMLTableCellElement): boolean {
+  const a = drawn.childNodes;
+  const b = live.childNodes;
+  if (a.length === b.length) {
+    let same = true;
+    for (let i = 0; i < a.length && same; i++) same = a[i]!.isEqualNode(b[i]!);
+    if (same) return false;
+    // A text that changed keeps its node (alone, or in the status cell's one span): the browser
+    // updates the text instead of building new boxes.
+    const from = a.length === 1 ? onlyText(a[0]!) : null;
+    const to = b.length === 1 ? onlyText(b[0]!) : null;
+    const bothText = a.length === 1 && a[0]!.nodeType === Node.TEXT_NODE && b[0]!.nodeType === Node.TEXT_NODE;
+    if (from && to && (bothText || shallowEqual(a[0] as Element, b[0] as Element))) {
+      to.data = from.data;
+      return true;
+    }
   }
-  return shown;
+  live.replaceChildren(...a);
+  return true;
+}
+
+/** A text node, or an element whose one child is a text node: that text node. */
+function onlyText(n: Node): Text | null {
+  if (n.nodeType === Node.TEXT_NODE) return n as Text;
+  return n.nodeType === Node.ELEMENT_NODE && n.childNodes.length === 1 && n.firstChild!.nodeType === Node.TEXT_NODE ? n.firstChild as Text : null;
+}
+
+/** Two elements alike but for their content: tag and attributes. */
+function shallowEqual(a: Element, b: Element): boolean {
+  if (a.nodeType !== Node.ELEMENT_NODE || b.nodeType !== Node.ELEMENT_NODE || a.tagName !== b.tagName || a.attributes.length !== b.attributes.length) return false;
+  for (const x of a.attributes) if (b.getAttribute(x.name) !== x.value) return false;
+  return true;
+}
+
+/** The rendered cells of a row and column: the master table's, and the overlay's for a frozen column. */
+export function cellsAt(hot: Handsontable.Core, visualRow: number, visualColumn: number, frozen: number): HTMLTableCellElement[] {
+  const master = hot.getCell(visualRow, visualColumn) as HTMLTableCellElement | null;
+  if (visualColumn >= frozen) return master ? [master] : [];
+  const top = hot.getCell(visualRow, visualColumn, true) as HTMLTableCellElement | null;
+  return [master, top].filter((td, i, all): td is HTMLTableCellElement => td !== null && all.indexOf(td) === i);
+}
+
+/** Visual rows Handsontable has rendered (null when it cannot tell: every row is then tried). */
+export function renderedRows(hot: Handsontable.Core): { readonly first: number; readonly last: number } | null {
+  const view = (hot as unknown as { view?: { getFirstRenderedVisibleRow?(): number | null; getLastRenderedVisibleRow?(): number | null } }).view;
+  const first = view?.getFirstRenderedVisibleRow?.();
+  const last = view?.getLastRenderedVisibleRow?.();
+  return typeof first === 'number' && typeof last === 'number' ? { first, last } : null;
 }
 
 /**
  * Redraw the rendered cells of rows `ids` for which `wanted` says yes (all when it is absent);
- * returns how many cells changed.
+ * returns how many cells changed. `rowOf` gives a row's visual index (null: not in the grid).
  */
 export function patchCells(
-  hot: Handsontable.Core, host: HTMLElement, ids: Iterable<string>,
-  place: (id: string, key: string) => CellPlace | null,
+  hot: Handsontable.Core, ids: Iterable<string>, rowOf: (id: string) => number | null, columns: readonly PatchColumn[],
   wanted?: (id: string, key: string) => boolean,
 ): number {
-  // One native selector match instead of reading two data attributes of every cell on screen.
-  const selectors: string[] = [];
-  for (const id of onScreen(host, ids)) selectors.push(`td[data-row-id="${CSS.escape(id)}"]`);
-  if (selectors.length === 0) return 0;
+  const frozen = Number(hot.getSettings().fixedColumnsStart ?? 0);
+  // While a big sheet trains, hundreds of rows change per frame and a few dozen are on screen.
+  const rendered = renderedRows(hot);
   let count = 0;
-  let scratch: HTMLTableCellElement | undefined;
-  for (const td of host.querySelectorAll<HTMLTableCellElement>(selectors.join(','))) {
-    const id = td.dataset.rowId;
-    const key = td.dataset.col;
-    if (!id || key === undefined || (wanted && !wanted(id, key))) continue;
-    const at = place(id, key);
-    if (at === null) continue;
-    const meta = hot.getCellMeta(at.visualRow, at.visualColumn);
-    const renderer = hot.getCellRenderer(meta) as unknown as Renderer;
-    const value = hot.getDataAtCell(at.visualRow, at.visualColumn);
-    // Most cells of a changed row look the same as before (a progress update changes the status
-    // and the curve): draw into a detached cell first and leave the live one alone if it matches,
-    // so the browser restyles and repaints only what changed. Chart cells move their cached canvas
-    // into the cell they are drawn in, so they are always drawn in place.
-    if (!td.classList.contains('ss-chart')) {
-      scratch ??= td.ownerDocument.createElement('td');
-      scratch.className = td.className;
-      renderer(hot, scratch, at.visualRow, at.visualColumn, key, value, meta);
-      if (sameCell(scratch, td)) continue;
+  for (const id of ids) {
+    const visualRow = rowOf(id);
+    if (visualRow === null || (rendered && (visualRow < rendered.first || visualRow > rendered.last))) continue;
+    for (const { key, visualColumn } of columns) {
+      if (wanted && !wanted(id, key)) continue;
+      const cells = cellsAt(hot, visualRow, visualColumn, frozen);
+      if (cells.length === 0) continue;
+      const meta = hot.getCellMeta(visualRow, visualColumn);
+      const renderer = hot.getCellRenderer(meta) as unknown as Renderer;
+      const value = hot.getDataAtCell(visualRow, visualColumn);
+      for (const td of cells) {
+        // A cell still showing another row (the grid is about to render) is left to that render.
+        if (td.dataset.rowId && td.dataset.rowId !== id) continue;
+        if (td.classList.contains('ss-chart')) {
+          renderer(hot, td, visualRow, visualColumn, key, value, meta);
+          count++;
+          continue;
+        }
+        const scratch = td.ownerDocument.createElement('td');
+        scratch.className = td.className;
+        renderer(hot, scratch, visualRow, visualColumn, key, value, meta);
+        if (applyDrawn(scratch, td)) count++;
+      }
     }
-    renderer(hot, td, at.visualRow, at.visualColumn, key, value, meta);
-    count++;
   }
   return count;
-}
-
-/** Call `paint` for every rendered cell of these columns, with its row id. */
-export function eachCellOf(host: HTMLElement, columns: readonly string[], paint: (td: HTMLTableCellElement, id: string, key: string) => void): void {
-  if (columns.length === 0) return;
-  const selector = columns.map((key) => `td[data-col="${CSS.escape(key)}"][data-row-id]`).join(',');
-  for (const td of host.querySelectorAll<HTMLTableCellElement>(selector)) {
-    const id = td.dataset.rowId;
-    const key = td.dataset.col;
-    if (id && key !== undefined) paint(td, id, key);
-  }
 }

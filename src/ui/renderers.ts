@@ -33,9 +33,10 @@ export interface GridView {
 const OWN_CLASSES = [
   'ss-invalid', 'ss-stale', 'ss-enum', 'ss-empty', 'ss-status', 'ss-number', 'ss-result',
   'ss-sweep', 'ss-child', 'ss-formula', 'ss-formula-error', 'ss-formula-col', 'ss-scaled', 'ss-chart',
+  'ss-has-progress', 'ss-clip',
 ];
 
-export function reset(td: HTMLTableCellElement, key: string, row: RowState | undefined): void {
+export function reset(td: HTMLTableCellElement, key: string, row: RowState | undefined, keepContent = false): void {
   td.classList.remove(...OWN_CLASSES);
   for (const c of [...td.classList]) if (c.startsWith('ss-state-')) td.classList.remove(c);
   td.removeAttribute('title');
@@ -44,7 +45,8 @@ export function reset(td: HTMLTableCellElement, key: string, row: RowState | und
   td.removeAttribute('data-quality');
   td.style.removeProperty('background-color');
   td.style.removeProperty('--ht-cell-read-only-background-color');
-  td.replaceChildren();
+  td.style.removeProperty('--ss-progress');
+  if (!keepContent) td.replaceChildren();
   td.dataset.col = key;
   td.dataset.rowId = row?.id ?? '';
   // A sweep and its children read as one block: the sweep row bold, its children indented and lighter.
@@ -121,9 +123,11 @@ export function resultRenderer(lookup: RowLookup, col: ResultColumn, source: Row
       const spread = sweepSpread(state, col.key, source);
       td.textContent = spread ? formatSpread(spread, SWEPT_COLUMNS[col.key]!.digits) : '';
       if (spread) td.title = t(spread.n === 1 ? 'grid.spread.title.one' : 'grid.spread.title.other', { n: spread.n });
+      clipIfLong(td, td.textContent, cellProperties, NUMBER_PX_PER_CHAR);
       return;
     }
     td.textContent = formatResult(col.format, resultField(col.key, state));
+    clipIfLong(td, td.textContent, cellProperties, NUMBER_PX_PER_CHAR);
     if (col.format === 'seconds' && td.textContent !== '') td.title = t('grid.seconds.title', { value: td.textContent });
     if (state.result && isStale(state)) {
       td.classList.add('ss-stale');
@@ -147,42 +151,58 @@ function statusRenderer(lookup: RowLookup, col: ResultColumn): CellRenderer {
     td.dataset.state = s.state;
     // The cell cuts a long reason; the tooltip gives the epoch and the likely cause whole.
     td.title = s.state === 'diverged' ? t('grid.diverged.title', { epoch: s.epoch, message: divergedCauseText(s.message, locale()) }) : text;
+    // The bar is the cell's own background (styles.css), not elements: a progress update then
+    // changes one custom property, never the cell's boxes or paint layers.
     const fraction = progressOf(s);
     if (fraction !== null) {
-      const track = document.createElement('div');
-      track.className = 'ss-progress';
-      const fill = document.createElement('div');
-      fill.className = 'ss-progress-fill';
-      fill.style.width = `${(Math.min(1, Math.max(0, fraction)) * 100).toFixed(1)}%`;
-      track.append(fill);
-      td.append(track);
+      td.classList.add('ss-has-progress');
+      td.style.setProperty('--ss-progress', Math.min(1, Math.max(0, fraction)).toFixed(3));
     }
     const label = document.createElement('span');
     label.className = 'ss-status-text';
     label.textContent = text;
     td.append(label);
+    clipIfLong(td, text, cellProperties, STATUS_PX_PER_CHAR);
   };
+}
+
+/** Text widths in the status cell's 12 px font and the number cells' 14 px one, per character, rounded up. */
+const STATUS_PX_PER_CHAR = 7;
+const NUMBER_PX_PER_CHAR = 8.5;
+/** Padding on both sides of a cell and a little slack. */
+const CELL_CHROME = 10;
+
+/**
+ * Cells from the status column on are not clipped (styles.css): a clipped cell's text is painted
+ * apart from the rest of its row, and chromium re-layerizes the whole page (3-6 ms) when such a
+ * piece of paint appears, disappears or changes its size, which a result appearing or a status
+ * text growing does. A text that might not fit its column is clipped as before, with an ellipsis.
+ */
+function clipIfLong(td: HTMLTableCellElement, text: string, meta: CellProperties, pxPerChar: number): void {
+  const width = typeof meta.width === 'number' ? meta.width : 0;
+  if (text.length * pxPerChar + CELL_CHROME > width) td.classList.add('ss-clip');
 }
 
 /**
  * Repaint a rendered metric cell for new colour scales, touching the DOM only where its colour
  * changed: a finished run moves every scale, and a full redraw of the metric cells on screen
  * restyles hundreds of cells whose colour stayed the same. The rank in the tooltip always moves.
+ * True when the cell got a new colour (and so a style recalculation).
  */
-export function repaintScale(td: HTMLTableCellElement, key: string, state: RowState | undefined, view: GridView): void {
+export function repaintScale(td: HTMLTableCellElement, key: string, state: RowState | undefined, view: GridView): boolean {
   // Sweeps show a spread and stale results are dimmed: the result renderer paints neither.
-  if (!state || state.sweep || (state.result && isStale(state))) return;
+  if (!state || state.sweep || (state.result && isStale(state))) return false;
   const at = scaleSpot(view, key, state);
   if (!at) {
-    if (!td.classList.contains('ss-scaled')) return;
+    if (!td.classList.contains('ss-scaled')) return false;
     td.classList.remove('ss-scaled');
     td.style.removeProperty('background-color');
     td.style.removeProperty('--ht-cell-read-only-background-color');
     td.removeAttribute('data-quality');
     td.removeAttribute('title');
-    return;
+    return true;
   }
-  paintScale(td, at.scale, at.place);
+  return paintScale(td, at.scale, at.place);
 }
 
 type ScalePlace = NonNullable<ReturnType<typeof scalePlace>>;
@@ -201,9 +221,10 @@ function scaleSpot(view: GridView, key: string, state: RowState): { readonly sca
  * most cells keep their colour and only the rank and place are rewritten; a new inline colour
  * restyles its cell (60-70 us each under Handsontable's style sheet, ~180 cells on screen).
  */
-function paintScale(td: HTMLTableCellElement, scale: MetricScale, place: ScalePlace): void {
+function paintScale(td: HTMLTableCellElement, scale: MetricScale, place: ScalePlace): boolean {
   const color = scaleColor(place.quality);
-  if (!td.classList.contains('ss-scaled') || td.style.backgroundColor !== color) {
+  const restyle = !td.classList.contains('ss-scaled') || td.style.backgroundColor !== color;
+  if (restyle) {
     td.classList.add('ss-scaled');
     // The theme paints read-only cells through this variable; both are set so either wins.
     td.style.setProperty('--ht-cell-read-only-background-color', color);
@@ -211,6 +232,7 @@ function paintScale(td: HTMLTableCellElement, scale: MetricScale, place: ScalePl
   }
   td.dataset.quality = place.quality.toFixed(3);
   td.title = t('grid.scale.better', { rank: place.rank, n: scale.sorted.length });
+  return restyle;
 }
 
 /** A formula column's cell: the value of the column's formula in this row. */
@@ -229,6 +251,7 @@ export function formulaColumnRenderer(lookup: RowLookup, key: string, formula: (
       td.textContent = String(Number(v.toPrecision(4)));
       td.title = `${formula()} = ${formulaText(v).text}`;
     }
+    clipIfLong(td, td.textContent ?? '', cellProperties, NUMBER_PX_PER_CHAR);
   };
 }
 

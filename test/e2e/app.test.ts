@@ -168,10 +168,12 @@ describe('Sweepsheet in chromium', () => {
     await watchRows(target);
     await typeInto(target, 'lr', newLr);
     await expect(cell(target, 'lr').textContent()).resolves.toBe(newLr);
-    await app.page.waitForFunction((id) => {
-      const s = window.__sweepsheet!.rows().find((r) => r.id === id)!.status.state;
-      return s === 'queued' || s === 'running';
-    }, target, { timeout: 10_000, polling: 10 });
+    // The page's own 10 ms watch, not a poll from here: a small row may train and finish before
+    // a round trip from the test sees it queued or running.
+    await app.page.waitForFunction(() => {
+      const w = window as unknown as { __watch: { targetStates: string[] } };
+      return w.__watch.targetStates.some((s) => s === 'queued' || s === 'running');
+    }, undefined, { timeout: 10_000, polling: 10 });
     await waitUntilSettled();
     const watched = await stopWatching();
     expect(watched.violations).toEqual([]);
@@ -381,6 +383,8 @@ describe('Sweepsheet in chromium', () => {
       document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
     }, payload);
     await app.page.waitForFunction((id) => window.__sweepsheet!.rows().find((r) => r.id === id)!.cells.notes === 'boldpasted', id);
+    // The grid draws the engine's rows at its next frame pass.
+    await app.page.waitForFunction((id) => document.querySelector(`.ht_master td[data-row-id="${id}"][data-col="notes"]`)?.textContent === 'boldpasted', id, { timeout: 5_000 });
     await expect(cell(id, 'notes').textContent()).resolves.toBe('boldpasted');
     // (The grid's own boundary thumbnails are images too: BMP data URLs of our making.)
     await expect(app.page.locator('.ss-grid img:not([src^="data:image/bmp;base64,"]), .ss-grid b').count()).resolves.toBe(0);
