@@ -20,8 +20,7 @@ describe('denseEligibility', () => {
     ['batchnorm', 'dense(8) batchnorm', 'adam', 'wasm', 'a batchnorm layer (fused: dense layers only)'],
     ['conv', 'conv2d(4, 3) flatten dense(8)', 'adam', 'wasm', 'a conv2d layer (fused: dense layers only)'],
     ['a flatten between dense layers', 'dense(8) flatten dense(4)', 'adam', 'wasm', 'a flatten layer (fused: dense layers only)'],
-    ['adagrad', 'dense(8)', 'adagrad', 'wasm', 'optimizer adagrad (fused: sgd, momentum, rmsprop, adam)'],
-    ['adamax', 'dense(8)', 'adamax', 'wasm', 'optimizer adamax (fused: sgd, momentum, rmsprop, adam)'],
+    ['adadelta', 'dense(8)', 'adadelta', 'wasm', 'optimizer adadelta (fused: sgd, momentum, rmsprop, adam, adagrad, adamax)'],
     ['webgl', 'dense(8)', 'adam', 'webgl', 'the webgl backend (the fused step runs on the wasm heap)'],
     ['cpu', 'dense(8)', 'adam', 'cpu', 'the cpu backend (the fused step runs on the wasm heap)'],
   ] as const)('falls back for %s, saying why', (_what, layers, opt, backend, reason) => {

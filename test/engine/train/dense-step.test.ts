@@ -131,7 +131,7 @@ describe('the fused dense step follows tfjs step for step', () => {
     await compare({ dataset: 'iris', layers: `dense(8, ${act}) dense(6, ${act})`, optimizer: 'adam', lr: '0.01' }, 8);
   });
 
-  it.each(['sgd', 'momentum', 'rmsprop', 'adam'])('optimizer %s (spiral, relu)', async (opt) => {
+  it.each(['sgd', 'momentum', 'rmsprop', 'adam', 'adagrad', 'adamax'])('optimizer %s (spiral, relu)', async (opt) => {
     await compare({ dataset: 'spiral', layers: 'dense(16, relu) dense(16, relu)', optimizer: opt, lr: '0.01' }, 12);
   });
 

@@ -12,8 +12,8 @@ import type { BackendName } from '../../job.ts';
 import { hasExplicitOutput } from '../../model-shape.ts';
 
 /** The optimizers the fused step updates itself (the others fall back to tfjs' step). */
-export type DenseOptimizer = 'sgd' | 'momentum' | 'rmsprop' | 'adam';
-const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'rmsprop', 'adam'];
+export type DenseOptimizer = 'sgd' | 'momentum' | 'rmsprop' | 'adam' | 'adagrad' | 'adamax';
+const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'rmsprop', 'adam', 'adagrad', 'adamax'];
 
 /** One dense layer as the fused step runs it: kernel inputs x units, bias, activation, penalties. */
 export interface DenseLayerPlan {

@@ -4,7 +4,9 @@
  * RMSprop and Adam their SIMD builds (kernels/wasm-optimizer.ts), which give the same floats.
  * Hyper-parameters and float32 scalars are the ones model.ts's makeOptimizer and
  * fused-optimizers.ts pass: RMSprop ρ 0.9, momentum 0, ε 1e-7; Adam β 0.9 / 0.999, ε 1e-7
- * with the β powers kept in float32 as tfjs keeps them; momentum 0.9 without Nesterov.
+ * with the β powers kept in float32 as tfjs keeps them; momentum 0.9 without Nesterov. Adagrad
+ * (accumulators from 0.1) and Adamax (β 0.9 / 0.999, ε 1e-7, no decay) have their own loops
+ * below, written from tfjs-core's optimizers op by op; Adadelta keeps tfjs' step.
  */
 import { adamStep, momentumStep, rmsPropStep, sgdStep } from '../kernels/optimizer-math.ts';
 import { type SimdOptimizer, simdOptimizerFor } from '../kernels/wasm-optimizer.ts';
@@ -14,7 +16,11 @@ import type { DenseOptimizer } from './plan.ts';
 const f = Math.fround;
 
 /** Slots per parameter for each optimizer. */
-const SLOTS: Record<DenseOptimizer, number> = { sgd: 0, momentum: 1, rmsprop: 2, adam: 2 };
+const SLOTS: Record<DenseOptimizer, number> = { sgd: 0, momentum: 1, rmsprop: 2, adam: 2, adagrad: 1, adamax: 2 };
+/** tfjs' Adagrad starts its accumulators at 0.1 (initialAccumulatorValue). */
+const ADAGRAD_INITIAL = 0.1;
+/** The float32 backends' epsilon(), which tfjs' Adagrad adds under the square root. */
+const BACKEND_EPSILON = f(1e-7);
 
 const NO_SLAB: Slab = { at: 0, ptr: 0, length: 0 };
 
@@ -61,6 +67,7 @@ export class DenseUpdate {
       p.g = g;
     });
     this.takeViews();
+    if (this.name === 'adagrad') for (const p of this.params) this.arena.heap().fill(ADAGRAD_INITIAL, p.slots[0]!.at, p.slots[0]!.at + p.x.length);
   }
 
   /** Takes the JS loops' views (once after the arena is allocated, again when the heap grows). */
@@ -109,6 +116,22 @@ export class DenseUpdate {
         }
         return;
       }
+      case 'adagrad':
+        for (let i = 0; i < ps.length; i++) {
+          const v = ps[i]!.views;
+          adagradStep(v[0]!, v[1]!, v[2]!, f(-lr));
+        }
+        return;
+      case 'adamax': {
+        // tfjs: lr / (iteration·decay + 1) with decay 0, over 1 - β1ᵗ, both float32 scalars.
+        const scale = f(f(-lr) / f(1 - this.accBeta1));
+        for (let i = 0; i < ps.length; i++) {
+          const v = ps[i]!.views;
+          adamaxStep(v[0]!, v[1]!, v[2]!, v[3]!, scale);
+        }
+        this.accBeta1 = f(this.accBeta1 * f(0.9));
+        return;
+      }
       case 'adam': {
         const s = this.adam;
         s.oneMinusAccBeta1 = f(1 - this.accBeta1);
@@ -131,5 +154,31 @@ export class DenseUpdate {
         return;
       }
     }
+  }
+}
+
+/** tfjs' Adagrad: acc' = acc + g²; x' = g / √(acc' + ε) · (-lr) + x. */
+function adagradStep(x: Float32Array, g: Float32Array, acc: Float32Array, negLr: number): void {
+  for (let i = 0; i < x.length; i++) {
+    const gi = g[i]!;
+    const a = f(acc[i]! + f(gi * gi));
+    acc[i] = a;
+    x[i] = f(f(gi / f(Math.sqrt(f(a + BACKEND_EPSILON)))) * negLr) + x[i]!;
+  }
+}
+
+/**
+ * tfjs' Adamax (β1 0.9, β2 0.999, ε 1e-7): m' = m·β1 + g·(1-β1); u' = max(u·β2, |g|);
+ * x' = scale · m' / (u' + ε) + x, scale = -lr / (1 - β1ᵗ).
+ */
+function adamaxStep(x: Float32Array, g: Float32Array, m: Float32Array, u: Float32Array, scale: number): void {
+  const beta1 = f(0.9), oneMinusBeta1 = f(1 - 0.9), beta2 = f(0.999), epsilon = f(1e-7);
+  for (let i = 0; i < x.length; i++) {
+    const gi = g[i]!;
+    const m1 = f(f(m[i]! * beta1) + f(gi * oneMinusBeta1));
+    const u1 = Math.max(f(u[i]! * beta2), Math.abs(gi));
+    m[i] = m1;
+    u[i] = u1;
+    x[i] = f(scale * f(m1 / f(u1 + epsilon))) + x[i]!;
   }
 }
