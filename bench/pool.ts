@@ -9,7 +9,9 @@
  * workers in the app are long-lived, and V8 takes ~16 of these jobs to finish optimizing tfjs'
  * code, whose background compilations compete with the other worker for the two cores).
  *
- *   npx tsx bench/pool.ts [--jobs=16] [--warm=24] [--only=node|browser]
+ * `--epochs=N` sets the small job's epochs (default 10; see smallJob in bench/lib/jobs.ts).
+ *
+ *   npx tsx bench/pool.ts [--jobs=16] [--warm=24] [--epochs=10] [--only=node|browser]
  */
 import { fileURLToPath } from 'node:url';
 import { openBenchPage } from './lib/browser.ts';
@@ -22,6 +24,8 @@ const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`
 const JOBS = Number(arg('jobs') ?? 16);
 const WARM = Number(arg('warm') ?? 24);
 const only = arg('only');
+// Through the environment, so the child processes of processSession build the same jobs.
+if (arg('epochs')) process.env.SMALL_EPOCHS = String(Number(arg('epochs')));
 
 const childArg = arg('child');
 if (childArg) {

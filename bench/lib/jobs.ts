@@ -13,9 +13,17 @@ export const CNN: RowCells = {
   optimizer: 'adam', lr: '0.001', batch_size: '64', epochs: '2', seed: '1',
 };
 
+/**
+ * Epochs of a small job: 10, or SMALL_EPOCHS from the environment (bench:pool's --epochs sets it,
+ * so its child processes train the same jobs). With the fused dense step (src/engine/train/dense)
+ * 10 epochs take ~15 ms, where the per-job costs outside the training loop weigh most; 200 epochs
+ * take about what 10 did through tfjs' step (~0.3 s).
+ */
+const smallEpochs = (): string => (typeof process !== 'undefined' && process.env.SMALL_EPOCHS) || '10';
+
 /** A small job of a grid (a toy set, a few seconds at most): what pool scaling is measured on. */
 export function smallJob(i: number): RowCells {
-  return { dataset: 'spiral', noise: '0.1', layers: 'dense(16, relu) dense(16, relu)', optimizer: 'adam', lr: '0.01', batch_size: '16', epochs: '10', seed: String(1 + (i % 4)), name: `small ${i}` };
+  return { dataset: 'spiral', noise: '0.1', layers: 'dense(16, relu) dense(16, relu)', optimizer: 'adam', lr: '0.01', batch_size: '16', epochs: smallEpochs(), seed: String(1 + (i % 4)), name: `small ${i}` };
 }
 
 export function specOf(cells: RowCells): ExperimentSpec {
