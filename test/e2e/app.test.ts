@@ -323,14 +323,17 @@ describe('Sweepsheet in chromium', () => {
 
   test('a running row shows its losses so far, then its whole history', async () => {
     const detail = app.page.getByTestId('row-detail');
-    await typeInto('spiral-deep', 'seed', '2');
+    // The fused dense trainer runs this row's 80 epochs of batch 16 in well under a second: one
+    // sample per step and 300 epochs keep it training for seconds, long enough to look at it live.
+    await typeInto('spiral-deep', 'batch_size', '1');
+    await typeInto('spiral-deep', 'epochs', '300');
     // Enter moved the selection down a row: select the spiral again while it trains.
     await cell('spiral-deep', 'noise').click();
     await app.page.waitForFunction(() => {
       const table = document.querySelector('[data-testid="detail-history"]');
       return table?.getAttribute('data-live') === 'yes' && table.querySelectorAll('[data-testid="detail-epoch"]').length >= 2;
     }, undefined, { timeout: 60_000, polling: 20 });
-    await expect(detail.getByTestId('detail-status').textContent()).resolves.toMatch(/^running \d+% \(epoch \d+\/80\)$/);
+    await expect(detail.getByTestId('detail-status').textContent()).resolves.toMatch(/^running \d+% \(epoch \d+\/300\)$/);
     await expect(detail.getByTestId('detail-history-title').textContent()).resolves.toMatch(/^Live: \d+ epochs so far/);
     const live = await detail.getByTestId('detail-epoch').first().evaluate((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));
     expect(live[0]).toBe('1');
