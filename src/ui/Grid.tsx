@@ -43,6 +43,7 @@ import { dropMenuHasRules } from './grid-css.ts';
 import { FramePass, type PassGrid } from './grid-pass.ts';
 import { type CellPart, GridTracking, cellPart } from './grid-tracking.ts';
 import { VisibleRows } from './grid-visible.ts';
+import { rankTooltips } from './renderers.ts';
 
 /** Sources of afterChange that are our own bulk writes, not a person's edit. */
 const OWN_SOURCES = new Set(['loadData', 'updateData', 'sweepsheet']);
@@ -181,6 +182,7 @@ class GridSync implements PassGrid {
       afterScrollVertically: () => this.visible.schedule(),
     });
     this.filterMap = this.hot.rowIndexMapper.createAndRegisterIndexMap('ss-row-filter', 'hiding', false);
+    rankTooltips(host);
     this.on.sheetUse(this.tracking.useChange(true)!);
     this.unsubscribe = engine.subscribe((changed) => this.pass.add(changed));
     // The page scrolls the grid (it has no height of its own): a scroll changes what is on screen.

@@ -37,14 +37,16 @@ function applyDrawn(drawn: HTMLTableCellElement, live: HTMLTableCellElement): bo
     live.className = drawn.className;
     changed = true;
   }
-  for (const x of drawn.attributes) {
-    if (x.name === 'class' || OWNED_BY_GRID.test(x.name) || live.getAttribute(x.name) === x.value) continue;
-    live.setAttribute(x.name, x.value);
+  for (const name of drawn.getAttributeNames()) {
+    if (name === 'class') continue;
+    const value = drawn.getAttribute(name)!;
+    if (live.getAttribute(name) === value || OWNED_BY_GRID.test(name)) continue;
+    live.setAttribute(name, value);
     changed = true;
   }
-  for (const x of [...live.attributes]) {
-    if (x.name === 'class' || OWNED_BY_GRID.test(x.name) || drawn.hasAttribute(x.name)) continue;
-    live.removeAttribute(x.name);
+  for (const name of live.getAttributeNames()) {
+    if (name === 'class' || drawn.hasAttribute(name) || OWNED_BY_GRID.test(name)) continue;
+    live.removeAttribute(name);
     changed = true;
   }
   return applyContent(drawn, live) || changed;

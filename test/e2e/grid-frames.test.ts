@@ -3,7 +3,7 @@
  * bar is the cell's own background (one custom property, no elements of its own), the status,
  * chart and result cells are not clipped (a clipped cell's paint makes chromium re-layerize the
  * page when it changes size), and a finished run's cells all show its results within a couple
- * of frames of the engine reporting it.
+ * of frames of the engine reporting it (the numbers first, the charts at the next frame).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AppHarness, startApp, typeIntoCell } from '../helpers/browser.ts';
@@ -52,7 +52,9 @@ describe('the grid frame by frame', () => {
           if (log.doneAt < 0) log.doneAt = log.frame;
           const acc = td('test_acc')?.textContent ?? '';
           const shown = status?.dataset.state === 'done' && acc === row.result!.testAcc.toFixed(4)
-            && td('train_loss')?.textContent !== '' && td('curve')?.querySelector('svg path[data-line="loss"]')?.getAttribute('d') !== '';
+            && td('train_loss')?.textContent !== ''
+            // The sparkline (drawn a frame after the numbers) has every epoch of the run.
+            && (td('curve')?.querySelector('svg path[data-line="loss"]')?.getAttribute('d')?.match(/[ML]/g)?.length ?? 0) === row.result!.epochsRun;
           if (shown && log.shownAt < 0) log.shownAt = log.frame;
         }
         if (log.shownAt < 0) requestAnimationFrame(tick);

@@ -72,9 +72,12 @@ describe('the grid redraws what changed', () => {
     const metrics = new Set(['train_loss', 'test_loss', 'train_acc', 'test_acc', 'val_loss', 'val_acc', 'test_mae', 'seconds']);
     expect(kept.every((c) => metrics.has(c ?? ''))).toBe(true);
     await expect(marked('toy-c')).resolves.toBeGreaterThan(others / 2 - metrics.size);
-    // The repainted metric cells carry the new scale (a frame after the pass): a colour and the rank among the finished runs.
-    await page().waitForFunction(() => / of 3 finished runs/.test(document.querySelector('.ht_master td[data-row-id="toy-b"][data-col="test_acc"]')?.getAttribute('title') ?? ''), undefined, { timeout: 5_000 });
+    // The repainted metric cells carry the new scale (a frame after the pass): a colour and the rank among the finished runs,
+    // which the pointer over the cell shows as its tooltip.
+    await page().waitForFunction(() => document.querySelector<HTMLElement>('.ht_master td[data-row-id="toy-b"][data-col="test_acc"]')?.dataset.of === '3', undefined, { timeout: 5_000 });
     await expect(cell('toy-b', 'test_acc').getAttribute('data-quality')).resolves.toMatch(/^[01]\.\d{3}$/);
+    await cell('toy-b', 'test_acc').hover();
+    await expect(cell('toy-b', 'test_acc').getAttribute('title')).resolves.toMatch(/ of 3 finished runs/);
   });
 
   test('typing a validation split shows the validation columns, and taking it back hides them', async () => {
