@@ -9,15 +9,10 @@
  * confidences are rounded to 2 decimals, so they may differ by one step of 0.01 at a rounding edge.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseRow } from '../../../src/engine/spec.ts';
-import { loadData } from '../../../src/engine/train/load.ts';
-import { loadDatasetFile } from '../../../src/engine/data/load-node.ts';
-import { buildModel, makeOptimizer } from '../../../src/engine/train/model.ts';
 import { evaluateView } from '../../../src/engine/train/batches.ts';
 import { boundaryExtent, computeBoundary } from '../../../src/engine/train/insights.ts';
 import { runViews } from '../../../src/engine/train/views.ts';
-import { denseEligibility } from '../../../src/engine/train/dense/plan.ts';
-import { DenseTrainer } from '../../../src/engine/train/dense/trainer.ts';
+import { denseSetup } from '../../helpers/dense-setup.ts';
 import { denseBoundary } from '../../../src/engine/train/dense/boundary.ts';
 import { useWasm } from '../../helpers/tf-wasm.ts';
 
@@ -25,17 +20,8 @@ let tf: Awaited<ReturnType<typeof useWasm>>;
 beforeAll(async () => { tf = await useWasm(); });
 
 async function trained(cells: Record<string, string>) {
-  const p = parseRow({ noise: '0.1', optimizer: 'adam', lr: '0.03', batch_size: '16', epochs: '1', seed: '2', val_split: '0.3', ...cells });
-  if (!p.ok) throw new Error(JSON.stringify(p.errors));
-  const data = await loadData(p.spec.dataset, p.spec.seed, loadDatasetFile);
-  const el = denseEligibility(p.spec, data, 'wasm');
-  if (!el.ok) throw new Error(el.reason);
-  const model = buildModel(p.spec, data.sampleShape, data.classes, data.task);
-  const optimizer = makeOptimizer(p.spec.optimizer, p.spec.learningRate);
-  const classification = data.task === 'classification';
-  model.compile({ optimizer, loss: classification ? 'categoricalCrossentropy' : 'meanSquaredError', metrics: [classification ? 'accuracy' : 'mae'] });
-  const fast = DenseTrainer.create(el.plan, tf.backend(), p.spec.batchSize, model.getWeights().map((w) => w.dataSync() as Float32Array))!;
-  const views = runViews(data, p.spec);
+  const { spec, data, model, optimizer, fast } = await denseSetup(tf, { noise: '0.1', optimizer: 'adam', lr: '0.03', batch_size: '16', epochs: '1', seed: '2', val_split: '0.3', ...cells });
+  const views = runViews(data, spec);
   // 40 steps: a boundary with some shape to it, not the initial near-constant one.
   for (let k = 0; k < 40; k++) {
     const from = (k * 16) % (views.train.idx.length - 16);

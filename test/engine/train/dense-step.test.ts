@@ -15,14 +15,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
-import { parseRow } from '../../../src/engine/spec.ts';
-import { loadData } from '../../../src/engine/train/load.ts';
-import { loadDatasetFile } from '../../../src/engine/data/load-node.ts';
-import { buildModel, makeOptimizer } from '../../../src/engine/train/model.ts';
 import { trainStepOf } from '../../../src/engine/train/step.ts';
 import { batchOf } from '../../../src/engine/train/batches.ts';
-import { denseEligibility } from '../../../src/engine/train/dense/plan.ts';
-import { DenseTrainer } from '../../../src/engine/train/dense/trainer.ts';
+import { denseSetup } from '../../helpers/dense-setup.ts';
 import { mulberry32, permutation } from '../../../src/engine/train/rng.ts';
 import { useWasm } from '../../helpers/tf-wasm.ts';
 
@@ -48,20 +43,12 @@ interface Case { dataset: string; layers: string; optimizer: string; lr: string;
 
 /** Model, stock step, fused trainer from the same initial weights, and seeded batches. */
 async function pair(c: Case) {
-  const p = parseRow({ dataset: c.dataset, noise: '0.1', layers: c.layers, optimizer: c.optimizer, lr: c.lr, batch_size: String(c.batch ?? 16), epochs: '1', seed: '3' });
-  if (!p.ok) throw new Error(JSON.stringify(p.errors));
-  const data = await loadData(p.spec.dataset, p.spec.seed, loadDatasetFile);
-  const el = denseEligibility(p.spec, data, 'wasm');
-  if (!el.ok) throw new Error(el.reason);
-  const model = buildModel(p.spec, data.sampleShape, data.classes, data.task);
-  const optimizer = makeOptimizer(p.spec.optimizer, p.spec.learningRate);
-  const classification = data.task === 'classification';
-  model.compile({ optimizer, loss: classification ? 'categoricalCrossentropy' : 'meanSquaredError', metrics: [classification ? 'accuracy' : 'mae'] });
-  const fast = DenseTrainer.create(el.plan, tf.backend(), p.spec.batchSize, model.getWeights().map((w) => w.dataSync() as Float32Array))!;
-  expect(fast).not.toBeNull();
+  const { spec, data, model, optimizer, classification, fast } = await denseSetup(tf, {
+    dataset: c.dataset, noise: '0.1', layers: c.layers, optimizer: c.optimizer, lr: c.lr, batch_size: String(c.batch ?? 16), epochs: '1', seed: '3',
+  });
   const order = permutation(data.train.n, mulberry32(11));
   const batch = (k: number) => {
-    const b = p.spec.batchSize;
+    const b = spec.batchSize;
     return Int32Array.from(order.subarray((k * b) % (data.train.n - b), ((k * b) % (data.train.n - b)) + b));
   };
   const step = trainStepOf(model);
