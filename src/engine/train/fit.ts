@@ -86,7 +86,7 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
     const step = trainStepOf(model);
     const eligible = options.step === 'stock' ? { ok: false as const, reason: 'the stock step was asked for' } : denseEligibility(spec, data, hooks.backend);
     if (eligible.ok) {
-      // Starts from the model's seeded initial weights; the model gets ours back at each epoch end.
+      // Starts from the model's seeded initial weights; the model gets ours back when it is read (keep-best, the test).
       fused = DenseTrainer.create(eligible.plan, tf.backend(), spec.batchSize, model.getWeights().map((w) => w.dataSync() as Float32Array), options.gemm);
     }
     options.onStep?.(fused ? 'fused' : 'stock', fused ? 'dense layers on wasm' : eligible.ok ? 'no SIMD GEMM on this wasm backend' : eligible.reason);
@@ -138,8 +138,6 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
           hooks.onProgress({ jobId: job.id, epoch: epoch + 1, epochs: spec.epochs, fraction: (epoch + (b + 1) / batches) / spec.epochs, backend: hooks.backend });
         }
       }
-      // Evaluation, the boundary, keep-best and the test read the model's variables.
-      fused?.writeTo(model, tf);
       if (cancelled || diverged) break;
       epoch++;
       const [loss = NaN, metric = NaN] = means.means();
@@ -156,6 +154,8 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
       const verdict = plateau.observe(views.val ? record.valLoss : loss);
       if (verdict.improved && spec.keepBest) {
         tf.dispose(best ?? []);
+        // The fused step keeps its parameters on its own heap: the model gets them only when read.
+        fused?.writeTo(model, tf);
         best = model.getWeights().map((w) => w.clone());
       }
       if (verdict.reduceLr) {
@@ -184,6 +184,8 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
     if (!diverged && end && history.length >= 5 && end.loss > 1.05 * chance && end.loss > 1.02 * lowest) {
       diverged = { epoch: history.length, message: `the loss (${end.loss.toFixed(2)}) ended above chance level (${chance.toFixed(2)}) — the learning rate (${spec.learningRate}) is probably too high` };
     }
+    // The test set's evaluation and insights read the model: it gets the fused step's last parameters.
+    fused?.writeTo(model, tf);
     const restoredBest = best !== null && plateau.bestEpoch !== history.length;
     if (best && restoredBest) model.setWeights(best);
     const { insights, ...test } = await evaluateTest(model, data, views.test);

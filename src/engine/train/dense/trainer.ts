@@ -12,8 +12,8 @@
  * The arithmetic follows tfjs' (activations.ts, loss.ts, update.ts), not bit for bit (sums in
  * another order): test/engine/train/dense-step.test.ts states the tolerances. Validation and the
  * live boundary run on our forward pass too (`evaluate`, `predict`, dense/boundary.ts); tfjs'
- * model keeps its variables, which `writeTo` refreshes at each epoch end for keep-best and the
- * test set's evaluation and insights.
+ * model keeps its variables, which `writeTo` refreshes when they are read: a keep-best copy, and
+ * the test set's evaluation and insights after the last epoch.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { type Gemm, type GemmVariant, gemmFor } from '../kernels/gemm.ts';
