@@ -1,6 +1,8 @@
 /**
  * For the fused dense trainer's tests: a row parsed, its data loaded, its tfjs model built and
- * compiled as fitJob compiles it, and a DenseTrainer started from the model's initial weights.
+ * compiled as fitJob compiles it for tfjs' step (the reference the tests compare with), and a
+ * DenseTrainer started from the model's initial weights (fitJob draws the same ones without a
+ * model: dense/start.ts).
  */
 import type * as TF from '@tensorflow/tfjs';
 import { parseRow } from '../../src/engine/spec.ts';

@@ -4,8 +4,10 @@
  * each epoch; the notes' callbacks (EarlyStopping, ReduceLROnPlateau, ModelCheckpoint's keep-best)
  * run on the validation loss; cancellation is cooperative; divergence is detected and named.
  * Every tensor made here is disposed here, on success, failure and cancellation alike.
- * Dense-only models on wasm train on the fused step (dense/trainer.ts: no tfjs op per batch, nor
- * for validation and the live boundary); the rest on tfjs-layers' own step (step.ts).
+ * Dense-only models on wasm train on the fused step (dense/trainer.ts) and touch tfjs only for
+ * their seeded initial weights (dense/start.ts): no tfjs model, op or tensor per batch, for
+ * validation, the boundary, keep-best or the test (dense/evaluate.ts). Every other job trains a
+ * compiled tfjs model on tfjs-layers' own step (step.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, Boundary, EpochRecord, TrainJob, TrainProgress, TrainResult } from '../job.ts';
@@ -17,9 +19,10 @@ import { EpochMeans, trainStepOf } from './step.ts';
 import { deriveSeed, mulberry32, permutation } from './rng.ts';
 import type { LoadedData } from './toy-data.ts';
 import { runViews } from './views.ts';
-import { denseEligibility } from './dense/plan.ts';
-import { DenseTrainer } from './dense/trainer.ts';
+import { startDense } from './dense/start.ts';
+import type { DenseTrainer } from './dense/trainer.ts';
 import { denseBoundary } from './dense/boundary.ts';
+import { denseTest } from './dense/evaluate.ts';
 import type { GemmVariant } from './kernels/gemm.ts';
 
 export class JobCancelled extends Error {
@@ -56,12 +59,14 @@ export interface FitOptions {
 const PROGRESS_MS = 200;
 const YIELD_MS = 50;
 
+/**
+ * Trains one job on its loaded dataset and returns its result: history, test metrics, insights.
+ * Rejects with JobCancelled when `hooks.cancelled()` turns true; leaves no tensor behind.
+ */
 export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, options: FitOptions = {}): Promise<TrainResult> {
   const { spec } = job;
   const started = performance.now();
   const views = runViews(data, spec);
-  const model = buildModel(spec, data.sampleShape, data.classes, data.task);
-  const optimizer = makeOptimizer(spec.optimizer, spec.learningRate);
   const classification = data.task === 'classification';
   const shuffle = mulberry32(deriveSeed(spec.seed, 'shuffle'));
   const history: EpochRecord[] = [];
@@ -72,7 +77,9 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
   // The live boundary shares one extent with the final one, so the picture does not jump.
   const extent = hasBoundary(data) ? boundaryExtent(data) : null;
   const throttle = new BoundaryThrottle(started);
+  // Keep-best: tfjs' step keeps copies of the model's weights, the fused step one array of its own.
   let best: tf.Tensor[] | null = null;
+  let bestParams: Float32Array | null = null;
   let diverged: TrainResult['diverged'] = null;
   let stoppedEarly: string | null = null;
   let cancelled = false;
@@ -80,22 +87,14 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
   let epoch = 0;
   let lastProgress = 0;
   let lastYield = performance.now();
+  // Exactly one of the two trains: the fused step, or a compiled tfjs model on tfjs' step.
   let fused: DenseTrainer | null = null;
+  let stock: StockModel | null = null;
   try {
-    model.compile({ optimizer, loss: classification ? 'categoricalCrossentropy' : 'meanSquaredError', metrics: [classification ? 'accuracy' : 'mae'] });
-    const step = trainStepOf(model);
-    const eligible = options.step === 'stock' ? { ok: false as const, reason: 'the stock step was asked for' } : denseEligibility(spec, data, hooks.backend);
-    if (eligible.ok) {
-      // Starts from the model's seeded initial weights; the model gets ours back when it is read (keep-best, the test).
-      fused = DenseTrainer.create(eligible.plan, tf.backend(), spec.batchSize, model.getWeights().map((w) => w.dataSync() as Float32Array), options.gemm);
-    }
-    options.onStep?.(fused ? 'fused' : 'stock', fused ? 'dense layers on wasm' : eligible.ok ? 'no SIMD GEMM on this wasm backend' : eligible.reason);
-    // Read-backs: a synchronous read on wasm and cpu is cheaper than a promise per batch; WebGL
-    // would stall its pipeline on it, so it keeps the asynchronous one (as fitDataset did).
-    const scalar = hooks.backend === 'wasm' ? wasmScalarReader() : null;
-    const read = hooks.backend === 'webgl'
-      ? (ts: tf.Scalar[]) => Promise.all(ts.map((t) => t.data())).then((v) => v.map((a) => a[0]!))
-      : scalar ? (ts: tf.Scalar[]) => ts.map(scalar) : (ts: tf.Scalar[]) => ts.map((t) => t.dataSync()[0]!);
+    const dense = options.step === 'stock' ? { ok: false as const, reason: 'the stock step was asked for' } : startDense(tf, spec, data, hooks.backend, options.gemm);
+    if (dense.ok) fused = dense.trainer;
+    else stock = stockModel(spec, data, hooks.backend);
+    options.onStep?.(dense.ok ? 'fused' : 'stock', dense.ok ? 'dense layers on wasm' : dense.reason);
     let stop = false;
     const idxBuf = new Int32Array(spec.batchSize);
     while (epoch < spec.epochs && !stop) {
@@ -111,9 +110,9 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
           values = fused.step(data, views.train.samples, idx);
         } else {
           const { xs, ys } = batchOf(data, views.train.samples, idx);
-          const outs = step(xs, ys);
+          const outs = stock!.step(xs, ys);
           try {
-            values = await read(outs);
+            values = await stock!.read(outs);
           } finally {
             tf.dispose(outs);
           }
@@ -142,8 +141,7 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
       epoch++;
       const [loss = NaN, metric = NaN] = means.means();
       const acc = classification ? metric : NaN;
-      // The fused step's own forward pass where it trains (no tfjs op); tfjs' evaluate otherwise.
-      const val = !views.val ? null : fused ? fused.evaluate(data, views.val.samples, views.val.idx) : await evaluateView(model, data, views.val);
+      const val = !views.val ? null : fused ? fused.evaluate(data, views.val.samples, views.val.idx) : await evaluateView(stock!.model, data, views.val);
       const record: EpochRecord = { loss, acc, valLoss: val?.loss ?? NaN, valAcc: classification ? (val?.acc ?? NaN) : NaN, lr };
       history.push(record);
       if (!Number.isFinite(loss)) {
@@ -153,15 +151,17 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
       }
       const verdict = plateau.observe(views.val ? record.valLoss : loss);
       if (verdict.improved && spec.keepBest) {
-        tf.dispose(best ?? []);
-        // The fused step keeps its parameters on its own heap: the model gets them only when read.
-        fused?.writeTo(model, tf);
-        best = model.getWeights().map((w) => w.clone());
+        if (fused) {
+          bestParams = fused.snapshot(bestParams);
+        } else {
+          tf.dispose(best ?? []);
+          best = stock!.model.getWeights().map((w) => w.clone());
+        }
       }
       if (verdict.reduceLr) {
         lr = Math.max(lr * spec.reduceLr!.factor, 1e-7);
-        setLearningRate(optimizer, lr);
-        fused?.setLearningRate(lr);
+        if (fused) fused.setLearningRate(lr);
+        else setLearningRate(stock!.optimizer, lr);
       }
       if (verdict.stop) {
         stoppedEarly = `early stopping: no better ${views.val ? 'validation' : 'training'} loss for ${spec.earlyStop} epochs`;
@@ -170,7 +170,7 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
       let boundary: Boundary | undefined;
       const t0 = performance.now();
       if (extent && !stop && throttle.due(t0)) {
-        boundary = fused ? denseBoundary(fused, data, extent) : await computeBoundary(model, data, undefined, extent);
+        boundary = fused ? denseBoundary(fused, data, extent) : await computeBoundary(stock!.model, data, undefined, extent);
         throttle.took(t0, performance.now());
       }
       hooks.onProgress({ jobId: job.id, epoch, epochs: spec.epochs, fraction: epoch / spec.epochs, loss, acc, record, ...(boundary ? { boundary } : {}), backend: hooks.backend });
@@ -184,11 +184,12 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
     if (!diverged && end && history.length >= 5 && end.loss > 1.05 * chance && end.loss > 1.02 * lowest) {
       diverged = { epoch: history.length, message: `the loss (${end.loss.toFixed(2)}) ended above chance level (${chance.toFixed(2)}) — the learning rate (${spec.learningRate}) is probably too high` };
     }
-    // The test set's evaluation and insights read the model: it gets the fused step's last parameters.
-    fused?.writeTo(model, tf);
-    const restoredBest = best !== null && plateau.bestEpoch !== history.length;
-    if (best && restoredBest) model.setWeights(best);
-    const { insights, ...test } = await evaluateTest(model, data, views.test);
+    const restoredBest = (best !== null || bestParams !== null) && plateau.bestEpoch !== history.length;
+    if (restoredBest) {
+      if (fused) fused.restore(bestParams!);
+      else stock!.model.setWeights(best!);
+    }
+    const { insights, ...test } = fused ? denseTest(fused, data, views.test) : await evaluateTest(stock!.model, data, views.test);
     const last = history[history.length - 1];
     const restored = restoredBest ? history[plateau.bestEpoch - 1] : last;
     return {
@@ -198,7 +199,7 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
       testLoss: test.loss, testAcc: classification ? test.acc : NaN, testMae: classification ? NaN : test.acc,
       seconds: (performance.now() - started) / 1000,
       samplesPerSec: trainSeconds > 0 ? (trainN * history.length) / trainSeconds : 0,
-      params: model.countParams(),
+      params: dense.ok ? dense.params : stock!.model.countParams(),
       backend: hooks.backend, backendReason: hooks.backendReason,
       epochsRun: history.length, bestEpoch: plateau.bestEpoch, restoredBest, finalLr: lr,
       history, diverged, stoppedEarly, insights,
@@ -206,8 +207,39 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
   } finally {
     fused?.dispose();
     tf.dispose(best ?? []);
+    if (stock) {
+      stock.model.dispose();
+      disposeOptimizer(stock.optimizer);
+    }
+  }
+}
+
+/** What tfjs' step trains: the compiled model, its optimizer, the step and its loss read-back. */
+interface StockModel {
+  readonly model: tf.LayersModel;
+  readonly optimizer: tf.Optimizer;
+  readonly step: ReturnType<typeof trainStepOf>;
+  readonly read: (ts: tf.Scalar[]) => number[] | Promise<number[]>;
+}
+
+/** The row's model built, seeded and compiled for tfjs' step; nothing is left allocated if compiling throws. */
+function stockModel(spec: TrainJob['spec'], data: LoadedData, backend: BackendName): StockModel {
+  const classification = data.task === 'classification';
+  const model = buildModel(spec, data.sampleShape, data.classes, data.task);
+  const optimizer = makeOptimizer(spec.optimizer, spec.learningRate);
+  try {
+    model.compile({ optimizer, loss: classification ? 'categoricalCrossentropy' : 'meanSquaredError', metrics: [classification ? 'accuracy' : 'mae'] });
+    // Read-backs: a synchronous read on wasm and cpu is cheaper than a promise per batch; WebGL
+    // would stall its pipeline on it, so it keeps the asynchronous one (as fitDataset did).
+    const scalar = backend === 'wasm' ? wasmScalarReader() : null;
+    const read = backend === 'webgl'
+      ? (ts: tf.Scalar[]) => Promise.all(ts.map((t) => t.data())).then((v) => v.map((a) => a[0]!))
+      : scalar ? (ts: tf.Scalar[]) => ts.map(scalar) : (ts: tf.Scalar[]) => ts.map((t) => t.dataSync()[0]!);
+    return { model, optimizer, step: trainStepOf(model), read };
+  } catch (e) {
     model.dispose();
     disposeOptimizer(optimizer);
+    throw e;
   }
 }
 

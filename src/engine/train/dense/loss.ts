@@ -3,7 +3,8 @@
  * model computes them (training.ts makeTrainFunction: the loss's batch mean, the metric's mean):
  *
  * - categorical cross-entropy on a softmax output (losses.ts): the output divided by its row sum,
- *   clipped to [ε, 1-ε] (ε = 1e-7; the clip's gradient is zero outside, bounds included inside),
+ *   clipped to [ε, 1-ε] (ε = 1e-7; NaN becomes ε as in tfjs' clip; the clip's gradient is zero
+ *   outside, bounds included inside),
  *   -Σ t·log(p) per row; the gradient goes back through the clip, the division and tfjs' softmax
  *   gradient, op by op, so it equals the stock chain up to float32 rounding. Metric: accuracy
  *   (argmax of the output, first maximum, against the label).
@@ -42,7 +43,8 @@ export function crossEntropy(h: Float32Array, y: number, g: number, labels: Int3
     const s = f(sum);
     const yl = h[yr + label]!;
     const p = f(yl / s);
-    const pc = p < EPS ? EPS : p > ONE_MINUS_EPS ? ONE_MINUS_EPS : p;
+    // tfjs' clip (wasm) sends NaN to the lower bound: a diverged model's loss is -log(ε), not NaN.
+    const pc = p >= EPS ? (p > ONE_MINUS_EPS ? ONE_MINUS_EPS : p) : EPS;
     lossSum += -f(Math.log(pc));
     if (!grad) continue;
     // dL/dpc at the label (zero elsewhere: the one-hot target multiplies log(pc)); the clip

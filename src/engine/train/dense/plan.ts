@@ -71,3 +71,8 @@ export function denseEligibility(spec: ExperimentSpec, data: DataShape, backend:
   if (layers.length === 0) return { ok: false, reason: 'no layers' };
   return { ok: true, plan: { layers, loss: classification ? 'cce' : 'mse', optimizer: spec.optimizer as DenseOptimizer, learningRate: spec.learningRate } };
 }
+
+/** Trainable parameters of the plan's model (kernel and bias per layer), as tfjs' countParams counts them. */
+export function countParams(plan: DensePlan): number {
+  return plan.layers.reduce((n, l) => n + l.inputs * l.units + l.units, 0);
+}

@@ -10,10 +10,11 @@
  * place. A step allocates nothing in JS once warm.
  *
  * The arithmetic follows tfjs' (activations.ts, loss.ts, update.ts), not bit for bit (sums in
- * another order): test/engine/train/dense-step.test.ts states the tolerances. Validation and the
- * live boundary run on our forward pass too (`evaluate`, `predict`, dense/boundary.ts); tfjs'
- * model keeps its variables, which `writeTo` refreshes when they are read: a keep-best copy, and
- * the test set's evaluation and insights after the last epoch.
+ * another order): test/engine/train/dense-step.test.ts states the tolerances. Validation, the
+ * live boundary and the test set's evaluation run on our forward pass too (`evaluate`, `predict`,
+ * dense/boundary.ts, dense/evaluate.ts), and keep-best copies our parameters (`snapshot`,
+ * `restore`): a fused job needs no tfjs model at all (dense/start.ts). `writeTo` is for tests
+ * that compare with tfjs on the same weights.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { type Gemm, type GemmVariant, gemmFor } from '../kernels/gemm.ts';
@@ -128,7 +129,39 @@ export class DenseTrainer {
     return this.layers.flatMap((l) => [h.slice(l.dw.at, l.dw.at + l.dw.length), h.slice(l.db.at, l.db.at + l.db.length)]);
   }
 
-  /** Copies the parameters into the model's variables (same order as getWeights). */
+  /**
+   * All parameters in one array (kernel, bias per layer), into `into` when it is given and of
+   * the right length: keep-best takes one per improved epoch, and reusing the array keeps it
+   * to one allocation per job.
+   */
+  snapshot(into?: Float32Array | null): Float32Array {
+    const total = this.layers.reduce((n, l) => n + l.w.length + l.b.length, 0);
+    const out = into && into.length === total ? into : new Float32Array(total);
+    const h = this.arena.heap();
+    let at = 0;
+    for (const l of this.layers) {
+      for (const s of [l.w, l.b]) {
+        out.set(h.subarray(s.at, s.at + s.length), at);
+        at += s.length;
+      }
+    }
+    return out;
+  }
+
+  /** Puts back parameters a `snapshot` took (the optimizer's state stays as it is). */
+  restore(from: Float32Array): void {
+    const h = this.arena.heap();
+    let at = 0;
+    for (const l of this.layers) {
+      for (const s of [l.w, l.b]) {
+        h.set(from.subarray(at, at + s.length), s.at);
+        at += s.length;
+      }
+    }
+    if (at !== from.length) throw new Error(`dense step: a snapshot of ${from.length} values, expected ${at}`);
+  }
+
+  /** Copies the parameters into the model's variables (same order as getWeights): for tests. */
   writeTo(model: tf.LayersModel, tfjs: typeof tf): void {
     const vars = model.getWeights();
     const ws = this.weights();
@@ -167,9 +200,11 @@ export class DenseTrainer {
 
   /**
    * Loss and metric over the samples `idx` of `s` with the current parameters, forward only, in
-   * chunks, weighted by size (as batches.ts evaluateView reports model.evaluate's).
+   * chunks, weighted by size (as batches.ts evaluateView reports model.evaluate's). `visit`, if
+   * given, sees each chunk's outputs as `predict`'s does (rows from.. of idx): the test set's
+   * confusion matrix and samples come from the same pass.
    */
-  evaluate(data: LoadedData, s: Samples, idx: Int32Array): { loss: number; acc: number } {
+  evaluate(data: LoadedData, s: Samples, idx: Int32Array, visit?: (h: Float32Array, at: number, m: number, from: number) => void): { loss: number; acc: number } {
     const n = idx.length;
     if (n === 0) return { loss: NaN, acc: NaN };
     let loss = 0, metric = 0;
@@ -184,6 +219,7 @@ export class DenseTrainer {
       else meanSquared(h, last.a.at, 0, this.targets, m, last.plan.units, this.out, false);
       loss += this.out[0]! * m;
       metric += this.out[1]! * m;
+      visit?.(h, last.a.at, m, from);
     }
     return { loss: loss / n, acc: metric / n };
   }
