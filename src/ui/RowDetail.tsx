@@ -4,7 +4,7 @@
  * row, the test set's confusion matrix and predictions, and every epoch. Reads the engine once
  * per frame through the tick; all text is set as text.
  */
-import { type Accessor, Show, createEffect, createMemo, createSignal, onCleanup, untrack } from 'solid-js';
+import { type Accessor, Show, createEffect, createMemo, createSignal, onCleanup, onMount, untrack } from 'solid-js';
 import { DATASETS } from '../engine/datasets.ts';
 import type { TrainResult } from '../engine/job.ts';
 import { type RowState, type SheetEngine, isStale } from '../engine/scheduler/sheet-engine.ts';
@@ -21,26 +21,35 @@ import { formatResult } from './renderers.ts';
 import { type RowSource, childLabel } from './row-values.ts';
 import { SweepDetail } from './SweepDetail.tsx';
 import { shownEpochs } from './compare/compare-data.ts';
-import { later } from './compare/later.ts';
+import { later, onScreen } from './compare/later.ts';
 
 
 /**
  * `tick` drives the text, the tables and the boundary; `curvesTick` the learning curves, which
  * are canvases (a redraw lays out and paints nothing of the page): with the comparison's curves,
  * in the frame after the detail's text and tables, so neither frame carries both (engine-signal.ts).
+ *
+ * Off screen (scrolled past, as when the grid of a large sheet fills the view) the detail follows
+ * neither tick: a live row's frames then cost nothing for it, and coming back into view reads the
+ * row afresh. Selecting another row shows it at once, on screen or not.
  */
 export function RowDetail(props: { engine: SheetEngine; rowId: Accessor<string | null>; tick: Accessor<number>; curvesTick?: Accessor<number> }) {
   const source = (id: string) => props.engine.row(id);
+  let section!: HTMLElement;
+  const [seenOf, setSeenOf] = createSignal<Accessor<boolean>>(() => true);
+  onMount(() => setSeenOf(() => onScreen(section)));
+  const seen = () => seenOf()();
   const row = createMemo(() => {
-    props.tick();
+    if (seen()) props.tick();
     const id = props.rowId();
     return id === null ? undefined : props.engine.row(id);
   });
+  const curvesTick = () => (seen() ? (props.curvesTick ?? props.tick)() : -1);
   return (
-    <section class="ss-detail" data-testid="row-detail" data-row-id={row()?.id ?? ''} aria-label={t('detail.aria')}>
+    <section ref={section} class="ss-detail" data-testid="row-detail" data-row-id={row()?.id ?? ''} aria-label={t('detail.aria')}>
       <Show when={row()} fallback={<p class="ss-detail-note">{t('detail.select')}</p>}>
         {(r) => (
-          <Show when={r().sweep !== null} fallback={<Detail row={r()} source={source} curvesTick={props.curvesTick ?? props.tick} />}>
+          <Show when={r().sweep !== null} fallback={<Detail row={r()} source={source} curvesTick={curvesTick} />}>
             <SweepDetail row={r()} source={source} />
           </Show>
         )}

@@ -212,7 +212,7 @@ describe('row detail: curves, boundary, confusion matrix, gallery', () => {
     await detail().screenshot({ path: `${OUT}/mnist-done.png` });
   });
 
-  test('curves out of sight are not redrawn while their row trains; back in view they show every epoch', async () => {
+  test('curves and epochs out of sight are not redrawn while their row trains; back in view they show every epoch', async () => {
     await select('circle');
     // Retrain the circle (another seed) with its detail scrolled far out of sight.
     await cell('circle', 'seed').dblclick();
@@ -230,25 +230,34 @@ describe('row detail: curves, boundary, confusion matrix, gallery', () => {
     await app.page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     const updates = () => app.page.evaluate(() => performance.getEntriesByName('ss-chart-update').length);
     const plotted = async () => Number(await detail().getByTestId('detail-curve-loss').getAttribute('data-epochs'));
+    // The detail's text and tables (status line, epoch table) follow the row only in view, too.
+    const listed = async () => ({
+      status: await detail().getByTestId('detail-status').textContent(),
+      epochs: await detail().getByTestId('detail-history').getAttribute('data-epochs'),
+    });
     await app.page.waitForFunction(() => {
       const r = window.__sweepsheet!.rows().find((x) => x.id === 'circle')!;
       return r.status.state === 'running' && r.live.length >= 2;
     }, undefined, { timeout: FINISH_TIMEOUT, polling: 20 });
     await app.page.waitForTimeout(100);
-    const [before, plottedBefore] = [await updates(), await plotted()];
+    const [before, plottedBefore, listedBefore] = [await updates(), await plotted(), await listed()];
     await app.page.waitForFunction(() => {
       const r = window.__sweepsheet!.rows().find((x) => x.id === 'circle')!;
       return r.status.state !== 'running' || r.live.length >= 8;
     }, undefined, { timeout: FINISH_TIMEOUT, polling: 20 });
-    expect({ updates: await updates(), plotted: await plotted() }).toEqual({ updates: before, plotted: plottedBefore });
-    // In view again: the charts catch up with every epoch so far.
+    expect({ updates: await updates(), plotted: await plotted(), listed: await listed() })
+      .toEqual({ updates: before, plotted: plottedBefore, listed: listedBefore });
+    // In view again: the charts, the status and the epoch table catch up with every epoch so far.
     await detail().getByTestId('detail-curves').scrollIntoViewIfNeeded();
     await app.page.waitForFunction(() => {
       const r = window.__sweepsheet!.rows().find((x) => x.id === 'circle')!;
-      const epochs = r.status.state === 'running' ? r.live.length : r.result!.history.length;
-      return document.querySelector('[data-testid="detail-curve-loss"]')?.getAttribute('data-epochs') === String(epochs);
+      const epochs = String(r.status.state === 'running' ? r.live.length : r.result!.history.length);
+      const shown = (id: string) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-epochs');
+      return shown('detail-curve-loss') === epochs && shown('detail-history') === epochs
+        && document.querySelector('[data-testid="detail-status"]')?.getAttribute('data-state') === r.status.state;
     }, undefined, { polling: 20 });
     expect(await plotted()).toBeGreaterThanOrEqual(8);
+    expect(Number((await listed()).epochs)).toBeGreaterThanOrEqual(8);
     const c = await colourCounts(CURVE('detail-curve-loss'), { train: BLUE, val: ORANGE });
     expect(c.counts.train).toBeGreaterThan(50);
     await app.page.evaluate(() => document.getElementById('test-spacer')?.remove());
