@@ -150,14 +150,22 @@ export function metricScales(rows: readonly RowState[], value: (key: string, row
  */
 export function scalePlace(scale: MetricScale, v: number): { readonly quality: number; readonly rank: number } | null {
   if (!Number.isFinite(v)) return null;
-  const best = scale.sorted[0]!;
-  const worst = scale.sorted.at(-1)!;
-  const f = scale.log ? Math.log : (x: number) => x;
-  const span = f(worst) - f(best);
-  const quality = span === 0 ? 1 : Math.min(1, Math.max(0, 1 - (f(v) - f(best)) / span));
-  let rank = 1;
-  for (const s of scale.sorted) if (scale.better === 'higher' ? s > v : s < v) rank++;
-  return { quality, rank };
+  const { sorted } = scale;
+  const best = sorted[0]!;
+  const worst = sorted.at(-1)!;
+  // Called for every scaled cell on screen at every repaint: no closures, no pass over the column.
+  const span = scale.log ? Math.log(worst) - Math.log(best) : worst - best;
+  const from = scale.log ? Math.log(v) - Math.log(best) : v - best;
+  const quality = span === 0 ? 1 : Math.min(1, Math.max(0, 1 - from / span));
+  // 1 + the values strictly better than v: `sorted` runs best first, so they are a prefix of it.
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (scale.better === 'higher' ? sorted[mid]! > v : sorted[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return { quality, rank: lo + 1 };
 }
 
 const SCALE_STEPS = 20;
@@ -168,12 +176,17 @@ const SCALE_STEPS = 20;
  * light enough for dark text.
  */
 export function scaleColor(quality: number): string {
-  const stops: readonly (readonly [number, number, number])[] = [[244, 165, 130], [247, 247, 247], [146, 197, 222]];
   // In twentieths: finer steps are not told apart by eye, and a colour that stays put costs no restyle.
-  const x = Math.round(Math.min(1, Math.max(0, quality)) * SCALE_STEPS) / SCALE_STEPS * 2;
+  return SCALE_COLORS[Math.round(Math.min(1, Math.max(0, quality)) * SCALE_STEPS)]!;
+}
+
+/** scaleColor's colours, made once: it runs for every scaled cell on screen at every repaint. */
+const SCALE_COLORS: readonly string[] = Array.from({ length: SCALE_STEPS + 1 }, (_, step) => {
+  const stops: readonly (readonly [number, number, number])[] = [[244, 165, 130], [247, 247, 247], [146, 197, 222]];
+  const x = step / SCALE_STEPS * 2;
   const i = Math.min(1, Math.floor(x));
   const u = x - i;
   const [a, b] = [stops[i]!, stops[i + 1]!];
   const c = a.map((v, k) => Math.round(v + (b[k]! - v) * u));
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
-}
+});
