@@ -202,6 +202,9 @@ function print(v: unknown, depth: number): string {
   const end = '  '.repeat(depth);
   if (Array.isArray(v)) {
     if (v.length === 0) return '[]';
+    // Numbers (curves, boundaries: thousands per result) print as JSON.stringify does in a list,
+    // NaN and ±Infinity as null; one string and one replace instead of a string per number.
+    if (v.every((x) => x === null || (typeof x !== 'object' && typeof x !== 'string'))) return JSON.stringify(v).replaceAll(',', ', ');
     if (v.every((x) => x === null || typeof x !== 'object')) return `[${v.map((x) => print(x, 0)).join(', ')}]`;
     return `[\n${v.map((x) => pad + print(x, depth + 1)).join(',\n')}\n${end}]`;
   }
@@ -301,7 +304,9 @@ function* pruneSteps(doc: SheetDocument, keep: ReadonlySet<string>): Steps<Sheet
   // The sizes include each entry's ",\n"; the braces of a non-empty results object add 2 more bytes than "{}".
   let entries = 0;
   for (let i = 0; i < keys.length; i++) {
-    if (i % STEP === STEP - 1) yield;
+    // Printing a new result (a 200-epoch curve and a boundary) takes ~1 ms: one step each, so a
+    // save after several runs finished does not print them all in one slice of autosave's.
+    if (i % STEP === STEP - 1 || !resultEntries.get(doc.results[keys[i]!]!)) yield;
     const size = resultEntry(keys[i]!, doc.results[keys[i]!]!).bytes + 2;
     sizes.set(keys[i]!, size);
     entries += size;
