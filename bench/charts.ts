@@ -21,6 +21,7 @@
 import { writeFileSync } from 'node:fs';
 import { type AppHarness, startApp, typeIntoCell } from '../test/helpers/browser.ts';
 import { type CpuProfile, profileSummary } from './lib/cpu-profile.ts';
+import { startHeapSampling, stopHeapSampling } from './lib/heap-profile.ts';
 import { compositedLayers, describeLayers } from './lib/layers.ts';
 import { SELECTOR_STATS_CATEGORY, selectorCosts } from './lib/selector-stats.ts';
 import { describeLongTasks, framePartMeans, longTaskParts } from './lib/long-tasks.ts';
@@ -59,6 +60,12 @@ const CSS = args.includes('--css') ? args[args.indexOf('--css') + 1] : undefined
 const SELECTOR_STATS = args.includes('--selector-stats');
 /** `--layers`: at the end, list the page's composited layers by owning element (the grid's cells should own none). */
 const LAYERS = args.includes('--layers');
+/**
+ * `--heap`: sample the page's allocations while measuring (collected objects included: what keeps
+ * the GC busy) and print the functions that allocate most; `--heap live`: sampled from the page's
+ * load on, only what is still alive after a full GC at the end (what the page retains), and the JS heap's size.
+ */
+const HEAP = args.includes('--heap') ? (args[args.indexOf('--heap') + 1] === 'live' ? 'live' : 'all') : undefined;
 /** `--screenshot FILE`: a PNG of the viewport at the end, to see what was on screen while measuring. */
 const SCREENSHOT = args.includes('--screenshot') ? args[args.indexOf('--screenshot') + 1] : undefined;
 
@@ -117,6 +124,8 @@ async function main(): Promise<void> {
     await app.page.addInitScript(PROBE);
     // The app's timed sections become user-timing measures, so the trace shows which ran in each task.
     if (TRACE) await app.page.addInitScript('window.__sweepsheetMeasure = true;');
+    const heap = HEAP ? await app.context.newCDPSession(app.page) : null;
+    if (heap && HEAP === 'live') await startHeapSampling(heap, true);
     await app.page.goto(app.url, { timeout: 120_000 });
     await app.page.getByTestId('file-input').waitFor({ state: 'attached', timeout: 120_000 });
     await app.page.getByTestId('file-input').setInputFiles({ name: 'bench.sheet.json', mimeType: 'application/json', buffer: Buffer.from(sheet()) });
@@ -144,8 +153,18 @@ async function main(): Promise<void> {
       for (const t of Object.values(window.__sweepsheetTimings ?? {})) { t.count = 0; t.totalMs = 0; t.maxMs = 0; }
     });
     const startDone = await finished(app);
+    // Marks (in the trace) when no row is queued or running any more: what follows is an idle sheet
+    // (V8's memory reducer runs its compacting GC there, ~8 s after the allocation rate drops).
+    await app.page.evaluate(() => {
+      const poll = setInterval(() => {
+        if (window.__sweepsheet!.rows().some((r) => r.status.state === 'running' || r.status.state === 'queued')) return;
+        performance.mark('bench:rows-settled');
+        clearInterval(poll);
+      }, 50);
+    });
     const cdp = PROFILE ? await app.context.newCDPSession(app.page) : null;
     if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 200 }); await cdp.send('Profiler.start'); }
+    if (heap && HEAP === 'all') await startHeapSampling(heap, false);
     if (TRACE) {
       const raw = await recordTrace(await app.context.newCDPSession(app.page), () => app.page.waitForTimeout(SECONDS * 1000), ['blink.user_timing', ...(SELECTOR_STATS ? [SELECTOR_STATS_CATEGORY] : [])]);
       if (SAVE_TRACE) writeFileSync(SAVE_TRACE, JSON.stringify(raw));
@@ -153,6 +172,12 @@ async function main(): Promise<void> {
       console.log(`main thread by trace event over ${SECONDS} s:\n${summarize(events)}\n${styleAndLayoutWork(events)}\n${frameWork(events, SECONDS)}\ncostliest tasks:\n${longestTasks(events)}`);
       const c = taskCpu(events);
       console.log(`main-thread tasks by CPU time (the load on a shared machine stretches wall time, not this): ${c.tasks} tasks, ${c.over16} over 16 ms, ${c.over50} over 50 ms, p99 ${c.p99Ms.toFixed(1)} ms, longest ${c.maxMs.toFixed(1)} ms   target 16 ms   ratio ${(c.maxMs / 16).toFixed(2)}`);
+      const settled = raw.find((e) => e.name === 'bench:rows-settled');
+      if (settled) {
+        const start = events.reduce((a, e) => Math.min(a, e.ts), Infinity);
+        const t = taskCpu(events.filter((e) => e.ts < settled.ts));
+        console.log(`  of which while rows trained (the first ${((settled.ts - start) / 1e6).toFixed(1)} s, until no row was queued or running): ${t.tasks} tasks, ${t.over16} over 16 ms, ${t.over50} over 50 ms, p99 ${t.p99Ms.toFixed(1)} ms, longest ${t.maxMs.toFixed(1)} ms`);
+      } else console.log('  rows trained through the whole measure');
       const main = mainThreadOf(raw);
       const long = longTaskParts(raw, events, main, 16);
       console.log(`tasks over 16 ms of CPU, by part (CPU ms; the app's timed sections inside, wall ms):\n${describeLongTasks(long)}`);
@@ -161,6 +186,7 @@ async function main(): Promise<void> {
     } else {
       await app.page.waitForTimeout(SECONDS * 1000);
     }
+    if (heap) console.log(await stopHeapSampling(heap, HEAP === 'live'));
     if (cdp) {
       const profile = (await cdp.send('Profiler.stop')).profile as CpuProfile;
       console.log(profileSummary(profile));
