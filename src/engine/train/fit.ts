@@ -103,7 +103,9 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
       const means = new EpochMeans(2);
       for (let b = 0; b < batches && !stop; b++) {
         const from = b * spec.batchSize;
-        const idx = idxBuf.subarray(0, Math.min(trainN, from + spec.batchSize) - from);
+        // The buffer itself for a full batch: a subarray per step is one more object to sweep.
+        const size = Math.min(trainN, from + spec.batchSize) - from;
+        const idx = size === spec.batchSize ? idxBuf : idxBuf.subarray(0, size);
         for (let i = 0; i < idx.length; i++) idx[i] = views.train.idx[order[from + i]!]!;
         let values: ArrayLike<number>;
         if (fused) {

@@ -19,7 +19,7 @@ const round2 = (v: number) => (Number.isFinite(v) ? Math.round(v * 100) / 100 : 
  * ≥ 0 with confidence min(|v|, 1) / 2 + 0.5.
  */
 export function denseBoundary(trainer: DenseTrainer, data: LoadedData, extent: readonly [number, number, number, number], size = BOUNDARY_SIZE): Boundary {
-  const grid = boundaryGrid(size, extent);
+  const grid = gridOf(size, extent);
   const n = size * size;
   const regression = data.task === 'regression';
   const k = regression ? 1 : data.classes;
@@ -41,4 +41,16 @@ export function denseBoundary(trainer: DenseTrainer, data: LoadedData, extent: r
     }
   });
   return { size, extent: [...extent] as [number, number, number, number], classes: regression ? 2 : data.classes, predicted, confidence };
+}
+
+let last: { key: string; grid: Float32Array } | null = null;
+
+/**
+ * The grid of the last extent asked for: a job draws many boundaries over one extent, and a
+ * worker's jobs over a dataset share it (predict only reads the grid).
+ */
+function gridOf(size: number, extent: readonly [number, number, number, number]): Float32Array {
+  const key = `${size} ${extent.join(' ')}`;
+  if (last?.key !== key) last = { key, grid: boundaryGrid(size, extent) };
+  return last.grid;
 }
