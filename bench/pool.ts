@@ -2,7 +2,9 @@
  * `npm run bench:pool`: a 16-row grid of small jobs on pools of 1 and 2 workers — Node worker
  * threads (the app's createNodePool), two separate processes with one worker each (the ceiling:
  * nothing shared but the machine), and the app's Web Worker in chromium — with jobs/s, speedup
- * over one worker, and where the CPU went (training threads, V8's background threads, main).
+ * over one worker, each worker's idle time per job (wall time outside fitJob's own clock: the
+ * round trip to the page between jobs), and where the CPU went (training threads, V8's
+ * background threads, main).
  *
  * Each pool is timed twice: "cold", after one warm-up job per worker (the first grid a fresh
  * worker sees), and "steady", after each worker has trained at least --warm jobs (24 by default:
@@ -38,7 +40,7 @@ const m = await machine();
 console.log(machineLine(m));
 console.log(`${JOBS} small jobs (${smallJob(0).dataset}, ${smallJob(0).layers}, ${smallJob(0).epochs} epochs, batch ${smallJob(0).batch_size}); steady = after ${WARM} jobs per worker; load average ${await loadavg()}\n`);
 
-const table: string[][] = [['where', 'workers', 'phase', 'seconds', 'jobs/s', 'speedup vs 1', 'job s', 'cores used', 'CPU ms/job: worker', 'V8 background', 'main']];
+const table: string[][] = [['where', 'workers', 'phase', 'seconds', 'jobs/s', 'speedup vs 1', 'job s', 'cores used', 'idle ms/job', 'CPU ms/job: worker', 'V8 background', 'main']];
 const out: Record<string, unknown> = { warm: WARM, loadBefore: await loadavg() };
 type Row = { where: string; workers: number; s: Session };
 
@@ -48,8 +50,10 @@ function rows(where: string, ones: Session[], two: Row, withOnes = true): void {
     const base = ones.reduce((a, s) => a + s[phase].seconds, 0) / ones.length;
     const line = (label: string, workers: number, p: Phase) => {
       const wall = p.seconds, per = (v: number) => fmt((1000 * v) / p.jobs, 0);
+      // A worker's wall time not inside a job (fitJob's clock), per job: the round trip between jobs.
+      const idle = fmt(1000 * ((wall * workers) / p.jobs - p.jobSeconds), 1);
       table.push([label, String(workers), phase, fmt(wall, 2), fmt(p.jobs / wall, 2), `${fmt(base / wall, 2)}x`, fmt(p.jobSeconds, 3),
-        fmt(cpuTotal(p.cpu) / wall, 2), per(p.cpu.workers), per(p.cpu.background), per(p.cpu.main)]);
+        fmt(cpuTotal(p.cpu) / wall, 2), idle, per(p.cpu.workers), per(p.cpu.background), per(p.cpu.main)]);
     };
     if (withOnes) ones.forEach((s, i) => line(i === 0 ? where : `${where} (again)`, 1, s[phase]));
     line(two.where, two.workers, two.s[phase]);

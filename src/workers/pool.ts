@@ -3,11 +3,17 @@
  * in flight, and never leaves a caller pending. A worker that dies, throws at top level or stops
  * reporting is terminated and replaced, and its job rejected (or retried once on a fresh worker).
  * Works the same over Web Workers and Node worker threads: only the factory differs.
+ *
+ * Per job, the page's side costs little: the job goes out on the worker's job port (set up once at
+ * the handshake, see protocol.ts), progress and the end come back on it, and one pool-wide timer
+ * watches every running job for silence. With two workers on two cores, every ms the main thread
+ * spends per job is taken from a worker.
  */
 import * as Comlink from 'comlink';
 import type { TrainJob, TrainProgress, TrainResult } from '../engine/job.ts';
 import type { Runner } from '../engine/scheduler/runner.ts';
-import type { TensorMemory, TrainerApi, WorkerInfo } from './protocol.ts';
+import type { JobMessage, JobRequest, TensorMemory, TrainerApi, WorkerInfo } from './protocol.ts';
+import { unpackProgress, unpackResult } from './wire.ts';
 
 /** One started worker, however it was made. `onExit` fires once when it dies or errors. */
 export interface WorkerHandle {
@@ -45,16 +51,28 @@ export class RunAborted extends Error {
   }
 }
 
+/** The job a worker is training, as the page tracks it. */
+interface Active {
+  readonly jobId: string;
+  readonly onBatch: (batch: readonly TrainProgress[]) => void;
+  readonly resolve: (r: TrainResult) => void;
+  readonly reject: (e: Error) => void;
+  /** When the worker last showed it is alive on this job (start, or a progress batch). */
+  beat: number;
+}
+
 interface Slot {
   readonly handle: WorkerHandle;
   readonly api: Comlink.Remote<TrainerApi>;
+  /** The page's end of the worker's job port. */
+  readonly port: MessagePort;
   readonly ready: Promise<WorkerInfo>;
-  /** Rejects when the worker dies; settles whatever it was doing. */
-  readonly death: Promise<never>;
+  /** Rejects `ready` if the worker dies before its handshake. */
   readonly die: (reason: string) => void;
   started: boolean;
   busy: boolean;
   dead: boolean;
+  active: Active | null;
 }
 
 interface Waiting {
@@ -108,6 +126,8 @@ export class WorkerPool implements Runner {
 
   dispose(): void {
     this.disposed = true;
+    clearInterval(this.watchdog);
+    this.watchdog = undefined;
     for (const s of this.slots) this.kill(s, 'the pool was closed');
     this.slots.length = 0;
   }
@@ -115,19 +135,37 @@ export class WorkerPool implements Runner {
   private spawn(): Slot {
     const handle = this.opts.factory();
     const api = Comlink.wrap<TrainerApi>(handle.endpoint);
+    const { port1: port, port2 } = new MessageChannel();
     let die!: (reason: string) => void;
     const death = new Promise<never>((_, reject) => {
       die = (reason) => reject(new WorkerCrashed(reason));
     });
     death.catch(() => undefined);
-    const ready = Promise.race([api.ready(), death, timeout(this.readyTimeoutMs, 'the worker did not start in time')]);
-    const slot: Slot = { handle, api, ready, death, die, started: false, busy: false, dead: false };
+    const ready = Promise.race([api.ready(Comlink.transfer(port2, [port2])), death, timeout(this.readyTimeoutMs, 'the worker did not start in time')]);
+    const slot: Slot = { handle, api, port, ready, die, started: false, busy: false, dead: false, active: null };
+    port.onmessage = (ev: MessageEvent<JobMessage>) => this.receive(slot, ev.data);
     ready.then(
       () => { slot.started = true; this.earlyDeaths = 0; },
       (e: unknown) => this.kill(slot, e instanceof Error ? e.message : String(e)),
     );
     handle.onExit((reason) => this.kill(slot, `the worker crashed (${reason})`));
     return slot;
+  }
+
+  /** A message on a job port: progress for the running job, or its end. */
+  private receive(slot: Slot, m: JobMessage): void {
+    const job = slot.active;
+    // A job the pool gave up on (hung, crashed) says nothing more to anyone.
+    if (!job || m.jobId !== job.jobId) return;
+    job.beat = Date.now();
+    if (m.progress.length > 0) job.onBatch(unpackProgress(m.progress));
+    if ('result' in m) {
+      slot.active = null;
+      job.resolve(unpackResult(m.result));
+    } else if ('error' in m) {
+      slot.active = null;
+      job.reject(Object.assign(new Error(m.error.message), { name: m.error.name }));
+    }
   }
 
   private acquire(signal: AbortSignal, jobId: string): Promise<Slot> {
@@ -163,23 +201,8 @@ export class WorkerPool implements Runner {
 
   private async runOn(slot: Slot, job: TrainJob, opts: { signal: AbortSignal; onProgress: (p: TrainProgress) => void }): Promise<TrainResult> {
     await slot.ready;
-    let lastBeat = Date.now();
-    let watchdog: ReturnType<typeof setInterval> | undefined;
+    if (slot.dead) throw new WorkerCrashed('the worker died before the job started');
     let grace: ReturnType<typeof setTimeout> | undefined;
-    // The worker batches its progress (progress-batch.ts); the engine still sees one call per update.
-    const onProgress = Comlink.proxy((batch: readonly TrainProgress[]) => {
-      lastBeat = Date.now();
-      for (const p of batch) if (!opts.signal.aborted) opts.onProgress(p);
-    });
-    const hung = new Promise<never>((_, reject) => {
-      watchdog = setInterval(() => {
-        if (Date.now() - lastBeat > this.stallTimeoutMs) {
-          reject(new WorkerCrashed(`the worker stopped responding for ${Math.round(this.stallTimeoutMs / 1000)} s`));
-          this.kill(slot, 'hung');
-        }
-      }, Math.min(1000, this.stallTimeoutMs / 4));
-    });
-    hung.catch(() => undefined);
     const onAbort = () => {
       void slot.api.cancel(job.id).catch(() => undefined);
       // A worker that does not stop in time is terminated; its replacement starts clean.
@@ -187,12 +210,44 @@ export class WorkerPool implements Runner {
     };
     opts.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      return await Promise.race([slot.api.train(job, onProgress), slot.death, hung]);
+      return await new Promise<TrainResult>((resolve, reject) => {
+        slot.active = {
+          jobId: job.id, resolve, reject, beat: Date.now(),
+          // The worker batches its progress (progress-batch.ts); the engine still sees one call per update.
+          onBatch: (batch) => { for (const p of batch) if (!opts.signal.aborted) opts.onProgress(p); },
+        };
+        this.watch();
+        slot.port.postMessage({ job } satisfies JobRequest);
+      });
     } finally {
-      clearInterval(watchdog);
+      slot.active = null;
       clearTimeout(grace);
       opts.signal.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** One timer for the whole pool, running while any job does: a job silent for too long is hung. */
+  private watchdog: ReturnType<typeof setInterval> | undefined;
+
+  private watch(): void {
+    if (this.watchdog !== undefined) return;
+    this.watchdog = setInterval(() => {
+      const now = Date.now();
+      let running = 0;
+      for (const slot of this.slots) {
+        const job = slot.active;
+        if (!job) continue;
+        running++;
+        if (now - job.beat <= this.stallTimeoutMs) continue;
+        slot.active = null;
+        job.reject(new WorkerCrashed(`the worker stopped responding for ${Math.round(this.stallTimeoutMs / 1000)} s`));
+        this.kill(slot, 'hung');
+      }
+      if (running === 0 || this.disposed) {
+        clearInterval(this.watchdog);
+        this.watchdog = undefined;
+      }
+    }, Math.min(1000, this.stallTimeoutMs / 4));
   }
 
   /** Terminate a worker, reject what it was doing, and put a fresh one in its place. */
@@ -201,7 +256,11 @@ export class WorkerPool implements Runner {
     slot.dead = true;
     slot.handle.terminate();
     slot.api[Comlink.releaseProxy]();
+    slot.port.close();
     slot.die(reason);
+    const job = slot.active;
+    slot.active = null;
+    job?.reject(new WorkerCrashed(reason));
     if (!slot.started) this.earlyDeaths++;
     this.replace(slot);
   }

@@ -15,6 +15,8 @@ export interface ProgressBatcher {
   push(p: TrainProgress): void;
   /** Send whatever is queued (at the end of a job). */
   flush(): void;
+  /** Take whatever is queued without sending it, to ride along with the job's end message. */
+  drain(): TrainProgress[];
 }
 
 /** Only the fraction and epoch counter: a later update says the same, only newer. */
@@ -28,12 +30,16 @@ export function progressBatcher(send: (batch: TrainProgress[]) => void, minMs = 
   let queued: TrainProgress[] = [];
   let last = -Infinity;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const flush = () => {
+  const drain = () => {
     clearTimeout(timer);
     timer = undefined;
-    if (queued.length === 0) return;
     const batch = queued;
     queued = [];
+    return batch;
+  };
+  const flush = () => {
+    const batch = drain();
+    if (batch.length === 0) return;
     last = now();
     send(batch);
   };
@@ -46,5 +52,6 @@ export function progressBatcher(send: (batch: TrainProgress[]) => void, minMs = 
       else timer ??= setTimeout(flush, wait);
     },
     flush,
+    drain,
   };
 }

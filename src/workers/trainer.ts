@@ -1,6 +1,7 @@
 /**
  * The worker side of the protocol, shared by the browser worker and the Node worker thread:
- * backend probing and choice, a dataset cache kept across jobs, one job at a time, cancellation.
+ * backend probing and choice, a dataset cache kept across jobs, one job at a time (taken from the
+ * pool's job port, or called directly), cancellation.
  */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
@@ -13,8 +14,9 @@ import { primeTfjsFeedback } from '../engine/train/jit-priming.ts';
 import { DATASETS } from '../engine/datasets.ts';
 import type { LoadedData } from '../engine/train/toy-data.ts';
 import { type Availability, chooseBackend, isSoftwareRenderer } from './backend-choice.ts';
-import type { TensorMemory, TrainerApi, WorkerInfo } from './protocol.ts';
-import { progressBatcher } from './progress-batch.ts';
+import type { JobMessage, JobRequest, TensorMemory, TrainerApi, WireError, WorkerInfo } from './protocol.ts';
+import { type ProgressBatcher, progressBatcher } from './progress-batch.ts';
+import { type WireResult, packProgress, packResult } from './wire.ts';
 
 export interface TrainerEnv {
   /** The WebGL renderer string if a WebGL2 context can be made here (browser workers), else null. */
@@ -90,36 +92,65 @@ export function createTrainer(env: TrainerEnv): TrainerApi {
     return d;
   }
 
+  /** One job at a time, on the backend its layers call for, with the dataset kept from earlier jobs. */
+  async function trainWith(job: TrainJob, progress: ProgressBatcher): Promise<TrainResult> {
+    await (info ??= probe());
+    if (busy) throw new Error('this worker is already training a job');
+    busy = true;
+    try {
+      const choice = chooseBackend(job.spec.layers, avail);
+      await use(choice.backend);
+      const loaded = await dataset(job);
+      return await fitJob(job, loaded, {
+        onProgress: progress.push,
+        cancelled: () => cancelled.has(job.id),
+        yieldToEvents: env.yieldToEvents,
+        backend: choice.backend,
+        backendReason: choice.reason,
+      });
+    } catch (e) {
+      if (e instanceof JobCancelled) throw e;
+      throw new Error(`training failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      // One job at a time: a cancel that arrived late for this job must not linger.
+      cancelled.clear();
+      busy = false;
+    }
+  }
+
+  /** The pool's job port: a JobRequest in, progress batches and one end message out (protocol.ts). */
+  function serve(port: MessagePort): void {
+    port.onmessage = (ev: MessageEvent<JobRequest>) => {
+      const jobId = ev.data.job.id;
+      const progress = progressBatcher((batch) => port.postMessage({ jobId, progress: packProgress(batch) } satisfies JobMessage));
+      // The last progress rides with the end: one message fewer per job, and it cannot trail the result.
+      const end = (m: { result: WireResult } | { error: WireError }) => port.postMessage({ jobId, progress: packProgress(progress.drain()), ...m } satisfies JobMessage);
+      trainWith(ev.data.job, progress).then(
+        (result) => {
+          try {
+            end({ result: packResult(result) });
+          } catch (e) {
+            end({ error: wireError(e) }); // a result that cannot be cloned must still end the job
+          }
+        },
+        (e: unknown) => end({ error: wireError(e) }),
+      );
+    };
+  }
+
   return {
-    ready() {
+    ready(jobPort?: MessagePort) {
+      if (jobPort) serve(jobPort);
       info ??= probe();
       return info;
     },
     async train(job: TrainJob, onProgress: (batch: readonly TrainProgress[]) => void): Promise<TrainResult> {
-      await this.ready();
-      if (busy) throw new Error('this worker is already training a job');
-      busy = true;
       const progress = progressBatcher((batch) => void onProgress(batch));
       try {
-        const choice = chooseBackend(job.spec.layers, avail);
-        await use(choice.backend);
-        const loaded = await dataset(job);
-        return await fitJob(job, loaded, {
-          onProgress: progress.push,
-          cancelled: () => cancelled.has(job.id),
-          yieldToEvents: env.yieldToEvents,
-          backend: choice.backend,
-          backendReason: choice.reason,
-        });
-      } catch (e) {
-        if (e instanceof JobCancelled) throw e;
-        throw new Error(`training failed: ${e instanceof Error ? e.message : String(e)}`);
+        return await trainWith(job, progress);
       } finally {
         progress.flush();
-        // One job at a time: a cancel that arrived late for this job must not linger.
-        cancelled.clear();
-        busy = false;
-        // The callback is a Comlink proxy holding a message port open; let it go.
+        // Across a worker the callback is a Comlink proxy holding a message port open; let it go.
         (onProgress as Partial<Comlink.Remote<object>>)[Comlink.releaseProxy]?.();
       }
     },
@@ -131,4 +162,8 @@ export function createTrainer(env: TrainerEnv): TrainerApi {
       return { numTensors: m.numTensors, numBytes: m.numBytes };
     },
   };
+}
+
+function wireError(e: unknown): WireError {
+  return e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) };
 }

@@ -5,7 +5,11 @@ import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 
 Comlink.expose({
-  ready: async () => ({ backends: ['cpu'], webglRenderer: null, softwareWebgl: false }),
+  // Jobs come on the pool's job port (src/workers/protocol.ts): the first one never ends.
+  ready: async (jobPort) => {
+    if (jobPort) jobPort.onmessage = () => { for (;;) { /* busy forever */ } };
+    return { backends: ['cpu'], webglRenderer: null, softwareWebgl: false };
+  },
   train: () => { for (;;) { /* busy forever */ } },
   cancel: () => {},
   memory: () => ({ numTensors: 0, numBytes: 0 }),

@@ -59,4 +59,16 @@ describe('progressBatcher', () => {
     vi.advanceTimersByTime(500);
     expect(sent).toEqual([[end(1)], [end(2)]]);
   });
+
+  it('drain hands back what is queued without sending it, and stops the timer', () => {
+    const b = batcher();
+    b.push(end(1));
+    clock += 10;
+    b.push(end(2));
+    b.push(end(3));
+    expect(b.drain()).toEqual([end(2), end(3)]);
+    expect(b.drain()).toEqual([]);
+    vi.advanceTimersByTime(500);
+    expect(sent).toEqual([[end(1)]]);
+  });
 });
