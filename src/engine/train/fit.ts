@@ -97,9 +97,11 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
     options.onStep?.(dense.ok ? 'fused' : 'stock', dense.ok ? 'dense layers on wasm' : dense.reason);
     let stop = false;
     const idxBuf = new Int32Array(spec.batchSize);
+    let orderBuf: Int32Array | undefined;
     while (epoch < spec.epochs && !stop) {
-      // A fresh seeded order each epoch, as the generator fitDataset pulled from.
-      const order = permutation(trainN, shuffle);
+      // A fresh seeded order each epoch, as the generator fitDataset pulled from, in one buffer per job.
+      const order = permutation(trainN, shuffle, orderBuf);
+      orderBuf = order;
       const means = new EpochMeans(2);
       for (let b = 0; b < batches && !stop; b++) {
         const from = b * spec.batchSize;

@@ -23,9 +23,9 @@ export function deriveSeed(seed: number, purpose: string): number {
   return (h ^ (h >>> 15)) >>> 0;
 }
 
-/** Fisher–Yates permutation of 0..n-1. */
-export function permutation(n: number, rand: () => number): Int32Array {
-  const p = new Int32Array(n);
+/** Fisher–Yates permutation of 0..n-1; into `into` when it holds n (a training loop reuses one per job). */
+export function permutation(n: number, rand: () => number, into?: Int32Array): Int32Array {
+  const p = into?.length === n ? into : new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
