@@ -3,7 +3,10 @@
  * sheet builds a new session first and only then closes the old one, so a sheet that fails to
  * open leaves the open one as it was.
  */
-import { version as tfVersion } from '@tensorflow/tfjs';
+// The version only, from the package's manifest: importing it from '@tensorflow/tfjs' evaluated
+// all of tfjs (backends, kernels, layers) on the page's main thread, where nothing trains, and
+// kept its objects and code on the heap every major GC walks.
+import tfjsPackage from '@tensorflow/tfjs/package.json';
 import { SheetEngine } from '../engine/scheduler/sheet-engine.ts';
 import { type SheetDocument, rowInits } from '../engine/sheet-file.ts';
 import { type Autosave, recoverSheet, startAutosave } from '../persist/autosave.ts';
@@ -13,7 +16,7 @@ import { type BrowserPool, createBrowserPool } from '../workers/browser-pool.ts'
 import { chooseRunner } from '../workers/queue-runner.ts';
 
 export const APP_VERSION = '0.1.0';
-export const STAMP = { app: APP_VERSION, tfjs: tfVersion.tfjs };
+export const STAMP = { app: APP_VERSION, tfjs: tfjsPackage.version };
 
 export interface Session {
   /** The id the sheet is saved under in the browser: `fixture:<name>`, `file:<name>`, `link:<hash>`. */

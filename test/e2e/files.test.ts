@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type AppHarness, startApp } from '../helpers/browser.ts';
+import { type AppHarness, PROJECT_ROOT, startApp } from '../helpers/browser.ts';
 
 const TIMEOUT = 180_000;
 let app: AppHarness;
@@ -39,7 +39,11 @@ describe('files, links and no data loss', () => {
     const trained = await waitFor(page, (rows) => rows.every(settled), 'the xor sheet to train');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-file').click()]);
     const text = readFileSync((await download.path())!, 'utf8');
-    expect(JSON.parse(text)).toMatchObject({ format: 'sweepsheet', version: 2 });
+    const saved = JSON.parse(text) as { results: Record<string, { provenance: { tfjs: string | null } }> };
+    expect(saved).toMatchObject({ format: 'sweepsheet', version: 2 });
+    // Each result this page trained is stamped with the installed tfjs' version (read from its package manifest).
+    const tfjs = (JSON.parse(readFileSync(`${PROJECT_ROOT}/node_modules/@tensorflow/tfjs/package.json`, 'utf8')) as { version: string }).version;
+    expect(Object.values(saved.results).map((r) => r.provenance.tfjs)).toEqual(trained.map(() => tfjs));
     await page.goto(`${url}?sheet=lesson-xor-lr`);
     await waitFor(page, (rows) => rows.length === 6, 'the lesson sheet');
     await page.getByTestId('file-input').setInputFiles({ name: 'xor.sheet.json', mimeType: 'application/json', buffer: Buffer.from(text) });
