@@ -144,6 +144,8 @@ export class WorkerPool implements Runner {
     const ready = Promise.race([api.ready(Comlink.transfer(port2, [port2])), death, timeout(this.readyTimeoutMs, 'the worker did not start in time')]);
     const slot: Slot = { handle, api, port, ready, die, started: false, busy: false, dead: false, active: null };
     port.onmessage = (ev: MessageEvent<JobMessage>) => this.receive(slot, ev.data);
+    // A job's end that cannot be read would leave its caller waiting for the stall timeout.
+    port.onmessageerror = () => this.kill(slot, 'a message from the worker could not be read');
     ready.then(
       () => { slot.started = true; this.earlyDeaths = 0; },
       (e: unknown) => this.kill(slot, e instanceof Error ? e.message : String(e)),
