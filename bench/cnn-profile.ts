@@ -2,7 +2,10 @@
  * Where the W4-style CNN's training step goes on wasm, set up as the trainer sets up its worker
  * (src/workers/trainer.ts: direct kernels, fast matmul, conv kernels, shared Identity):
  *
- *   npx tsx bench/cnn-profile.ts [--steps=20] [--cpuprofile=FILE]
+ *   npx tsx bench/cnn-profile.ts [--steps=20] [--cpuprofile=FILE] [--no-relaxed]
+ *
+ * Relaxed SIMD (our GEMM's FMA build) is turned on as the Node workers turn it on, unless
+ * --no-relaxed. --stock-conv2d puts XNNPACK's Conv2D back in place of ours (im2col + GEMM).
  *
  * 1. the step as fitJob runs it (the model's train function, trainStepOf), ms per batch of 64;
  * 2. per kernel: CPU ms per step (process CPU time around each wasm kernel, so waiting for a
@@ -10,6 +13,7 @@
  * 3. with --cpuprofile, a V8 CPU profile of the timed steps (self time per function), to see
  *    tfjs' per-op bookkeeping beside the kernels.
  */
+import { setFlagsFromString } from 'node:v8';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { Session } from 'node:inspector/promises';
@@ -22,6 +26,9 @@ import { trainStepOf } from '../src/engine/train/step.ts';
 import { runViews } from '../src/engine/train/views.ts';
 import { installWasmTrainingKernels } from '../src/engine/train/wasm-training-kernels.ts';
 import { CNN, jobOf } from './lib/jobs.ts';
+import { enableRelaxedSimd } from '../src/engine/train/kernels/gemm.ts';
+
+const relaxed = process.argv.includes('--no-relaxed') ? false : enableRelaxedSimd(setFlagsFromString);
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const steps = Number(arg('steps') ?? 20);
@@ -29,7 +36,13 @@ const cpuprofile = arg('cpuprofile');
 
 if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
 await tf.ready();
+const stockConv = tf.getKernel(tf.Conv2D, 'wasm')!;
 installWasmTrainingKernels();
+if (process.argv.includes('--stock-conv2d')) {
+  tf.unregisterKernel(tf.Conv2D, 'wasm');
+  tf.registerKernel(stockConv);
+}
+console.log(`relaxed SIMD ${relaxed ? 'on' : 'off'}, Conv2D ${process.argv.includes('--stock-conv2d') ? 'stock (XNNPACK)' : 'as installed'}`);
 
 const spec = jobOf(CNN).spec;
 const data = await loadData(spec.dataset, spec.seed, loadDatasetFile);

@@ -4,17 +4,26 @@
  * loaded machine's waiting is not counted; median over alternated rounds)
  * and GFLOP/s for the products, beside a plain matmul of the same sizes.
  *
- *   npx tsx bench/conv-kernels.ts [--rounds=9] [--only=NAME] [--gemm=false]
+ *   npx tsx bench/conv-kernels.ts [--rounds=9] [--only=NAME] [--gemm=false] [--no-relaxed]
+ *
+ * Relaxed SIMD (our GEMM's FMA build) is turned on as the Node workers turn it on, unless
+ * --no-relaxed. `Conv2D stock` is XNNPACK's convolution, which ours (im2col + GEMM) replaces.
  */
+import { setFlagsFromString } from 'node:v8';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { installWasmTrainingKernels } from '../src/engine/train/wasm-training-kernels.ts';
+import { enableRelaxedSimd } from '../src/engine/train/kernels/gemm.ts';
+
+const relaxed = process.argv.includes('--no-relaxed') ? false : enableRelaxedSimd(setFlagsFromString);
+console.log(`relaxed SIMD ${relaxed ? 'on' : 'off'}`);
 
 const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 9);
 const filter = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 
 if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
 await tf.ready();
+const stockConv = tf.getKernel(tf.Conv2D, 'wasm')!.kernelFunc;
 // --gemm=false: products on XNNPACK (transposes materialized) instead of our GEMM.
 installWasmTrainingKernels(process.argv.includes('--gemm=false') ? { gemm: false } : {});
 
@@ -58,6 +67,13 @@ for (const [label, x, w] of [
   const N = w[3];
   const flops = 2 * M * K * N;
   cases.push({ name: `${label} Conv2D (forward)`, flops, fn: () => run(tf.Conv2D, { x: xs, filter: wF.t }, convAttrs) });
+  cases.push({
+    name: `${label} Conv2D stock`, flops,
+    fn: () => {
+      const info = stockConv({ inputs: { x: xs, filter: wF.t }, backend: tf.backend(), attrs: convAttrs as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
+      return tf.engine().makeTensorFromDataId(info.dataId, info.shape, info.dtype);
+    },
+  });
   cases.push({ name: `${label} BackpropFilter`, flops, fn: () => run(tf.Conv2DBackpropFilter, { x: xs, dy: dyF.t }, { ...convAttrs, filterShape: [...w] }) });
   if (label !== 'conv1') cases.push({ name: `${label} BackpropInput`, flops, fn: () => run(tf.Conv2DBackpropInput, { dy: dyF.t, filter: wF.t }, { ...convAttrs, inputShape: [...x] }) });
   const a = tf.randomUniform([M, K]);

@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type ConvGeometry, col2imAdd, im2colT, positions, taps } from './kernels/im2col.ts';
 import { maxPoolGradKernel } from './wasm-conv-pool.ts';
+import { conv2DForwardKernel } from './wasm-conv-forward.ts';
 import { leadingSumKernel } from './kernels/wasm-sum.ts';
 import { type ConvSimd, IM2COL_GROUP, convSimdFor } from './kernels/wasm-conv-simd.ts';
 import { RELU_GRAD, installWasmReluGrad, uninstallWasmReluGrad } from './kernels/relu-grad.ts';
@@ -305,7 +306,7 @@ function isOurs(config: tf.KernelConfig | undefined): boolean {
   return config !== undefined && (config.kernelFunc as TaggedKernelFunc)[OURS] !== undefined;
 }
 
-const CONV_KERNELS = [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.MaxPoolGrad, tf.Sum] as const;
+const CONV_KERNELS = [tf.Conv2D, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.MaxPoolGrad, tf.Sum] as const;
 
 /** The kernels installWasmConvKernels registers (RELU_GRAD: with the Relu gradient that uses it). */
 export type WasmConvKernel = (typeof CONV_KERNELS)[number] | typeof RELU_GRAD;
@@ -314,6 +315,12 @@ const ALL_KERNELS: readonly WasmConvKernel[] = [...CONV_KERNELS, RELU_GRAD];
 
 function ourKernel(name: (typeof CONV_KERNELS)[number], stock: tf.KernelConfig | undefined): tf.KernelFunc {
   switch (name) {
+    case tf.Conv2D: {
+      if (stock === undefined) throw new Error('the wasm backend has no Conv2D kernel');
+      const fn: TaggedKernelFunc = conv2DForwardKernel(stock.kernelFunc);
+      fn[OURS] = stock;
+      return fn;
+    }
     case tf.Conv2DBackpropFilter: return conv2DBackpropFilter;
     case tf.Conv2DBackpropInput: return conv2DBackpropInputVia(stock);
     case tf.MaxPoolGrad: {
@@ -332,7 +339,8 @@ function ourKernel(name: (typeof CONV_KERNELS)[number], stock: tf.KernelConfig |
 
 /**
  * Registers our Conv2DBackpropFilter (missing from tfjs-backend-wasm 4.22) and replaces its
- * Conv2DBackpropInput, MaxPoolGrad and Sum (for bias gradients: sums over leading axes, see
+ * Conv2D (im2col + our GEMM where its FMA build runs: wasm-conv-forward.ts; else the stock
+ * kernel), Conv2DBackpropInput, MaxPoolGrad and Sum (for bias gradients: sums over leading axes, see
  * kernels/wasm-sum.ts), so Conv2D layers train on wasm, and faster; and ReLU's gradient as one
  * kernel (kernels/relu-grad.ts). Call after '@tensorflow/tfjs-backend-wasm' has been imported;
  * before or after tf.setBackend('wasm').
@@ -357,7 +365,7 @@ export function installWasmConvKernels(only: readonly WasmConvKernel[] = ALL_KER
 
 /**
  * Puts back what the wasm backend had before (for comparisons and tests): the stock
- * Conv2DBackpropInput, MaxPoolGrad and Sum, no Conv2DBackpropFilter, tfjs' Relu gradient.
+ * Conv2D, Conv2DBackpropInput, MaxPoolGrad and Sum, no Conv2DBackpropFilter, tfjs' Relu gradient.
  *
  * @returns true if it removed a kernel of ours.
  */
