@@ -5,7 +5,7 @@
  *   npx tsx bench/cnn-profile.ts [--steps=20] [--cpuprofile=FILE] [--no-relaxed]
  *
  * Relaxed SIMD (our GEMM's FMA build) is turned on as the Node workers turn it on, unless
- * --no-relaxed. --stock-conv2d puts XNNPACK's Conv2D back in place of ours (im2col + GEMM).
+ * --no-relaxed. --sparse-below=F sets the GEMM's sparse threshold (0: off). --stock-conv2d puts XNNPACK's Conv2D back in place of ours (im2col + GEMM).
  *
  * 1. the step as fitJob runs it (the model's train function, trainStepOf), ms per batch of 64;
  * 2. per kernel: CPU ms per step (process CPU time around each wasm kernel, so waiting for a
@@ -26,7 +26,7 @@ import { trainStepOf } from '../src/engine/train/step.ts';
 import { runViews } from '../src/engine/train/views.ts';
 import { installWasmTrainingKernels } from '../src/engine/train/wasm-training-kernels.ts';
 import { CNN, jobOf } from './lib/jobs.ts';
-import { enableRelaxedSimd } from '../src/engine/train/kernels/gemm.ts';
+import { enableRelaxedSimd, setGemmSparseBelow } from '../src/engine/train/kernels/gemm.ts';
 
 const relaxed = process.argv.includes('--no-relaxed') ? false : enableRelaxedSimd(setFlagsFromString);
 
@@ -42,6 +42,8 @@ if (process.argv.includes('--stock-conv2d')) {
   tf.unregisterKernel(tf.Conv2D, 'wasm');
   tf.registerKernel(stockConv);
 }
+const sparseBelow = arg('sparse-below');
+if (sparseBelow !== undefined) setGemmSparseBelow(Number(sparseBelow));
 console.log(`relaxed SIMD ${relaxed ? 'on' : 'off'}, Conv2D ${process.argv.includes('--stock-conv2d') ? 'stock (XNNPACK)' : 'as installed'}`);
 
 const spec = jobOf(CNN).spec;

@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { installWasmTrainingKernels } from '../src/engine/train/wasm-training-kernels.ts';
 import { enableRelaxedSimd } from '../src/engine/train/kernels/gemm.ts';
+import { setFilterGradDyLeft } from '../src/engine/train/wasm-conv.ts';
 
 const relaxed = process.argv.includes('--no-relaxed') ? false : enableRelaxedSimd(setFlagsFromString);
 console.log(`relaxed SIMD ${relaxed ? 'on' : 'off'}`);
@@ -75,6 +76,27 @@ for (const [label, x, w] of [
     },
   });
   cases.push({ name: `${label} BackpropFilter`, flops, fn: () => run(tf.Conv2DBackpropFilter, { x: xs, dy: dyF.t }, { ...convAttrs, filterShape: [...w] }) });
+  if (label !== 'conv1') {
+    // dy as training sees it: max-pooling's gradient (one input of each 2x2 window per channel)
+    // times ReLU's (half): ~12 % non-zero, which the GEMM's sparse path skips where a panel is
+    // all zero. The filter gradient with dy on the left (the default) and on the right.
+    const pooledDy = tf.randomUniform([x[0], Math.floor(oh / 2), Math.floor(oh / 2), w[3]], -1, 1);
+    const act = tf.randomUniform([x[0], oh, oh, w[3]], -1, 1);
+    const pooled = tf.maxPool(act as tf.Tensor4D, 2, 2, 'valid');
+    const routed = run(tf.MaxPoolGrad, { dy: pooledDy, input: act, output: pooled }, { filterSize: 2, strides: 2, pad: 'valid', dimRoundingMode: undefined });
+    const dyS = freshOf(tf.mul(routed, tf.cast(tf.greater(tf.randomUniform(routed.shape), 0.5), 'float32')));
+    console.log(`${label} training-like dy: ${(100 * (tf.sum(tf.cast(tf.notEqual(dyS.base, 0), 'float32')).dataSync()[0]! / dyS.base.size)).toFixed(1)} % non-zero`);
+    for (const left of [true, false]) {
+      cases.push({
+        name: `${label} BackpropFilter sparse dy ${left ? 'left' : 'right'}`, flops,
+        fn: () => {
+          const was = setFilterGradDyLeft(left);
+          try { return run(tf.Conv2DBackpropFilter, { x: xs, dy: dyS.t }, { ...convAttrs, filterShape: [...w] }); } finally { setFilterGradDyLeft(was); }
+        },
+      });
+    }
+    cases.push({ name: `${label} BackpropInput sparse dy`, flops, fn: () => run(tf.Conv2DBackpropInput, { dy: dyS.t, filter: wF.t }, { ...convAttrs, inputShape: [...x] }) });
+  }
   if (label !== 'conv1') cases.push({ name: `${label} BackpropInput`, flops, fn: () => run(tf.Conv2DBackpropInput, { dy: dyF.t, filter: wF.t }, { ...convAttrs, inputShape: [...x] }) });
   const a = tf.randomUniform([M, K]);
   const b = tf.randomUniform([K, N]);
