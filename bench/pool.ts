@@ -49,7 +49,7 @@ function rows(where: string, ones: Session[], two: Row, withOnes = true): void {
   for (const phase of ['cold', 'steady'] as const) {
     const base = ones.reduce((a, s) => a + s[phase].seconds, 0) / ones.length;
     const line = (label: string, workers: number, p: Phase) => {
-      const wall = p.seconds, per = (v: number) => fmt((1000 * v) / p.jobs, 0);
+      const wall = p.seconds, per = (v: number) => fmt((1000 * v) / p.jobs, 1);
       // A worker's wall time not inside a job (fitJob's clock), per job: the round trip between jobs.
       const idle = fmt(1000 * ((wall * workers) / p.jobs - p.jobSeconds), 1);
       table.push([label, String(workers), phase, fmt(wall, 2), fmt(p.jobs / wall, 2), `${fmt(base / wall, 2)}x`, fmt(p.jobSeconds, 3),

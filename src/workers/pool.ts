@@ -160,7 +160,15 @@ export class WorkerPool implements Runner {
     // A job the pool gave up on (hung, crashed) says nothing more to anyone.
     if (!job || m.jobId !== job.jobId) return;
     job.beat = Date.now();
-    if (m.progress.length > 0) job.onBatch(unpackProgress(m.progress));
+    if (m.progress.length > 0) {
+      // A throwing progress handler must not lose the job's end (through Comlink, its error went
+      // back to the worker, which ignored it); say so and go on.
+      try {
+        job.onBatch(unpackProgress(m.progress));
+      } catch (e) {
+        console.error('a progress handler threw', e);
+      }
+    }
     if ('result' in m) {
       slot.active = null;
       job.resolve(unpackResult(m.result));

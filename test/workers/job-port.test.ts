@@ -78,6 +78,19 @@ describe('the job port', () => {
     expect(JSON.parse(JSON.stringify(result.insights))).toEqual(result.insights);
   });
 
+  it('a progress handler that throws does not lose the job\'s end', async () => {
+    const { pool: p } = pool(1);
+    await p.info();
+    let calls = 0;
+    const r = await p.run(job('throws', { epochs: '3' }), {
+      signal: new AbortController().signal,
+      onProgress: () => { calls++; throw new Error('a bug in the page'); },
+    });
+    expect(r.epochsRun).toBe(3);
+    expect(calls).toBeGreaterThan(0);
+    expect((await tracked(p, job('after'))).result.jobId).toBe('after');
+  });
+
   it('a job cancelled mid-run leaves nothing behind for the job after it on the same worker', async () => {
     const { pool: p } = pool(1);
     await p.info();
