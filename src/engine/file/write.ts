@@ -202,8 +202,10 @@ function print(v: unknown, depth: number): string {
   const end = '  '.repeat(depth);
   if (Array.isArray(v)) {
     if (v.length === 0) return '[]';
-    // Numbers (curves, boundaries: thousands per result) print as JSON.stringify does in a list,
-    // NaN and ±Infinity as null; one string and one replace instead of a string per number.
+    // Numbers (curves, boundaries: thousands per result) in one pass instead of a string per
+    // number: a finite number joins as JSON prints it (both are ToString); with NaN, ±Infinity or
+    // null among them, JSON.stringify prints those as null and the commas get their space after.
+    if (v.every((x) => typeof x === 'number' && Number.isFinite(x))) return `[${v.join(', ')}]`;
     if (v.every((x) => x === null || (typeof x !== 'object' && typeof x !== 'string'))) return JSON.stringify(v).replaceAll(',', ', ');
     if (v.every((x) => x === null || typeof x !== 'object')) return `[${v.map((x) => print(x, 0)).join(', ')}]`;
     return `[\n${v.map((x) => pad + print(x, depth + 1)).join(',\n')}\n${end}]`;

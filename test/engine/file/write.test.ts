@@ -22,6 +22,16 @@ describe('writeSheet', () => {
     ]);
   });
 
+  it('prints lists of numbers with ", " whether all finite, with NaN and ±Infinity (as null), or with nulls', () => {
+    const history = { loss: [1, 0.5, 1e-7, -0, 1e21], acc: [0.25, NaN, Infinity, -Infinity], valLoss: [null, 0.125, null], valAcc: [], lr: [0.01] };
+    const text = writeSheet({ ...emptyDocument(), results: { k: savedResult({ history } as never) } });
+    expect(text).toContain('"loss": [1, 0.5, 1e-7, 0, 1e+21],');
+    expect(text).toContain('"acc": [0.25, null, null, null],');
+    expect(text).toContain('"valLoss": [null, 0.125, null],');
+    expect(text).toContain('"valAcc": [],');
+    expect(text).toContain('"lr": [0.01]');
+  });
+
   it('orders cells by the column table and results by key, whatever order they were built in', () => {
     const doc = sampleDocument();
     const shuffled = {
