@@ -28,13 +28,11 @@ export async function stopHeapSampling(cdp: CDPSession, live: boolean, top = 30)
   const usage = (await cdp.send('Runtime.getHeapUsage')) as unknown as { usedSize: number; totalSize: number };
   const self = new Map<string, number>();
   const total = new Map<string, number>();
-  let all = 0;
-  const walk = (node: SamplingNode, stack: string[]): number => {
+  const walk = (node: SamplingNode): number => {
     const name = frameName(node.callFrame);
     let sum = node.selfSize;
     self.set(name, (self.get(name) ?? 0) + node.selfSize);
-    const inner = [...stack, name];
-    for (const c of node.children) sum += walk(c, inner);
+    for (const c of node.children) sum += walk(c);
     return sum;
   };
   // Inclusive sizes: each function counted once per path, so recursion does not double it.
@@ -45,7 +43,7 @@ export async function stopHeapSampling(cdp: CDPSession, live: boolean, top = 30)
     if (!onStack.has(name)) total.set(name, (total.get(name) ?? 0) + sum);
     return sum;
   };
-  all = walk(profile.head, []);
+  const all = walk(profile.head);
   inclusive(profile.head, new Set());
   const list = (m: Map<string, number>) => [...m].filter(([n]) => !n.startsWith('(root)')).sort((a, b) => b[1] - a[1]).slice(0, top)
     .map(([n, b]) => `  ${(b / 1e6).toFixed(1).padStart(8)} MB ${((100 * b) / all).toFixed(1).padStart(5)}%  ${n}`).join('\n');
