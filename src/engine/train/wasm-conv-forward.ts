@@ -33,7 +33,7 @@ function fmaGemm(backend: unknown): Gemm | null {
 /** The convolution's geometry, or null for what this kernel leaves to the stock one. */
 function geometryOf(x: tf.TensorInfo, filter: tf.TensorInfo, attrs: tf.NamedAttrMap): ConvGeometry | null {
   if (x.dtype !== 'float32' || filter.dtype !== 'float32' || x.shape.length !== 4 || filter.shape.length !== 4) return null;
-  if (((attrs['dataFormat'] as string | undefined) ?? 'NHWC') !== 'NHWC') return null;
+  if (((attrs['dataFormat'] as string | undefined) ?? 'NHWC') !== 'NHWC' || filter.shape[2] !== x.shape[3]) return null;
   const info = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
     filter.shape as [number, number, number, number],
@@ -85,6 +85,10 @@ export function conv2DForwardKernel(stock: tf.KernelFunc): tf.KernelFunc {
         g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, IM2COL_GROUP);
       gemm.matmul(colsView.byteOffset, b.typedArrayFromHeap(filter).byteOffset, b.typedArrayFromHeap(out).byteOffset,
         M, g.outC, K, true, false);
+    } catch (e) {
+      // e.g. no room on the heap for the GEMM's workspace: nothing of ours stays allocated
+      b.disposeData(out.dataId);
+      throw e;
     } finally {
       b.disposeData(cols.dataId);
     }
