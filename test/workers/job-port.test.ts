@@ -3,6 +3,8 @@
  * progress routed by job id and boundaries packed for the trip (src/workers/wire.ts). Real
  * worker threads, real training.
  */
+import { Worker } from 'node:worker_threads';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TrainJob, TrainProgress, TrainResult } from '../../src/engine/job.ts';
 import { parseRow } from '../../src/engine/spec.ts';
@@ -102,6 +104,32 @@ describe('the job port', () => {
     expect(result.jobId).toBe('next');
     expectCompleteProgress(job('next'), progress, result);
     expect(p.replaced).toBe(0);
+  });
+
+  it('the one pool-wide watchdog replaces only the worker that went silent, not its busy neighbour', async () => {
+    let started = 0;
+    const p = new WorkerPool({
+      size: 2, retries: 0, stallTimeoutMs: 1500,
+      factory: () => {
+        if (started++ > 0) return nodeWorkerFactory();
+        const w = new Worker(new URL('../helpers/hanging-worker.mjs', import.meta.url));
+        return { endpoint: nodeEndpoint(w), terminate: () => void w.terminate(), onExit: (cb) => void w.once('exit', (c) => cb(`exit ${c}`)) };
+      },
+    });
+    pools.push(p);
+    await p.info();
+    // The hanging worker is the first free one, so it takes the first job; the second (a dropout
+    // layer keeps it on tfjs' step, seconds long) is still training, and reporting, when the
+    // watchdog finds the first silent.
+    const stuck = p.run(job('stuck'), { signal: new AbortController().signal, onProgress: () => {} });
+    const long = job('busy', { layers: 'dense(16, relu) dropout(0.1)', epochs: '40', batch_size: '16' });
+    let busyDone = false;
+    const busy = tracked(p, long).finally(() => { busyDone = true; });
+    await expect(stuck).rejects.toThrow(/stopped responding/);
+    expect(busyDone).toBe(false);
+    const { result, progress } = await busy;
+    expectCompleteProgress(long, progress, result);
+    expect(p.replaced).toBe(1);
   });
 
   it('a worker killed mid-job: the job is retried on a fresh worker and the queued jobs all run', async () => {
