@@ -1,5 +1,5 @@
 /** The page: the sheet's title and description, a toolbar, the run summary, the grid and the selected row's details. */
-import { Show, createMemo, createSignal, onCleanup } from 'solid-js';
+import { For, Show, createMemo, createSignal, onCleanup } from 'solid-js';
 import type { RunMode, SheetEngine } from '../engine/scheduler/sheet-engine.ts';
 import { createEngineTicks } from './engine-signal.ts';
 import { StateCounts } from './state-counts.ts';
@@ -11,7 +11,14 @@ import { QueueToggle } from './QueueToggle.tsx';
 import { RowDetail } from './RowDetail.tsx';
 import type { LoadedSheet } from './sheet-source.ts';
 
-export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: number; onVisibleRows?: (ids: readonly string[]) => void }) {
+/** The toolbar's workers menu: how many the pool has now, how many it may have, and a change of it. */
+export interface WorkersControl {
+  readonly count: () => number;
+  readonly max: number;
+  readonly set: (n: number) => void;
+}
+
+export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: WorkersControl; onVisibleRows?: (ids: readonly string[]) => void }) {
   const counts = new StateCounts(props.engine);
   onCleanup(props.engine.subscribe((changed) => counts.update(changed)));
   // The toolbar's counts and the row detail's text, tables and boundary in one frame; the curves
@@ -76,9 +83,13 @@ export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: n
           {t('app.runStale', { n: staleCount() })}
         </button>
         <QueueToggle />
-        <span class="ss-workers" data-testid="workers">
-          {t(props.workers === 1 ? 'app.workers.one' : 'app.workers.many', { n: props.workers })}
-        </span>
+        <label class="ss-workers" data-testid="workers" title={t('app.workersTitle')}>
+          {t('app.workers.before')}{' '}
+          <select data-testid="workers-count" value={props.workers.count()} onChange={(e) => props.workers.set(Number(e.currentTarget.value))}>
+            <For each={Array.from({ length: Math.max(props.workers.max, props.workers.count()) }, (_, i) => i + 1)}>{(n) => <option value={n}>{n}</option>}</For>
+          </select>
+          {' '}{t(props.workers.count() === 1 ? 'app.workers.one' : 'app.workers.many')}
+        </label>
         <span class="ss-summary" data-testid="summary">{summary()}</span>
       </div>
       <Show when={draft()} keyed>

@@ -9,7 +9,8 @@ import { type FormulaColumn, type RowState, type RunMode } from '../engine/sched
 import { FORMAT, FORMAT_VERSION, type SheetDocument } from '../engine/sheet-file.ts';
 import { currentSheetId, listRecent, recoverSheet } from '../persist/autosave.ts';
 import { type StoreError, openStore } from '../persist/idb.ts';
-import { App, LoadError } from './App.tsx';
+import { App, LoadError, type WorkersControl } from './App.tsx';
+import { maxPoolSize, rememberPoolSize } from '../workers/browser-pool.ts';
 import { locale, t } from './i18n/index.ts';
 import { fileErrorText } from './engine-text.ts';
 import { exportCsv, linkFor, readCsvBlob, readSheetBlob, saveSheet, sheetFromHash } from './file-actions.ts';
@@ -131,6 +132,20 @@ async function start(fixture: LoadedSheet, mount: HTMLElement): Promise<void> {
     },
   };
 
+  // The toolbar's workers menu: the pool grows or shrinks at once (a busy worker leaves after its
+  // job), the engine starts what now fits, and the choice is kept for the next sheet and visit.
+  const workersOf = (s: Session): WorkersControl => {
+    const [count, setCount] = createSignal(s.pool.capacity);
+    return {
+      count, max: maxPoolSize(),
+      set(n) {
+        s.pool.resize(n);
+        s.engine.capacityChanged();
+        rememberPoolSize(n);
+        setCount(s.pool.capacity);
+      },
+    };
+  };
   const sheetOf = (s: Session): LoadedSheet => {
     const doc = s.document();
     return { name: s.id, file: { format: FORMAT, version: FORMAT_VERSION, title: doc.title, description: doc.description, rows: [], document: doc } };
@@ -140,7 +155,11 @@ async function start(fixture: LoadedSheet, mount: HTMLElement): Promise<void> {
       <SheetMenu {...menu} />
       <HeaderHelp />
       <Show when={session()} keyed>
-        {(s) => <App sheet={sheetOf(s)} engine={s.engine} workers={s.pool.size} onVisibleRows={(ids) => { visible = ids; }} />}
+        {(s) => {
+          // Made once per session: a prop expression is read again on every access.
+          const workers = workersOf(s);
+          return <App sheet={sheetOf(s)} engine={s.engine} workers={workers} onVisibleRows={(ids) => { visible = ids; }} />;
+        }}
       </Show>
     </>
   ), mount);

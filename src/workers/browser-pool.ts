@@ -1,4 +1,4 @@
-/** The pool on Web Workers, for the page. */
+/** The pool on Web Workers, for the page, and how many workers the person asked for. */
 import { type PoolOptions, type WorkerHandle, WorkerPool } from './pool.ts';
 
 function startWorker(): WorkerHandle {
@@ -14,15 +14,48 @@ function startWorker(): WorkerHandle {
   };
 }
 
-/** Default size: hardware threads minus one (the page needs one), at least one. */
-export function defaultPoolSize(): number {
-  const n = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
-  return Math.max(1, n - 1);
+/** The machine's hardware threads, as the browser reports them (2 when it does not). */
+export function hardwareThreads(): number {
+  return (typeof navigator !== 'undefined' && navigator.hardwareConcurrency) || 2;
 }
 
-export type BrowserPool = WorkerPool & { readonly size: number };
+/** Default size: hardware threads minus one (the page needs one), at least one. */
+export function defaultPoolSize(): number {
+  return Math.max(1, hardwareThreads() - 1);
+}
+
+/** The most the workers menu offers: one per hardware thread (two on a one-thread machine, to compare). */
+export function maxPoolSize(): number {
+  return Math.max(2, hardwareThreads());
+}
+
+const STORAGE_KEY = 'sweepsheet.workers';
+
+/**
+ * The size the person chose in this browser (the toolbar's workers menu), else the default. A
+ * stored value outside 1..maxPoolSize (another machine's, or edited) falls back to the default.
+ */
+export function preferredPoolSize(): number {
+  try {
+    const n = Number(globalThis.localStorage?.getItem(STORAGE_KEY));
+    if (Number.isInteger(n) && n >= 1 && n <= maxPoolSize()) return n;
+  } catch {
+    // Storage refused (private mode, a sandboxed frame): the default.
+  }
+  return defaultPoolSize();
+}
+
+/** Remember the chosen size for the next sheet and the next visit. */
+export function rememberPoolSize(n: number): void {
+  try {
+    globalThis.localStorage?.setItem(STORAGE_KEY, String(n));
+  } catch {
+    // Not remembered; the choice still applies to the open sheet.
+  }
+}
+
+export type BrowserPool = WorkerPool;
 
 export function createBrowserPool(opts: Partial<PoolOptions> = {}): BrowserPool {
-  const pool = new WorkerPool({ size: opts.size ?? defaultPoolSize(), factory: startWorker, ...opts });
-  return Object.assign(pool, { size: pool.capacity });
+  return new WorkerPool({ size: opts.size ?? preferredPoolSize(), factory: startWorker, ...opts });
 }

@@ -72,6 +72,8 @@ interface Slot {
   started: boolean;
   busy: boolean;
   dead: boolean;
+  /** Leaves the pool after its job (the pool was made smaller while it trained). */
+  retiring: boolean;
   active: Active | null;
 }
 
@@ -80,7 +82,8 @@ interface Waiting {
 }
 
 export class WorkerPool implements Runner {
-  readonly capacity: number;
+  /** Workers wanted: the slots that are not retiring. */
+  private wanted: number;
   private readonly slots: Slot[] = [];
   private readonly waiting: Waiting[] = [];
   private disposed = false;
@@ -92,12 +95,43 @@ export class WorkerPool implements Runner {
   replaced = 0;
 
   constructor(private readonly opts: PoolOptions) {
-    this.capacity = Math.max(1, Math.floor(opts.size));
+    this.wanted = Math.max(1, Math.floor(opts.size));
     this.readyTimeoutMs = opts.readyTimeoutMs ?? 60_000;
     this.stallTimeoutMs = opts.stallTimeoutMs ?? 120_000;
     this.cancelGraceMs = opts.cancelGraceMs ?? 5_000;
     this.retries = opts.retries ?? 1;
-    for (let i = 0; i < this.capacity; i++) this.slots.push(this.spawn());
+    for (let i = 0; i < this.wanted; i++) this.slots.push(this.spawn());
+  }
+
+  /** How many jobs the pool trains at once: its number of workers. */
+  get capacity(): number {
+    return this.wanted;
+  }
+
+  /**
+   * Grow or shrink to `size` workers (at least one). New workers start at once and take waiting
+   * jobs; on shrinking, idle workers stop at once and busy ones when their job ends, so no run is
+   * cut short. The engine asks the pool's capacity when it starts jobs: tell it to look again.
+   */
+  resize(size: number): void {
+    const want = Math.max(1, Math.floor(size));
+    if (this.disposed || want === this.wanted) return;
+    this.wanted = want;
+    // Growing back: a worker still finishing its job before leaving stays instead.
+    for (const s of this.slots) if (s.retiring && !s.dead && this.slots.filter((x) => !x.retiring).length < want) s.retiring = false;
+    const staying = this.slots.filter((s) => !s.retiring);
+    while (staying.length < want) {
+      const fresh = this.spawn();
+      this.slots.push(fresh);
+      staying.push(fresh);
+      this.waiting.shift()?.take(fresh);
+    }
+    // Idle workers (and dead ones awaiting a replacement) go first, then the last busy ones.
+    const leaving = [...staying.filter((s) => !s.busy), ...staying.filter((s) => s.busy).reverse()].slice(0, staying.length - want);
+    for (const s of leaving) {
+      s.retiring = true;
+      if (!s.busy) this.retire(s);
+    }
   }
 
   /** The ready handshake of every worker (what each found it can run on). */
@@ -142,7 +176,7 @@ export class WorkerPool implements Runner {
     });
     death.catch(() => undefined);
     const ready = Promise.race([api.ready(Comlink.transfer(port2, [port2])), death, timeout(this.readyTimeoutMs, 'the worker did not start in time')]);
-    const slot: Slot = { handle, api, port, ready, die, started: false, busy: false, dead: false, active: null };
+    const slot: Slot = { handle, api, port, ready, die, started: false, busy: false, dead: false, retiring: false, active: null };
     port.onmessage = (ev: MessageEvent<JobMessage>) => this.receive(slot, ev.data);
     // A job's end that cannot be read would leave its caller waiting for the stall timeout.
     port.onmessageerror = () => this.kill(slot, 'a message from the worker could not be read');
@@ -204,6 +238,7 @@ export class WorkerPool implements Runner {
 
   private release(slot: Slot): void {
     slot.busy = false;
+    if (slot.retiring) return this.retire(slot);
     if (slot.dead) return;
     const next = this.waiting.shift();
     if (next) next.take(slot);
@@ -275,6 +310,18 @@ export class WorkerPool implements Runner {
     this.replace(slot);
   }
 
+  /** Take an idle worker out of the pool for good (resize): stopped, not replaced. */
+  private retire(slot: Slot): void {
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+    if (slot.dead) return;
+    slot.dead = true;
+    slot.handle.terminate();
+    slot.api[Comlink.releaseProxy]();
+    slot.port.close();
+    slot.die('the pool was made smaller');
+  }
+
   /** Workers that die before their handshake are replaced with a growing delay, not in a tight loop. */
   private earlyDeaths = 0;
 
@@ -284,6 +331,8 @@ export class WorkerPool implements Runner {
     const swap = () => {
       const i = this.slots.indexOf(dead);
       if (i < 0 || this.disposed) return;
+      // A worker that was leaving anyway (the pool shrank) is not replaced.
+      if (dead.retiring) return void this.slots.splice(i, 1);
       this.replaced++;
       const fresh = this.spawn();
       this.slots[i] = fresh;

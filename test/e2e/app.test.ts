@@ -133,7 +133,10 @@ describe('Sweepsheet in chromium', () => {
     expect(ids).toHaveLength(6);
     for (const id of ids) await expect(cell(id, 'status').count()).resolves.toBe(1);
     await expect(app.page.locator('h1').textContent()).resolves.toMatch(/XOR/);
-    await expect(app.page.getByTestId('workers').textContent()).resolves.toMatch(/^\d+ workers? /);
+    // One worker fewer than the machine has threads (the page keeps one), at least one.
+    const threads = await app.page.evaluate(() => navigator.hardwareConcurrency || 2);
+    await expect(app.page.getByTestId('workers-count').inputValue()).resolves.toBe(String(Math.max(1, threads - 1)));
+    await expect(app.page.getByTestId('workers').textContent()).resolves.toMatch(/ workers? training in the background$/);
     await expect(app.page.getByTestId('row-detail').textContent()).resolves.toMatch(/^Select a cell/);
     await app.page.screenshot({ path: `${OUT}/app-loaded.png`, fullPage: true });
 
@@ -343,6 +346,27 @@ describe('Sweepsheet in chromium', () => {
     await app.page.waitForFunction(() => document.querySelector('[data-testid="detail-history"]')?.getAttribute('data-live') === 'no');
     await expect(detail.getByTestId('detail-history').getAttribute('data-epochs')).resolves.toBe(String(epochsRun));
     expect((await historyShowing(epochsRun)).at(-1)).toBe(epochsRun);
+  });
+
+  test('the workers menu: two workers train two rows at once, and the choice is kept', async () => {
+    await app.page.getByTestId('workers-count').selectOption('2');
+    await expect(app.page.getByTestId('workers').textContent()).resolves.toMatch(/ workers training in the background$/);
+    // Two long rows (one sample per step): with two workers both train at the same time.
+    await typeInto('xor-mlp', 'batch_size', '1');
+    await typeInto('xor-mlp', 'epochs', '300');
+    await typeInto('spiral-deep', 'epochs', '301');
+    await app.page.waitForFunction(() => window.__sweepsheet!.rows().filter((r) => r.status.state === 'running').length === 2, undefined, { timeout: 60_000, polling: 20 });
+    await expect(app.page.evaluate(() => localStorage.getItem('sweepsheet.workers'))).resolves.toBe('2');
+    // The course's values again: their results come back from the cache.
+    await typeInto('xor-mlp', 'batch_size', '16');
+    await typeInto('xor-mlp', 'epochs', '40');
+    await typeInto('spiral-deep', 'epochs', '300');
+    await waitUntilSettled();
+    // Back to one: the page trains on, one row at a time.
+    await app.page.getByTestId('workers-count').selectOption('1');
+    await expect(app.page.getByTestId('workers').textContent()).resolves.toMatch(/ worker training in the background$/);
+    await expect(app.page.evaluate(() => localStorage.getItem('sweepsheet.workers'))).resolves.toBe('1');
+    expect(app.pageErrors).toEqual([]);
   });
 
   test('selecting an invalid row shows its cell errors', async () => {

@@ -249,6 +249,11 @@ export class SheetEngine {
     this.runs.pump();
   }
 
+  /** The runner trains more (or fewer) jobs at once now (the page's workers menu): start what fits. */
+  capacityChanged(): void {
+    this.runs.pump();
+  }
+
   /** Tell the engine which rows are on screen: they run before rows scrolled out of view. */
   setVisible(ids: Iterable<string>): void {
     this.runs.setVisible(ids);
