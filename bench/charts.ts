@@ -58,6 +58,12 @@ const LIVE_DETAIL = args.includes('--live-detail');
 const CSS = args.includes('--css') ? args[args.indexOf('--css') + 1] : undefined;
 /** `--selector-stats` (with `--trace`): also print the CSS selectors that cost the style recalculations most. */
 const SELECTOR_STATS = args.includes('--selector-stats');
+/**
+ * `--invalidations` (with `--trace`): also record chromium's invalidation tracking (which node's
+ * style, layout or paint was invalidated and why), for `--save-trace` and a second look at what
+ * precedes a full layerization.
+ */
+const INVALIDATIONS = args.includes('--invalidations');
 /** `--layers`: at the end, list the page's composited layers by owning element (the grid's cells should own none). */
 const LAYERS = args.includes('--layers');
 /**
@@ -166,7 +172,7 @@ async function main(): Promise<void> {
     if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 200 }); await cdp.send('Profiler.start'); }
     if (heap && HEAP === 'all') await startHeapSampling(heap, false);
     if (TRACE) {
-      const raw = await recordTrace(await app.context.newCDPSession(app.page), () => app.page.waitForTimeout(SECONDS * 1000), ['blink.user_timing', ...(SELECTOR_STATS ? [SELECTOR_STATS_CATEGORY] : [])]);
+      const raw = await recordTrace(await app.context.newCDPSession(app.page), () => app.page.waitForTimeout(SECONDS * 1000), ['blink.user_timing', ...(SELECTOR_STATS ? [SELECTOR_STATS_CATEGORY] : []), ...(INVALIDATIONS ? ['disabled-by-default-devtools.timeline.invalidationTracking'] : [])]);
       if (SAVE_TRACE) writeFileSync(SAVE_TRACE, JSON.stringify(raw));
       const events = mainThreadEvents(raw);
       console.log(`main thread by trace event over ${SECONDS} s:\n${summarize(events)}\n${styleAndLayoutWork(events)}\n${frameWork(events, SECONDS)}\ncostliest tasks:\n${longestTasks(events)}`);

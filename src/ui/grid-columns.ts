@@ -12,7 +12,8 @@ import { HELP_BUTTON_WIDTH, decorateHelpButton } from './HeaderHelp.tsx';
 import { LOCALES, type MessageKey, locale, t, tIn } from './i18n/index.ts';
 import { boundaryRenderer, curveRenderer } from './grid-charts.ts';
 import { grid } from './i18n/messages/grid.ts';
-import { type GridView, type RowLookup, formulaColumnRenderer, inputRenderer, resultRenderer, sortValue } from './renderers.ts';
+import { type GridView, type RowLookup, STATUS_CHROME, formulaColumnRenderer, inputRenderer, resultRenderer, sortValue, textWidth } from './renderers.ts';
+import { statusTextIn } from './engine-text.ts';
 import { type RowSource, SWEPT_COLUMNS, type SortKey, sortKey } from './row-values.ts';
 
 /** A column the person added: every cell computes the same formula. */
@@ -119,29 +120,18 @@ export function gridColumns(formulaColumns: readonly FormulaColumn[]): GridColum
   ];
 }
 
-/**
- * Width of a text in the grid's 12 px header and status font. A fixed per-character estimate
- * rather than a measurement, so widths are the same before the fonts load, in every browser and
- * in tests; the browser test checks that every header label fits in chromium.
- */
-export function textWidth(text: string): number {
-  // Hangul and other wide characters take about twice a Latin letter's width.
-  let wide = 0;
-  for (const ch of text) if (ch.codePointAt(0)! >= 0x1100) wide++;
-  return Math.ceil((text.length + wide) * PX_PER_CHAR);
-}
-
-const PX_PER_CHAR = 6.5;
 /** Header padding on both sides, the 16 px sort arrow Handsontable draws beside the label, and slack. */
 const HEADER_CHROME = 26;
 /** The ✎ button of a formula column's header. */
 const EDIT_BUTTON = 18;
 /** Number cell padding on both sides plus a little slack. */
 const SPREAD_CHROME = 26;
-/** Status cell padding on both sides plus a little slack. */
-const STATUS_CHROME = 14;
-/** The longest status the grid must show whole; diverged and failed reasons are cut, and shown whole in the row details and the tooltip. */
-const LONGEST_STATUS = statusText({ state: 'running', fraction: 1, epoch: 500, epochs: 500 });
+/**
+ * The longest status the grid must show whole, in every language (a running row's status must
+ * never need ss-clip: renderers.ts); diverged and failed reasons are cut, and shown whole in the
+ * row details and the tooltip.
+ */
+const LONGEST_STATUS = Math.max(...LOCALES.map((l) => textWidth(statusTextIn({ state: 'running', fraction: 1, epoch: 500, epochs: 500 }, l))));
 
 /**
  * The column table's suggested width, widened so the header label is never cut, and the status
@@ -152,7 +142,7 @@ export function columnWidth(col: GridColumn): number {
   // Our own columns: wide enough for the label in every language, so a switch never cuts it.
   if (col.role === 'view') return Math.max(col.width, ...LOCALES.map((l) => textWidth(grid[l][`grid.${col.key}.label`]) + HEADER_CHROME));
   let width = Math.max(col.width, widestLabel(col) + HEADER_CHROME + HELP_BUTTON_WIDTH);
-  if (col.role === 'result' && col.format === 'status') width = Math.max(width, textWidth(LONGEST_STATUS) + STATUS_CHROME);
+  if (col.role === 'result' && col.format === 'status') width = Math.max(width, LONGEST_STATUS + STATUS_CHROME);
   // A sweep row shows mean ± sd in its metrics: room for `0.9475 ± 0.0601` whole.
   const swept = col.role === 'result' ? SWEPT_COLUMNS[col.key] : undefined;
   if (swept) width = Math.max(width, textWidth(`0.${'0'.repeat(swept.digits)} ± 0.${'0'.repeat(swept.digits)}`) + SPREAD_CHROME);

@@ -163,12 +163,31 @@ function statusRenderer(lookup: RowLookup, col: ResultColumn): CellRenderer {
     label.className = 'ss-status-text';
     label.textContent = text;
     td.append(label);
-    clipIfLong(td, text, cellProperties, STATUS_PX_PER_CHAR);
+    // The same estimate the status column's width is made from (grid-columns.ts columnWidth): a
+    // running row's status then never crosses into ss-clip as its epoch count grows. It did at
+    // `epoch 100/…` (7 px a character here against the column's 6.5), and back at 'done': each
+    // toggle re-layerized the page (bench:charts --view grid --trace --invalidations).
+    const width = typeof cellProperties.width === 'number' ? cellProperties.width : 0;
+    if (textWidth(text) + STATUS_CHROME > width) td.classList.add('ss-clip');
   };
 }
 
-/** Text widths in the status cell's 12 px font and the number cells' 14 px one, per character, rounded up. */
-const STATUS_PX_PER_CHAR = 7;
+/**
+ * Width of a text in the grid's 12 px header and status font. A fixed per-character estimate
+ * rather than a measurement, so widths are the same before the fonts load, in every browser and
+ * in tests; the browser test checks that every header label fits in chromium.
+ */
+export function textWidth(text: string): number {
+  // Hangul and other wide characters take about twice a Latin letter's width.
+  let wide = 0;
+  for (const ch of text) if (ch.codePointAt(0)! >= 0x1100) wide++;
+  return Math.ceil((text.length + wide) * PX_PER_CHAR);
+}
+
+const PX_PER_CHAR = 6.5;
+/** Status cell padding on both sides plus a little slack. */
+export const STATUS_CHROME = 14;
+/** Text width in the number cells' 14 px font, per character, rounded up. */
 const NUMBER_PX_PER_CHAR = 8.5;
 /** Padding on both sides of a cell and a little slack. */
 const CELL_CHROME = 10;
