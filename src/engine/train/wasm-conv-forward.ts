@@ -12,7 +12,7 @@
  * including a first layer on 1-3 channels, stays on the stock kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type ConvGeometry, positions, taps } from './kernels/im2col.ts';
+import { type ConvGeometry, convGeometry, positions, taps } from './kernels/im2col.ts';
 import { IM2COL_GROUP, convSimdFor } from './kernels/wasm-conv-simd.ts';
 import { type Gemm, gemmFor } from './kernels/gemm.ts';
 
@@ -44,13 +44,7 @@ function geometryOf(x: tf.TensorInfo, filter: tf.TensorInfo, attrs: tf.NamedAttr
     false,
     'channelsLast',
   );
-  return {
-    batch: info.batchSize, inH: info.inHeight, inW: info.inWidth, inC: info.inChannels,
-    outH: info.outHeight, outW: info.outWidth, outC: info.outChannels,
-    kH: info.filterHeight, kW: info.filterWidth, strideH: info.strideHeight, strideW: info.strideWidth,
-    dilationH: info.dilationHeight, dilationW: info.dilationWidth,
-    padTop: info.padInfo.top, padLeft: info.padInfo.left,
-  };
+  return convGeometry(info);
 }
 
 /** Whether some tap of some output position falls in the padding (outside the input). */

@@ -11,7 +11,7 @@
  * the backend's memory: no copies in or out of it.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type ConvGeometry, col2imAdd, im2colT, positions, taps } from './kernels/im2col.ts';
+import { type ConvGeometry, col2imAdd, convGeometry, im2colT, positions, taps } from './kernels/im2col.ts';
 import { maxPoolGradKernel } from './wasm-conv-pool.ts';
 import { conv2DForwardKernel } from './wasm-conv-forward.ts';
 import { leadingSumKernel } from './kernels/wasm-sum.ts';
@@ -38,15 +38,6 @@ interface WasmHeapBackend {
   disposeData(dataId: tf.DataId, force?: boolean): boolean;
 }
 
-function geometry(info: tf.backend_util.Conv2DInfo): ConvGeometry {
-  return {
-    batch: info.batchSize, inH: info.inHeight, inW: info.inWidth, inC: info.inChannels,
-    outH: info.outHeight, outW: info.outWidth, outC: info.outChannels,
-    kH: info.filterHeight, kW: info.filterWidth, strideH: info.strideHeight, strideW: info.strideWidth,
-    dilationH: info.dilationHeight, dilationW: info.dilationWidth,
-    padTop: info.padInfo.top, padLeft: info.padInfo.left,
-  };
-}
 
 function convInfo(
   xShape: readonly number[], filterShape: readonly number[], attrs: tf.NamedAttrMap, kernel: string,
@@ -222,7 +213,7 @@ const conv2DBackpropFilter: TaggedKernelFunc = ({ inputs, attrs, backend }: Kern
   const x = inputs['x']!;
   const dy = inputs['dy']!;
   const filterShape = (attrs?.['filterShape'] as number[] | undefined) ?? [];
-  const g = geometry(convInfo(x.shape, filterShape, attrs ?? {}, tf.Conv2DBackpropFilter));
+  const g = convGeometry(convInfo(x.shape, filterShape, attrs ?? {}, tf.Conv2DBackpropFilter));
   const b = backend as unknown as WasmHeapBackend;
   if (positions(g) === 0 || taps(g) === 0 || g.outC === 0) return zeros(b, [...filterShape]);
   const s = new Scratch(backend);
@@ -304,7 +295,7 @@ function conv2DBackpropInputVia(stock: tf.KernelConfig | undefined): TaggedKerne
     const filter = inputs['filter']!;
     const inputShape = (attrs?.['inputShape'] as number[] | undefined) ?? [];
     const info = convInfo(inputShape, filter.shape, attrs ?? {}, tf.Conv2DBackpropInput);
-    const g = geometry(info);
+    const g = convGeometry(info);
     const b = backend as unknown as WasmHeapBackend;
     if (positions(g) === 0 || taps(g) === 0 || g.outC === 0) return zeros(b, [...info.inShape]);
     const s = new Scratch(backend);

@@ -17,26 +17,14 @@ import { installFastWasmMatMul } from '../../../src/engine/train/wasm-kernels.ts
 import { gemmFor, relaxedSimdSupported } from '../../../src/engine/train/kernels/gemm.ts';
 import { mulberry32 } from '../../../src/engine/train/rng.ts';
 import { useWasm } from '../../helpers/tf-wasm.ts';
+import { type ConvCase, caseName } from '../../helpers/conv-case.ts';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 let tf: Awaited<ReturnType<typeof useWasm>>;
 
-interface Case {
-  readonly batch: number;
-  readonly h: number;
-  readonly w: number;
-  readonly cin: number;
-  readonly cout: number;
-  readonly k: readonly [number, number];
-  readonly stride: readonly [number, number];
-  readonly pad: 'same' | 'valid';
-  readonly dilation?: readonly [number, number];
-}
-
-const name = (c: Case) =>
-  `x ${c.batch}x${c.h}x${c.w}x${c.cin}, filter ${c.k.join('x')} -> ${c.cout}, stride ${c.stride.join(',')}, ${c.pad}` +
-  (c.dilation ? `, dilation ${c.dilation.join(',')}` : '');
+type Case = ConvCase;
+const name = caseName;
 
 const CASES: Case[] = [];
 for (const pad of ['valid', 'same'] as const) {

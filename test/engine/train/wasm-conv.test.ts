@@ -17,24 +17,11 @@ import { installWasmConvKernels, uninstallWasmConvKernels, wasmCanTrainConv } fr
 import { installFastWasmMatMul } from '../../../src/engine/train/wasm-kernels.ts';
 import { mulberry32 } from '../../../src/engine/train/rng.ts';
 import { useWasm } from '../../helpers/tf-wasm.ts';
+import { type ConvCase, type Pad, caseName } from '../../helpers/conv-case.ts';
 
 let tf: Awaited<ReturnType<typeof useWasm>>;
 
-type Pad = 'same' | 'valid';
-
-interface ConvCase {
-  readonly batch: number;
-  readonly h: number;
-  readonly w: number;
-  readonly cin: number;
-  readonly cout: number;
-  readonly k: readonly [number, number];
-  readonly stride: readonly [number, number];
-  readonly pad: Pad;
-}
-
-const name = (c: ConvCase) =>
-  `x ${c.batch}x${c.h}x${c.w}x${c.cin}, filter ${c.k[0]}x${c.k[1]} -> ${c.cout}, stride ${c.stride.join(',')}, ${c.pad}`;
+const name = caseName;
 
 const CONV: ConvCase[] = [];
 for (const pad of ['valid', 'same'] as const) {

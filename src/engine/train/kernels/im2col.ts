@@ -9,6 +9,8 @@
  * (kh·kW + kw)·Cin + ci — the order of the [kH, kW, Cin, Cout] filter tensor's rows.
  */
 
+import type * as tf from '@tensorflow/tfjs';
+
 /** Sizes of one 2D convolution, channels last; pads are the top and left padding of the input. */
 export interface ConvGeometry {
   readonly batch: number;
@@ -26,6 +28,17 @@ export interface ConvGeometry {
   readonly dilationW: number;
   readonly padTop: number;
   readonly padLeft: number;
+}
+
+/** The geometry of tfjs' own description of a convolution (backend_util.computeConv2DInfo). */
+export function convGeometry(info: tf.backend_util.Conv2DInfo): ConvGeometry {
+  return {
+    batch: info.batchSize, inH: info.inHeight, inW: info.inWidth, inC: info.inChannels,
+    outH: info.outHeight, outW: info.outWidth, outC: info.outChannels,
+    kH: info.filterHeight, kW: info.filterWidth, strideH: info.strideHeight, strideW: info.strideWidth,
+    dilationH: info.dilationHeight, dilationW: info.dilationWidth,
+    padTop: info.padInfo.top, padLeft: info.padInfo.left,
+  };
 }
 
 /** Output positions M (rows of dy as a matrix). */
