@@ -34,7 +34,6 @@ export interface GridView {
  * ss-scaled, ...) and no other code puts one on a grid cell: reset removes them all before each
  * render, because Handsontable reuses cells.
  */
-
 export function reset(td: HTMLTableCellElement, key: string, row: RowState | undefined, keepContent = false): void {
   // Only the classes the cell has: removing all sixteen by name cost more than the rest of a patch.
   for (const c of Array.from(td.classList)) if (c.startsWith('ss-')) td.classList.remove(c);

@@ -117,9 +117,14 @@ export class WorkerPool implements Runner {
     const want = Math.max(1, Math.floor(size));
     if (this.disposed || want === this.wanted) return;
     this.wanted = want;
-    // Growing back: a worker still finishing its job before leaving stays instead.
-    for (const s of this.slots) if (s.retiring && !s.dead && this.slots.filter((x) => !x.retiring).length < want) s.retiring = false;
     const staying = this.slots.filter((s) => !s.retiring);
+    // Growing back: a worker still finishing its job before leaving stays, rather than a new one starting.
+    for (const s of this.slots) {
+      if (staying.length >= want) break;
+      if (!s.retiring || s.dead) continue;
+      s.retiring = false;
+      staying.push(s);
+    }
     while (staying.length < want) {
       const fresh = this.spawn();
       this.slots.push(fresh);

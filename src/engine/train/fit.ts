@@ -193,7 +193,7 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
       if (fused) fused.restore(bestParams!);
       else stock!.model.setWeights(best!);
     }
-    const { insights, ...test } = fused ? denseTest(fused, data, views.test) : await evaluateTest(stock!.model, data, views.test);
+    const { insights, ...test } = fused ? denseTest(fused, data, views.test, extent) : await evaluateTest(stock!.model, data, views.test);
     const last = history[history.length - 1];
     const restored = restoredBest ? history[plateau.bestEpoch - 1] : last;
     return {

@@ -23,9 +23,10 @@ const round2 = (v: number) => (Number.isFinite(v) ? Math.round(v * 100) / 100 : 
 /**
  * The test view evaluated with the trainer's current parameters, as evaluateTest evaluates a
  * model: loss, metric (accuracy, or MAE for regression) and the insights. The boundary covers
- * boundaryExtent(data), the extent of the live boundaries and of computeBoundary's default.
+ * `extent`: fitJob passes the one its live boundaries used (boundaryExtent(data), also
+ * computeBoundary's default), so the dataset is not scanned for it again.
  */
-export function denseTest(trainer: DenseTrainer, data: LoadedData, test: View): TestOutcome {
+export function denseTest(trainer: DenseTrainer, data: LoadedData, test: View, extent = hasBoundary(data) ? boundaryExtent(data) : null): TestOutcome {
   const classification = data.task === 'classification';
   const k = data.classes;
   const confusion = classification ? Array.from({ length: k }, () => new Array<number>(k).fill(0)) : null;
@@ -48,7 +49,7 @@ export function denseTest(trainer: DenseTrainer, data: LoadedData, test: View): 
       if (into.length < MAX_SAMPLES) into.push({ index, label, predicted: best, confidence: round2(h[row + best]!) });
     }
   });
-  const boundary = hasBoundary(data) ? denseBoundary(trainer, data, boundaryExtent(data)) : null;
+  const boundary = extent ? denseBoundary(trainer, data, extent) : null;
   // Accuracy as evaluateTest divides it: whole hits over n (the trainer's is a float32 mean per chunk).
   return { loss, acc: confusion && idx.length > 0 ? hits / idx.length : acc, insights: { confusion, samples: [...wrong, ...right].slice(0, MAX_SAMPLES), boundary } };
 }
