@@ -13,14 +13,19 @@
  *
  * `--epochs=N` sets the small job's epochs (default 10; see smallJob in bench/lib/jobs.ts).
  *
- *   npx tsx bench/pool.ts [--jobs=16] [--warm=24] [--epochs=10] [--only=node|browser]
+ * `--rounds=N` replaces the cold/steady sessions: each kind of pool (2 node threads, 2 processes,
+ * 2 chromium workers) is warmed (--warm jobs per worker), then times the same --jobs grid at
+ * concurrency 1 and 2 in turn, N times: per-round ratios, median, min-max and IQR (bench/pool-rounds.ts).
+ *
+ *   npx tsx bench/pool.ts [--jobs=16] [--warm=24] [--epochs=10] [--only=node|browser] [--rounds=N]
  */
 import { fileURLToPath } from 'node:url';
 import { openBenchPage } from './lib/browser.ts';
 import { smallJob } from './lib/jobs.ts';
-import { type Phase, type Session, childSession, chromiumSession, nodeSession, processSession } from './lib/pool-phases.ts';
+import { type Phase, type Session, childRounds, childSession, chromiumSession, nodeSession, processSession } from './lib/pool-phases.ts';
 import { fmt, machine, machineLine, markdownTable, save, textTable } from './lib/report.ts';
 import { cpuTotal } from './lib/thread-cpu.ts';
+import { poolRounds } from './pool-rounds.ts';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const JOBS = Number(arg('jobs') ?? 16);
@@ -28,6 +33,9 @@ const WARM = Number(arg('warm') ?? 24);
 const only = arg('only');
 // Through the environment, so the child processes of processSession build the same jobs.
 if (arg('epochs')) process.env.SMALL_EPOCHS = String(Number(arg('epochs')));
+
+if (arg('child-rounds')) await childRounds(Number(arg('child-rounds')));
+if (arg('rounds')) await poolRounds(fileURLToPath(import.meta.url), Number(arg('rounds')), JOBS, WARM, only);
 
 const childArg = arg('child');
 if (childArg) {

@@ -80,10 +80,16 @@ const bench = {
     await kept.info();
   },
 
-  /** All jobs at once on the open pool: wall seconds and each job's own seconds. */
-  async grid(jobs: TrainJob[]): Promise<{ seconds: number; jobSeconds: number[] }> {
+  /**
+   * All jobs at once on the open pool (or at most `concurrency` in flight, each lane submitting its
+   * next job when its previous one ended: bench:pool --rounds): wall seconds and each job's own seconds.
+   */
+  async grid(jobs: TrainJob[], concurrency?: number): Promise<{ seconds: number; jobSeconds: number[] }> {
     const t0 = performance.now();
-    const runs = await Promise.all(jobs.map((j) => timedRun(kept!, j)));
+    let next = 0;
+    const lane = async (out: TimedResult[]) => { while (next < jobs.length) out.push(await timedRun(kept!, jobs[next++]!)); return out; };
+    const runs = concurrency === undefined ? await Promise.all(jobs.map((j) => timedRun(kept!, j)))
+      : (await Promise.all(Array.from({ length: concurrency }, () => lane([])))).flat();
     return { seconds: (performance.now() - t0) / 1000, jobSeconds: runs.map((r) => r.result.seconds) };
   },
 

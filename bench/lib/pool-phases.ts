@@ -133,3 +133,126 @@ export async function chromiumSession(page: BenchBrowser, size: number, jobs: nu
     await page.call('close');
   }
 }
+
+/**
+ * `--rounds`: one warmed 2-worker pool timed at concurrency 1 and 2 in turn, round after round, so
+ * both sides of each ratio see the same pool, the same JIT state and (within a second or two) the
+ * same machine load — separately timed sessions drift more than the effect being measured.
+ */
+export interface Round {
+  /** One job at a time: the next is submitted when the previous one ended (one worker busy). */
+  readonly c1: Phase;
+  /** Two jobs at a time (both workers busy). */
+  readonly c2: Phase;
+}
+
+/** At most `lanes` jobs in flight: each lane submits its next job when its previous one ended. */
+export async function inLanes<T>(jobs: readonly TrainJob[], lanes: number, run: (j: TrainJob) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(lanes, jobs.length) }, async () => {
+    while (next < jobs.length) out.push(await run(jobs[next++]!));
+  }));
+  return out;
+}
+
+/** Concurrency 1 first in even rounds, 2 first in odd ones: neither side always runs right after warming. */
+async function alternate(rounds: number, time: (c: 1 | 2, round: number) => Promise<Phase>, each: (r: Round, i: number) => void): Promise<Round[]> {
+  const out: Round[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const order = i % 2 === 0 ? [1, 2] as const : [2, 1] as const;
+    const p: Partial<Record<1 | 2, Phase>> = {};
+    for (const c of order) p[c] = await time(c, i);
+    const r = { c1: p[1]!, c2: p[2]! };
+    each(r, i);
+    out.push(r);
+  }
+  return out;
+}
+
+/** Node worker threads: the app's createNodePool of 2, `warm` jobs per worker, then the rounds. */
+export async function nodeRounds(jobs: number, warm: number, rounds: number, each: (r: Round, i: number) => void): Promise<Round[]> {
+  const startup = new Set(threadsOf().map((t) => t.tid));
+  const pool = createNodePool({ size: 2, stallTimeoutMs: 600_000 });
+  try {
+    await pool.info();
+    await inLanes(grid(2 * warm, 600), 2, (j) => runOn(pool, j));
+    return await alternate(rounds, async (c) => {
+      const before = threadsOf();
+      const t0 = performance.now();
+      const own = await inLanes(grid(jobs), c, async (j) => (await runOn(pool, j)).seconds);
+      const seconds = (performance.now() - t0) / 1000;
+      return { seconds, jobs, jobSeconds: own.reduce((a, b) => a + b, 0) / jobs, cpu: splitNode(delta(before, threadsOf()), startup) };
+    }, each);
+  } finally {
+    pool.dispose();
+  }
+}
+
+/** Child mode for processRounds: a warmed one-worker pool that times each "n:from" grid it is sent. */
+export async function childRounds(warm: number): Promise<void> {
+  const startup = new Set(threadsOf().map((t) => t.tid));
+  const pool = createNodePool({ size: 1, stallTimeoutMs: 600_000 });
+  await pool.info();
+  for (const j of grid(warm, 600)) await runOn(pool, j);
+  console.log('ready');
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line === 'end') break;
+    const [n, from] = line.split(':').map(Number) as [number, number];
+    const before = threadsOf();
+    const own = await inLanes(grid(n, from), 1, async (j) => (await runOn(pool, j)).seconds);
+    console.log(JSON.stringify({ seconds: 0, jobs: n, jobSeconds: own.reduce((a, b) => a + b, 0) / n, cpu: splitNode(delta(before, threadsOf()), startup) } satisfies Phase));
+  }
+  pool.dispose();
+  process.exit(0);
+}
+
+/**
+ * Two processes with a one-worker pool each (the reference: nothing shared but the machine):
+ * concurrency 1 gives the whole grid to one of them (they take turns by round), concurrency 2
+ * half to each at once. Wall time is the parent's, from the request until the answers.
+ */
+export async function processRounds(script: string, jobs: number, warm: number, rounds: number, each: (r: Round, i: number) => void): Promise<Round[]> {
+  const kids = [0, 1].map(() => spawn(process.execPath, [...process.execArgv, script, `--child-rounds=${warm}`], { stdio: ['pipe', 'pipe', 'inherit'] }));
+  const reads = kids.map((k) => {
+    const lines: string[] = [];
+    const waiters: ((s: string) => void)[] = [];
+    createInterface({ input: k.stdout! }).on('line', (s) => { const w = waiters.shift(); if (w) w(s); else lines.push(s); });
+    return async (want: (s: string) => boolean): Promise<string> => {
+      for (;;) {
+        const s = lines.shift() ?? await new Promise<string>((resolve) => waiters.push(resolve));
+        if (want(s)) return s;
+      }
+    };
+  });
+  try {
+    await Promise.all(reads.map((r) => r((s) => s === 'ready')));
+    return await alternate(rounds, async (c, round) => {
+      const shares = c === 1 ? [[round % 2, jobs, 0]] : [[0, Math.ceil(jobs / 2), 0], [1, jobs - Math.ceil(jobs / 2), Math.ceil(jobs / 2)]];
+      const t0 = performance.now();
+      for (const [k, n, from] of shares) kids[k!]!.stdin!.write(`${n}:${from}\n`);
+      const parts = (await Promise.all(shares.map(([k]) => reads[k!]!((s) => s.startsWith('{'))))).map((s) => JSON.parse(s) as Phase);
+      const seconds = (performance.now() - t0) / 1000;
+      return { seconds, jobs, jobSeconds: parts.reduce((a, p) => a + p.jobSeconds * p.jobs, 0) / jobs, cpu: parts.map((p) => p.cpu).reduce(addSplits) };
+    }, each);
+  } finally {
+    for (const k of kids) k.stdin!.end('end\n');
+  }
+}
+
+/** The app's Web Worker in chromium: a pool of 2 kept open in the page, warmed, then the rounds. */
+export async function chromiumRounds(page: BenchBrowser, jobs: number, warm: number, rounds: number, each: (r: Round, i: number) => void): Promise<Round[]> {
+  const procs = descendants().filter((p) => threadsOf(p).some((t) => t.tid === p && t.name.startsWith('chrom')));
+  await page.call('open', 'auto', 2);
+  try {
+    await page.call('grid', grid(2 * warm, 600), 2);
+    return await alternate(rounds, async (c) => {
+      const before = snapshot(procs);
+      const r = await page.call('grid', grid(jobs), c);
+      const cpu = splitChromium(delta(before, snapshot(procs)));
+      return { seconds: r.seconds, jobs, jobSeconds: r.jobSeconds.reduce((a, b) => a + b, 0) / jobs, cpu };
+    }, each);
+  } finally {
+    await page.call('close');
+  }
+}
