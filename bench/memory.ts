@@ -2,7 +2,9 @@
  * `npm run bench:memory`: live tensors and heap per worker before and after 100 jobs. Two Node
  * workers (the project's trainer, plus a heap() call) train 100 jobs each, a mix of toy and MNIST
  * rows; after a warm-up of a few jobs, tf.memory() and the V8 heap (after a full GC) are taken,
- * and again at the end. In chromium, tensors per worker of the app's own worker.
+ * and again at the end. In chromium the app's own worker runs the same jobs, and its heap, tensors
+ * and wasm memory are read over CDP after a full GC in the worker (bench/lib/worker-memory.ts).
+ * The "RSS" column is the Node process's; chromium's worker shares its renderer process.
  * Target (issue 7): no growth in tensors, under 10 % heap growth per worker.
  *
  *   npx tsx bench/memory.ts [--jobs=100] [--only=node|browser]
@@ -10,6 +12,7 @@
 import * as Comlink from 'comlink';
 import type { TrainJob } from '../src/engine/job.ts';
 import { openBenchPage } from './lib/browser.ts';
+import { type WorkerMemoryProbe, attachWorkerMemory } from './lib/worker-memory.ts';
 import { W1, jobOf, smallJob } from './lib/jobs.ts';
 import { type HeapStats, directWorker } from './lib/node-pools.ts';
 import { fmt, machine, machineLine, markdownTable, save, textTable } from './lib/report.ts';
@@ -62,15 +65,25 @@ if (only !== 'browser') {
 if (only !== 'node') {
   const page = await openBenchPage();
   if (page) {
+    let probe: WorkerMemoryProbe | undefined;
     try {
-      const jobs = Array.from({ length: JOBS }, (_, i) => jobAt(i));
-      const r = await page.call('memory', 'auto', jobs);
-      table.push(['chromium worker', `${r.before[0]!.numTensors} → ${r.after[0]!.numTensors}`, `${mb(r.before[0]!.numBytes)} → ${mb(r.after[0]!.numBytes)}`, 'n/a', 'n/a', 'n/a', 'n/a']);
-      out.chromium = r;
+      // The app's own worker (its backend choice), one job at a time as on the Node side; the
+      // heap is read over CDP after a full GC in the worker (bench/lib/worker-memory.ts).
+      await page.call('open', 'auto', 1);
+      probe = await attachWorkerMemory(page.browser, 'train.worker');
+      for (let i = 0; i < WARMUP; i++) await page.call('grid', [jobAt(i + 3000)]);
+      const before = await probe.read();
+      for (let i = 0; i < JOBS; i++) await page.call('grid', [jobAt(i)]);
+      const after = await probe.read();
+      table.push(['chromium worker', `${before.numTensors} → ${after.numTensors}`, `${mb(before.numBytes)} → ${mb(after.numBytes)}`,
+        `${mb(before.usedHeap)} → ${mb(after.usedHeap)}`, pct(before.usedHeap, after.usedHeap), `${mb(before.wasmMemory)} → ${mb(after.wasmMemory)}`, 'n/a']);
+      out.chromium = { before, after, worker: probe.url };
     } catch (e) {
       // Keep what Node measured: a page error (say, a worker that fails to load) ends only this part.
       console.log(`chromium part failed: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
     } finally {
+      await probe?.detach();
+      await page.call('close').catch(() => {});
       await page.close();
     }
   }

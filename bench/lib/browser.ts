@@ -12,6 +12,8 @@ export interface BenchBrowser {
   /** Calls window.__bench[method](...args) in the page. */
   call<K extends keyof BenchPage>(method: K, ...args: Parameters<BenchPage[K]>): Promise<Awaited<ReturnType<BenchPage[K]>>>;
   close(): Promise<void>;
+  /** The chromium behind the page, for CDP sessions of its own (bench:memory reads the worker's heap). */
+  readonly browser: Browser;
 }
 
 /** Starts the server and chromium, or returns null (saying why) when chromium is missing. */
@@ -34,6 +36,7 @@ export async function openBenchPage(): Promise<BenchBrowser | null> {
     const b = browser;
     const s = server;
     return {
+      browser: b,
       call: (method, ...args) =>
         page.evaluate(
           ([m, a]) => (window as unknown as { __bench: Record<string, (...x: unknown[]) => unknown> }).__bench[m]!(...a),
