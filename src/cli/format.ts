@@ -13,7 +13,7 @@ export function progressLine(row: RowState, startedAt: number | undefined, now: 
   if (s.state !== 'running') {
     const r = row.result;
     const score = s.state !== 'done' || !r ? '' : Number.isNaN(r.testAcc) ? `  test MAE ${fmt(r.testMae)}` : `  test acc ${fmt(r.testAcc)}`;
-    return `${name}  ${statusText(s)}${score}`;
+    return `${name}  ${terminalText(statusText(s))}${score}`;
   }
   const filled = Math.round(s.fraction * BAR);
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}]`;
@@ -26,8 +26,17 @@ export function progressLine(row: RowState, startedAt: number | undefined, now: 
 }
 
 export function displayName(row: RowState): string {
-  const n = (row.cells.name ?? '').trim();
+  const n = terminalText((row.cells.name ?? '').trim());
   return n === '' ? row.id : n;
+}
+
+/**
+ * Text from a sheet file made safe to print: control characters (C0, DEL, C1) shown as `\xNN`, so a
+ * name or a cell echoed in a message cannot clear the screen, move the cursor or recolour the
+ * terminal (a file's name "\x1b[2J" used to do just that), nor break a table row with a newline.
+ */
+export function terminalText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** The value a row sorts by in a column: what a formula would read there (results, typed text). */
@@ -52,7 +61,7 @@ const HEADERS = ['row', 'status', 'train loss', 'train acc', 'val loss', 'val ac
 export function resultTable(rows: readonly RowState[]): string {
   const lines = rows.map((row) => {
     const r = row.result && !isStale(row) ? row.result : null;
-    const status = row.status.state === 'running' ? 'running' : statusText(row.status);
+    const status = row.status.state === 'running' ? 'running' : terminalText(statusText(row.status));
     return [
       displayName(row), status.length > 60 ? `${status.slice(0, 57)}...` : status,
       fmt(r?.trainLoss), fmt(r?.trainAcc), fmt(r?.valLoss), fmt(r?.valAcc), fmt(r?.testLoss), fmt(r?.testAcc), fmt(r?.testMae),

@@ -3,7 +3,7 @@
  * worker code, showing a progress bar per row and writing each finished row back into the file.
  */
 import { readFile } from 'node:fs/promises';
-import { type RowState, SheetEngine, isStale } from '../engine/scheduler/sheet-engine.ts';
+import { type RowState, SheetEngine, isStale, statusText } from '../engine/scheduler/sheet-engine.ts';
 import { cachedResults, readSheetFile, writeSheetFile } from '../engine/sheet-file.ts';
 import type { Runner } from '../engine/scheduler/runner.ts';
 import { createNodePool, defaultPoolSize } from '../workers/node-pool.ts';
@@ -11,7 +11,7 @@ import { exposureWarning, parseRedisUrl } from '../queue/connection.ts';
 import { version as tfVersion } from '@tensorflow/tfjs';
 import type { RunArgs } from './args.ts';
 import { atomicWriter } from './atomic-write.ts';
-import { displayName, progressLine, resultTable, sortRows } from './format.ts';
+import { displayName, progressLine, resultTable, sortRows, terminalText } from './format.ts';
 
 export interface Output {
   readonly out: (text: string) => void;
@@ -117,7 +117,11 @@ export async function runSheet(args: RunArgs, io: Output): Promise<number> {
     io.out(resultTable(sorted));
   }
   const bad = engine.rows().filter((r) => r.status.state === 'failed' || r.status.state === 'invalid');
-  if (bad.length > 0 && !args.json) io.err(`${bad.length} row${bad.length === 1 ? '' : 's'} did not train: ${bad.map(displayName).join(', ')}`);
+  if (bad.length > 0 && !args.json) {
+    io.err(`${bad.length} row${bad.length === 1 ? '' : 's'} did not train: ${bad.map(displayName).join(', ')}`);
+    // The table cuts a status at 60 characters, which hid the allowed range ("expected a ..."): each reason in full.
+    for (const r of bad) io.err(`  ${displayName(r)}: ${terminalText(statusText(r.status))}`);
+  }
   return bad.length > 0 ? 1 : 0;
 }
 

@@ -92,6 +92,16 @@ describe('sweepsheet run', () => {
     expect(r.err).toContain('1 row did not train: bad');
   });
 
+  it('says in full why a row did not train, and prints control characters from the file escaped', async () => {
+    const path = sheetFile([row('bad', { name: '\u001b[2J\u001b[31mred', epochs: '1000000000' })]);
+    const r = await start(['run', path]).done;
+    expect(r.code).toBe(1);
+    // The table cuts the status at 60 characters; stderr gives the allowed range.
+    expect(r.err).toContain('\\x1b[2J\\x1b[31mred: invalid — epochs: 1000000000 is out of range (expected a whole number from 1 to 500)');
+    expect(r.out).toContain('\\x1b[2J\\x1b[31mred');
+    expect(r.out + r.err).not.toContain('\u001b');
+  });
+
   it('refuses a file that is not a sheet, with exit 2 and the reason', async () => {
     const path = join(tempDir(), 'bad.sheet.json');
     writeFileSync(path, '{"format": "sweepsheet", "version": 99, "rows": []}');
