@@ -15,7 +15,8 @@ describe('progressBatcher', () => {
     sent = [];
   });
   afterEach(() => { vi.useRealTimers(); });
-  const batcher = () => progressBatcher((b) => sent.push(b), 100, () => clock);
+  // No hold of the first update unless a test asks for one (their first updates come at 0 ms).
+  const batcher = (holdMs = 0) => progressBatcher((b) => sent.push(b), 100, () => clock, holdMs);
 
   it('sends the first update at once, then at most one batch per 100 ms, every record in order', () => {
     const b = batcher();
@@ -32,6 +33,37 @@ describe('progressBatcher', () => {
     clock += 150;
     b.push(end(4)); // 150 ms after the last batch: at once
     expect(sent.at(-1)).toEqual([end(4)]);
+  });
+
+  it('holds the first update while the job may end within the hold: it then rides with the end', () => {
+    const b = batcher(20);
+    clock += 1;
+    b.push(within(1, 0.01));
+    clock += 1;
+    b.push(end(1)); // 0.09 in 1 ms: done in about 10 ms, before the hold is over
+    expect(sent).toEqual([]);
+    clock += 8;
+    b.push(end(9));
+    expect(b.drain()).toEqual([end(1), end(9)]); // the fraction-only update superseded, as in any batch
+    vi.advanceTimersByTime(500);
+    expect(sent).toEqual([]);
+  });
+
+  it('sends the held first update once a later one shows the job runs past the hold, or when the hold is over', () => {
+    const longer = batcher(20);
+    clock += 1;
+    longer.push(within(1, 0.001));
+    clock += 1;
+    longer.push(within(1, 0.002)); // 0.001 per ms: 998 ms to go
+    expect(sent).toEqual([[within(1, 0.002)]]);
+    sent = [];
+    const quiet = batcher(20);
+    quiet.push(within(1, 0.001)); // and nothing more for a while
+    clock += 20;
+    vi.advanceTimersByTime(20);
+    expect(sent).toEqual([[within(1, 0.001)]]);
+    quiet.push(end(1));
+    expect(sent).toHaveLength(1); // then batches as before, 100 ms apart
   });
 
   it('drops only a fraction-only update that a later one in the same batch supersedes', () => {
