@@ -5,8 +5,8 @@ import { type RowState, isStale, statusText } from '../engine/scheduler/sheet-en
 const BAR = 20;
 
 /** `name  [########------------]  40% epoch 4/10  ETA 12s`, `waiting for a worker`, or the row's final status. */
-export function progressLine(row: RowState, startedAt: number | undefined, now: number, nameWidth: number, waiting = false): string {
-  const name = pad(displayName(row), nameWidth);
+export function progressLine(row: RowState, startedAt: number | undefined, now: number, nameWidth: number, waiting = false, parent?: RowState): string {
+  const name = pad(displayName(row, parent), nameWidth);
   const s = row.status;
   // On the queue, a row the engine started may still wait for a free worker somewhere.
   if (waiting && s.state === 'running' && s.fraction === 0) return `${name}  waiting for a worker`;
@@ -25,9 +25,16 @@ export function progressLine(row: RowState, startedAt: number | undefined, now: 
   return `${name}  ${bar} ${String(Math.round(s.fraction * 100)).padStart(3)}% epoch ${s.epoch}/${s.epochs}${eta}`;
 }
 
-export function displayName(row: RowState): string {
+/**
+ * The row's name (its id when unnamed). A sweep's child shares its parent's name, so with the
+ * parent given it also shows the values the parent swept, e.g. `lr sweep [lr=0.1, seed=2]`: each
+ * printed run can be told apart and typed in again.
+ */
+export function displayName(row: RowState, parent?: RowState): string {
   const n = terminalText((row.cells.name ?? '').trim());
-  return n === '' ? row.id : n;
+  const name = n === '' ? row.id : n;
+  const swept = row.parent !== null && parent?.id === row.parent ? parent.sweep?.swept ?? [] : [];
+  return swept.length === 0 ? name : `${name} [${swept.map((c) => `${c}=${terminalText(row.cells[c] ?? '')}`).join(', ')}]`;
 }
 
 /**
@@ -59,11 +66,12 @@ export function sortRows(rows: readonly RowState[], column: string, descending: 
 const HEADERS = ['row', 'status', 'train loss', 'train acc', 'val loss', 'val acc', 'test loss', 'test acc', 'test MAE', 'epochs', 'time', 'backend'];
 
 export function resultTable(rows: readonly RowState[]): string {
+  const byId = new Map(rows.map((r) => [r.id, r]));
   const lines = rows.map((row) => {
     const r = row.result && !isStale(row) ? row.result : null;
     const status = row.status.state === 'running' ? 'running' : terminalText(statusText(row.status));
     return [
-      displayName(row), status.length > 60 ? `${status.slice(0, 57)}...` : status,
+      displayName(row, row.parent === null ? undefined : byId.get(row.parent)), status.length > 60 ? `${status.slice(0, 57)}...` : status,
       fmt(r?.trainLoss), fmt(r?.trainAcc), fmt(r?.valLoss), fmt(r?.valAcc), fmt(r?.testLoss), fmt(r?.testAcc), fmt(r?.testMae),
       r ? String(r.epochsRun) : '', r ? `${r.seconds.toFixed(1)}s` : '', r?.backend ?? '',
     ];

@@ -61,14 +61,15 @@ export async function runSheet(args: RunArgs, io: Output): Promise<number> {
   const meta = file.value;
   const stamp = () => ({ app: APP_VERSION, tfjs: tfVersion.tfjs, finishedAt: new Date().toISOString() });
   const reported = new Set<string>();
-  const nameWidth = Math.min(40, Math.max(...engine.rows().map((r) => displayName(r).length), 4));
+  const parentOf = (r: RowState) => (r.parent === null ? undefined : engine.row(r.parent));
+  const nameWidth = Math.min(40, Math.max(...engine.rows().map((r) => displayName(r, parentOf(r)).length), 4));
   const pending = engine.rows().filter((r) => r.status.state === 'queued').length;
   if (!args.json) io.out(`${args.file}: ${engine.rows().length} rows, ${pending} to train ${where}`);
 
   const draw = () => {
     const now = Date.now();
     const waiting = (r: RowState) => args.redis !== null && r.status.state === 'running' && !active.has(r.id);
-    if (io.redraw) io.redraw(engine.rows().map((r) => progressLine(r, startedAt.get(r.id), now, nameWidth, waiting(r))));
+    if (io.redraw) io.redraw(engine.rows().map((r) => progressLine(r, startedAt.get(r.id), now, nameWidth, waiting(r), parentOf(r))));
   };
   const settled = (r: RowState) => r.status.state !== 'queued' && r.status.state !== 'running';
   const unsubscribe = engine.subscribe((ids) => {
@@ -79,7 +80,7 @@ export async function runSheet(args: RunArgs, io: Output): Promise<number> {
       if (settled(r) && startedAt.has(id) && !reported.has(id)) {
         reported.add(id);
         finished = true;
-        if (!io.redraw && !args.json) io.out(progressLine(r, undefined, Date.now(), nameWidth));
+        if (!io.redraw && !args.json) io.out(progressLine(r, undefined, Date.now(), nameWidth, false, parentOf(r)));
       }
     }
     if (finished) void save(writeSheetFile(meta, engine.rows(), stamp())).catch((e) => io.err(`could not save ${args.file}: ${(e as Error).message}`));
@@ -118,9 +119,9 @@ export async function runSheet(args: RunArgs, io: Output): Promise<number> {
   }
   const bad = engine.rows().filter((r) => r.status.state === 'failed' || r.status.state === 'invalid');
   if (bad.length > 0 && !args.json) {
-    io.err(`${bad.length} row${bad.length === 1 ? '' : 's'} did not train: ${bad.map(displayName).join(', ')}`);
+    io.err(`${bad.length} row${bad.length === 1 ? '' : 's'} did not train: ${bad.map((r) => displayName(r, parentOf(r))).join(', ')}`);
     // The table cuts a status at 60 characters, which hid the allowed range ("expected a ..."): each reason in full.
-    for (const r of bad) io.err(`  ${displayName(r)}: ${terminalText(statusText(r.status))}`);
+    for (const r of bad) io.err(`  ${displayName(r, parentOf(r))}: ${terminalText(statusText(r.status))}`);
   }
   return bad.length > 0 ? 1 : 0;
 }
@@ -130,6 +131,8 @@ function jsonRow(r: RowState) {
   return {
     id: r.id,
     name: r.cells.name ?? '',
+    // The settings as typed (a sweep's child: its own values), so each printed run can be run again.
+    cells: r.cells,
     status: r.status,
     result: res && {
       trainLoss: res.trainLoss, trainAcc: res.trainAcc, testLoss: res.testLoss, testAcc: res.testAcc,

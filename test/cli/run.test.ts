@@ -102,6 +102,16 @@ describe('sweepsheet run', () => {
     expect(r.out + r.err).not.toContain('\u001b');
   });
 
+  it("names each sweep child by the values its parent swept, and prints each row's cells in --json", async () => {
+    const path = sheetFile([row('sw', { lr: '0.01, 0.1', epochs: '1' })]);
+    const r = await start(['run', path, '--workers', '1']).done;
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^sw \[lr=0\.01\] +done/m);
+    expect(r.out).toMatch(/^sw \[lr=0\.1\] +done/m);
+    const printed = JSON.parse((await start(['run', path, '--json']).done).out) as { id: string; cells: Record<string, string> }[];
+    expect(printed.map((p) => p.cells.lr).sort()).toEqual(['0.01', '0.01, 0.1', '0.1']);
+  });
+
   it('refuses a file that is not a sheet, with exit 2 and the reason', async () => {
     const path = join(tempDir(), 'bad.sheet.json');
     writeFileSync(path, '{"format": "sweepsheet", "version": 99, "rows": []}');
