@@ -54,7 +54,7 @@ for (const c of checks) {
 
 const pool = createNodePool({ size: workers });
 const started = Date.now();
-console.log(`repro: ${rows.length} rows on ${workers} worker thread${workers === 1 ? '' : 's'} (wasm backend; conv layers would use cpu)`);
+console.log(`repro: ${rows.length} rows on ${workers} worker thread${workers === 1 ? '' : 's'} (wasm backend)`);
 const engine = new SheetEngine(rows, pool);
 engine.subscribe((ids) => {
   for (const id of ids) {
