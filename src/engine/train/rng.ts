@@ -42,3 +42,40 @@ export function normal(rand: () => number): number {
   const v = rand();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
+
+/**
+ * The Alea generator as seedrandom 3 implements it (`seedrandom.alea(seed)`), which tfjs' seeded
+ * initializers draw from (tfjs-core's UniformRandom): the same seed string gives the same stream,
+ * bit for bit. dense/start.ts draws a fused job's initial weights with it instead of through a
+ * tfjs op and tensor; test/engine/train/dense-finish.test.ts checks them against buildModel's.
+ */
+export function alea(seed: string): () => number {
+  let n = 0xefc8249d;
+  const mash = (data: string): number => {
+    for (let i = 0; i < data.length; i++) {
+      n += data.charCodeAt(i);
+      let h = 0.02519603282416938 * n;
+      n = h >>> 0;
+      h -= n;
+      h *= n;
+      n = h >>> 0;
+      h -= n;
+      n += h * 0x100000000; // 2^32
+    }
+    return (n >>> 0) * 2.3283064365386963e-10; // 2^-32
+  };
+  let c = 1;
+  let s0 = mash(' '), s1 = mash(' '), s2 = mash(' ');
+  s0 -= mash(seed);
+  if (s0 < 0) s0 += 1;
+  s1 -= mash(seed);
+  if (s1 < 0) s1 += 1;
+  s2 -= mash(seed);
+  if (s2 < 0) s2 += 1;
+  return () => {
+    const t = 2091639 * s0 + c * 2.3283064365386963e-10; // 2^-32
+    s0 = s1;
+    s1 = s2;
+    return (s2 = t - (c = t | 0));
+  };
+}
