@@ -6,16 +6,25 @@
  * into the cell, which costs no drawing at all. Neither is a canvas: chromium composites every
  * canvas as a layer of its own, and with the rows on screen training those layers cost each frame
  * more paint than everything else. The sparkline is an inline SVG path (grid-svg.ts), the
- * thumbnail an <img> of a tiny BMP (boundary-bmp.ts).
+ * thumbnail a tiny BMP (boundary-bmp.ts) drawn as the cell's own background, as the status cell's
+ * progress bar is.
+ *
+ * Nothing in a chart cell appears, vanishes or changes its bounds as a row goes from queued to
+ * running to done: chromium re-layerizes the whole page (PaintArtifactCompositor::Update, 3-6 ms
+ * with the grid on screen) whenever a piece of paint does, and an <svg> or an <img> is a piece of
+ * its own. So every row's curve cell holds its <svg> (empty until the first epoch: its invisible
+ * box keeps the bounds), and the thumbnail is a background of the cell, which paints with the
+ * cell whether it has an image or not.
  */
 import { baseRenderer } from 'handsontable/renderers';
 import type { Boundary } from '../engine/job.ts';
 import type { RowState } from '../engine/scheduler/sheet-engine.ts';
 import { boundaryDataUrl } from './boundary-bmp.ts';
-import { shownEpochs } from './compare/compare-data.ts';
+import { shownEpochs, showsLive } from './compare/compare-data.ts';
 import { timed } from './compare/timings.ts';
 import { type SparkData, type SparkSize, type Sparkline, createSparkline, drawSparkline } from './grid-svg.ts';
 import { t } from './i18n/index.ts';
+import { applyAttributes } from './grid-patch.ts';
 import { type CellRenderer, type RowLookup, reset } from './renderers.ts';
 
 /** A chart cell's size in CSS pixels (the sparkline's, which the thumbnail shares). */
@@ -31,7 +40,7 @@ export interface LossCurve extends SparkData {
 export function lossCurve(row: RowState): LossCurve {
   const epochs = shownEpochs(row);
   const val = epochs.map((e) => e.valLoss);
-  const key = epochs === row.live ? `live:${row.version}:${epochs.length}` : `done:${row.result?.jobId ?? ''}:${epochs.length}`;
+  const key = showsLive(row) ? `live:${row.version}:${epochs.length}` : `done:${row.result?.jobId ?? ''}:${epochs.length}`;
   return { loss: epochs.map((e) => e.loss), val: val.some(Number.isFinite) ? val : null, key };
 }
 
@@ -42,12 +51,13 @@ export function rowBoundary(row: RowState): Boundary | null {
 }
 
 interface Cached<E> {
-  readonly el: E;
+  el: E;
   key: unknown;
 }
 
 const curves = new Map<string, Cached<Sparkline>>();
-const boundaries = new Map<string, Cached<HTMLImageElement>>();
+/** Per row, the thumbnail's CSS value (the BMP's url() over its frame), or null for an empty boundary. */
+const boundaries = new Map<string, Cached<string | null>>();
 /** Counters the benchmark and tests read: how many charts were actually redrawn. */
 export const chartStats = { curveDraws: 0, boundaryDraws: 0 };
 
@@ -60,15 +70,10 @@ function cachedFor<E>(cache: Map<string, Cached<E>>, id: string, create: () => E
   return entry;
 }
 
-function thumbnail(size: ChartSize): HTMLImageElement {
-  const img = document.createElement('img');
-  img.className = 'ss-boundary-thumb';
-  img.width = size.width;
-  img.height = size.height;
-  img.alt = '';
-  img.decoding = 'async';
-  return img;
-}
+/** The custom property a boundary cell's background reads its images from (styles.css td.ss-thumb). */
+export const THUMB_PROPERTY = '--ss-thumb';
+/** A grey square under the thumbnail, a pixel wider on each side: its frame. */
+const THUMB_FRAME = 'linear-gradient(#d0d7de, #d0d7de)';
 
 /** Forget the charts of rows that are gone. */
 export function pruneCellCharts(ids: ReadonlySet<string>): void {
@@ -77,52 +82,67 @@ export function pruneCellCharts(ids: ReadonlySet<string>): void {
 
 /**
  * What every chart cell shares: the base renderer, the reset, and no chart for a sweep or a missing
- * row. `draw` returns the element to show, which stays in the cell if it is there already: taken
- * out and put back, an image gets a new box, and the table is laid out again.
+ * row. Classes and attributes are drawn on a detached cell and only those that differ are copied
+ * (grid-patch.ts applyAttributes): the reset removes every class and the renderer adds them back,
+ * which on the live cell restyled every chart cell redrawn, changed or not. `draw` returns the
+ * element to show, which stays in the cell if it is there already: taken out and put back, it
+ * gets a new box, and the table is laid out again.
  */
-function chartCell(lookup: RowLookup, key: string, draw: (td: HTMLTableCellElement, state: NonNullable<ReturnType<RowLookup>>) => Element | null): CellRenderer {
+function chartCell(lookup: RowLookup, key: string, draw: (td: HTMLTableCellElement, state: NonNullable<ReturnType<RowLookup>> | null) => Element | null): CellRenderer {
   return (instance, td, row, colIndex, prop, value, cellProperties) => {
-    baseRenderer(instance, td, row, colIndex, prop, value, cellProperties);
+    const drawn = td.ownerDocument.createElement('td');
+    drawn.className = td.className;
+    baseRenderer(instance, drawn, row, colIndex, prop, value, cellProperties);
     const state = lookup(instance.toPhysicalRow(row));
-    reset(td, key, state, true);
-    td.classList.add('ss-chart');
-    const el = state && !state.sweep ? draw(td, state) : null;
-    if (el === null) td.replaceChildren();
-    else if (td.childNodes.length !== 1 || td.firstChild !== el) td.replaceChildren(el);
+    reset(drawn, key, state, true);
+    drawn.classList.add('ss-chart');
+    const el = draw(drawn, state && !state.sweep ? state : null);
+    applyAttributes(drawn, td);
+    if (el === null) {
+      if (td.firstChild) td.replaceChildren();
+    } else if (td.childNodes.length !== 1 || td.firstChild !== el) td.replaceChildren(el);
   };
 }
 
 export function curveRenderer(lookup: RowLookup, key: string, size: ChartSize): CellRenderer {
   return chartCell(lookup, key, (td, state) => {
+    if (!state) return null;
     const curve = lossCurve(state);
-    if (curve.loss.length === 0) return null;
+    // A row with no epoch yet shows an empty sparkline rather than none (see the top of the file).
     const entry = cachedFor(curves, state.id, () => createSparkline(size));
     if (entry.key !== curve.key) {
       timed('cell-sparkline', () => drawSparkline(entry.el, curve, size));
       entry.key = curve.key;
       chartStats.curveDraws++;
     }
-    const first = curve.loss[0]!;
-    const last = curve.loss.at(-1)!;
-    td.title = t('grid.curve.title', { first: fmt(first), last: fmt(last), epochs: curve.loss.length });
+    if (curve.loss.length > 0) {
+      const first = curve.loss[0]!;
+      const last = curve.loss.at(-1)!;
+      td.title = t('grid.curve.title', { first: fmt(first), last: fmt(last), epochs: curve.loss.length });
+    }
     return entry.el.svg;
   });
 }
 
-export function boundaryRenderer(lookup: RowLookup, key: string, size: ChartSize): CellRenderer {
+/** The thumbnail is the cell's background image (styles.css: td.ss-thumb reads THUMB_PROPERTY). */
+export function boundaryRenderer(lookup: RowLookup, key: string): CellRenderer {
   return chartCell(lookup, key, (td, state) => {
-    const b = rowBoundary(state);
-    if (!b) return null;
-    const entry = cachedFor(boundaries, state.id, () => thumbnail(size));
-    if (entry.key !== b) {
-      const url = timed('cell-boundary', () => boundaryDataUrl(b));
-      if (url) entry.el.src = url;
-      else entry.el.removeAttribute('src');
-      entry.key = b;
-      chartStats.boundaryDraws++;
+    const b = state ? rowBoundary(state) : null;
+    let css: string | null = null;
+    if (state && b) {
+      const entry = cachedFor<string | null>(boundaries, state.id, () => null);
+      if (entry.key !== b) {
+        const url = timed('cell-boundary', () => boundaryDataUrl(b));
+        entry.el = url ? `url("${url}"), ${THUMB_FRAME}` : null;
+        entry.key = b;
+        chartStats.boundaryDraws++;
+      }
+      css = entry.el;
+      td.title = t('grid.boundary.title', { classes: b.classes });
     }
-    td.title = t('grid.boundary.title', { classes: b.classes });
-    return entry.el;
+    td.classList.add('ss-thumb');
+    if (css !== null) td.style.setProperty(THUMB_PROPERTY, css);
+    return null;
   });
 }
 

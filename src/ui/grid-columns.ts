@@ -40,9 +40,8 @@ export interface ViewGridColumn {
 
 export type GridColumn = Column | FormulaGridColumn | ViewGridColumn;
 
-/** Width of a sparkline or thumbnail canvas, in CSS pixels; the cell adds its padding. */
+/** Size of a sparkline, in CSS pixels; the cell adds its padding. (The thumbnail's, 22 px, is in styles.css: td.ss-thumb.) */
 export const CURVE_SIZE = { width: 84, height: 20 } as const;
-export const BOUNDARY_SIZE = { width: 22, height: 22 } as const;
 
 const VIEW_COLUMNS: readonly ViewGridColumn[] = [
   { role: 'view', key: 'curve', label: 'curve', help: '', width: CURVE_SIZE.width + 10 },
@@ -153,7 +152,7 @@ export function columnSettings(columns: readonly GridColumn[], lookup: RowLookup
   return columns.map((col): Handsontable.ColumnSettings => {
     if (col.role === 'view') {
       // Nothing to sort by: a click on the header does not sort.
-      const renderer = col.key === 'curve' ? curveRenderer(lookup, col.key, CURVE_SIZE) : boundaryRenderer(lookup, col.key, BOUNDARY_SIZE);
+      const renderer = col.key === 'curve' ? curveRenderer(lookup, col.key, CURVE_SIZE) : boundaryRenderer(lookup, col.key);
       return { data: col.key, readOnly: true, width: columnWidth(col), renderer, columnSorting: { headerAction: false, indicator: false } };
     }
     if (col.role === 'formula') {

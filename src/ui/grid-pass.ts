@@ -15,7 +15,7 @@ import type Handsontable from 'handsontable/base';
 import type { RowState, SheetEngine } from '../engine/scheduler/sheet-engine.ts';
 import { timed } from './compare/timings.ts';
 import type { GridRow } from './grid-columns.ts';
-import { type PatchColumn, cellsAt, patchCells, renderedRows } from './grid-patch.ts';
+import { type CellsLeft, type PatchBudget, type PatchColumn, cellsAt, patchCells, renderedRows } from './grid-patch.ts';
 import type { CellPart, GridTracking } from './grid-tracking.ts';
 import { repaintScale } from './renderers.ts';
 import { SCALED_COLUMNS } from './row-values.ts';
@@ -54,6 +54,17 @@ export interface PassGrid {
  */
 const SCALES_SCRIPT_MS = 4;
 const SCALES_RESTYLES_PER_FRAME = 16;
+/**
+ * What a frame's cell redraws may spend (script from the start of the frame's callback): the
+ * cells that do not fit are redrawn at the next frame, first. A run finishing redrew its status
+ * and ~15 result cells in one frame: 4-6 ms of script under load, and as much again of style,
+ * layout and paint for the cells it changed, in the frames that went over 16 ms (bench:charts
+ * --view grid --trace); and when many rows change at once (runs finishing together, a re-run of
+ * every row), the frame grew with them.
+ */
+export const PATCH_SCRIPT_MS = 3;
+/** And at most this many cells a frame: each changed cell is restyled (60-70 us under Handsontable's style sheet) and repainted. */
+export const PATCH_CELLS_PER_FRAME = 40;
 /** A finished row's charts wait for a frame whose pass took less script than this, at most CHARTS_MAX_WAIT frames. */
 const CHARTS_SCRIPT_MS = 2;
 const CHARTS_MAX_WAIT = 2;
@@ -73,6 +84,10 @@ export class FramePass {
   private chartsWaited = 0;
   private held = false;
   private releaseQueued = false;
+  /** Cells a frame's budget left for the next frame (PATCH_SCRIPT_MS, PATCH_CELLS_PER_FRAME). */
+  private left: CellsLeft = new Map();
+  /** This frame's budget for redrawing cells, shared by what an earlier frame left, the pass and the charts. */
+  private budget: PatchBudget = { until: 0, cells: PATCH_CELLS_PER_FRAME, drawn: 0, left: this.left };
 
   constructor(private readonly grid: PassGrid) {}
 
@@ -103,6 +118,11 @@ export class FramePass {
     const start = performance.now();
     const charts = this.chartsLater;
     this.chartsLater = new Set();
+    const earlier = this.left;
+    this.left = new Map();
+    this.budget = { until: start + PATCH_SCRIPT_MS, cells: PATCH_CELLS_PER_FRAME, drawn: 0, left: this.left };
+    // What an earlier frame left comes first.
+    if (earlier.size > 0) timed('grid-patch-left', () => this.patch(earlier.keys(), (id, key) => earlier.get(id)!.has(key)));
     if (this.passDue) {
       this.passDue = false;
       timed('grid-pass', () => this.run());
@@ -118,7 +138,7 @@ export class FramePass {
         for (const id of charts) this.chartsLater.add(id);
       }
     }
-    if (this.chartsLater.size > 0) this.requestFrame();
+    if (this.chartsLater.size > 0 || this.left.size > 0) this.requestFrame();
     if (this.scalesRow === null) return;
     if (this.scalesWait) this.scalesWait = false;
     else timed('grid-repaint-scales', () => this.repaintSomeScales(start));
@@ -129,7 +149,7 @@ export class FramePass {
   private drawCharts(ids: ReadonlySet<string>): void {
     const { grid } = this;
     if (grid.hot.isDestroyed) return;
-    patchCells(grid.hot, ids, (id) => grid.visualRowOf(id), grid.patchColumns(), (_id, key) => grid.partOf(key) === 'view');
+    this.patch(ids, (_id, key) => grid.partOf(key) === 'view');
   }
 
   /**
@@ -197,11 +217,26 @@ export class FramePass {
     });
   }
 
+  /**
+   * Redraw the cells `wanted` of rows `ids`, status cells first (a row's progress and state before
+   * its numbers), within the frame's budget; what does not fit is left for the next frame.
+   */
+  private patch(ids: Iterable<string>, wanted: (id: string, key: string) => boolean): void {
+    const { grid } = this;
+    if (grid.hot.isDestroyed) return;
+    const columns = [...grid.patchColumns()].sort((a, b) => Number(grid.partOf(b.key) === 'status') - Number(grid.partOf(a.key) === 'status'));
+    patchCells(grid.hot, ids, (id) => grid.visualRowOf(id), columns, wanted, this.budget);
+  }
+
   private run(): void {
     const changed = [...this.pending];
     this.pending.clear();
     const { grid } = this;
-    if (grid.rebuildIfMoved(changed)) return;
+    if (grid.rebuildIfMoved(changed)) {
+      // Handsontable drew every cell again.
+      this.left.clear();
+      return;
+    }
     const sortedKeys = grid.sortedKeys();
     let sortedChanged = false;
     let scalesMoved = false;
@@ -226,6 +261,8 @@ export class FramePass {
       }
     }
     const hiddenChanged = timed('grid-hidden-columns', () => grid.syncHiddenColumns());
+    // Both render every cell, those left by the budget included.
+    if (sortedChanged || hiddenChanged) this.left.clear();
     if (sortedChanged) grid.resort();
     // Columns shown or hidden move every cell.
     else if (hiddenChanged) timed('grid-render', () => grid.hot.render());
@@ -242,7 +279,7 @@ export class FramePass {
         if (parts === null) return true;
         return parts === undefined || part === undefined || parts.has(part);
       };
-      timed('grid-patch', () => patchCells(grid.hot, redraw.keys(), (id) => grid.visualRowOf(id), grid.patchColumns(), wanted));
+      timed('grid-patch', () => this.patch(redraw.keys(), wanted));
       for (const id of later) this.chartsLater.add(id);
       if (scalesMoved) {
         this.scalesRow = -1;

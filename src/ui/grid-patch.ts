@@ -32,6 +32,16 @@ const OWNED_BY_GRID = /^(aria-|role$|tabindex$)/;
 
 /** Copy into `live` what differs in `drawn`: class, our attributes, content. True when anything changed. */
 function applyDrawn(drawn: HTMLTableCellElement, live: HTMLTableCellElement): boolean {
+  const attributes = applyAttributes(drawn, live);
+  return applyContent(drawn, live) || attributes;
+}
+
+/**
+ * Copy into `live` the class and the attributes (style, title, data-*) that differ in `drawn`;
+ * true when any did. Only real differences touch the live cell: a class removed and added back
+ * restyles it all the same.
+ */
+export function applyAttributes(drawn: HTMLTableCellElement, live: HTMLTableCellElement): boolean {
   let changed = false;
   if (live.className !== drawn.className) {
     live.className = drawn.className;
@@ -49,7 +59,7 @@ function applyDrawn(drawn: HTMLTableCellElement, live: HTMLTableCellElement): bo
     live.removeAttribute(name);
     changed = true;
   }
-  return applyContent(drawn, live) || changed;
+  return changed;
 }
 
 function applyContent(drawn: HTMLTableCellElement, live: HTMLTableCellElement): boolean {
@@ -102,25 +112,54 @@ export function renderedRows(hot: Handsontable.Core): { readonly first: number; 
   return typeof first === 'number' && typeof last === 'number' ? { first, last } : null;
 }
 
+/** Cells still to redraw, by row id and column key: what did not fit in a frame's budget. */
+export type CellsLeft = Map<string, Set<string>>;
+
+/** A frame's budget for redrawing cells, shared by the patchCells calls of one frame. */
+export interface PatchBudget {
+  /** Stop once performance.now() is past this. */
+  readonly until: number;
+  /** Stop after this many cells in all. */
+  readonly cells: number;
+  /** Cells drawn so far in this frame (patchCells adds its own). */
+  drawn: number;
+  /** Where the cells not reached go. */
+  readonly left: CellsLeft;
+}
+
 /**
  * Redraw the rendered cells of rows `ids` for which `wanted` says yes (all when it is absent);
  * returns how many cells changed. `rowOf` gives a row's visual index (null: not in the grid).
+ *
+ * With `budget`, the redraw stops once performance.now() passes `budget.until` or `budget.cells`
+ * cells are drawn (after one cell at least) and puts every cell it did not reach in
+ * `budget.left`: the caller redraws them at the
+ * next frame, so a frame's DOM work (script, and the style, layout and paint it causes) is
+ * bounded however many rows changed at once.
  */
 export function patchCells(
   hot: Handsontable.Core, ids: Iterable<string>, rowOf: (id: string) => number | null, columns: readonly PatchColumn[],
-  wanted?: (id: string, key: string) => boolean,
+  wanted?: (id: string, key: string) => boolean, budget?: PatchBudget,
 ): number {
   const frozen = Number(hot.getSettings().fixedColumnsStart ?? 0);
   // While a big sheet trains, hundreds of rows change per frame and a few dozen are on screen.
   const rendered = renderedRows(hot);
   let count = 0;
+  let drawn = 0;
   for (const id of ids) {
     const visualRow = rowOf(id);
     if (visualRow === null || (rendered && (visualRow < rendered.first || visualRow > rendered.last))) continue;
     for (const { key, visualColumn } of columns) {
       if (wanted && !wanted(id, key)) continue;
+      if (budget && drawn > 0 && (budget.drawn + drawn >= budget.cells || performance.now() > budget.until)) {
+        let keys = budget.left.get(id);
+        if (!keys) budget.left.set(id, keys = new Set());
+        keys.add(key);
+        continue;
+      }
       const cells = cellsAt(hot, visualRow, visualColumn, frozen);
       if (cells.length === 0) continue;
+      drawn++;
       const meta = hot.getCellMeta(visualRow, visualColumn);
       const renderer = hot.getCellRenderer(meta) as unknown as Renderer;
       const value = hot.getDataAtCell(visualRow, visualColumn);
@@ -139,5 +178,6 @@ export function patchCells(
       }
     }
   }
+  if (budget) budget.drawn += drawn;
   return count;
 }

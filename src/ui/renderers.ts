@@ -121,7 +121,7 @@ export function resultRenderer(lookup: RowLookup, col: ResultColumn, source: Row
     if (state.sweep) {
       // A sweep trains nothing itself: it shows mean ± sd over its finished children.
       const spread = sweepSpread(state, col.key, source);
-      td.textContent = spread ? formatSpread(spread, SWEPT_COLUMNS[col.key]!.digits) : '';
+      td.textContent = spread ? formatSpread(spread, col.format === 'seconds' ? secondsDigits(spread.mean) : SWEPT_COLUMNS[col.key]!.digits) : '';
       if (spread) td.title = t(spread.n === 1 ? 'grid.spread.title.one' : 'grid.spread.title.other', { n: spread.n });
       clipIfLong(td, td.textContent, cellProperties, NUMBER_PX_PER_CHAR);
       return;
@@ -323,8 +323,19 @@ export function sortValue(key: string, row: RowState): number | string | null {
 const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 /**
- * Losses to 4 significant digits, accuracies as 0.xxxx, time in seconds with one decimal (the unit
- * is in the header help), counts as whole numbers. NaN means "does not apply" (no validation
+ * Decimals of a time in seconds: to the millisecond under a second (the fused trainer runs a toy
+ * row in a few ms: one decimal showed them all as 0.0), three significant digits up to ten
+ * seconds, one decimal beyond, as before. At most five characters up to 1000 s, so the column
+ * keeps its width, in either language (the digits are the same).
+ */
+export function secondsDigits(v: number): number {
+  const a = Math.abs(v);
+  return a < 1 ? 3 : a < 10 ? 2 : 1;
+}
+
+/**
+ * Losses to 4 significant digits, accuracies as 0.xxxx, time in seconds (the unit is in the
+ * header help) to the millisecond under a second (secondsDigits), counts as whole numbers. NaN means "does not apply" (no validation
  * split, accuracy of a regression) and shows as an empty cell.
  */
 export function formatResult(format: ResultFormat, v: number | string | null): string {
@@ -335,7 +346,7 @@ export function formatResult(format: ResultFormat, v: number | string | null): s
   switch (format) {
     case 'loss': return v.toPrecision(4);
     case 'accuracy': return v.toFixed(4);
-    case 'seconds': return v.toFixed(1);
+    case 'seconds': return v.toFixed(secondsDigits(v));
     case 'count': return COUNT.format(Math.round(v));
     case 'number': return String(Number(v.toPrecision(4)));
     default: return String(v);

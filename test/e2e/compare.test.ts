@@ -115,15 +115,18 @@ function expectDrawn(points: readonly [number, number][], losses: readonly numbe
 }
 
 /**
- * A boundary thumbnail (an <img> of a BMP), decoded by the page and read against the row's own
- * boundary from the engine: its pixels tinted towards each class colour, and for the cells the
- * model is sure of (probability 0.7 or more), whether the pixel shows the predicted class.
+ * A boundary thumbnail (a BMP drawn as its cell's background: no element of its own), decoded by
+ * the page and read against the row's own boundary from the engine: its pixels tinted towards each
+ * class colour, and for the cells the model is sure of (probability 0.7 or more), whether the pixel
+ * shows the predicted class.
  */
 async function thumbnail(id: string): Promise<{ src: string; side: number; orange: number; blue: number; agree: number; disagree: number; sure: [number, number]; canvases: number }> {
   return page().$eval(`.ht_master td[data-row-id="${id}"][data-col="boundary"]`, async (td, rid) => {
-    const img = td.querySelector('img.ss-boundary-thumb') as HTMLImageElement | null;
-    if (!img) throw new Error('no boundary thumbnail');
+    const src = /url\("(data:[^"]+)"\)/.exec(getComputedStyle(td).backgroundImage)?.[1];
+    if (!src) throw new Error('no boundary thumbnail');
     const b = window.__sweepsheet!.rows().find((r) => r.id === rid)!.result!.insights!.boundary!;
+    const img = new Image();
+    img.src = src;
     await img.decode();
     const c = document.createElement('canvas');
     c.width = img.naturalWidth;
@@ -144,7 +147,7 @@ async function thumbnail(id: string): Promise<{ src: string; side: number; orang
       if (shown === k) agree++;
       else disagree++;
     }
-    return { src: img.src, side: c.width, orange, blue, agree, disagree, sure, canvases: td.querySelectorAll('canvas').length };
+    return { src, side: c.width, orange, blue, agree, disagree, sure, canvases: td.querySelectorAll('canvas, img').length };
   }, id);
 }
 
@@ -188,7 +191,7 @@ describe('grid charts and comparing runs in chromium', () => {
     expect(pageErrors()).toEqual([]);
   }, TRAIN_TIMEOUT + 60_000);
 
-  test('every row has a loss sparkline, and the 2-D rows a boundary thumbnail (no canvases: each would be a composited layer)', async () => {
+  test('every row has a loss sparkline, and the 2-D rows a boundary thumbnail (no canvases: each would be a composited layer; no <img>: a new piece of paint)', async () => {
     for (const id of IDS) {
       const shape = await sparkline(id);
       expect(shape.canvases, `${id} canvases`).toBe(0);
@@ -220,6 +223,22 @@ describe('grid charts and comparing runs in chromium', () => {
     // A run that learned something (the xor row, the circle at a good rate) is sure of both classes somewhere.
     expect(bothClasses).toBeGreaterThan(0);
     expect(await screenshot('.ss-grid', 'compare-grid')).toBeGreaterThan(1000);
+  });
+
+  test('the time column shows a run of a few milliseconds to the millisecond, not as 0.0', async () => {
+    const times = await page().evaluate(() => window.__sweepsheet!.rows().map((r) => ({
+      id: r.id, seconds: r.result!.seconds,
+      text: document.querySelector(`.ht_master td[data-row-id="${r.id}"][data-col="time"]`)?.textContent ?? null,
+    })));
+    // These toy rows train in milliseconds with the fused dense trainer.
+    expect(times.some((x) => x.seconds < 0.1)).toBe(true);
+    for (const x of times) {
+      expect(x.text, x.id).toMatch(/^\d+\.\d+$/);
+      const digits = x.text!.split('.')[1]!.length;
+      // Under a second to the millisecond, then three significant digits, then one decimal.
+      expect(digits, `${x.id} ${x.text}`).toBe(x.seconds < 1 ? 3 : x.seconds < 10 ? 2 : 1);
+      expect(Math.abs(Number(x.text) - x.seconds), `${x.id} ${x.text} for ${x.seconds}`).toBeLessThanOrEqual(0.5 * 10 ** -digits + 1e-9);
+    }
   });
 
   test('the diverged row says where and why', async () => {

@@ -6,7 +6,9 @@
  * of frames of the engine reporting it (the numbers first, the charts within three frames more).
  * A running status fits its column (never ss-clip), and each result and chart cell is a stacking
  * context of its own: a clip appearing, or a result or chart appearing in the row's shared paint,
- * makes chromium re-layerize the whole page.
+ * makes chromium re-layerize the whole page. For the same reason a row's chart cells hold the
+ * same elements from queued to done: the curve cell one <svg> (empty before the first epoch), the
+ * boundary cell none (its thumbnail is its background).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AppHarness, startApp, typeIntoCell } from '../helpers/browser.ts';
@@ -104,5 +106,108 @@ describe('the grid frame by frame', () => {
     expect(cells.map((c) => [c.col, c.isolation])).toEqual([['status', 'auto'], ['curve', 'isolate'], ['boundary', 'isolate'], ['test_acc', 'isolate'], ['train_loss', 'isolate']]);
     // An isolated cell with no background of its own would paint nothing while empty, and its first text would still add a piece of paint.
     for (const c of cells.slice(1)) expect(c.background).not.toMatch(/^rgba\(0, 0, 0, 0\)$|^transparent$/);
+  });
+
+  // Last: it opens another sheet.
+  test('a fresh row\'s chart cells hold the same elements from queued to done: one <svg>, and the thumbnail as a background', async () => {
+    const ids = ['fresh-1', 'fresh-2', 'fresh-3'];
+    const rows = ids.map((id, i) => ({
+      id, cells: { name: id, dataset: 'xor', noise: '0.1', layers: 'dense(8, relu)', optimizer: 'adam', lr: '0.03', batch_size: '8', epochs: '40', seed: String(i + 1), val_split: '0' },
+    }));
+    const sheet = JSON.stringify({ format: 'sweepsheet', version: 1, title: 'fresh rows', description: '', rows });
+    // Each frame, per fresh row on screen: its state, which <svg> its curve cell holds, what else the chart cells hold.
+    await page().evaluate((wanted) => {
+      const svgs: Element[] = [];
+      const log: { id: string; state: string; curve: string; svg: number; boundaryElements: number; thumb: boolean }[] = [];
+      (window as unknown as { __charts: typeof log }).__charts = log;
+      const tick = () => {
+        for (const r of window.__sweepsheet!.rows()) {
+          if (!wanted.includes(r.id)) continue;
+          const curve = document.querySelector(`.ht_master td[data-row-id="${r.id}"][data-col="curve"]`);
+          const boundary = document.querySelector<HTMLElement>(`.ht_master td[data-row-id="${r.id}"][data-col="boundary"]`);
+          if (!curve || !boundary) continue;
+          const svg = curve.firstElementChild;
+          if (svg && !svgs.includes(svg)) svgs.push(svg);
+          log.push({
+            id: r.id, state: r.status.state, curve: [...curve.children].map((c) => c.tagName.toLowerCase()).join(','), svg: svg ? svgs.indexOf(svg) : -1,
+            boundaryElements: boundary.childElementCount, thumb: /url\("data:image\/bmp;base64,/.test(getComputedStyle(boundary).backgroundImage),
+          });
+        }
+        const done = log.filter((e) => e.state === 'done' && e.thumb).map((e) => e.id);
+        if (!wanted.every((id) => done.includes(id))) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    }, ids);
+    await page().getByTestId('file-input').setInputFiles({ name: 'fresh.sheet.json', mimeType: 'application/json', buffer: Buffer.from(sheet) });
+    await page().waitForFunction((wanted) => {
+      const log = (window as unknown as { __charts: { id: string; state: string; thumb: boolean }[] }).__charts;
+      return wanted.every((id) => log.some((e) => e.id === id && e.state === 'done' && e.thumb));
+    }, ids, { timeout: 120_000, polling: 100 });
+    const log = await page().evaluate(() => (window as unknown as { __charts: { id: string; state: string; curve: string; svg: number; boundaryElements: number; thumb: boolean }[] }).__charts);
+    for (const id of ids) {
+      const frames = log.filter((e) => e.id === id);
+      // Seen before it trained (queued, or running before its first epoch), not only once done.
+      expect(frames.some((e) => e.state === 'queued' || e.state === 'running'), `${id} seen before done`).toBe(true);
+      expect(new Set(frames.map((e) => e.curve)), `${id} curve cell`).toEqual(new Set(['svg']));
+      expect(new Set(frames.map((e) => e.svg)).size, `${id} one svg throughout`).toBe(1);
+      expect(Math.max(...frames.map((e) => e.boundaryElements)), `${id} boundary cell elements`).toBe(0);
+    }
+  });
+
+  // Opens another sheet too.
+  test('many rows changed at once are redrawn over several frames, a bounded number of cells in each, none lost', async () => {
+    const n = 40;
+    // Every row's learning rate reads the whole noise column: one edit changes every row's spec.
+    const rows = Array.from({ length: n }, (_, i) => ({
+      id: `m${i + 1}`,
+      cells: { name: `m${i + 1}`, dataset: 'xor', noise: '0.1', layers: 'dense(4, relu)', optimizer: 'adam', lr: '=MAX(noise) / 4', batch_size: '32', epochs: '3', seed: String(i + 1), val_split: '0' },
+    }));
+    const sheet = JSON.stringify({ format: 'sweepsheet', version: 1, title: 'many rows', description: '', rows });
+    await page().getByTestId('file-input').setInputFiles({ name: 'many.sheet.json', mimeType: 'application/json', buffer: Buffer.from(sheet) });
+    const allDone = (count: number) => page().waitForFunction((k) => {
+      const all = window.__sweepsheet?.rows() ?? [];
+      return all.length === k && all.every((r) => r.status.state === 'done' && r.id.startsWith('m'));
+    }, count, { timeout: 180_000, polling: 100 });
+    await allDone(n);
+    // Per frame, the grid cells whose classes, inline style or content changed (what gets restyled, laid out, repainted).
+    await page().evaluate(() => {
+      const frames: number[] = [];
+      let cells = new Set<Node>();
+      const cellOf = (node: Node) => (node instanceof Element ? node : node.parentElement)?.closest('td');
+      new MutationObserver((records) => {
+        for (const r of records) {
+          if (r.type === 'attributes' && r.attributeName !== 'class' && r.attributeName !== 'style') continue;
+          const td = cellOf(r.target);
+          if (td) cells.add(td);
+        }
+      }).observe(document.querySelector('.ht_master tbody')!, { subtree: true, childList: true, characterData: true, attributes: true });
+      const tick = () => {
+        frames.push(cells.size);
+        cells = new Set();
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+      (window as unknown as { __cellsPerFrame: number[] }).__cellsPerFrame = frames;
+    });
+    const lrBefore = await page().locator('.ht_master td[data-row-id="m2"][data-col="lr"]').textContent();
+    await typeIntoCell(page(), 'm1', 'noise', '0.2');
+    await page().waitForFunction(() => window.__sweepsheet!.rows().some((r) => r.status.state !== 'done'), undefined, { timeout: 30_000, polling: 20 });
+    await allDone(n);
+    await page().waitForTimeout(500);
+    const perFrame = await page().evaluate(() => (window as unknown as { __cellsPerFrame: number[] }).__cellsPerFrame);
+    const total = perFrame.reduce((a, b) => a + b, 0);
+    // Every row on screen re-queued at once (status, learning rate, its results now stale): hundreds of cells,
+    // which a frame redraws 40 at a time (PATCH_CELLS_PER_FRAME; the colour scales' repaint and the
+    // chart cells add a few).
+    expect(total).toBeGreaterThan(300);
+    expect(Math.max(...perFrame)).toBeLessThanOrEqual(70);
+    // None lost: every row on screen shows its new learning rate and its new run.
+    const shown = await page().evaluate(() => [...document.querySelectorAll<HTMLElement>('.ht_master td[data-col="lr"]')].map((td) => {
+      const status = document.querySelector<HTMLElement>(`.ht_master td[data-row-id="${td.dataset.rowId}"][data-col="status"]`);
+      return { lr: td.textContent, state: status?.dataset.state };
+    }));
+    expect(shown.length).toBeGreaterThan(10);
+    expect(lrBefore).not.toBe(shown[0]!.lr);
+    for (const x of shown) expect(x).toEqual({ lr: shown[0]!.lr, state: 'done' });
   });
 });

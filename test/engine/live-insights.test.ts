@@ -8,6 +8,7 @@ import type { EpochRecord } from '../../src/engine/job.ts';
 import { progressRecord } from '../../src/engine/scheduler/row-state.ts';
 import type { Runner } from '../../src/engine/scheduler/runner.ts';
 import { SheetEngine } from '../../src/engine/scheduler/sheet-engine.ts';
+import { shownEpochs } from '../../src/ui/compare/compare-data.ts';
 import { fitJob } from '../../src/engine/train/fit.ts';
 import { loadData } from '../../src/engine/train/load.ts';
 import { loadDatasetFile } from '../../src/engine/data/load-node.ts';
@@ -28,12 +29,13 @@ describe('live records and boundary in the sheet engine', () => {
     const engine = new SheetEngine([{ id: 'c', cells: {
       dataset: 'circle', noise: '0.1', layers: 'dense(8, tanh)', optimizer: 'adam', lr: '0.03', batch_size: '16', epochs: '12', seed: '2', val_split: '0.2',
     } }], inProcess);
-    const lives: (readonly EpochRecord[])[] = [];
+    // What each running state held when it was reported: its array, and a copy of its records then.
+    const seen: { live: readonly EpochRecord[]; records: EpochRecord[]; shown: readonly EpochRecord[] }[] = [];
     let boundaries = 0;
     engine.subscribe(() => {
       const r = engine.row('c')!;
       if (r.status.state !== 'running') return;
-      if (lives[lives.length - 1] !== r.live) lives.push(r.live);
+      seen.push({ live: r.live, records: [...r.live], shown: shownEpochs(r) });
       if (r.liveBoundary) {
         boundaries++;
         expect(r.liveBoundary.predicted).toHaveLength(r.liveBoundary.size ** 2);
@@ -42,14 +44,24 @@ describe('live records and boundary in the sheet engine', () => {
     await engine.idle();
     const r = engine.row('c')!;
     expect(r.status.state).toBe('done');
-    // One new array per epoch, each the one before plus a record, all of them the result's history.
-    for (let i = 1; i < lives.length; i++) {
-      expect(lives[i]!.length).toBe(lives[i - 1]!.length + 1);
-      expect(lives[i]!.slice(0, -1)).toEqual(lives[i - 1]);
+    // One array for the whole run, appended in place (no copy per epoch): each report holds the
+    // records before it plus at most one, all of them the result's history.
+    expect(seen.length).toBeGreaterThanOrEqual(11);
+    expect(new Set(seen.map((s) => s.live)).size).toBe(1);
+    for (let i = 1; i < seen.length; i++) {
+      const [before, now] = [seen[i - 1]!.records, seen[i]!.records];
+      expect(now.length - before.length).toBeGreaterThanOrEqual(0);
+      expect(now.length - before.length).toBeLessThanOrEqual(1);
+      expect(now.slice(0, before.length)).toEqual(before);
     }
-    const last = lives[lives.length - 1]!;
+    const last = seen[seen.length - 1]!.records;
     expect(last.length).toBeGreaterThanOrEqual(11);
     expect(last).toEqual(r.result!.history.slice(0, last.length));
+    // What the views read (shownEpochs) is a copy that stays put: a new one exactly when an epoch was added.
+    for (let i = 0; i < seen.length; i++) {
+      expect(seen[i]!.shown).toEqual(seen[i]!.records);
+      if (i > 0) expect(seen[i]!.shown === seen[i - 1]!.shown).toBe(seen[i]!.records.length === seen[i - 1]!.records.length);
+    }
     expect(Number.isFinite(last[0]!.valLoss)).toBe(true);
     expect(boundaries).toBeGreaterThan(0);
     expect(r.live).toEqual([]);

@@ -30,7 +30,12 @@ export interface RowState {
   readonly resultKey: string | null;
   /** Bumped whenever the spec changes; a run reports only while its version is current. */
   readonly version: number;
-  /** Per-epoch records of the run in progress (live curves, sparklines); the finished result has the full history. */
+  /**
+   * Per-epoch records of the run in progress (live curves, sparklines); the finished result has
+   * the full history. The one exception to "a new object per change": the run appends to one
+   * array (no copy per epoch), so an older state's `live` may already hold later epochs, and a
+   * new epoch does not change the array's identity (status does). Copy it to keep a snapshot.
+   */
   readonly live: readonly EpochRecord[];
   /** The latest decision boundary of the run in progress (2-D datasets); the finished result has the final one. */
   readonly liveBoundary: Boundary | null;

@@ -5,7 +5,7 @@
  * after the run was cancelled, is dropped. Identical specs train once; finished results are kept
  * by spec key, so a spec seen before shows its result without training.
  */
-import type { TrainProgress, TrainResult } from '../job.ts';
+import type { EpochRecord, TrainProgress, TrainResult } from '../job.ts';
 import { type RowState, finishedStatus, progressRecord } from './row-state.ts';
 import { type QueueView, nextQueued } from './run-order.ts';
 import type { Runner } from './runner.ts';
@@ -132,7 +132,13 @@ export class Runs {
     const abort = new AbortController();
     this.running.set(id, { version, abort });
     const epochs = row.parsed.spec.epochs;
-    host.set({ ...row, status: { state: 'running', fraction: 0, epoch: 1, epochs } });
+    // The run's epoch records, appended in place: a copy per epoch ([...live, record]) allocated
+    // O(epochs²) per run, the page's largest allocation while rows trained (~23 MB in 40 s with
+    // 100 toy rows, bench:charts --heap), and its garbage collections landed in frames. Every row
+    // state of this run shares the array; a view that wants one that stays put copies it (the
+    // grid's and detail's curves: compare-data.ts shownEpochs, a copy per frame at most).
+    const live: EpochRecord[] = [];
+    host.set({ ...row, status: { state: 'running', fraction: 0, epoch: 1, epochs }, live });
     host.emit(new Set([id]));
     host.refreshSweep(row.parent);
     const key = row.parsed.key;
@@ -143,7 +149,7 @@ export class Runs {
       if (!current()) return;
       const r = host.row(id)!;
       const record = progressRecord(p);
-      const live = record !== undefined && r.live.length < p.epoch ? [...r.live, record] : r.live;
+      if (record !== undefined && live.length < p.epoch) live.push(record);
       host.set({ ...r, live, liveBoundary: p.boundary ?? r.liveBoundary, status: { state: 'running', fraction: p.fraction, epoch: p.epoch, epochs: p.epochs } });
       host.emit(new Set([id]));
     };

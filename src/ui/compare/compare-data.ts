@@ -97,12 +97,28 @@ export const CURVE_METRICS: readonly CurveMetric[] = ['loss', 'acc', 'valLoss', 
 
 const NO_EPOCHS: readonly EpochRecord[] = [];
 
+/** Whether a row's curves show its run in progress (row.live) rather than a finished history. */
+export function showsLive(row: RowState): boolean {
+  return row.status.state === 'running' || (row.live.length > 0 && !row.result);
+}
+
+/** A copy of each live array as it was last read, by array: a new copy only once it has grown. */
+const liveCopies = new WeakMap<readonly EpochRecord[], readonly EpochRecord[]>();
+
 /**
  * The epochs a row's curves show: the run in progress while it trains, else its finished history.
- * The same array for the same state, so memos downstream see no change between ticks.
+ * The same array for the same epochs, a new one when an epoch was added, so memos downstream see a
+ * change exactly then. The engine appends a run's records to one array in place (row-state.ts
+ * `live`), so the live records are copied here, when a view reads them: once per frame at most
+ * for the rows on screen, instead of once per epoch for every running row.
  */
 export function shownEpochs(row: RowState): readonly EpochRecord[] {
-  return row.status.state === 'running' || (row.live.length > 0 && !row.result) ? row.live : row.result?.history ?? NO_EPOCHS;
+  if (!showsLive(row)) return row.result?.history ?? NO_EPOCHS;
+  const kept = liveCopies.get(row.live);
+  if (kept && kept.length === row.live.length) return kept;
+  const copy = row.live.slice();
+  liveCopies.set(row.live, copy);
+  return copy;
 }
 
 /** One value per epoch of a row's curve (shownEpochs). */
