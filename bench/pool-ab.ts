@@ -66,11 +66,11 @@ try {
   }
   const med = (xs: number[], d = 2) => fmt(spread(xs).median, d);
   const per = (x: Timed, v: number) => (1000 * v) / x.jobs;
-  const table = [['tree', 'median 2 vs 1', 'IQR', 'jobs/s 1 | 2', 'CPU ms/job 1 at a time: worker, background, main, all', '2 at a time: worker, background, main, all']];
+  const table = [['tree', 'median 2 vs 1', 'IQR', 'jobs/s 1 / 2', 'CPU ms/job 1 at a time: worker, background, main, all', '2 at a time: worker, background, main, all']];
   for (const t of ['old', 'new'] as const) {
     const rs = rows[t], s = spread(rs.map((r) => r.c1.seconds / r.c2.seconds));
     const split = (c: 'c1' | 'c2') => [...(['workers', 'background', 'main'] as const).map((k) => med(rs.map((r) => per(r[c], r[c].cpu[k])))), med(rs.map((r) => per(r[c], cpuTotal(r[c].cpu))))].join(', ');
-    table.push([t, `${fmt(s.median, 3)}x`, `${fmt(s.q1, 2)}-${fmt(s.q3, 2)}`, `${med(rs.map((r) => JOBS / r.c1.seconds), 1)} | ${med(rs.map((r) => JOBS / r.c2.seconds), 1)}`, split('c1'), split('c2')]);
+    table.push([t, `${fmt(s.median, 3)}x`, `${fmt(s.q1, 2)}-${fmt(s.q3, 2)}`, `${med(rs.map((r) => JOBS / r.c1.seconds), 1)} / ${med(rs.map((r) => JOBS / r.c2.seconds), 1)}`, split('c1'), split('c2')]);
   }
   console.log(`\n${textTable(table)}`);
   // Paired by round: new over old, so a round's load is on both sides.

@@ -8,6 +8,7 @@
  *
  *   npx tsx bench/pool-profile.ts [--size=2] [--jobs=256] [--warm=24] [--concurrency=2] [--top=30]
  *   [--focus=functionName]   only samples inside that function, by function
+ *   [--no-samples]           the trace events alone (the sampler's own cost inflates them: ~2x here)
  */
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, startDevServer } from '../test/helpers/browser.ts';
@@ -75,7 +76,7 @@ try {
   const cdp = await page.context().newCDPSession(page);
   let r: { seconds: number } | null = null;
   const events = await recordTrace(cdp, async () => { r = (await call('grid', grid(JOBS), CONC)) as { seconds: number }; },
-    ['disabled-by-default-v8.cpu_profiler', 'v8', 'v8.gc', 'toplevel', 'disabled-by-default-devtools.timeline']);
+    [...(process.argv.includes('--no-samples') ? [] : ['disabled-by-default-v8.cpu_profiler']), 'v8', 'v8.gc', 'toplevel', 'disabled-by-default-devtools.timeline']);
   const names = new Map<string, string>();
   for (const e of events) if (e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, (e as unknown as { args: { name: string } }).args.name);
   const load = (await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -101,9 +102,17 @@ try {
     m.set(e.name, (m.get(e.name) ?? 0) + (e.tdur ?? e.dur ?? 0) / 1000);
     sums.set(kind, m);
   }
+  const counts = new Map<string, Map<string, number>>();
+  for (const e of events) {
+    if (e.ph !== 'X') continue;
+    const kind = (names.get(`${e.pid}:${e.tid}`) ?? '?').replace(/\d+$/, '');
+    const m = counts.get(kind) ?? new Map<string, number>();
+    m.set(e.name, (m.get(e.name) ?? 0) + 1);
+    counts.set(kind, m);
+  }
   for (const [kind, m] of sums) {
-    console.log(`\n=== trace events on ${kind}: CPU ms per job (nested events count in their parents too)`);
-    for (const [n, ms] of [...m].sort((a, b) => b[1] - a[1]).slice(0, TOP)) console.log(`  ${(ms / JOBS).toFixed(3).padStart(7)}  ${n}`);
+    console.log(`\n=== trace events on ${kind}: CPU ms per job, and events per job (nested events count in their parents too)`);
+    for (const [n, ms] of [...m].sort((a, b) => b[1] - a[1]).slice(0, TOP)) console.log(`  ${(ms / JOBS).toFixed(3).padStart(7)}  ${((counts.get(kind)?.get(n) ?? 0) / JOBS).toFixed(2).padStart(6)}/job  ${n}`);
   }
   await call('close');
 } finally {

@@ -58,7 +58,7 @@ export async function poolRounds(script: string, rounds: number, jobs: number, w
       }
     }
   }
-  const table: string[][] = [['where', 'rounds', 'median 2 vs 1', 'min-max', 'IQR', 'jobs/s 1 | 2', 'cores used 1 | 2',
+  const table: string[][] = [['where', 'rounds', 'median 2 vs 1', 'min-max', 'IQR', 'jobs/s 1 / 2', 'cores used 1 / 2',
     'CPU ms/job 1 at a time: worker, V8 background, main', '2 at a time: worker, background, main']];
   const summary: Record<string, Spread> = {};
   for (const [where, rs] of Object.entries(results)) {
@@ -66,8 +66,8 @@ export async function poolRounds(script: string, rounds: number, jobs: number, w
     const med = (f: (r: Round) => number, d = 1) => fmt(spread(rs.map(f)).median, d);
     const split = (c: 'c1' | 'c2') => ['workers', 'background', 'main'].map((k) => med((r) => perJob(r[c], r[c].cpu[k as 'workers']))).join(', ');
     table.push([where, String(rs.length), `${fmt(s.median, 3)}x`, `${fmt(s.min, 2)}-${fmt(s.max, 2)}`, `${fmt(s.q1, 2)}-${fmt(s.q3, 2)}`,
-      `${med((r) => jobs / r.c1.seconds)} | ${med((r) => jobs / r.c2.seconds)}`,
-      `${med((r) => cpuTotal(r.c1.cpu) / r.c1.seconds, 2)} | ${med((r) => cpuTotal(r.c2.cpu) / r.c2.seconds, 2)}`, split('c1'), split('c2')]);
+      `${med((r) => jobs / r.c1.seconds)} / ${med((r) => jobs / r.c2.seconds)}`,
+      `${med((r) => cpuTotal(r.c1.cpu) / r.c1.seconds, 2)} / ${med((r) => cpuTotal(r.c2.cpu) / r.c2.seconds, 2)}`, split('c1'), split('c2')]);
   }
   const loadAfter = await loadavg();
   console.log(`\n${textTable(table)}`);
