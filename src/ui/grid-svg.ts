@@ -54,6 +54,7 @@ export function createSparkline(size: SparkSize): Sparkline {
     p.setAttribute('stroke-width', String(Math.max(1, size.height / 20)));
     p.setAttribute('stroke-linejoin', 'round');
     p.setAttribute('data-line', kind);
+    p.setAttribute('d', NO_LINE);
     return p;
   };
   const val = line(CURVE_COLORS.val, 'val');
@@ -70,11 +71,20 @@ export function createSparkline(size: SparkSize): Sparkline {
   return { svg, loss, val };
 }
 
+/**
+ * What a line with no points draws: a stroke a hundredth of a pixel long in the box's corner,
+ * invisible. A line that goes from nothing to a path is a new piece of paint, and chromium
+ * re-layerized the whole page for it (PaintArtifactCompositor::Update, 2-3.5 ms) at every run
+ * finishing on screen, whose sparkline had not been drawn while it trained; a path that only
+ * changes does not. Relative (lower-case) commands: it is no point of the curve.
+ */
+export const NO_LINE = 'm0.5 0.5h0.01';
+
 /** Point the sparkline's lines at new data (one attribute per line). */
 export function drawSparkline(s: Sparkline, data: SparkData, size: SparkSize): void {
   const paths = sparklinePaths(data, size);
-  s.loss.setAttribute('d', paths.loss);
-  s.val.setAttribute('d', paths.val);
+  s.loss.setAttribute('d', paths.loss || NO_LINE);
+  s.val.setAttribute('d', paths.val || NO_LINE);
 }
 
 /**

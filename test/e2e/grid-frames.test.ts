@@ -7,8 +7,8 @@
  * A running status fits its column (never ss-clip), and each result and chart cell is a stacking
  * context of its own: a clip appearing, or a result or chart appearing in the row's shared paint,
  * makes chromium re-layerize the whole page. For the same reason a row's chart cells hold the
- * same elements from queued to done: the curve cell one <svg> (empty before the first epoch), the
- * boundary cell none (its thumbnail is its background).
+ * same elements from queued to done: the curve cell one <svg> whose lines are never empty (an
+ * invisible stub before the first epoch), the boundary cell none (its thumbnail is its background).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AppHarness, startApp, typeIntoCell } from '../helpers/browser.ts';
@@ -108,8 +108,26 @@ describe('the grid frame by frame', () => {
     for (const c of cells.slice(1)) expect(c.background).not.toMatch(/^rgba\(0, 0, 0, 0\)$|^transparent$/);
   });
 
+  test('a sweep of runs of a few milliseconds shows its mean time ± sd to the millisecond, not as 0.0 ± 0.0', async () => {
+    await typeIntoCell(page(), 'toy-c', 'seed', '1..2');
+    await page().waitForFunction(() => {
+      const all = window.__sweepsheet!.rows();
+      const kids = all.filter((r) => r.parent === 'toy-c');
+      return kids.length === 2 && kids.every((r) => r.status.state === 'done');
+    }, undefined, { timeout: 90_000, polling: 100 });
+    const seconds = await page().evaluate(() => window.__sweepsheet!.rows().filter((r) => r.parent === 'toy-c').map((r) => r.result!.seconds));
+    const mean = (seconds[0]! + seconds[1]!) / 2;
+    const cell = page().locator('.ht_master td[data-row-id="toy-c"][data-col="time"]');
+    await expect.poll(() => cell.textContent()).toMatch(/ ± /);
+    const text = (await cell.textContent())!;
+    // Five epochs of XOR train in milliseconds: three decimals under a second, as a plain row's time.
+    const digits = mean < 1 ? 3 : mean < 10 ? 2 : 1;
+    expect(text).toMatch(new RegExp(`^\\d+\\.\\d{${digits}} ± \\d+\\.\\d{${digits}}$`));
+    expect(Math.abs(Number(text.split(' ± ')[0]) - mean)).toBeLessThanOrEqual(0.5 * 10 ** -digits + 1e-9);
+  });
+
   // Last: it opens another sheet.
-  test('a fresh row\'s chart cells hold the same elements from queued to done: one <svg>, and the thumbnail as a background', async () => {
+  test('a fresh row\'s chart cells hold the same elements from queued to done: one <svg> whose lines are never empty, and the thumbnail as a background', async () => {
     const ids = ['fresh-1', 'fresh-2', 'fresh-3'];
     const rows = ids.map((id, i) => ({
       id, cells: { name: id, dataset: 'xor', noise: '0.1', layers: 'dense(8, relu)', optimizer: 'adam', lr: '0.03', batch_size: '8', epochs: '40', seed: String(i + 1), val_split: '0' },
@@ -118,7 +136,7 @@ describe('the grid frame by frame', () => {
     // Each frame, per fresh row on screen: its state, which <svg> its curve cell holds, what else the chart cells hold.
     await page().evaluate((wanted) => {
       const svgs: Element[] = [];
-      const log: { id: string; state: string; curve: string; svg: number; boundaryElements: number; thumb: boolean }[] = [];
+      const log: { id: string; state: string; curve: string; svg: number; emptyLines: number; boundaryElements: number; thumb: boolean }[] = [];
       (window as unknown as { __charts: typeof log }).__charts = log;
       const tick = () => {
         for (const r of window.__sweepsheet!.rows()) {
@@ -130,6 +148,7 @@ describe('the grid frame by frame', () => {
           if (svg && !svgs.includes(svg)) svgs.push(svg);
           log.push({
             id: r.id, state: r.status.state, curve: [...curve.children].map((c) => c.tagName.toLowerCase()).join(','), svg: svg ? svgs.indexOf(svg) : -1,
+            emptyLines: [...curve.querySelectorAll('path')].filter((p) => (p.getAttribute('d') ?? '') === '').length,
             boundaryElements: boundary.childElementCount, thumb: /url\("data:image\/bmp;base64,/.test(getComputedStyle(boundary).backgroundImage),
           });
         }
@@ -143,13 +162,15 @@ describe('the grid frame by frame', () => {
       const log = (window as unknown as { __charts: { id: string; state: string; thumb: boolean }[] }).__charts;
       return wanted.every((id) => log.some((e) => e.id === id && e.state === 'done' && e.thumb));
     }, ids, { timeout: 120_000, polling: 100 });
-    const log = await page().evaluate(() => (window as unknown as { __charts: { id: string; state: string; curve: string; svg: number; boundaryElements: number; thumb: boolean }[] }).__charts);
+    const log = await page().evaluate(() => (window as unknown as { __charts: { id: string; state: string; curve: string; svg: number; emptyLines: number; boundaryElements: number; thumb: boolean }[] }).__charts);
     for (const id of ids) {
       const frames = log.filter((e) => e.id === id);
       // Seen before it trained (queued, or running before its first epoch), not only once done.
       expect(frames.some((e) => e.state === 'queued' || e.state === 'running'), `${id} seen before done`).toBe(true);
       expect(new Set(frames.map((e) => e.curve)), `${id} curve cell`).toEqual(new Set(['svg']));
       expect(new Set(frames.map((e) => e.svg)).size, `${id} one svg throughout`).toBe(1);
+      // A line is never empty (an invisible stub before its first point): a path appearing is a new piece of paint.
+      expect(Math.max(...frames.map((e) => e.emptyLines)), `${id} empty lines`).toBe(0);
       expect(Math.max(...frames.map((e) => e.boundaryElements)), `${id} boundary cell elements`).toBe(0);
     }
   });
