@@ -8,7 +8,7 @@ and OPENBLAS_NUM_THREADS=1; the script itself sets torch.set_num_threads(1).
     /usr/bin/python3 bench/torch_train.py --mm M K N     (peak matmul GFLOP/s, one thread)
 
 DIR holds meta.json and x_train.u8, y_train.u8, x_test.u8, y_test.u8 (row-major uint8 pixels and
-labels, written by bench/lib/export.ts). MODEL is "mlp" (784-512-10) or "cnn" (the W4-style CNN).
+labels, written by bench/lib/export.ts). MODEL is "mlp" (784-512-10), "cnn" (the two-block CNN: W6's shape) or "w4" (the notes' W4 as written).
 Initializers match ours: Glorot (Xavier) uniform kernels, zero biases. Optimizer constants follow
 tfjs/Keras (RMSprop rho 0.9, eps 1e-7; Adam eps 1e-7).
 """
@@ -50,11 +50,33 @@ class CNN(nn.Module):
         return self.out(x)
 
 
+class W4(nn.Module):
+    """The notes' W4: conv2d(16,3,same) conv2d(32,4,same) conv2d(64,4,valid) maxpool(2) flatten dropout(0.5) dense(50,relu) dense(20,relu) dense(10)."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(1, 16, 3, padding="same")
+        self.c2 = nn.Conv2d(16, 32, 4, padding="same")
+        self.c3 = nn.Conv2d(32, 64, 4)
+        self.d1 = nn.Linear(64 * 12 * 12, 50)
+        self.d2 = nn.Linear(50, 20)
+        self.out = nn.Linear(20, 10)
+
+    def forward(self, x):
+        x = F.relu(self.c2(F.relu(self.c1(x))))
+        x = F.max_pool2d(F.relu(self.c3(x)), 2)
+        x = F.dropout(torch.flatten(x, 1), 0.5, self.training)
+        x = F.relu(self.d2(F.relu(self.d1(x))))
+        return self.out(x)
+
+
 def build(kind):
     if kind == "mlp":
         m = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 10))
     elif kind == "cnn":
         m = CNN()
+    elif kind == "w4":
+        m = W4()
     else:
         raise SystemExit(f"unknown model {kind}")
     for p in m.modules():

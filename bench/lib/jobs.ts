@@ -7,10 +7,19 @@ export const W1: RowCells = {
   dataset: 'mnist:10k', layers: 'dense(512, relu)', optimizer: 'rmsprop', lr: '0.001', batch_size: '128', epochs: '2', seed: '1',
 };
 
-/** The W4-style CNN on a fixed 2k MNIST subset. */
+/** A two-block CNN (W6's shape, lighter than the notes' W4) on a fixed 2k MNIST subset. */
 export const CNN: RowCells = {
   dataset: 'mnist:2k', layers: 'conv2d(32, 3) maxpool(2) conv2d(64, 3) maxpool(2) flatten dropout(0.25) dense(128, relu) dropout(0.5)',
   optimizer: 'adam', lr: '0.001', batch_size: '64', epochs: '2', seed: '1',
+};
+
+/**
+ * The notes' W4 as written (three convolutions at full 28x28 resolution before one max-pool: about
+ * 12x the two-block CNN's multiply-adds per image), on a 1k MNIST subset for one epoch.
+ */
+export const W4: RowCells = {
+  dataset: 'mnist:1k', layers: 'conv2d(16, 3, padding=same) conv2d(32, 4, padding=same) conv2d(64, 4, padding=valid) maxpool(2) flatten dropout(0.5) dense(50, relu) dense(20, relu)',
+  optimizer: 'adam', lr: '0.001', batch_size: '64', epochs: '1', seed: '1',
 };
 
 /**

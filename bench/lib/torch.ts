@@ -46,7 +46,7 @@ function runJson<T>(args: string[]): T | null {
 }
 
 /** Train MODEL ('mlp' | 'cnn') on the exported data in DIR. */
-export function torchTrain(dir: string, model: 'mlp' | 'cnn', epochs: number, batch: number, optimizer: string, lr: number): TorchRun | null {
+export function torchTrain(dir: string, model: 'mlp' | 'cnn' | 'w4', epochs: number, batch: number, optimizer: string, lr: number): TorchRun | null {
   return runJson<TorchRun>([dir, model, String(epochs), String(batch), optimizer, String(lr)]);
 }
 
