@@ -2,7 +2,7 @@
  * Where the W4-style CNN's training step goes on wasm, set up as the trainer sets up its worker
  * (src/workers/trainer.ts: direct kernels, fast matmul, conv kernels, shared Identity):
  *
- *   npx tsx bench/cnn-profile.ts [--steps=20] [--cpuprofile=FILE] [--no-relaxed]
+ *   npx tsx bench/cnn-profile.ts [--workload=cnn|w4] [--steps=20] [--cpuprofile=FILE] [--no-relaxed]
  *
  * Relaxed SIMD (our GEMM's FMA build) is turned on as the Node workers turn it on, unless
  * --no-relaxed. --sparse-below=F sets the GEMM's sparse threshold (0: off). --stock-conv2d puts XNNPACK's Conv2D back in place of ours (im2col + GEMM).
@@ -25,7 +25,7 @@ import { buildModel, makeOptimizer } from '../src/engine/train/model.ts';
 import { trainStepOf } from '../src/engine/train/step.ts';
 import { runViews } from '../src/engine/train/views.ts';
 import { installWasmTrainingKernels } from '../src/engine/train/wasm-training-kernels.ts';
-import { CNN, jobOf } from './lib/jobs.ts';
+import { CNN, W4, jobOf } from './lib/jobs.ts';
 import { enableRelaxedSimd, setGemmSparseBelow } from '../src/engine/train/kernels/gemm.ts';
 
 const relaxed = process.argv.includes('--no-relaxed') ? false : enableRelaxedSimd(setFlagsFromString);
@@ -46,7 +46,9 @@ const sparseBelow = arg('sparse-below');
 if (sparseBelow !== undefined) setGemmSparseBelow(Number(sparseBelow));
 console.log(`relaxed SIMD ${relaxed ? 'on' : 'off'}, Conv2D ${process.argv.includes('--stock-conv2d') ? 'stock (XNNPACK)' : 'as installed'}`);
 
-const spec = jobOf(CNN).spec;
+const workload = arg('workload') ?? 'cnn';
+const spec = jobOf(workload === 'w4' ? W4 : CNN).spec;
+console.log(`workload ${workload}`);
 const data = await loadData(spec.dataset, spec.seed, loadDatasetFile);
 const views = runViews(data, spec);
 const model = buildModel(spec, data.sampleShape, data.classes, data.task);

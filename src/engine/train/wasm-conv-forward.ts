@@ -47,6 +47,24 @@ function geometryOf(x: tf.TensorInfo, filter: tf.TensorInfo, attrs: tf.NamedAttr
   return convGeometry(info);
 }
 
+/** Floats of colsT per chunk of images (at least one image): about half of a 1 MB L2. */
+let chunkFloats = 128 * 1024;
+
+/** Sets the chunk size in floats (benchmarks; Infinity: the whole batch at once); returns the previous one. */
+export function setConvForwardChunk(floats: number): number {
+  const previous = chunkFloats;
+  chunkFloats = floats;
+  return previous;
+}
+
+/**
+ * Images per chunk when each image's im2col matrix (or its gradient) has `floatsPerImage`
+ * floats: as many as fit in the chunk size, at least one, at most the batch.
+ */
+export function imagesPerChunk(floatsPerImage: number, batch: number): number {
+  return Math.max(1, Math.min(batch, Math.floor(chunkFloats / floatsPerImage)));
+}
+
 /** Whether some tap of some output position falls in the padding (outside the input). */
 function readsPadding(g: ConvGeometry): boolean {
   return g.padTop > 0 || g.padLeft > 0 ||
@@ -70,15 +88,27 @@ export function conv2DForwardKernel(stock: tf.KernelFunc): tf.KernelFunc {
     if (M === 0 || K === 0 || g.outC === 0) return stock(params);
     const b = backend as unknown as WasmHeapBackend;
     const out = b.makeOutput([g.batch, g.outH, g.outW, g.outC], 'float32');
-    const cols = b.makeOutput([K, M], 'float32');
+    // A few images at a time, so colsT stays in cache between im2col writing it and the GEMM
+    // packing it (W4's conv3 on a whole batch: an 80 MB colsT, written and read back from memory).
+    const perImage = g.outH * g.outW;
+    const chunk = imagesPerChunk(K * perImage, g.batch);
+    const cols = b.makeOutput([K, chunk * perImage], 'float32');
+    const pads = readsPadding(g);
+    const xStride = g.inH * g.inW * g.inC * 4;
+    const outStride = perImage * g.outC * 4;
     try {
-      // Views after both allocations: growing the heap detaches older ones.
-      const colsView = b.typedArrayFromHeap(cols);
-      if (readsPadding(g)) colsView.fill(0);
-      simd.im2col_t(b.typedArrayFromHeap(x).byteOffset, colsView.byteOffset, g.batch, g.inH, g.inW, g.inC, g.outH, g.outW,
-        g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, IM2COL_GROUP);
-      gemm.matmul(colsView.byteOffset, b.typedArrayFromHeap(filter).byteOffset, b.typedArrayFromHeap(out).byteOffset,
-        M, g.outC, K, true, false);
+      for (let n0 = 0; n0 < g.batch; n0 += chunk) {
+        const nb = Math.min(chunk, g.batch - n0);
+        const m = nb * perImage;
+        // Views after the allocations and per chunk: growing the heap (the GEMM's workspace)
+        // detaches older ones.
+        const colsView = b.typedArrayFromHeap(cols);
+        if (pads) colsView.fill(0, 0, K * m);
+        simd.im2col_t(b.typedArrayFromHeap(x).byteOffset + n0 * xStride, colsView.byteOffset, nb, g.inH, g.inW, g.inC, g.outH, g.outW,
+          g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, IM2COL_GROUP);
+        gemm.matmul(colsView.byteOffset, b.typedArrayFromHeap(filter).byteOffset, b.typedArrayFromHeap(out).byteOffset + n0 * outStride,
+          m, g.outC, K, true, false);
+      }
     } catch (e) {
       // e.g. no room on the heap for the GEMM's workspace: nothing of ours stays allocated
       b.disposeData(out.dataId);

@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type ConvGeometry, col2imAdd, convGeometry, im2colT, positions, taps } from './kernels/im2col.ts';
 import { maxPoolGradKernel } from './wasm-conv-pool.ts';
-import { conv2DForwardKernel } from './wasm-conv-forward.ts';
+import { conv2DForwardKernel, imagesPerChunk } from './wasm-conv-forward.ts';
 import { leadingSumKernel } from './kernels/wasm-sum.ts';
 import { type ConvSimd, IM2COL_GROUP, convSimdFor } from './kernels/wasm-conv-simd.ts';
 import { RELU_GRAD, installWasmReluGrad, uninstallWasmReluGrad } from './kernels/relu-grad.ts';
@@ -278,6 +278,8 @@ function inputGradByCol2im(s: Scratch, dy: tf.TensorInfo, filter: tf.TensorInfo,
   const b = s.backend as unknown as WasmHeapBackend;
   const K = taps(g);
   const M = positions(g);
+  const gemm = simd !== null && g.inC % 4 === 0 ? gemmFor(s.backend) : null;
+  if (simd !== null && gemm !== null) return inputGradChunked(s, dy, filter, g, inShape, simd, gemm);
   const wT = s.run(tf.Transpose, { x: reshaped(filter, [K, g.outC]) }, { perm: [1, 0] });
   const dcols = s.run(tf.BatchMatMul, { a: reshaped(dy, [M, g.outC]), b: wT }, { transposeA: false, transposeB: false });
   const dx = s.alloc(inShape);
@@ -285,6 +287,34 @@ function inputGradByCol2im(s: Scratch, dy: tf.TensorInfo, filter: tf.TensorInfo,
   dxView.fill(0);
   if (simd !== null && g.inC % 4 === 0) simd.col2im_add(b.typedArrayFromHeap(dcols).byteOffset, dxView.byteOffset, ...simdArgs(g));
   else col2imAdd(b.typedArrayFromHeap(dcols), g, dxView);
+  return dx;
+}
+
+/**
+ * inputGradByCol2im a few images at a time on our GEMM (Wᵀ read in place), so each chunk's dcols
+ * stays in cache between the product writing it and col2im reading it (W4's conv3 on a whole
+ * batch: an 80 MB dcols through memory, and a transposed copy of W per call).
+ */
+function inputGradChunked(s: Scratch, dy: tf.TensorInfo, filter: tf.TensorInfo, g: ConvGeometry, inShape: number[],
+  simd: ConvSimd, gemm: NonNullable<ReturnType<typeof gemmFor>>): tf.TensorInfo {
+  const b = s.backend as unknown as WasmHeapBackend;
+  const K = taps(g);
+  const perImage = g.outH * g.outW;
+  const chunk = imagesPerChunk(K * perImage, g.batch);
+  const dcols = s.alloc([chunk * perImage, K]);
+  const dx = s.alloc(inShape);
+  b.typedArrayFromHeap(dx).fill(0);
+  const dyStride = perImage * g.outC * 4;
+  const dxStride = g.inH * g.inW * g.inC * 4;
+  for (let n0 = 0; n0 < g.batch; n0 += chunk) {
+    const nb = Math.min(chunk, g.batch - n0);
+    // Offsets read per chunk: the GEMM's workspace may grow the heap (views detach, offsets stay).
+    const dcolsAt = b.typedArrayFromHeap(dcols).byteOffset;
+    gemm.matmul(b.typedArrayFromHeap(dy).byteOffset + n0 * dyStride, b.typedArrayFromHeap(filter).byteOffset, dcolsAt,
+      nb * perImage, K, g.outC, false, true);
+    simd.col2im_add(dcolsAt, b.typedArrayFromHeap(dx).byteOffset + n0 * dxStride, nb, g.inH, g.inW, g.inC, g.outH, g.outW,
+      g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft);
+  }
   return dx;
 }
 

@@ -40,6 +40,11 @@ for (const pad of ['valid', 'same'] as const) {
 CASES.push({ batch: 3, h: 13, w: 13, cin: 32, cout: 64, k: [3, 3], stride: [1, 1], pad: 'valid' });
 CASES.push({ batch: 2, h: 28, w: 28, cin: 1, cout: 32, k: [3, 3], stride: [1, 1], pad: 'valid' });
 const BIG = CASES.length - 2;
+// The notes' W4: conv1 (1 channel, 3x3 same: stock), conv2 (4x4 same: padding 1 before, 2 after)
+// and conv3 at 28x28, batch 3: one image per chunk of im2col + GEMM, so chunk offsets are checked.
+CASES.push({ batch: 2, h: 28, w: 28, cin: 1, cout: 16, k: [3, 3], stride: [1, 1], pad: 'same' });
+CASES.push({ batch: 3, h: 28, w: 28, cin: 16, cout: 32, k: [4, 4], stride: [1, 1], pad: 'same' });
+CASES.push({ batch: 3, h: 28, w: 28, cin: 32, cout: 64, k: [4, 4], stride: [1, 1], pad: 'valid' });
 
 function filled(shape: readonly number[], seed: number): Float32Array {
   const rand = mulberry32(seed);

@@ -48,6 +48,10 @@ CONV.push({ batch: 2, h: 28, w: 28, cin: 1, cout: 16, k: [3, 3], stride: [1, 1],
 CONV.push({ batch: 1, h: 14, w: 14, cin: 16, cout: 32, k: [4, 4], stride: [1, 1], pad: 'same' });
 CONV.push({ batch: 1, h: 12, w: 12, cin: 32, cout: 64, k: [4, 4], stride: [1, 1], pad: 'valid' });
 CONV.push({ batch: 1, h: 13, w: 13, cin: 32, cout: 64, k: [3, 3], stride: [1, 1], pad: 'valid' });
+// W4's conv2 and conv3 at batch 3 with 28x28 images: the input gradient runs one image per chunk
+// (src/engine/train/wasm-conv-forward.ts imagesPerChunk), so chunk offsets are checked.
+CONV.push({ batch: 3, h: 28, w: 28, cin: 16, cout: 32, k: [4, 4], stride: [1, 1], pad: 'same' });
+CONV.push({ batch: 3, h: 28, w: 28, cin: 32, cout: 64, k: [4, 4], stride: [1, 1], pad: 'valid' });
 
 interface PoolCase {
   readonly batch: number;
