@@ -25,7 +25,7 @@ export interface CellError {
 export type CellErrorCode =
   | 'not-a-choice' | 'not-a-number' | 'not-whole' | 'out-of-range'
   | 'bad-layers' | 'bad-dataset' | 'bad-reduce-lr'
-  | 'too-many-sample-epochs' | 'model-does-not-fit'
+  | 'too-many-sample-epochs' | 'too-much-compute' | 'model-does-not-fit'
   | 'bad-sweep' | 'sweep-too-large';
 
 export function cellError(column: string, message: string, expected: string, code?: CellErrorCode, params?: Readonly<Record<string, string>>): CellError {

@@ -42,6 +42,17 @@ export interface ExperimentSpec {
 /** Sample-epochs one run may train: 60,000 MNIST images for 50 epochs. A shared file cannot ask for more. */
 export const MAX_SAMPLE_EPOCHS = 3_000_000;
 
+/**
+ * Forward multiply-adds one run may train through (samples x epochs x the model's per-sample
+ * multiply-adds). The sample-epoch cap alone lets a convolutional model ask for days. The notes' W4
+ * needs 1.65e12 per epoch of 60,000 images (about 20 minutes on one CPU core here, far less on a
+ * GPU): this allows it 18 epochs, several hours at most on a CPU.
+ */
+export const MAX_RUN_MACS = 3e13;
+
+/** 8.2e12, as a person reads a count too long to write out. */
+const sci = (n: number) => n.toExponential(1).replace('e+', 'e');
+
 export type RowCells = Readonly<Record<string, string>>;
 
 export type ParsedRow =
@@ -132,6 +143,18 @@ export function parseRow(cells: RowCells): ParsedRow {
   if (!summary.ok) {
     return { ok: false, errors: [cellError('layers', summary.error, `a model that fits ${spec.dataset.name} (input ${info.inputShape.join('x')})`,
       'model-does-not-fit', { detail: summary.error, dataset: spec.dataset.name, input: info.inputShape.join('x') })] };
+  }
+  const macs = samples * spec.epochs * summary.value.totalMacs;
+  if (macs > MAX_RUN_MACS) {
+    const dataset = `${choice.name}${choice.subset ? `:${choice.subset}` : ''}`;
+    const maxEpochs = Math.floor(MAX_RUN_MACS / (samples * summary.value.totalMacs));
+    const params = {
+      samples: samples.toLocaleString('en-US'), epochs: String(spec.epochs), macs: sci(macs), cap: sci(MAX_RUN_MACS), maxEpochs: String(maxEpochs), dataset, name: choice.name,
+    };
+    return { ok: false, errors: [cellError('epochs',
+      `${samples.toLocaleString('en-US')} samples x ${spec.epochs} epochs through this model is ${params.macs} multiply-adds, over the cap of ${params.cap} a run`,
+      maxEpochs >= 1 ? `at most ${maxEpochs} epochs on ${dataset}, a subset, or a smaller model` : `a subset such as ${choice.name}:5k, or a smaller model`,
+      'too-much-compute', params)] };
   }
   return { ok: true, spec, key: specKey(spec), summary: summary.value };
 }

@@ -76,6 +76,7 @@ const DETAIL_RULES: readonly Rule[] = [
   { re: /^(?<kind>\w+): (?<key>\w+) is given twice$/, key: 'eng.layers.twice' },
   { re: /^repeat count (?<text>\S+) must be a whole number from 1 to (?<max>\d+)$/, key: 'eng.layers.repeat' },
   { re: /^the model has (?<n>[\d,]+) parameters, over the cap of (?<cap>[\d,]+): use fewer units or filters$/, key: 'eng.model.tooBig' },
+  { re: /^the model needs (?<n>[\d,]+) multiply-adds per sample, over the cap of (?<cap>[\d,]+): use fewer filters, or pool or stride earlier$/, key: 'eng.model.tooCostly' },
   { re: /^(?<kind>\w+) \(layer (?<index>\d+)\) needs image input: put it before flatten or dense, on an image dataset$/, key: 'eng.model.needsImage' },
   { re: /^kernel (?<kernel>\d+) is larger than the (?<size>\d+x\d+) input of layer (?<index>\d+): use a smaller kernel or padding=same$/, key: 'eng.model.kernelTooBig' },
   { re: /^pool size (?<pool>\d+) is larger than the (?<size>\d+x\d+) input of layer (?<index>\d+)$/, key: 'eng.model.poolTooBig' },
@@ -224,6 +225,9 @@ export function cellErrorExpected(e: CellError, l: Locale): string {
   const col = inputColumn(e.column);
   if (e.code && PARSE_CODES.has(e.code) && col) return columnExpected(col, l);
   if (e.code === 'bad-sweep' && col) return engineText('eng.expect.bad-sweep', { expected: columnExpected(col, l) }, l);
+  if (e.code === 'too-much-compute') {
+    return engineText(Number(e.params?.maxEpochs) >= 1 ? 'eng.expect.too-much-compute' : 'eng.expect.too-much-compute-subset', e.params ?? {}, l);
+  }
   if (e.code === 'too-many-sample-epochs' || e.code === 'model-does-not-fit' || e.code === 'sweep-too-large') {
     return engineText(`eng.expect.${e.code}`, e.params ?? {}, l);
   }

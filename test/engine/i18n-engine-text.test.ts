@@ -46,6 +46,7 @@ const BY_CODE: Record<CellErrorCode, [() => CellError, string]> = {
   'bad-dataset': [() => rowError({ dataset: 'cifar' }), 'cifar'],
   'bad-reduce-lr': [() => rowError({ reduce_lr: 'soon' }), 'soon'],
   'too-many-sample-epochs': [() => rowError({ dataset: 'mnist', epochs: '80' }), '80'],
+  'too-much-compute': [() => rowError({ dataset: 'mnist', epochs: '20', layers: 'conv2d(16, 3, padding=same) conv2d(32, 4, padding=same) conv2d(64, 4) maxpool(2) flatten' }), '3.3e13'],
   'model-does-not-fit': [() => rowError({ layers: 'conv2d(8, 3)' }), 'conv2d'],
   'bad-sweep': [() => sweepError({ lr: '0.1, , 0.2' }), ''],
   'sweep-too-large': [() => sweepError({ lr: 'linspace(0.01, 0.1, 20)', seed: '1..20' }), '400'],

@@ -84,6 +84,25 @@ describe('parseRow', () => {
     expect(errorsOf({ ...good, dataset: 'mnist:5k', epochs: '80' })).toEqual([]);
   });
 
+  const W4 = 'conv2d(16, 3, padding=same) conv2d(32, 4, padding=same) conv2d(64, 4, padding=valid) maxpool(2) flatten dropout(0.5) dense(50, relu) dense(20, relu)';
+
+  it('caps the multiply-adds of one sample: parameters alone do not bound a convolution', () => {
+    // 2.4M parameters (under their cap), but 1.9G multiply-adds per image: hours per epoch on a CPU.
+    expect(errorsOf({ ...good, dataset: 'mnist:1k', epochs: '1', layers: 'conv2d(512, 3, padding=same) conv2d(512, 3, padding=same) flatten dense(2)' })).toEqual([
+      'layers: the model needs 1,854,103,572 multiply-adds per sample, over the cap of 100,000,000: use fewer filters, or pool or stride earlier (expected a model that fits mnist (input 28x28x1))',
+    ]);
+  });
+
+  it('caps the multiply-adds of a run, and keeps the notes\' W4 on all of Fashion-MNIST for 5 epochs', () => {
+    const r = parseRow({ ...good, dataset: 'fashion-mnist', epochs: '5', layers: W4 });
+    expect(r.ok && r.summary.totalMacs).toBe(28 * 28 * 16 * 9 + 28 * 28 * 32 * 16 * 16 + 25 * 25 * 64 * 16 * 32 + 12 * 12 * 64 * 4 + 9216 * 50 + 50 * 20 + 20 * 10);
+    expect(r.ok).toBe(true);
+    expect(errorsOf({ ...good, dataset: 'fashion-mnist', epochs: '20', layers: W4 })).toEqual([
+      'epochs: 60,000 samples x 20 epochs through this model is 3.3e13 multiply-adds, over the cap of 3.0e13 a run (expected at most 18 epochs on fashion-mnist, a subset, or a smaller model)',
+    ]);
+    expect(errorsOf({ ...good, dataset: 'fashion-mnist:20k', epochs: '20', layers: W4 })).toEqual([]);
+  });
+
   it('reads the callbacks and the dataset variants', () => {
     const r = parseRow({ ...good, dataset: 'Fashion:12k', val_split: '0.2', early_stop: '3', reduce_lr: '0.1, 2', keep_best: 'yes' });
     expect(r.ok && r.spec).toMatchObject({
