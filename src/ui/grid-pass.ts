@@ -54,6 +54,8 @@ export interface PassGrid {
  */
 const SCALES_SCRIPT_MS = 4;
 const SCALES_RESTYLES_PER_FRAME = 16;
+/** Frames the scales' repaint may wait for room while cell redraws fill the frames (runs finishing one after another). */
+const SCALES_MAX_WAIT = 2;
 /**
  * What a frame's cell redraws may spend (script from the start of the frame's callback): the
  * cells that do not fit are redrawn at the next frame, first. A run finishing redrew its status
@@ -78,6 +80,8 @@ export class FramePass {
   private scalesRow: number | null = null;
   /** The scales moved in this frame's pass: their repaint starts at the next frame. */
   private scalesWait = false;
+  /** Frames in a row whose cell redraws left the scales' repaint no room (at most SCALES_MAX_WAIT). */
+  private scalesWaited = 0;
   /** Rows whose charts are drawn at a later frame (their run finished in an earlier pass). */
   private chartsLater = new Set<string>();
   /** Frames the charts have waited for a frame with room. */
@@ -141,7 +145,7 @@ export class FramePass {
     if (this.chartsLater.size > 0 || this.left.size > 0) this.requestFrame();
     if (this.scalesRow === null) return;
     if (this.scalesWait) this.scalesWait = false;
-    else timed('grid-repaint-scales', () => this.repaintSomeScales(start));
+    else timed('grid-repaint-scales', () => this.repaintSomeScales(start, SCALES_RESTYLES_PER_FRAME - this.budget.drawn));
     if (this.scalesRow !== null) this.requestFrame();
   }
 
@@ -160,8 +164,17 @@ export class FramePass {
    * past 16 ms (bench:charts --view grid --trace). Cells found through Handsontable, not a
    * selector over the whole grid (1-2 ms a listing). Cells drawn meanwhile are already right and
    * come out unchanged; scales that move again meanwhile start the walk over.
+   *
+   * `room` is what the frame's cell redraws left of the restyles (each redrawn cell counts as
+   * one): the frames still over 16 ms were those where carried-over cells, a pass and a scales'
+   * repaint landed together. With no room the repaint waits, at most SCALES_MAX_WAIT frames.
    */
-  private repaintSomeScales(start: number): void {
+  private repaintSomeScales(start: number, room: number): void {
+    if (room <= 0 && this.scalesWaited < SCALES_MAX_WAIT) {
+      this.scalesWaited++;
+      return;
+    }
+    this.scalesWaited = 0;
     const { grid } = this;
     const rows = grid.hot.isDestroyed ? null : renderedRows(grid.hot);
     if (rows === null) {
@@ -179,7 +192,7 @@ export class FramePass {
         }
       }
       row++;
-    } while (row <= rows.last && restyled < SCALES_RESTYLES_PER_FRAME && performance.now() - start < SCALES_SCRIPT_MS);
+    } while (row <= rows.last && restyled < room && performance.now() - start < SCALES_SCRIPT_MS);
     this.scalesRow = row > rows.last ? null : row;
   }
 
