@@ -9,7 +9,7 @@ import type { RowState } from '../engine/scheduler/sheet-engine.ts';
 import { formatSpread } from '../engine/scheduler/sweep-stats.ts';
 import { locale, t } from './i18n/index.ts';
 import { statusTextIn } from './engine-text.ts';
-import { formatResult } from './renderers.ts';
+import { formatResult, secondsDigits } from './renderers.ts';
 import { type RowSource, SWEPT_COLUMNS, childLabel, sweepSpreads } from './row-values.ts';
 
 const LABELS = new Map(INPUT_COLUMNS.map((c) => [c.key, c.label]));
@@ -20,7 +20,8 @@ export function SweepDetail(props: { row: RowState; source: RowSource }) {
   const spreads = () => sweepSpreads(props.row, props.source);
   const metrics = () => Object.entries(SWEPT_COLUMNS).flatMap(([key, m]) => {
     const s = spreads()[m.metric];
-    return s ? [{ key, spread: formatSpread(s, m.digits), n: s.n }] : [];
+    // Time as the grid shows it: to the millisecond for runs under a second.
+    return s ? [{ key, spread: formatSpread(s, m.metric === 'seconds' ? secondsDigits(s.mean) : m.digits), n: s.n }] : [];
   });
   return (
     <>

@@ -134,6 +134,9 @@ describe('sweeps, formulas, run modes, fill and paste in chromium', () => {
     await expect(detail.getByTestId('detail-child').count()).resolves.toBe(2);
     await expect(detail.locator('[data-testid="detail-spread-row"][data-metric="test_acc"] td[data-field="spread"]').textContent())
       .resolves.toBe(await cell('toy-a', 'test_acc').textContent());
+    // Time as the grid shows it (these runs take milliseconds: one decimal showed 0.0 ± 0.0).
+    await expect(detail.locator('[data-testid="detail-spread-row"][data-metric="time"] td[data-field="spread"]').textContent())
+      .resolves.toBe(await cell('toy-a', 'time').textContent());
     await page().screenshot({ path: `${OUT}/sweep.png`, fullPage: true });
     expect(app.pageErrors).toEqual([]);
   });
