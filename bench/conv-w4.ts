@@ -56,6 +56,10 @@ for (const [label, x, w, pad] of [
   });
   cases.push({ name: `${label} Conv2D stock`, flops, fn: () => tf.tidy(() => viaStock(stockConv, { x: xs, filter: wf() }, attrs)) });
   cases.push({ name: `${label} BackpropFilter`, flops, fn: () => run(tf.Conv2DBackpropFilter, { x: xs, dy }, { ...attrs, filterShape: [...w] }) });
+  cases.push({
+    name: `${label} BackpropFilter unchunked`, flops,
+    fn: () => { const was = setConvForwardChunk(Infinity); try { return run(tf.Conv2DBackpropFilter, { x: xs, dy }, { ...attrs, filterShape: [...w] }); } finally { setConvForwardChunk(was); } },
+  });
   if (label !== 'conv1') {
     cases.push({ name: `${label} BackpropInput`, flops, fn: () => tf.tidy(() => run(tf.Conv2DBackpropInput, { dy, filter: wf() }, { ...attrs, inputShape: [...x] })) });
     cases.push({

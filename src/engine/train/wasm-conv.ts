@@ -153,6 +153,8 @@ function filterGradByIm2col(s: Scratch, x: tf.TensorInfo, dy: tf.TensorInfo, g: 
   const b = s.backend as unknown as WasmHeapBackend;
   const K = taps(g);
   const M = positions(g);
+  const chunkGemm = dyAsLeft && simd !== null && g.inC % 4 === 0 ? gemmFor(s.backend) : null;
+  if (simd !== null && chunkGemm !== null) return filterGradChunked(s, x, dy, g, simd, chunkGemm);
   const cols = s.alloc([K, M]);
   // Views after the allocation: growing the heap detaches older ones.
   const colsView = b.typedArrayFromHeap(cols);
@@ -169,6 +171,43 @@ function filterGradByIm2col(s: Scratch, x: tf.TensorInfo, dy: tf.TensorInfo, g: 
   const dwT = s.alloc([g.outC, K]);
   gemm.matmul(b.typedArrayFromHeap(dy).byteOffset, b.typedArrayFromHeap(cols).byteOffset, b.typedArrayFromHeap(dwT).byteOffset,
     g.outC, K, M, true, true);
+  return s.run(tf.Transpose, { x: dwT }, { perm: [1, 0] });
+}
+
+/**
+ * filterGradByIm2col with dy on the left, a few images at a time: each chunk's colsT is built and
+ * read back while in cache (W4's conv3 on a whole batch: an 80 MB colsT through memory), its
+ * dWᵀ summed into the first chunk's (Cout·K floats per chunk, small beside the product).
+ */
+function filterGradChunked(s: Scratch, x: tf.TensorInfo, dy: tf.TensorInfo, g: ConvGeometry, simd: ConvSimd,
+  gemm: NonNullable<ReturnType<typeof gemmFor>>): tf.TensorInfo {
+  const b = s.backend as unknown as WasmHeapBackend;
+  const K = taps(g);
+  const perImage = g.outH * g.outW;
+  const chunk = imagesPerChunk(K * perImage, g.batch);
+  const cols = s.alloc([K, chunk * perImage]);
+  const dwT = s.alloc([g.outC, K]);
+  const part = chunk < g.batch ? s.alloc([g.outC, K]) : dwT;
+  const pads = readsPadding(g);
+  const xStride = g.inH * g.inW * g.inC * 4;
+  const dyStride = perImage * g.outC * 4;
+  for (let n0 = 0; n0 < g.batch; n0 += chunk) {
+    const nb = Math.min(chunk, g.batch - n0);
+    const m = nb * perImage;
+    // Views per chunk: the GEMM's workspace may grow the heap, which detaches older ones.
+    const colsView = b.typedArrayFromHeap(cols);
+    if (pads) colsView.fill(0, 0, K * m);
+    simd.im2col_t(b.typedArrayFromHeap(x).byteOffset + n0 * xStride, colsView.byteOffset, nb, g.inH, g.inW, g.inC,
+      g.outH, g.outW, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, IM2COL_GROUP);
+    const into = n0 === 0 ? dwT : part;
+    gemm.matmul(b.typedArrayFromHeap(dy).byteOffset + n0 * dyStride, colsView.byteOffset, b.typedArrayFromHeap(into).byteOffset,
+      g.outC, K, m, true, true);
+    if (into !== dwT) {
+      const acc = b.typedArrayFromHeap(dwT);
+      const add = b.typedArrayFromHeap(part);
+      for (let i = 0; i < acc.length; i++) acc[i]! += add[i]!;
+    }
+  }
   return s.run(tf.Transpose, { x: dwT }, { perm: [1, 0] });
 }
 
