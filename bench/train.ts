@@ -76,6 +76,11 @@ async function nodeRuns(w: Workload, push: (where: string, r: TrainResult, note?
 async function browserRuns(page: BenchBrowser, w: Workload, push: (where: string, r: TrainResult, note?: string) => void, skip: (where: string, why: string) => void) {
   for (const kind of ['auto', 'wasm', 'webgl'] as const) {
     const where = kind === 'auto' ? 'chromium worker (its pick)' : `chromium worker, ${kind} only`;
+    // W4 on SwiftShader: 512 images ran for over 50 minutes, a core taken from everything else.
+    if (kind === 'webgl' && w.name === 'w4' && !slow) {
+      skip(where, 'W4 on WebGL without a GPU (SwiftShader) takes most of an hour (--slow runs it)');
+      continue;
+    }
     // WebGL on SwiftShader trains the CNN at tens of samples/s: a 512-sample epoch measures it.
     const reduced = kind === 'webgl' && w.name !== 'w1' && !slow;
     try {
