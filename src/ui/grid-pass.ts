@@ -62,11 +62,13 @@ const SCALES_MAX_WAIT = 2;
  * and ~15 result cells in one frame: 4-6 ms of script under load, and as much again of style,
  * layout and paint for the cells it changed, in the frames that went over 16 ms (bench:charts
  * --view grid --trace); and when many rows change at once (runs finishing together, a re-run of
- * every row), the frame grew with them.
+ * every row), the frame grew with them. 2 ms and 24 cells, against 3 and 40: tasks over 16 ms CPU
+ * while 100 rows trained 7, 18 -> 3, 5 (bench:charts --view grid --trace --epochs 500, alternated,
+ * load 0.1-3): the frames still over were those where carried-over cells met a scales' repaint.
  */
-export const PATCH_SCRIPT_MS = 3;
+export const PATCH_SCRIPT_MS = 2;
 /** And at most this many cells a frame: each changed cell is restyled (60-70 us under Handsontable's style sheet) and repainted. */
-export const PATCH_CELLS_PER_FRAME = 40;
+export const PATCH_CELLS_PER_FRAME = 24;
 /** A finished row's charts wait for a frame whose pass took less script than this, at most CHARTS_MAX_WAIT frames. */
 const CHARTS_SCRIPT_MS = 2;
 const CHARTS_MAX_WAIT = 2;
