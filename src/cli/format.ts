@@ -40,10 +40,14 @@ export function displayName(row: RowState, parent?: RowState): string {
 /**
  * Text from a sheet file made safe to print: control characters (C0, DEL, C1) shown as `\xNN`, so a
  * name or a cell echoed in a message cannot clear the screen, move the cursor or recolour the
- * terminal (a file's name "\x1b[2J" used to do just that), nor break a table row with a newline.
+ * terminal (a file's name "\x1b[2J" used to do just that), nor break a table row with a newline;
+ * bidirectional overrides and isolates (U+202A-202E, U+2066-2069) as `\uNNNN`, so a name cannot
+ * make the rest of its line read in another order.
  */
 export function terminalText(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(/[\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
 
 /** The value a row sorts by in a column: what a formula would read there (results, typed text). */

@@ -130,13 +130,14 @@ export function parseRow(cells: RowCells): ParsedRow {
     keepBest: v.keep_best === 'yes',
   };
   const samples = trainSamples(spec.dataset);
+  const dataset = `${choice.name}${choice.subset ? `:${choice.subset}` : ''}`;
   if (samples * spec.epochs > MAX_SAMPLE_EPOCHS) {
     return { ok: false, errors: [cellError('epochs',
       `${samples.toLocaleString('en-US')} samples x ${spec.epochs} epochs is over the cap of ${MAX_SAMPLE_EPOCHS.toLocaleString('en-US')} sample-epochs`,
-      `at most ${Math.floor(MAX_SAMPLE_EPOCHS / samples)} epochs on ${choice.name}${choice.subset ? `:${choice.subset}` : ''}, or a subset such as ${choice.name}:5k`,
+      `at most ${Math.floor(MAX_SAMPLE_EPOCHS / samples)} epochs on ${dataset}, or a subset such as ${choice.name}:5k`,
       'too-many-sample-epochs', {
         samples: samples.toLocaleString('en-US'), epochs: String(spec.epochs), cap: MAX_SAMPLE_EPOCHS.toLocaleString('en-US'),
-        maxEpochs: String(Math.floor(MAX_SAMPLE_EPOCHS / samples)), dataset: `${choice.name}${choice.subset ? `:${choice.subset}` : ''}`, name: choice.name,
+        maxEpochs: String(Math.floor(MAX_SAMPLE_EPOCHS / samples)), dataset, name: choice.name,
       })] };
   }
   const summary = summarizeModel(info.inputShape, spec.layers, info.classes, info.task);
@@ -146,15 +147,14 @@ export function parseRow(cells: RowCells): ParsedRow {
   }
   const macs = samples * spec.epochs * summary.value.totalMacs;
   if (macs > MAX_RUN_MACS) {
-    const dataset = `${choice.name}${choice.subset ? `:${choice.subset}` : ''}`;
+    // At least 5: a sample's multiply-adds are capped at 1e8 and a dataset at 60,000 samples.
     const maxEpochs = Math.floor(MAX_RUN_MACS / (samples * summary.value.totalMacs));
     const params = {
-      samples: samples.toLocaleString('en-US'), epochs: String(spec.epochs), macs: sci(macs), cap: sci(MAX_RUN_MACS), maxEpochs: String(maxEpochs), dataset, name: choice.name,
+      samples: samples.toLocaleString('en-US'), epochs: String(spec.epochs), macs: sci(macs), cap: sci(MAX_RUN_MACS), maxEpochs: String(maxEpochs), dataset,
     };
     return { ok: false, errors: [cellError('epochs',
       `${samples.toLocaleString('en-US')} samples x ${spec.epochs} epochs through this model is ${params.macs} multiply-adds, over the cap of ${params.cap} a run`,
-      maxEpochs >= 1 ? `at most ${maxEpochs} epochs on ${dataset}, a subset, or a smaller model` : `a subset such as ${choice.name}:5k, or a smaller model`,
-      'too-much-compute', params)] };
+      `at most ${maxEpochs} epochs on ${dataset}, a subset, or a smaller model`, 'too-much-compute', params)] };
   }
   return { ok: true, spec, key: specKey(spec), summary: summary.value };
 }

@@ -225,10 +225,7 @@ export function cellErrorExpected(e: CellError, l: Locale): string {
   const col = inputColumn(e.column);
   if (e.code && PARSE_CODES.has(e.code) && col) return columnExpected(col, l);
   if (e.code === 'bad-sweep' && col) return engineText('eng.expect.bad-sweep', { expected: columnExpected(col, l) }, l);
-  if (e.code === 'too-much-compute') {
-    return engineText(Number(e.params?.maxEpochs) >= 1 ? 'eng.expect.too-much-compute' : 'eng.expect.too-much-compute-subset', e.params ?? {}, l);
-  }
-  if (e.code === 'too-many-sample-epochs' || e.code === 'model-does-not-fit' || e.code === 'sweep-too-large') {
+  if (e.code === 'too-many-sample-epochs' || e.code === 'too-much-compute' || e.code === 'model-does-not-fit' || e.code === 'sweep-too-large') {
     return engineText(`eng.expect.${e.code}`, e.params ?? {}, l);
   }
   if (FORMULA_VALUE.test(e.message)) return engineText('eng.expect.formula-value', {}, l);

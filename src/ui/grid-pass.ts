@@ -176,6 +176,8 @@ export class FramePass {
       this.scalesWaited++;
       return;
     }
+    // After waiting, half the restyles whatever the redraws took: one row per wait would crawl.
+    if (this.scalesWaited > 0) room = Math.max(room, SCALES_RESTYLES_PER_FRAME / 2);
     this.scalesWaited = 0;
     const { grid } = this;
     const rows = grid.hot.isDestroyed ? null : renderedRows(grid.hot);
@@ -233,14 +235,20 @@ export class FramePass {
   }
 
   /**
-   * Redraw the cells `wanted` of rows `ids`, status cells first (a row's progress and state before
-   * its numbers), within the frame's budget; what does not fit is left for the next frame.
+   * Redraw the cells `wanted` of rows `ids` within the frame's budget, every row's status cell
+   * before any row's other cells: a re-queue of 40 rows shows them all queued at once, where rows
+   * first would have shown the last rows' state half a second later. What does not fit is left
+   * for the next frame.
    */
   private patch(ids: Iterable<string>, wanted: (id: string, key: string) => boolean): void {
     const { grid } = this;
     if (grid.hot.isDestroyed) return;
-    const columns = [...grid.patchColumns()].sort((a, b) => Number(grid.partOf(b.key) === 'status') - Number(grid.partOf(a.key) === 'status'));
-    patchCells(grid.hot, ids, (id) => grid.visualRowOf(id), columns, wanted, this.budget);
+    const rows = [...ids];
+    const rowOf = (id: string) => grid.visualRowOf(id);
+    const columns = grid.patchColumns();
+    const isStatus = (c: PatchColumn) => grid.partOf(c.key) === 'status';
+    patchCells(grid.hot, rows, rowOf, columns.filter(isStatus), wanted, this.budget);
+    patchCells(grid.hot, rows, rowOf, columns.filter((c) => !isStatus(c)), wanted, this.budget);
   }
 
   private run(): void {

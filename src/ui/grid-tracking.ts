@@ -38,7 +38,9 @@ export function cellPart(col: GridColumn): CellPart {
 /**
  * The kinds of a row's cells that may look different from when they were last drawn from
  * `before`; null means all of them. The engine replaces a row's fields instead of changing them
- * in place, so an unchanged field is the same object. Sweeps and their children read other rows
+ * in place, so an unchanged field is the same object; except `live`, which grows in place: the
+ * view cells see a new epoch because they also read `status`, which changes with every epoch.
+ * Sweeps and their children read other rows
  * (mean ± sd, the parent's name): always all.
  */
 export function changedParts(before: RowState | undefined, after: RowState): ReadonlySet<CellPart> | null {

@@ -21,7 +21,7 @@ export const PROGRESS_BATCH_MS = 100;
 export const FIRST_HOLD_MS = 20;
 
 export interface ProgressBatcher {
-  /** Queue one update; sends at once if the last batch went out `minMs` ago or more. */
+  /** Queue one update; sends at once if the last batch went out `minMs` ago or more, except a job's first, held up to `holdMs` (see progressBatcher). */
   push(p: TrainProgress): void;
   /** Send whatever is queued (at the end of a job). */
   flush(): void;

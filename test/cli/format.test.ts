@@ -5,6 +5,7 @@ describe('terminalText', () => {
   it.each([
     ['plain text and Korean stay as they are', 'W1 MLP 512 relu · 학습률 0.01 é', 'W1 MLP 512 relu · 학습률 0.01 é'],
     ['an escape sequence that clears the screen and colours red', '\u001b[2J\u001b[31mred', '\\x1b[2J\\x1b[31mred'],
+    ['a right-to-left override that reverses what follows', 'abc\u202Egnp.exe', 'abc\\u202egnp.exe'],
     ['a newline and a carriage return that would break a table row', 'a\nb\rc', 'a\\x0ab\\x0dc'],
     ['NUL, DEL and the C1 CSI', 'x\u0000y\u007fz\u009b2J', 'x\\x00y\\x7fz\\x9b2J'],
     ['a tab', 'a\tb', 'a\\x09b'],
