@@ -64,7 +64,9 @@ describe('WorkerPool over Node worker threads (real training)', () => {
     await p.info();
     const ctl = new AbortController();
     const progress: TrainProgress[] = [];
-    const long = run(p, job('long', { epochs: '300' }), ctl.signal, (pr) => {
+    // Batches of 2: the fused dense step ran 300 epochs of batch 16 in a few hundred ms after a slow
+    // first epoch, and the job could end before the cancel reached the worker (1 in 4 runs).
+    const long = run(p, job('long', { epochs: '300', batch_size: '2' }), ctl.signal, (pr) => {
       progress.push(pr);
       if (pr.epoch >= 2) ctl.abort();
     });
