@@ -105,6 +105,7 @@ export function createTrainer(env: TrainerEnv): TrainerApi {
         onProgress: progress.push,
         cancelled: () => cancelled.has(job.id),
         yieldToEvents: env.yieldToEvents,
+        flushProgress: progress.flush,
         backend: choice.backend,
         backendReason: choice.reason,
       });

@@ -25,6 +25,13 @@ import { denseBoundary } from './dense/boundary.ts';
 import { denseTest } from './dense/evaluate.ts';
 import type { GemmVariant } from './kernels/gemm.ts';
 
+/**
+ * Multiply-adds of a job's training (samples x epochs x parameters) above which its first update
+ * is sent at once instead of held: the hold pays off for jobs of a few ms, and a longer job's
+ * first update would wait for its first yield or epoch end (tens of ms for a 1-epoch MNIST row).
+ */
+const HELD_JOB_MACS = 2e7;
+
 export class JobCancelled extends Error {
   constructor(jobId: string) {
     super(`job ${jobId} was cancelled`);
@@ -39,6 +46,12 @@ export interface FitHooks {
   readonly cancelled: () => boolean;
   /** Lets queued messages (a cancel) in; called between batches every few tens of ms. */
   readonly yieldToEvents: () => Promise<void>;
+  /**
+   * Sends progress the worker holds back (progress-batch's first-update hold, which bets that the
+   * job ends first): called after the first update of a job too long for that bet (HELD_JOB_MACS).
+   * Held, a 1-epoch MNIST row's first update waited for its epoch end: edit to first update 41 -> 108 ms.
+   */
+  readonly flushProgress?: () => void;
   readonly backend: BackendName;
   readonly backendReason: string;
 }
@@ -95,6 +108,14 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
     if (dense.ok) fused = dense.trainer;
     else stock = stockModel(spec, data, hooks.backend);
     options.onStep?.(dense.ok ? 'fused' : 'stock', dense.ok ? 'dense layers on wasm' : dense.reason);
+    let firstSent = views.train.idx.length * spec.epochs * (dense.ok ? dense.params : Infinity) <= HELD_JOB_MACS;
+    const progress = (p: TrainProgress) => {
+      hooks.onProgress(p);
+      if (!firstSent) {
+        firstSent = true;
+        hooks.flushProgress?.();
+      }
+    };
     let stop = false;
     const idxBuf = new Int32Array(spec.batchSize);
     let orderBuf: Int32Array | undefined;
@@ -138,7 +159,7 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
         }
         if (t - lastProgress > PROGRESS_MS) {
           lastProgress = t;
-          hooks.onProgress({ jobId: job.id, epoch: epoch + 1, epochs: spec.epochs, fraction: (epoch + (b + 1) / batches) / spec.epochs, backend: hooks.backend });
+          progress({ jobId: job.id, epoch: epoch + 1, epochs: spec.epochs, fraction: (epoch + (b + 1) / batches) / spec.epochs, backend: hooks.backend });
         }
       }
       if (cancelled || diverged) break;
@@ -177,7 +198,7 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
         boundary = fused ? denseBoundary(fused, data, extent) : await computeBoundary(stock!.model, data, undefined, extent);
         throttle.took(t0, performance.now());
       }
-      hooks.onProgress({ jobId: job.id, epoch, epochs: spec.epochs, fraction: epoch / spec.epochs, loss, acc, record, ...(boundary ? { boundary } : {}), backend: hooks.backend });
+      progress({ jobId: job.id, epoch, epochs: spec.epochs, fraction: epoch / spec.epochs, loss, acc, record, ...(boundary ? { boundary } : {}), backend: hooks.backend });
     }
     if (cancelled) throw new JobCancelled(job.id);
     const trainSeconds = (performance.now() - started) / 1000;

@@ -164,6 +164,19 @@ async function train(cells: Record<string, string>, step: FitOptions['step']): P
 const nextTensorId = () => tf.tidy(() => tf.scalar(0).id);
 
 describe('fitJob: a fused job ends without tfjs', () => {
+  it('sends a longer job\'s first update at once (MNIST), and holds a toy job\'s', async () => {
+    const flushes = async (cells: Record<string, string>) => {
+      const p = parseRow({ ...base, ...cells, epochs: '1' });
+      if (!p.ok) throw new Error(JSON.stringify(p.errors));
+      const data = await loadData(p.spec.dataset, p.spec.seed, loadDatasetFile);
+      let n = 0;
+      await fitJob({ id: 'job', spec: p.spec }, data, { ...hooks, flushProgress: () => { n++; } });
+      return n;
+    };
+    expect(await flushes({ dataset: 'mnist:1k', layers: 'dense(64, relu)' })).toBe(1);
+    expect(await flushes({ dataset: 'circle', layers: 'dense(8, relu)' })).toBe(0);
+  });
+
   it('keep-best restores the best epoch: the test of a run stopped there, and the stock path\'s', async () => {
     const row = { dataset: 'circle', layers: 'dense(8, relu) dense(8, tanh)', optimizer: 'momentum', lr: '0.3', epochs: '30', early_stop: '4', keep_best: 'yes' };
     const fused = await train(row, 'auto');
