@@ -1,4 +1,5 @@
 /** Text for the terminal: a progress line per row and the final table. Pure functions. */
+import { formatSeconds } from '../engine/format-number.ts';
 import { plainValue } from '../engine/scheduler/cell-values.ts';
 import { type RowState, isStale, statusText } from '../engine/scheduler/sheet-engine.ts';
 
@@ -77,7 +78,7 @@ export function resultTable(rows: readonly RowState[]): string {
     return [
       displayName(row, row.parent === null ? undefined : byId.get(row.parent)), status.length > 60 ? `${status.slice(0, 57)}...` : status,
       fmt(r?.trainLoss), fmt(r?.trainAcc), fmt(r?.valLoss), fmt(r?.valAcc), fmt(r?.testLoss), fmt(r?.testAcc), fmt(r?.testMae),
-      r ? String(r.epochsRun) : '', r ? `${r.seconds.toFixed(1)}s` : '', r?.backend ?? '',
+      r ? String(r.epochsRun) : '', r ? `${formatSeconds(r.seconds)}s` : '', r?.backend ?? '',
     ];
   });
   const widths = HEADERS.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));

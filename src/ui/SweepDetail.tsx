@@ -6,10 +6,11 @@
 import { For, Show } from 'solid-js';
 import { INPUT_COLUMNS } from '../engine/columns.ts';
 import type { RowState } from '../engine/scheduler/sheet-engine.ts';
+import { secondsDigits } from '../engine/format-number.ts';
 import { formatSpread } from '../engine/scheduler/sweep-stats.ts';
 import { locale, t } from './i18n/index.ts';
 import { statusTextIn } from './engine-text.ts';
-import { formatResult, secondsDigits } from './renderers.ts';
+import { formatResult } from './renderers.ts';
 import { type RowSource, SWEPT_COLUMNS, childLabel, sweepSpreads } from './row-values.ts';
 
 const LABELS = new Map(INPUT_COLUMNS.map((c) => [c.key, c.label]));

@@ -8,6 +8,7 @@ import { baseRenderer } from 'handsontable/renderers';
 import { type InputColumn, type ResultColumn, type ResultFormat, resultValue } from '../engine/columns.ts';
 import { type RowState, type RunStatus, isStale } from '../engine/scheduler/sheet-engine.ts';
 import { formatSpread } from '../engine/scheduler/sweep-stats.ts';
+import { formatSeconds, secondsDigits } from '../engine/format-number.ts';
 import { isFormulaText } from '../engine/formula/index.ts';
 import { locale, t } from './i18n/index.ts';
 import { cellErrorText, divergedCauseText, formulaMessageText, statusTextIn } from './engine-text.ts';
@@ -323,17 +324,6 @@ export function sortValue(key: string, row: RowState): number | string | null {
 const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 /**
- * Decimals of a time in seconds: to the millisecond under a second (the fused trainer runs a toy
- * row in a few ms: one decimal showed them all as 0.0), three significant digits up to ten
- * seconds, one decimal beyond, as before. At most five characters up to 1000 s, so the column
- * keeps its width, in either language (the digits are the same).
- */
-export function secondsDigits(v: number): number {
-  const a = Math.abs(v);
-  return a < 1 ? 3 : a < 10 ? 2 : 1;
-}
-
-/**
  * Losses to 4 significant digits, accuracies as 0.xxxx, time in seconds (the unit is in the
  * header help) to the millisecond under a second (secondsDigits), counts as whole numbers. NaN means "does not apply" (no validation
  * split, accuracy of a regression) and shows as an empty cell.
@@ -346,7 +336,7 @@ export function formatResult(format: ResultFormat, v: number | string | null): s
   switch (format) {
     case 'loss': return v.toPrecision(4);
     case 'accuracy': return v.toFixed(4);
-    case 'seconds': return v.toFixed(secondsDigits(v));
+    case 'seconds': return formatSeconds(v);
     case 'count': return COUNT.format(Math.round(v));
     case 'number': return String(Number(v.toPrecision(4)));
     default: return String(v);

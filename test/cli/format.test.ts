@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { terminalText } from '../../src/cli/format.ts';
+import { resultTable, terminalText } from '../../src/cli/format.ts';
+import { SheetEngine } from '../../src/engine/scheduler/sheet-engine.ts';
+import { ScriptedRunner, settle } from '../helpers/scripted-runner.ts';
 
 describe('terminalText', () => {
   it.each([
@@ -11,5 +13,21 @@ describe('terminalText', () => {
     ['a tab', 'a\tb', 'a\\x09b'],
   ])('%s', (_what, text, shown) => {
     expect(terminalText(text)).toBe(shown);
+  });
+});
+
+describe('resultTable', () => {
+  it('prints a time with the grid\'s digits: 3 decimals under a second, 1 beyond ten', async () => {
+    const runner = new ScriptedRunner(2);
+    const cells = { name: '', dataset: 'circle', layers: 'dense(4, relu)', epochs: '2' };
+    const engine = new SheetEngine([{ id: 'quick', cells }, { id: 'slow', cells: { ...cells, seed: '2' } }], runner);
+    await settle();
+    runner.last('quick').finish({ seconds: 0.0423 });
+    runner.last('slow').finish({ seconds: 12.34 });
+    await settle();
+    const table = resultTable(engine.rows()).split('\n');
+    expect(table[0]).toMatch(/ time /);
+    expect(table.find((l) => l.startsWith('quick'))).toMatch(/ 0\.042s /);
+    expect(table.find((l) => l.startsWith('slow'))).toMatch(/ 12\.3s /);
   });
 });

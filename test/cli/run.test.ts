@@ -108,6 +108,8 @@ describe('sweepsheet run', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/^sw \[lr=0\.01\] +done/m);
     expect(r.out).toMatch(/^sw \[lr=0\.1\] +done/m);
+    // A 1-epoch toy run takes milliseconds: its time shows to the ms (it read 0.0s with one decimal).
+    expect(r.out).toMatch(/^sw \[lr=0\.01\] +done .* 0\.\d{3}s +\w+$/m);
     const printed = JSON.parse((await start(['run', path, '--json']).done).out) as { id: string; cells: Record<string, string> }[];
     expect(printed.map((p) => p.cells.lr).sort()).toEqual(['0.01', '0.01, 0.1', '0.1']);
   });
