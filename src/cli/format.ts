@@ -2,6 +2,7 @@
 import { formatSeconds } from '../engine/format-number.ts';
 import { plainValue } from '../engine/scheduler/cell-values.ts';
 import { type RowState, isStale, statusText } from '../engine/scheduler/sheet-engine.ts';
+import { sweptValuesLabel } from '../engine/scheduler/sweep-label.ts';
 
 const BAR = 20;
 
@@ -34,8 +35,8 @@ export function progressLine(row: RowState, startedAt: number | undefined, now: 
 export function displayName(row: RowState, parent?: RowState): string {
   const n = terminalText((row.cells.name ?? '').trim());
   const name = n === '' ? row.id : n;
-  const swept = row.parent !== null && parent?.id === row.parent ? parent.sweep?.swept ?? [] : [];
-  return swept.length === 0 ? name : `${name} [${swept.map((c) => `${c}=${terminalText(row.cells[c] ?? '')}`).join(', ')}]`;
+  const label = row.parent !== null && parent?.id === row.parent ? sweptValuesLabel(row, parent) : '';
+  return label === '' ? name : `${name} [${terminalText(label)}]`;
 }
 
 /**

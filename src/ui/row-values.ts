@@ -6,6 +6,7 @@
 import { type FormulaValue, formatValue, isFormulaError, isFormulaText } from '../engine/formula/index.ts';
 import { parseNumericText } from '../engine/formula/values.ts';
 import { type RowState, statusText } from '../engine/scheduler/sheet-engine.ts';
+import { sweptValuesLabel } from '../engine/scheduler/sweep-label.ts';
 import { SWEPT_COLUMN_METRICS, type Spread, type SweptMetric, sweepSummary } from '../engine/scheduler/sweep-stats.ts';
 
 /** Finds an engine row by id (the grid's view of the engine). */
@@ -37,8 +38,7 @@ export function sweepSpread(row: RowState, key: string, source: RowSource): Spre
 
 /** `↳ lr=0.01, seed=2`: a child's name, from the values of its parent's swept columns. */
 export function childLabel(row: RowState, parent: RowState | undefined): string {
-  const swept = parent?.sweep?.swept ?? [];
-  return `↳ ${swept.map((k) => `${k}=${(row.cells[k] ?? '').trim()}`).join(', ')}`;
+  return `↳ ${sweptValuesLabel(row, parent)}`;
 }
 
 /** The value of a formula cell as the grid prints it, and its error if it is one. */
