@@ -3,7 +3,7 @@
  * MNIST; conv1 3x3 1->16 same, conv2 4x4 16->32 same, conv3 4x4 32->64 valid), with the trainer's
  * kernels installed: CPU ms per call (median over rounds), GFLOP/s, beside a plain matmul of the
  * forward product's size (the GEMM's ceiling here). `unchunked`: our kernels on the whole batch
- * at once (setConvForwardChunk(Infinity)), as before they worked a few images at a time.
+ * at once (setConvChunk(Infinity)), as before they worked a few images at a time.
  *
  *   npx tsx bench/conv-w4.ts [--rounds=7] [--only=NAME] [--no-relaxed]
  */
@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { installWasmTrainingKernels } from '../src/engine/train/wasm-training-kernels.ts';
 import { enableRelaxedSimd } from '../src/engine/train/kernels/gemm.ts';
-import { setConvForwardChunk } from '../src/engine/train/wasm-conv-forward.ts';
+import { setConvChunk } from '../src/engine/train/wasm-conv-forward.ts';
 
 const relaxed = process.argv.includes('--no-relaxed') ? false : enableRelaxedSimd(setFlagsFromString);
 const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 7);
@@ -52,19 +52,19 @@ for (const [label, x, w, pad] of [
   cases.push({ name: `${label} Conv2D`, flops, fn: () => tf.tidy(() => run(tf.Conv2D, { x: xs, filter: wf() }, attrs)) });
   cases.push({
     name: `${label} Conv2D unchunked`, flops,
-    fn: () => { const was = setConvForwardChunk(Infinity); try { return tf.tidy(() => run(tf.Conv2D, { x: xs, filter: wf() }, attrs)); } finally { setConvForwardChunk(was); } },
+    fn: () => { const was = setConvChunk(Infinity); try { return tf.tidy(() => run(tf.Conv2D, { x: xs, filter: wf() }, attrs)); } finally { setConvChunk(was); } },
   });
   cases.push({ name: `${label} Conv2D stock`, flops, fn: () => tf.tidy(() => viaStock(stockConv, { x: xs, filter: wf() }, attrs)) });
   cases.push({ name: `${label} BackpropFilter`, flops, fn: () => run(tf.Conv2DBackpropFilter, { x: xs, dy }, { ...attrs, filterShape: [...w] }) });
   cases.push({
     name: `${label} BackpropFilter unchunked`, flops,
-    fn: () => { const was = setConvForwardChunk(Infinity); try { return run(tf.Conv2DBackpropFilter, { x: xs, dy }, { ...attrs, filterShape: [...w] }); } finally { setConvForwardChunk(was); } },
+    fn: () => { const was = setConvChunk(Infinity); try { return run(tf.Conv2DBackpropFilter, { x: xs, dy }, { ...attrs, filterShape: [...w] }); } finally { setConvChunk(was); } },
   });
   if (label !== 'conv1') {
     cases.push({ name: `${label} BackpropInput`, flops, fn: () => tf.tidy(() => run(tf.Conv2DBackpropInput, { dy, filter: wf() }, { ...attrs, inputShape: [...x] })) });
     cases.push({
       name: `${label} BackpropInput unchunked`, flops,
-      fn: () => { const was = setConvForwardChunk(Infinity); try { return tf.tidy(() => run(tf.Conv2DBackpropInput, { dy, filter: wf() }, { ...attrs, inputShape: [...x] })); } finally { setConvForwardChunk(was); } },
+      fn: () => { const was = setConvChunk(Infinity); try { return tf.tidy(() => run(tf.Conv2DBackpropInput, { dy, filter: wf() }, { ...attrs, inputShape: [...x] })); } finally { setConvChunk(was); } },
     });
     cases.push({ name: `${label} BackpropInput stock`, flops, fn: () => tf.tidy(() => viaStock(stockInput, { dy, filter: wf() }, { ...attrs, inputShape: [...x] })) });
   }

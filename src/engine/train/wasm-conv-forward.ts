@@ -50,8 +50,11 @@ function geometryOf(x: tf.TensorInfo, filter: tf.TensorInfo, attrs: tf.NamedAttr
 /** Floats of colsT per chunk of images (at least one image): about half of a 1 MB L2. */
 let chunkFloats = 128 * 1024;
 
-/** Sets the chunk size in floats (benchmarks; Infinity: the whole batch at once); returns the previous one. */
-export function setConvForwardChunk(floats: number): number {
+/**
+ * Sets the chunk size in floats for Conv2D and both its gradients (wasm-conv.ts reads it through
+ * imagesPerChunk); for benchmarks, Infinity: the whole batch at once. Returns the previous one.
+ */
+export function setConvChunk(floats: number): number {
   const previous = chunkFloats;
   chunkFloats = floats;
   return previous;

@@ -13,6 +13,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installWasmConvKernels } from '../../../src/engine/train/wasm-conv.ts';
+import { imagesPerChunk, setConvChunk } from '../../../src/engine/train/wasm-conv-forward.ts';
 import { installFastWasmMatMul } from '../../../src/engine/train/wasm-kernels.ts';
 import { gemmFor, relaxedSimdSupported } from '../../../src/engine/train/kernels/gemm.ts';
 import { mulberry32 } from '../../../src/engine/train/rng.ts';
@@ -113,5 +114,20 @@ describe('Conv2D on wasm by im2col + GEMM', () => {
     // differ in their last bits from XNNPACK's. A first layer on 1 channel stays on XNNPACK.
     expect(worstError(conv(CASES[BIG]!, 10 * BIG), stock[BIG]!)).toBeGreaterThan(0);
     expect(worstError(conv(CASES[BIG + 1]!, 10 * (BIG + 1)), stock[BIG + 1]!)).toBe(0);
+  });
+});
+
+describe('setConvChunk', () => {
+  it('sets the images per chunk that Conv2D and both gradients read, and returns the previous size', () => {
+    const was = setConvChunk(1000);
+    try {
+      expect(imagesPerChunk(300, 8)).toBe(3);
+      expect(imagesPerChunk(5000, 8)).toBe(1); // at least one image
+      expect(setConvChunk(Infinity)).toBe(1000);
+      expect(imagesPerChunk(5000, 8)).toBe(8); // the whole batch at once
+    } finally {
+      setConvChunk(was);
+    }
+    expect(imagesPerChunk(1, 1e9)).toBe(was);
   });
 });
