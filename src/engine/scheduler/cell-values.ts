@@ -60,7 +60,10 @@ function textReader(column: string): (row: RowState) => FormulaValue {
 
 /**
  * The cells a row's parser sees: each input formula replaced by its value's text. A formula
- * that evaluates to an error makes a cell error naming the column.
+ * that evaluates to an error makes a cell error naming the column when the column feeds the
+ * spec; in a column that never changes what trains (`spec: false`: name, notes) the error stays
+ * the cell's own (its formula value, shown in the cell) and the row still trains, its text there
+ * the error's code, as the cell shows it.
  */
 export function effectiveCells(cells: RowCells, valueOf: (column: string) => FormulaValue | undefined): { cells: Record<string, string>; errors: CellError[] } {
   const out: Record<string, string> = { ...cells };
@@ -71,7 +74,8 @@ export function effectiveCells(cells: RowCells, valueOf: (column: string) => For
     const v = valueOf(col.key);
     if (v === undefined) continue;
     if (isFormulaError(v)) {
-      errors.push(cellError(col.key, `the formula gives ${v.code}: ${v.message}`, 'a formula whose value fits the column'));
+      if (col.spec) errors.push(cellError(col.key, `the formula gives ${v.code}: ${v.message}`, 'a formula whose value fits the column'));
+      else out[col.key] = v.code;
       continue;
     }
     out[col.key] = v === null ? '' : typeof v === 'number' ? String(v) : formatValue(v);
