@@ -73,6 +73,12 @@ export const PATCH_CELLS_PER_FRAME = 24;
 const CHARTS_SCRIPT_MS = 2;
 const CHARTS_MAX_WAIT = 2;
 
+/** The cells a pass wants redrawn: of rows `ids`, those `wanted` says yes to. */
+interface FreshCells {
+  readonly ids: ReadonlySet<string>;
+  wanted(id: string, key: string): boolean;
+}
+
 export class FramePass {
   private readonly pending = new Set<string>();
   private frame = 0;
@@ -118,7 +124,13 @@ export class FramePass {
     if (this.frame === 0) this.frame = requestAnimationFrame(() => this.tick());
   }
 
-  /** One callback a frame: the pass, then as much of a colour scales' repaint as the frame affords. */
+  /**
+   * One callback a frame: the pass, then as much of a colour scales' repaint as the frame affords.
+   * The pass writes the changed rows' values first; the cells an earlier frame left are then
+   * redrawn together with the pass's own, each cell once and with its newest value (drawn
+   * before the pass's writes, a left cell the pass also redraws was drawn twice, the first time
+   * with the previous frame's value).
+   */
   private tick(): void {
     this.frame = 0;
     const start = performance.now();
@@ -127,12 +139,14 @@ export class FramePass {
     const earlier = this.left;
     this.left = new Map();
     this.budget = { until: start + PATCH_SCRIPT_MS, cells: PATCH_CELLS_PER_FRAME, drawn: 0, left: this.left };
-    // What an earlier frame left comes first.
-    if (earlier.size > 0) timed('grid-patch-left', () => this.patch(earlier.keys(), (id, key) => earlier.get(id)!.has(key)));
+    let fresh: FreshCells | 'rendered' | null = null;
     if (this.passDue) {
       this.passDue = false;
-      timed('grid-pass', () => this.run());
+      fresh = timed('grid-pass', () => this.run());
     }
+    // Handsontable drew every cell again: nothing is left to redraw.
+    if (fresh === 'rendered') this.left.clear();
+    else if (earlier.size > 0 || fresh !== null) timed('grid-patch', () => this.patchMerged(earlier, fresh));
     // Charts left by an earlier pass: after this frame's pass, when it left room (another run
     // finishing makes a busy frame), and at the latest CHARTS_MAX_WAIT frames on.
     if (charts.size > 0) {
@@ -149,6 +163,16 @@ export class FramePass {
     if (this.scalesWait) this.scalesWait = false;
     else timed('grid-repaint-scales', () => this.repaintSomeScales(start, SCALES_RESTYLES_PER_FRAME - this.budget.drawn));
     if (this.scalesRow !== null) this.requestFrame();
+  }
+
+  /**
+   * Redraw the cells an earlier frame left and this frame's pass wants, in one patch: the left
+   * rows first (they have waited), then the pass's other rows; a cell both want is drawn once.
+   */
+  private patchMerged(earlier: CellsLeft, fresh: FreshCells | null): void {
+    const ids = new Set(earlier.keys());
+    if (fresh) for (const id of fresh.ids) ids.add(id);
+    this.patch(ids, (id, key) => earlier.get(id)?.has(key) === true || (fresh !== null && fresh.ids.has(id) && fresh.wanted(id, key)));
   }
 
   /** The chart cells of these rows (a pass in between may have drawn them already: they come out unchanged). */
@@ -251,15 +275,13 @@ export class FramePass {
     patchCells(grid.hot, rows, rowOf, columns.filter((c) => !isStatus(c)), wanted, this.budget);
   }
 
-  private run(): void {
+  /** Write the changed rows' values into the grid; what to redraw ('rendered': Handsontable drew every cell). */
+  private run(): FreshCells | 'rendered' | null {
     const changed = [...this.pending];
     this.pending.clear();
     const { grid } = this;
-    if (grid.rebuildIfMoved(changed)) {
-      // Handsontable drew every cell again.
-      this.left.clear();
-      return;
-    }
+    // Handsontable drew every cell again.
+    if (grid.rebuildIfMoved(changed)) return 'rendered';
     const sortedKeys = grid.sortedKeys();
     let sortedChanged = false;
     let scalesMoved = false;
@@ -285,29 +307,34 @@ export class FramePass {
     }
     const hiddenChanged = timed('grid-hidden-columns', () => grid.syncHiddenColumns());
     // Both render every cell, those left by the budget included.
-    if (sortedChanged || hiddenChanged) this.left.clear();
-    if (sortedChanged) grid.resort();
+    if (sortedChanged) {
+      grid.resort();
+      return 'rendered';
+    }
     // Columns shown or hidden move every cell.
-    else if (hiddenChanged) timed('grid-render', () => grid.hot.render());
-    else {
-      // A finished run (a new result) draws its status and numbers now and its charts in a later
-      // frame with room (tick): the boundary thumbnail and sparkline of a finished row cost 0.3-6
-      // ms more in the busiest frame of all (bench:charts --view grid --trace).
-      const later = new Set<string>();
-      for (const [id, parts] of redraw) if (parts !== null && parts.has('result') && parts.has('view')) later.add(id);
-      const wanted = (id: string, key: string) => {
+    if (hiddenChanged) {
+      timed('grid-render', () => grid.hot.render());
+      return 'rendered';
+    }
+    // A finished run (a new result) draws its status and numbers now and its charts in a later
+    // frame with room (tick): the boundary thumbnail and sparkline of a finished row cost 0.3-6
+    // ms more in the busiest frame of all (bench:charts --view grid --trace).
+    const later = new Set<string>();
+    for (const [id, parts] of redraw) if (parts !== null && parts.has('result') && parts.has('view')) later.add(id);
+    for (const id of later) this.chartsLater.add(id);
+    if (scalesMoved) {
+      this.scalesRow = -1;
+      this.scalesWait = true;
+    }
+    if (redraw.size === 0) return null;
+    return {
+      ids: new Set(redraw.keys()),
+      wanted: (id, key) => {
         const parts = redraw.get(id);
         const part = grid.partOf(key);
         if (later.has(id) && part === 'view') return false;
-        if (parts === null) return true;
-        return parts === undefined || part === undefined || parts.has(part);
-      };
-      timed('grid-patch', () => this.patch(redraw.keys(), wanted));
-      for (const id of later) this.chartsLater.add(id);
-      if (scalesMoved) {
-        this.scalesRow = -1;
-        this.scalesWait = true;
-      }
-    }
+        return parts === null || parts === undefined || part === undefined || parts.has(part);
+      },
+    };
   }
 }

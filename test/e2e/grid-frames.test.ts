@@ -176,7 +176,7 @@ describe('the grid frame by frame', () => {
   });
 
   // Opens another sheet too.
-  test('many rows changed at once are redrawn over several frames, a bounded number of cells in each, none lost', async () => {
+  test('many rows changed at once are redrawn over several frames, a bounded number of cells in each, each cell once a frame, none lost', async () => {
     const n = 40;
     // Every row's learning rate reads the whole noise column: one edit changes every row's spec.
     const rows = Array.from({ length: n }, (_, i) => ({
@@ -190,16 +190,26 @@ describe('the grid frame by frame', () => {
       return all.length === k && all.every((r) => r.status.state === 'done' && r.id.startsWith('m'));
     }, count, { timeout: 180_000, polling: 100 });
     await allDone(n);
-    // Per frame, the grid cells whose classes, inline style or content changed (what gets restyled, laid out, repainted).
+    // Per frame, the grid cells whose classes, inline style or content changed (what gets restyled, laid out, repainted);
+    // and the cells whose text or class changed twice in one callback (records are delivered after each
+    // animation-frame callback): a cell drawn with an older value and then with the newest in one frame.
     await page().evaluate(() => {
       const frames: number[] = [];
+      const twice: string[] = [];
       let cells = new Set<Node>();
       const cellOf = (node: Node) => (node instanceof Element ? node : node.parentElement)?.closest('td');
       new MutationObserver((records) => {
+        const changes = new Map<Node, number>();
         for (const r of records) {
+          if (r.type === 'characterData' || (r.type === 'attributes' && r.attributeName === 'class')) changes.set(r.target, (changes.get(r.target) ?? 0) + 1);
           if (r.type === 'attributes' && r.attributeName !== 'class' && r.attributeName !== 'style') continue;
           const td = cellOf(r.target);
           if (td) cells.add(td);
+        }
+        for (const [node, n] of changes) {
+          const td = cellOf(node);
+          // The edited cell's classes change as the editor opens and closes.
+          if (n > 1 && td && td.dataset.col !== 'noise') twice.push(`${td.dataset.rowId}/${td.dataset.col}/${node === td ? 'class' : 'text'}`);
         }
       }).observe(document.querySelector('.ht_master tbody')!, { subtree: true, childList: true, characterData: true, attributes: true });
       const tick = () => {
@@ -209,6 +219,7 @@ describe('the grid frame by frame', () => {
       };
       requestAnimationFrame(tick);
       (window as unknown as { __cellsPerFrame: number[] }).__cellsPerFrame = frames;
+      (window as unknown as { __drawnTwice: string[] }).__drawnTwice = twice;
     });
     const lrBefore = await page().locator('.ht_master td[data-row-id="m2"][data-col="lr"]').textContent();
     await typeIntoCell(page(), 'm1', 'noise', '0.2');
@@ -217,6 +228,10 @@ describe('the grid frame by frame', () => {
     await page().waitForTimeout(500);
     const perFrame = await page().evaluate(() => (window as unknown as { __cellsPerFrame: number[] }).__cellsPerFrame);
     const total = perFrame.reduce((a, b) => a + b, 0);
+    // Cells the budget left for the next frame are drawn once, with the pass's fresh values. Drawn before the
+    // pass wrote them (the old order), hundreds of left cells were drawn twice here, but the second draw found
+    // the same value in every run tried, which this cannot see: it guards the order, it did not catch the old one.
+    await expect(page().evaluate(() => (window as unknown as { __drawnTwice: string[] }).__drawnTwice)).resolves.toEqual([]);
     // Every row on screen re-queued at once (status, learning rate, its results now stale): hundreds of cells,
     // which a frame redraws 40 at a time (PATCH_CELLS_PER_FRAME; the colour scales' repaint and the
     // chart cells add a few).
