@@ -8,7 +8,7 @@ import type { CellError } from '../engine/errors.ts';
 import type { EpochRecord } from '../engine/job.ts';
 import type { ModelSummary } from '../engine/model-shape.ts';
 import { locale, t } from './i18n/index.ts';
-import { cellErrorExpected, cellErrorMessage, columnName } from './engine-text.ts';
+import { cellErrorExpected, cellErrorMessage, columnName, layerNameText } from './engine-text.ts';
 import { formatResult } from './renderers.ts';
 
 const count = (n: number) => formatResult('count', n);
@@ -33,7 +33,7 @@ export function ModelSummaryTable(props: { summary: ModelSummary; input: readonl
           {(layer) => (
             <tr data-testid="detail-layer">
               <td class="ss-num">{layer.index}</td>
-              <td>{layer.name}</td>
+              <td>{layerNameText(layer.name, locale())}</td>
               <td>{shapeText(layer.outputShape)}</td>
               <td class="ss-num" data-field="params">{count(layer.params)}</td>
             </tr>

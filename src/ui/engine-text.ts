@@ -137,6 +137,12 @@ export const failureText: (text: string, l: Locale) => string = translator((): R
 const modelNoun = (s: string, l: Locale): string =>
   (s === 'a CNN' || s === 'a dense model' ? engineText(`eng.backend.model.${s}`, {}, l) : s);
 
+/** A layer's name in the model summary: the output layer the dataset implies carries a note (model-shape.ts). */
+export const layerNameText = translator((): Rule[] => [
+  { re: /^dense \(output: softmax, (?<n>\d+) classes\)$/, key: 'eng.layer.outputClasses' },
+  { re: /^dense \(output: linear, regression\)$/, key: 'eng.layer.outputRegression' },
+]);
+
 /** Why the worker chose its tfjs backend (workers/backend-choice.ts). */
 export const backendReasonText = translator((): Rule[] => [
   { re: /^WebGL runs on a GPU here: fastest$/, key: 'eng.backend.gpu' },

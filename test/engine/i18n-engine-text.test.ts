@@ -18,7 +18,7 @@ import { parseLayers } from '../../src/engine/grammar/layers.ts';
 import { engine } from '../../src/ui/i18n/messages/engine.ts';
 import {
   backendReasonText, cellErrorMessage, cellErrorText, codedMessage, divergedCauseText, failureText, fileErrorText,
-  formulaMessageText, statusTextIn, stoppedEarlyText,
+  formulaMessageText, layerNameText, statusTextIn, stoppedEarlyText,
 } from '../../src/ui/engine-text.ts';
 
 const HANGUL = /[\uac00-\ud7a3]/;
@@ -205,5 +205,21 @@ describe('why a backend was chosen', () => {
     expect(ko).toMatch(HANGUL);
     // The measured numbers stay as they were.
     for (const n of reason.match(/[\d,]+\/s/g) ?? []) expect(ko).toContain(n);
+  });
+});
+
+describe('the model summary\'s layer names', () => {
+  const names = (cells: Record<string, string>) => {
+    const r = parseRow({ ...good, ...cells });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    return r.summary.layers.map((l) => l.name);
+  };
+
+  it('says the implied output layer in Korean, keeping the class count; the given layers keep their names', () => {
+    const classes = names({ dataset: 'iris', layers: 'dense(10) dropout(0.2)' });
+    const regression = names({ dataset: 'plane', layers: 'dense(8)' });
+    for (const name of [...classes, ...regression]) expect(layerNameText(name, 'en')).toBe(name);
+    expect(classes.map((n) => layerNameText(n, 'ko'))).toEqual(['dense', 'dropout', 'dense (출력층: softmax, 클래스 3개)']);
+    expect(layerNameText(regression.at(-1)!, 'ko')).toBe('dense (출력층: linear, 회귀)');
   });
 });

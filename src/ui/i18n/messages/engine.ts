@@ -110,6 +110,10 @@ const en = {
   'eng.backend.model.a CNN': 'a CNN',
   'eng.backend.model.a dense model': 'a dense model',
 
+  // The model summary's implied output layer (model-shape.ts).
+  'eng.layer.outputClasses': 'dense (output: softmax, {n} classes)',
+  'eng.layer.outputRegression': 'dense (output: linear, regression)',
+
   // Formula errors (formula/): the code stays, the sentence is translated.
   'eng.formula.cycle': 'circular reference: {path}',
   'eng.formula.atChar': '{message} (at character {at})',
@@ -260,6 +264,8 @@ const ko: Record<keyof typeof en, string> = {
   'eng.backend.cpu': 'WebGL도 WASM도 초기화되지 않아 CPU를 씁니다',
   'eng.backend.model.a CNN': 'CNN',
   'eng.backend.model.a dense model': '완전 연결(dense) 모델',
+  'eng.layer.outputClasses': 'dense (출력층: softmax, 클래스 {n}개)',
+  'eng.layer.outputRegression': 'dense (출력층: linear, 회귀)',
 
   'eng.formula.cycle': '순환 참조: {path}',
   'eng.formula.atChar': '{message} ({at}번째 글자)',
