@@ -83,6 +83,7 @@ const DETAIL_RULES: readonly Rule[] = [
   { re: /^"(?<text>.*)" is not a dataset$/, key: 'eng.dataset.notADataset' },
   { re: /^unknown dataset "(?<name>.*)"$/, key: 'eng.dataset.unknown' },
   { re: /^(?<name>\S+) is generated with a fixed size; a size applies to mnist, fashion-mnist and iris$/, key: 'eng.dataset.fixedSize' },
+  { re: /^(?<name>\S+) has (?<size>[\d,]+) training samples; a subset must be a whole number from (?<min>\d+) to (?<max>\d+), not (?<value>.+)$/, key: 'eng.dataset.subsetRange' },
   { re: /^a list has an empty value: remove the extra separator$/, key: 'eng.sweep.emptyValue' },
   { re: /^(?<n>\d+) values; at most (?<max>\d+) per cell$/, key: 'eng.sweep.tooManyValues' },
   { re: /^(?<what>.+) makes (?<n>\d+) values; at most (?<max>\d+) per cell$/, key: 'eng.sweep.rangeTooMany' },

@@ -71,6 +71,15 @@ describe('cell errors in English and Korean', () => {
     expect(cellErrorText(rowError({ optimizer: 'adamw' }), 'ko')).toContain('sgd, momentum, adagrad, adadelta, rmsprop, adam, adamax 중 하나');
   });
 
+  it('says every bad dataset cell in Korean: an unknown name, a size on a generated set, a subset out of range', () => {
+    for (const dataset of ['cifar', 'mnist:abc', 'circle:5k', 'mnist:0', 'iris:999', 'fashion-mnist:70k']) {
+      const e = rowError({ dataset });
+      expect(cellErrorText(e, 'en')).toBe(describeCellError(e));
+      expect(cellErrorMessage(e, 'ko'), dataset).toMatch(HANGUL);
+    }
+    expect(cellErrorMessage(rowError({ dataset: 'mnist:0' }), 'ko')).toBe('mnist의 학습 샘플은 60,000개입니다. 부분집합 크기는 20부터 60000까지의 정수여야 합니다("0"은(는) 안 됩니다)');
+  });
+
   it('translates the detail inside a layers error and keeps its place', () => {
     const e = rowError({ layers: 'dense(8, relux)' });
     const list = /use one of (.*) \(at character 10\)$/.exec(e.message)?.[1];
