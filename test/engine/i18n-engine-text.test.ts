@@ -9,6 +9,7 @@ import { expandRow } from '../../src/engine/grammar/sweep.ts';
 import { effectiveCells } from '../../src/engine/scheduler/cell-values.ts';
 import { type RunStatus, statusText } from '../../src/engine/scheduler/row-state.ts';
 import { readSheet } from '../../src/engine/file/read.ts';
+import { fromCsv } from '../../src/engine/file/csv.ts';
 import { FILE_LIMITS } from '../../src/engine/file/types.ts';
 import { parseFormula } from '../../src/engine/formula/index.ts';
 import { formulaError } from '../../src/engine/formula/values.ts';
@@ -185,6 +186,27 @@ describe('refused files', () => {
     expect(fileErrorText(r.error, 'en')).toBe(r.error);
     const ko = fileErrorText(r.error, 'ko');
     expect(ko).toMatch(HANGUL);
+    for (const v of values) expect(ko).toContain(v);
+  });
+
+  it.each([
+    ['foo,bar\r\n1,2\r\n', ['"foo"', '"bar"', 'name, dataset']],
+    ['lr,LR\r\n0.1,0.2\r\n', ['"LR"', '"lr"', 'lr']],
+    ['lr,seed\r\n0.1\r\n', ['2', '1']],
+    ['lr,seed\r\n0.1,1,2\r\n', ['2', '3']],
+    ['lr,seed\r\n"0.1"x,1\r\n', ['2', '"x"']],
+    [`lr\r\n${'1'.repeat(FILE_LIMITS.maxCellLength + 1)}\r\n`, ['2', 'lr', '2,000']],
+    [`lr\r\n${'0.1\r\n'.repeat(FILE_LIMITS.maxRows + 1)}`, ['10,001', '10,000']],
+    ['', ['CSV']],
+    ['lr\r\n"0.1\r\n', ['2']],
+    [' '.repeat(FILE_LIMITS.maxBytes + 1), ['CSV', '5 MB']],
+  ])('a refused CSV in Korean: %#', (text, values) => {
+    const r = fromCsv(text);
+    if (r.ok) throw new Error('expected the CSV to be refused');
+    expect(fileErrorText(r.error, 'en')).toBe(r.error);
+    const ko = fileErrorText(r.error, 'ko');
+    expect(ko).toMatch(HANGUL);
+    expect(ko).not.toMatch(/\b(line|header|field|column|longer|rows)\b/);
     for (const v of values) expect(ko).toContain(v);
   });
 
