@@ -161,9 +161,9 @@ export const COLUMN_HELP: Readonly<Record<string, ColumnHelp>> = {
       wrong: 'A factor too small or patience too short shrinks the rate to almost nothing and training stalls early; it needs a validation split to watch.',
     },
     ko: {
-      does: 'ReduceLROnPlateau를 "factor, patience"로 적습니다. 검증 손실이 patience 에포크 동안 나아지지 않으면 학습률에 factor를 곱합니다. W3는 0.1, 2를 씁니다. off는 끕니다.',
+      does: 'ReduceLROnPlateau를 "비율, 인내 에포크"(factor, patience)로 적습니다. 검증 손실이 인내 에포크 동안 나아지지 않으면 학습률에 비율을 곱합니다. W3는 0.1, 2를 씁니다. off는 끕니다.',
       tryThis: '약간 큰 학습률로 시작해 0.1, 2(또는 0.5, 3)로 두세요. 최종 학습률 열에서 몇 번 줄었는지 보이고, 줄 때마다 손실 곡선이 다시 내려갑니다.',
-      wrong: 'factor가 너무 작거나 patience가 너무 짧으면 학습률이 거의 0이 되어 일찍 멈춥니다. 검증 비율이 있어야 작동합니다.',
+      wrong: '비율이 너무 작거나 인내 에포크가 너무 짧으면 학습률이 거의 0이 되어 일찍 멈춥니다. 검증 비율이 있어야 작동합니다.',
     },
   },
   keep_best: {
@@ -196,7 +196,7 @@ export const COLUMN_HELP: Readonly<Record<string, ColumnHelp>> = {
       tryThis: 'Hover or select a row to read the whole message; a diverged row usually wants a smaller learning rate.',
     },
     ko: {
-      does: '행의 상태: 대기, 실행 중(진행률), 완료, 발산(에포크와 가능한 원인), 실패(이유), 오래됨(수정 후 "run stale" 대기), 잘못된 입력.',
+      does: '행의 상태: 대기, 실행 중(진행률), 완료, 발산(에포크와 가능한 원인), 실패(이유), 오래됨(수정 후 "오래된 행 실행" 대기), 잘못된 입력.',
       tryThis: '행을 선택하면 전체 메시지를 볼 수 있습니다. 발산한 행은 대개 더 작은 학습률이 필요합니다.',
     },
   },
@@ -262,7 +262,7 @@ export const COLUMN_HELP: Readonly<Record<string, ColumnHelp>> = {
   },
   final_lr: {
     en: { does: 'The learning rate at the end of training: lower than the lr column after reduce-on-plateau steps.' },
-    ko: { does: '학습이 끝났을 때의 학습률입니다. 학습률 감소가 작동했다면 lr 열보다 작습니다.' },
+    ko: { does: '학습이 끝났을 때의 학습률입니다. 학습률 감소가 작동했다면 학습률 열보다 작습니다.' },
   },
   params: {
     en: { does: 'The number of weights in the model, known before training. W1\'s Dense(512) on MNIST has 407,050; W4\'s conv layers have 160, 8,224 and 32,832.' },

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { COLUMN_HELP, columnHelp } from '../../src/engine/column-help.ts';
 import { COLUMNS, INPUT_COLUMNS, RESULT_COLUMNS } from '../../src/engine/columns.ts';
+import { app } from '../../src/ui/i18n/messages/app.ts';
+import { columns } from '../../src/ui/i18n/messages/columns.ts';
 
 const HANGUL = /[\uac00-\ud7a3]/;
 
@@ -44,6 +46,16 @@ describe('column help', () => {
     expect(columnHelp('f1', 'en')).toBeUndefined();
     expect(columnHelp('constructor', 'ko')).toBeUndefined();
     expect(columnHelp('__proto__', 'en')).toBeUndefined();
+  });
+
+  it('the Korean help names the page\'s button and columns as the Korean page labels them', () => {
+    // The status help points at the run-stale button; the Korean page labels it in Korean.
+    const button = app.ko['app.runStale'].replace(/\s*\(\{n\}\)$/, '');
+    expect(columnHelp('status', 'ko')!.does).toContain(`"${button}"`);
+    expect(columnHelp('status', 'ko')!.does).not.toContain('run stale');
+    // A column named in the Korean help is the Korean header, not the English key (lr, reduce_lr's factor/patience).
+    expect(columnHelp('final_lr', 'ko')!.does).toContain(`${columns.ko['col.lr']} 열`);
+    expect(columnHelp('final_lr', 'ko')!.does).not.toMatch(/\blr\b/);
   });
 
   it('the lesson facts quoted in the help match the notes', () => {
