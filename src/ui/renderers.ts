@@ -122,14 +122,16 @@ export function resultRenderer(lookup: RowLookup, col: ResultColumn, source: Row
     if (state.sweep) {
       // A sweep trains nothing itself: it shows mean ± sd over its finished children.
       const spread = sweepSpread(state, col.key, source);
-      td.textContent = spread ? formatSpread(spread, col.format === 'seconds' ? secondsDigits(spread.mean) : SWEPT_COLUMNS[col.key]!.digits) : '';
+      const text = spread ? formatSpread(spread, col.format === 'seconds' ? secondsDigits(spread.mean) : SWEPT_COLUMNS[col.key]!.digits) : '';
+      boxedText(td, text, 'ss-text');
       if (spread) td.title = t(spread.n === 1 ? 'grid.spread.title.one' : 'grid.spread.title.other', { n: spread.n });
-      clipIfLong(td, td.textContent, cellProperties, NUMBER_PX_PER_CHAR);
+      clipIfLong(td, text, cellProperties, NUMBER_PX_PER_CHAR);
       return;
     }
-    td.textContent = formatResult(col.format, resultField(col.key, state));
-    clipIfLong(td, td.textContent, cellProperties, NUMBER_PX_PER_CHAR);
-    if (col.format === 'seconds' && td.textContent !== '') td.title = t('grid.seconds.title', { value: td.textContent });
+    const text = formatResult(col.format, resultField(col.key, state));
+    boxedText(td, text, 'ss-text');
+    clipIfLong(td, text, cellProperties, NUMBER_PX_PER_CHAR);
+    if (col.format === 'seconds' && text !== '') td.title = t('grid.seconds.title', { value: text });
     if (state.result && isStale(state)) {
       td.classList.add('ss-stale');
       td.title = t('grid.stale.title');
@@ -159,10 +161,7 @@ function statusRenderer(lookup: RowLookup, col: ResultColumn): CellRenderer {
       td.classList.add('ss-has-progress');
       td.style.setProperty('--ss-progress', Math.min(1, Math.max(0, fraction)).toFixed(3));
     }
-    const label = document.createElement('span');
-    label.className = 'ss-status-text';
-    label.textContent = text;
-    td.append(label);
+    boxedText(td, text, 'ss-status-text');
     // The same estimate the status column's width is made from (grid-columns.ts columnWidth): a
     // running row's status then never crosses into ss-clip as its epoch count grows. It did at
     // `epoch 100/…` (7 px a character here against the column's 6.5), and back at 'done': each
@@ -170,6 +169,21 @@ function statusRenderer(lookup: RowLookup, col: ResultColumn): CellRenderer {
     const width = typeof cellProperties.width === 'number' ? cellProperties.width : 0;
     if (textWidth(text) + STATUS_CHROME > width) td.classList.add('ss-clip');
   };
+}
+
+/**
+ * A status or result cell's text, in a box of its own that styles.css makes a layout root (size
+ * and layout containment): the box's size never depends on its text, so a text changing inside
+ * it lays out that box alone. A text node straight in the cell made the whole table lay out
+ * again (table parts are never layout roots): ~1 ms a frame with the grid on screen, against
+ * ~35 us. The box always holds a text node, even empty, so a result appearing rewrites that
+ * node's text (grid-patch.ts) rather than adding a box.
+ */
+function boxedText(td: HTMLTableCellElement, text: string, className: string): void {
+  const box = document.createElement('span');
+  box.className = className;
+  box.append(document.createTextNode(text));
+  td.append(box);
 }
 
 /**

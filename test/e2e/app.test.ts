@@ -272,7 +272,10 @@ describe('Sweepsheet in chromium', () => {
       probe.className = 'ss-status-text';
       probe.textContent = 'running 100% (epoch 500/500)';
       td.append(probe);
-      const width = probe.getBoundingClientRect().width;
+      // The text's width: the status text's box is as wide as its cell.
+      const range = document.createRange();
+      range.selectNodeContents(probe);
+      const width = range.getBoundingClientRect().width;
       probe.remove();
       return { width, room: td.clientWidth - 8 };
     });

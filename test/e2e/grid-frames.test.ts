@@ -46,6 +46,14 @@ describe('the grid frame by frame', () => {
       const log = { progress: [] as FrameLog['progress'], doneAt: -1, shownAt: -1, frame: 0 };
       (window as unknown as { __frames: FrameLog }).__frames = log;
       const td = (col: string) => document.querySelector<HTMLElement>(`.ht_master td[data-row-id="toy-a"][data-col="${col}"]`);
+      // The text's own width against its box (a layout root: its overflow is not the cell's scroll width).
+      const fits = (cell: HTMLElement) => {
+        const box = cell.querySelector<HTMLElement>('.ss-status-text');
+        if (!box) return false;
+        const range = document.createRange();
+        range.selectNodeContents(box);
+        return range.getBoundingClientRect().width <= box.clientWidth;
+      };
       const tick = () => {
         log.frame++;
         const row = window.__sweepsheet!.rows().find((r) => r.id === 'toy-a')!;
@@ -53,7 +61,7 @@ describe('the grid frame by frame', () => {
         if (row.status.state === 'running' && status) {
           log.progress.push({
             value: status.style.getPropertyValue('--ss-progress'), elements: status.querySelectorAll('*').length, hasClass: status.classList.contains('ss-has-progress'),
-            clipped: status.classList.contains('ss-clip'), fits: status.scrollWidth <= status.clientWidth, text: status.textContent ?? '',
+            clipped: status.classList.contains('ss-clip'), fits: fits(status), text: status.textContent ?? '',
           });
         }
         if (row.status.state === 'done' && log.progress.length > 0) {
