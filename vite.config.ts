@@ -44,7 +44,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['test/engine/**/*.test.ts', 'test/workers/**/*.test.ts', 'test/cli/**/*.test.ts'],
+          include: ['test/engine/**/*.test.ts', 'test/workers/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/persist/**/*.test.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,

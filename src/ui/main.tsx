@@ -10,7 +10,7 @@ import { FORMAT, FORMAT_VERSION, type SheetDocument } from '../engine/sheet-file
 import { currentSheetId, listRecent, recoverSheet } from '../persist/autosave.ts';
 import { type StoreError, openStore } from '../persist/idb.ts';
 import { App, LoadError, type WorkersControl } from './App.tsx';
-import { maxPoolSize, rememberPoolSize } from '../workers/browser-pool.ts';
+import { createBrowserPool, maxPoolSize, rememberPoolSize, workersStarted } from '../workers/browser-pool.ts';
 import { locale, t } from './i18n/index.ts';
 import { fileErrorText } from './engine-text.ts';
 import { exportCsv, linkFor, readCsvBlob, readSheetBlob, saveSheet, sheetFromHash } from './file-actions.ts';
@@ -31,6 +31,8 @@ declare global {
       readonly runMode: () => RunMode;
       /** The id the open sheet is saved under in this browser. */
       readonly sheetId: () => string;
+      /** Workers the page has started so far (replacements included): a sheet switch starts none. */
+      readonly workersStarted: () => number;
     };
   }
 }
@@ -55,6 +57,7 @@ async function start(fixture: LoadedSheet, mount: HTMLElement): Promise<void> {
   const store = await openStore({ onClosed: (text) => setMessage({ kind: 'error', text }) });
   if (store.warning) setMessage({ kind: 'info', text: store.warning });
   const onError = (e: StoreError) => setMessage({ kind: 'error', text: t('msg.cannotSave', { message: e.message }) });
+  const onShared = () => setMessage({ kind: 'error', text: t('msg.openElsewhere') });
   const cache = await openCache(store, onError);
   const explicit = new URLSearchParams(window.location.search).has('sheet');
   const fromLink = sheetFromHash(window.location.hash);
@@ -64,18 +67,20 @@ async function start(fixture: LoadedSheet, mount: HTMLElement): Promise<void> {
     ? { id: `link:${Date.now()}`, doc: fromLink.value, preferSaved: false }
     : last ? { id: last, doc: fixture.file.document, preferSaved: true }
     : { id: `fixture:${fixture.name}`, doc: fixture.file.document, preferSaved: !explicit };
-  const [session, setSession] = createSignal<Session>(await openSession(first.id, first.doc, { store, cache, onError, preferSaved: first.preferSaved }));
+  // One pool for the page: a sheet opened later trains on warm workers (see session.ts).
+  const pool = createBrowserPool();
+  const [session, setSession] = createSignal<Session>(await openSession(first.id, first.doc, { store, cache, pool, onError, onShared, preferSaved: first.preferSaved }));
   const [recent, setRecent] = createSignal(await listRecent(store));
   let visible: readonly string[] = [];
   window.__sweepsheet = {
     rows: () => session().engine.rows(), visible: () => visible, formulaColumns: () => session().engine.formulaColumns(),
-    runMode: () => session().engine.runMode(), sheetId: () => session().id,
+    runMode: () => session().engine.runMode(), sheetId: () => session().id, workersStarted,
   };
 
   /** Open another sheet; the current one stays until the new one is ready. */
   const switchTo = async (id: string, doc: SheetDocument, note: string) => {
     try {
-      const next = await openSession(id, doc, { store, cache, onError, preferSaved: false });
+      const next = await openSession(id, doc, { store, cache, pool, onError, onShared, preferSaved: false });
       const old = session();
       setSession(next);
       await old.close();
@@ -165,6 +170,6 @@ async function start(fixture: LoadedSheet, mount: HTMLElement): Promise<void> {
   ), mount);
   import.meta.hot?.dispose(() => {
     unmount();
-    void session().close();
+    void session().close().then(() => pool.dispose());
   });
 }
