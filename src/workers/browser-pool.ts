@@ -1,7 +1,15 @@
 /** The pool on Web Workers, for the page, and how many workers the person asked for. */
 import { type PoolOptions, type WorkerHandle, WorkerPool } from './pool.ts';
 
+let started = 0;
+
+/** How many training workers this page has started (the first pool's, resizes and replacements). */
+export function workersStarted(): number {
+  return started;
+}
+
 function startWorker(): WorkerHandle {
+  started++;
   const worker = new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module', name: 'sweepsheet-trainer' });
   return {
     endpoint: worker,

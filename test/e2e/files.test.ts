@@ -108,6 +108,25 @@ describe('files, links and no data loss', () => {
     await again.close();
   }, TIMEOUT);
 
+  test('another sheet opened mid-run trains on the same workers: the old sheet\'s run is withdrawn, no worker is started', async () => {
+    const { page } = app;
+    // A row seconds long (batches of 8 through tfjs' own step, see the mid-run test), running.
+    const long = { name: 'long', dataset: 'circle', layers: 'dense(4, relu) dropout(0.1)', epochs: '150', batch_size: '8', seed: '3' };
+    const first = { format: 'sweepsheet', version: 2, title: 'long run', rows: [{ id: 'long', cells: long }] };
+    await page.getByTestId('file-input').setInputFiles({ name: 'long-run.sheet.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(first)) });
+    await waitFor(page, (rows) => rows.length === 1 && rows[0]!.id === 'long' && rows[0]!.state === 'running', 'the long row to run');
+    const started = await page.evaluate(() => window.__sweepsheet!.workersStarted());
+    expect(started).toBeGreaterThan(0);
+    const quick = (seed: string) => ({ name: `quick ${seed}`, dataset: 'xor', layers: 'dense(4, tanh)', epochs: '5', batch_size: '16', seed });
+    const second = { format: 'sweepsheet', version: 2, title: 'quick rows', rows: [{ id: 'q1', cells: quick('11') }, { id: 'q2', cells: quick('12') }] };
+    await page.getByTestId('file-input').setInputFiles({ name: 'quick-rows.sheet.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(second)) });
+    const rows = await waitFor(page, (rows) => rows.length === 2 && rows.every(settled), 'the second sheet\'s rows to train');
+    expect(rows.map((r) => [r.id, r.state])).toEqual([['q1', 'done'], ['q2', 'done']]);
+    // Neither a new pool for the sheet nor a replacement for a worker that ignored the cancel.
+    expect(await page.evaluate(() => window.__sweepsheet!.workersStarted())).toBe(started);
+    expect(app.pageErrors).toEqual([]);
+  }, TIMEOUT);
+
   test('undo brings back the old value and, from the result cache, its result at once', async () => {
     const { page, url } = app;
     await page.goto(`${url}?sheet=xor`);
