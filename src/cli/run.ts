@@ -64,7 +64,8 @@ export async function runSheet(args: RunArgs, io: Output): Promise<number> {
   const parentOf = (r: RowState) => (r.parent === null ? undefined : engine.row(r.parent));
   const nameWidth = Math.min(40, Math.max(...engine.rows().map((r) => displayName(r, parentOf(r)).length), 4));
   const pending = engine.rows().filter((r) => r.status.state === 'queued').length;
-  if (!args.json) io.out(`${args.file}: ${engine.rows().length} rows, ${pending} to train ${where}`);
+  const total = engine.rows().length;
+  if (!args.json) io.out(`${args.file}: ${total} row${total === 1 ? '' : 's'}, ${pending} to train ${where}`);
 
   const draw = () => {
     const now = Date.now();
