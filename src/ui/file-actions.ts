@@ -3,14 +3,12 @@
  * CSV. Everything read goes through the engine's validation; a refused file changes nothing and
  * comes back as a message.
  */
-import { INPUT_COLUMNS, RESULT_COLUMNS } from '../engine/columns.ts';
 import { type Result, err } from '../engine/errors.ts';
-import { formatValue } from '../engine/formula/index.ts';
-import { type RowState, isStale } from '../engine/scheduler/sheet-engine.ts';
-import { plainValue } from '../engine/scheduler/cell-values.ts';
+import { csvImportRows, sheetCsv } from '../engine/file/csv-sheet.ts';
+import type { RowState } from '../engine/scheduler/sheet-engine.ts';
 import { locale, t } from './i18n/index.ts';
 import { fileErrorText } from './engine-text.ts';
-import { FILE_LIMITS, type SheetDocument, fromCsv, fromLink, readSheet, toCsv, toLink, writeSheet } from '../engine/sheet-file.ts';
+import { FILE_LIMITS, type SheetDocument, fromLink, readSheet, toLink, writeSheet } from '../engine/sheet-file.ts';
 
 /** Read a file a person chose or dropped; its size is checked before a byte is read. */
 export async function readSheetBlob(file: Blob & { name?: string }): Promise<Result<SheetDocument, string>> {
@@ -32,11 +30,12 @@ export async function readSheetBlob(file: Blob & { name?: string }): Promise<Res
 export async function readCsvBlob(file: Blob & { name?: string }): Promise<Result<{ rows: Record<string, string>[]; unknown: string[] }, string>> {
   const name = file.name ?? t('file.theFile');
   if (file.size > FILE_LIMITS.maxBytes) return err(t('file.csvTooBig', { name, max: FILE_LIMITS.maxBytes / 1e6 }));
-  const table = fromCsv(await file.text());
+  // A sweep's children in our own export are left out: the sweep row makes them again.
+  const table = csvImportRows(await file.text());
   if (!table.ok) return err(t('file.notImported', { name, error: fileErrorText(table.error, locale()) }));
-  const { header, rows, unknown } = table.value;
+  const { rows, unknown } = table.value;
   if (rows.length > FILE_LIMITS.maxRows) return err(t('file.tooManyRows', { name, n: rows.length, max: FILE_LIMITS.maxRows }));
-  return { ok: true, value: { rows: rows.map((r) => Object.fromEntries(header.map((k, i) => [k, r[i] ?? '']))), unknown } };
+  return { ok: true, value: { rows, unknown } };
 }
 
 /** The sheet in the page's address (`#s=…`), if any. */
@@ -69,17 +68,7 @@ export function saveSheet(doc: SheetDocument): void {
 
 /** The table as shown (inputs as typed, results, formula columns), with formula-like text escaped. */
 export function exportCsv(rows: readonly RowState[], formulaColumns: readonly { key: string; label: string }[], title: string): void {
-  const header = [...INPUT_COLUMNS.map((c) => c.key), ...RESULT_COLUMNS.map((c) => c.key), ...formulaColumns.map((c) => c.label)];
-  const body = rows.map((r) => [
-    ...INPUT_COLUMNS.map((c) => r.cells[c.key] ?? ''),
-    ...RESULT_COLUMNS.map((c) => (c.key === 'status' ? r.status.state : isStale(r) ? '' : cellText(plainValue(r, c.key)))),
-    ...formulaColumns.map((c) => (r.formulas[c.key] === undefined ? '' : formatValue(r.formulas[c.key]!))),
-  ]);
-  downloadText(toCsv(header, body), `${fileStem(title)}.csv`, 'text/csv');
-}
-
-function cellText(v: ReturnType<typeof plainValue>): string {
-  return v === null ? '' : formatValue(v);
+  downloadText(sheetCsv(rows, formulaColumns), `${fileStem(title)}.csv`, 'text/csv');
 }
 
 function fileStem(title: string): string {
