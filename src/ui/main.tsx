@@ -18,6 +18,7 @@ import { HeaderHelp } from './HeaderHelp.tsx';
 import { SheetMenu } from './SheetMenu.tsx';
 import { type Session, openCache, openSession } from './session.ts';
 import { type LoadedSheet, loadSheet } from './sheet-source.ts';
+import { rememberTabSheet, reloadedTabSheet } from './tab-sheet.ts';
 import './styles.css';
 
 declare global {
@@ -57,19 +58,22 @@ async function start(fixture: LoadedSheet, mount: HTMLElement): Promise<void> {
   const store = await openStore({ onClosed: (text) => setMessage({ kind: 'error', text }) });
   if (store.warning) setMessage({ kind: 'info', text: store.warning });
   const onError = (e: StoreError) => setMessage({ kind: 'error', text: t('msg.cannotSave', { message: e.message }) });
-  const onShared = () => setMessage({ kind: 'error', text: t('msg.openElsewhere') });
+  // Said after an error already shown (a damaged link), not instead of it.
+  const onShared = () => setMessage((m) => ({ kind: 'error', text: m?.kind === 'error' ? `${m.text} ${t('msg.openElsewhere')}` : t('msg.openElsewhere') }));
   const cache = await openCache(store, onError);
   const explicit = new URLSearchParams(window.location.search).has('sheet');
   const fromLink = sheetFromHash(window.location.hash);
   if (fromLink && !fromLink.ok) setMessage({ kind: 'error', text: fromLink.error });
-  const last = explicit || fromLink?.ok ? null : await currentSheetId(store);
-  const first = fromLink?.ok
-    ? { id: `link:${Date.now()}`, doc: fromLink.value, preferSaved: false }
-    : last ? { id: last, doc: fixture.file.document, preferSaved: true }
+  // A reload brings back the sheet this tab had open, edits included, whatever the address names (tab-sheet.ts).
+  const reloaded = reloadedTabSheet();
+  const last = reloaded ?? (explicit || fromLink?.ok ? null : await currentSheetId(store));
+  const first = last ? { id: last, doc: fromLink?.ok ? fromLink.value : fixture.file.document, preferSaved: true }
+    : fromLink?.ok ? { id: `link:${Date.now()}`, doc: fromLink.value, preferSaved: false }
     : { id: `fixture:${fixture.name}`, doc: fixture.file.document, preferSaved: !explicit };
   // One pool for the page: a sheet opened later trains on warm workers (see session.ts).
   const pool = createBrowserPool();
   const [session, setSession] = createSignal<Session>(await openSession(first.id, first.doc, { store, cache, pool, onError, onShared, preferSaved: first.preferSaved }));
+  rememberTabSheet(first.id);
   const [recent, setRecent] = createSignal(await listRecent(store));
   let visible: readonly string[] = [];
   window.__sweepsheet = {
@@ -83,6 +87,7 @@ async function start(fixture: LoadedSheet, mount: HTMLElement): Promise<void> {
       const next = await openSession(id, doc, { store, cache, pool, onError, onShared, preferSaved: false });
       const old = session();
       setSession(next);
+      rememberTabSheet(id);
       await old.close();
       setMessage({ kind: 'info', text: note });
       setRecent(await listRecent(store));

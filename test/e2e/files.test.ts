@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type AppHarness, PROJECT_ROOT, startApp } from '../helpers/browser.ts';
+import { type AppHarness, PROJECT_ROOT, startApp, typeIntoCell } from '../helpers/browser.ts';
 
 const TIMEOUT = 180_000;
 let app: AppHarness;
@@ -173,5 +173,34 @@ describe('files, links and no data loss', () => {
     } finally {
       await fresh.close();
     }
+  }, TIMEOUT);
+
+  test('a reload keeps the edits of a page opened by ?sheet= or a link; a fresh visit opens the sheet as shipped', async () => {
+    const { page, url } = app;
+    const notes = () => page.evaluate(() => window.__sweepsheet!.rows().map((r) => r.cells.notes ?? ''));
+    await page.goto(`${url}?sheet=xor`);
+    await waitFor(page, (rows) => rows.length === 3, 'the xor sheet');
+    const shipped = await notes();
+    await typeIntoCell(page, 'w8-perceptron', 'notes', 'typed before the reload');
+    await page.waitForTimeout(600); // autosave coalesces for 250 ms
+    await page.reload();
+    await waitFor(page, (rows) => rows.length === 3, 'the xor sheet again');
+    expect((await notes())[0]).toBe('typed before the reload');
+    // Going to the address again (not a reload) opens the lesson as shipped.
+    await page.goto(`${url}?sheet=iris`);
+    await waitFor(page, (rows) => rows.length === 3 && rows[0]!.id.startsWith('w5'), 'the iris sheet');
+    await page.goto(`${url}?sheet=xor`);
+    await waitFor(page, (rows) => rows.length === 3 && rows[0]!.id === 'w8-perceptron', 'the xor sheet as shipped');
+    expect(await notes()).toEqual(shipped);
+    // A linked sheet, edited, then reloaded: the edit stays.
+    await page.getByTestId('copy-link').click();
+    const link = await page.getByTestId('link').inputValue();
+    await page.goto(link);
+    await waitFor(page, (rows) => rows.length === 3, 'the linked sheet');
+    await typeIntoCell(page, 'w8-mlp', 'notes', 'typed in the linked sheet');
+    await page.waitForTimeout(600);
+    await page.reload();
+    await waitFor(page, (rows) => rows.length === 3, 'the linked sheet again');
+    expect((await notes())[1]).toBe('typed in the linked sheet');
   }, TIMEOUT);
 });
