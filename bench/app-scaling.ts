@@ -13,6 +13,9 @@
  * adam, batch 64, `--epochs` default 3: about a second each), where a run outlasts many frames.
  *
  *   npx tsx bench/app-scaling.ts [--rows=32] [--epochs=80] [--rounds=5] [--job=small|mnist]
+ *   [--threads] [--trace] [--profile]   (DUMP_TRACE=file.json keeps --trace's events)
+ *
+ * The poll that sees the last row done runs every 20 ms in the page (its cost counts as the page's).
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -23,7 +26,7 @@ import { fmt, machine, machineLine, markdownTable, save, textTable } from './lib
 import { cpuTotal, delta, descendants, snapshot, splitChromium } from './lib/thread-cpu.ts';
 import { spread } from './pool-rounds.ts';
 import { type CpuProfile, profileSummary } from './lib/cpu-profile.ts';
-import { mainThreadEvents, recordTrace, summarize } from './lib/trace.ts';
+import { mainThreadEvents, mainThreadOf, recordTrace, summarize } from './lib/trace.ts';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const MNIST = arg('job') === 'mnist';
@@ -59,7 +62,7 @@ const RUN_STALE_UNTIL_DONE = `new Promise((resolve) => {
   const ended = (r) => r.status.state === 'done' || r.status.state === 'diverged' || r.status.state === 'failed';
   const poll = () => {
     if (window.__sweepsheet.rows().every(ended)) resolve((performance.now() - t0) / 1000);
-    else setTimeout(poll, 5);
+    else setTimeout(poll, 20);
   };
   poll();
 })`;
@@ -121,7 +124,17 @@ try {
     if (cdp && PROFILE) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 200 }); await cdp.send('Profiler.start'); }
     let seconds = NaN;
     const timed = async () => { seconds = (await app.page.evaluate(RUN_STALE_UNTIL_DONE)) as number; };
-    if (cdp && TRACE) console.log(`  page main thread by trace event, ${workers} worker(s):\n${summarize(mainThreadEvents(await recordTrace(cdp, timed)), 24)}`);
+    if (cdp && TRACE) {
+      const events = await recordTrace(cdp, timed, ['disabled-by-default-v8.gc', 'disabled-by-default-v8.compile']);
+      if (process.env.DUMP_TRACE) (await import('node:fs')).writeFileSync(process.env.DUMP_TRACE, JSON.stringify(events));
+      console.log(`  page main thread by trace event, ${workers} worker(s):\n${summarize(mainThreadEvents(events), 24)}`);
+      // V8's and Blink's helper threads in the page's process: concurrent GC and compilation.
+      const names = new Map<string, string>();
+      for (const e of events) if (e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, (e as unknown as { args: { name: string } }).args.name);
+      const pagePid = mainThreadOf(events).split(':')[0];
+      const helpers = events.filter((e) => e.ph === 'X' && String(e.pid) === pagePid && (names.get(`${e.pid}:${e.tid}`) ?? '').startsWith('ThreadPool'));
+      console.log(`  the page process's thread pool by trace event:\n${summarize(helpers, 16)}`);
+    }
     else await timed();
     if (cdp && PROFILE) console.log(`  page JavaScript, ${workers} worker(s) (ms over the run):\n${profileSummary((await cdp.send('Profiler.stop')).profile as CpuProfile, 30)}`);
     const d = delta(before, snapshot(pids));
