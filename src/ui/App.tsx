@@ -1,6 +1,7 @@
 /** The page: the sheet's title and description, a toolbar, the run summary, the grid and the selected row's details. */
 import { For, Show, createMemo, createSignal, onCleanup } from 'solid-js';
 import type { RunMode, SheetEngine } from '../engine/scheduler/sheet-engine.ts';
+import type { RowCells } from '../engine/spec.ts';
 import { createEngineTicks } from './engine-signal.ts';
 import { StateCounts } from './state-counts.ts';
 import { type FormulaDraft, FormulaColumnForm, nextFormulaKey } from './FormulaColumnForm.tsx';
@@ -40,6 +41,25 @@ export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: W
     const last = props.engine.rows().filter((r) => r.parent === null).at(-1);
     props.engine.addRow({ cells: last ? { ...last.cells } : {} });
   };
+  // The grid has no row menu: the selected row is removed from the toolbar, and the last removal
+  // can be undone (same id, cells and place; its results come back from the cache).
+  const [removed, setRemoved] = createSignal<{ id: string; cells: RowCells; index: number; name: string } | null>(null);
+  const removable = createMemo(() => { tick(); const id = selected(); const r = id === null ? undefined : props.engine.row(id); return r && r.parent === null ? r : undefined; });
+  const removeRow = () => {
+    const row = removable();
+    if (!row) return;
+    const index = props.engine.rows().filter((r) => r.parent === null).findIndex((r) => r.id === row.id);
+    const name = row.cells.name?.trim() || row.id;
+    setRemoved({ id: row.id, cells: { ...row.cells }, index, name: name.length > 30 ? `${name.slice(0, 29)}…` : name });
+    props.engine.removeRow(row.id);
+    setSelected(null);
+  };
+  const undoRemove = () => {
+    const r = removed();
+    if (!r) return;
+    props.engine.addRow({ id: r.id, cells: r.cells }, r.index);
+    setRemoved(null);
+  };
   const switchMode = (auto: boolean) => {
     const next: RunMode = auto ? 'auto' : 'manual';
     props.engine.setRunMode(next);
@@ -69,6 +89,12 @@ export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: W
       </header>
       <div class="ss-toolbar" role="toolbar">
         <button type="button" class="ss-button" onClick={addRow}>{t('app.addRow')}</button>
+        <button type="button" class="ss-button" data-testid="remove-row" disabled={!removable()} title={t('app.removeRowTitle')} onClick={removeRow}>
+          {t('app.removeRow')}
+        </button>
+        <Show when={removed()}>
+          {(r) => <button type="button" class="ss-button" data-testid="undo-remove" onClick={undoRemove}>{t('app.undoRemove', { name: r().name })}</button>}
+        </Show>
         <button type="button" class="ss-button" data-testid="add-formula-column" onClick={() => setDraft({ key: null, label: '', formula: '' })}>
           {t('app.addFormulaColumn')}
         </button>

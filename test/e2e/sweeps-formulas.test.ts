@@ -357,4 +357,28 @@ describe('sweeps, formulas, run modes, fill and paste in chromium', () => {
     await page().evaluate(() => window.scrollTo(0, 0));
     await page().setViewportSize({ width: 3200, height: 1000 });
   });
+
+  test('"Remove row" removes the selected sweep with its runs; "Undo remove" puts it back in place, results from the cache', async () => {
+    await settled();
+    const before = await rows();
+    const sweep = before.find((r) => r.id === 'toy-a')!;
+    expect(sweep.state).toBe('sweep');
+    const trained = await page().evaluate(() => window.__sweepsheet!.rows().filter((r) => r.parent === 'toy-a').map((r) => r.result?.testAcc ?? null));
+    // A sweep's run cannot be removed on its own: the button waits for a row of its own.
+    await cell('toy-a/1', 'seed').click();
+    await expect(page().getByTestId('remove-row').isDisabled()).resolves.toBe(true);
+    await cell('toy-a', 'notes').click();
+    await page().getByTestId('remove-row').click();
+    await page().waitForFunction(() => !window.__sweepsheet!.rows().some((r) => r.id === 'toy-a' || r.parent === 'toy-a'));
+    await page().waitForFunction((n) => document.querySelectorAll('.ht_master tbody tr').length === n, before.length - 3);
+    await page().getByTestId('undo-remove').click();
+    await page().waitForFunction(() => window.__sweepsheet!.rows().some((r) => r.id === 'toy-a'));
+    await settled();
+    const after = await rows();
+    expect(after.map((r) => [r.id, r.lr])).toEqual(before.map((r) => [r.id, r.lr]));
+    await expect(page().evaluate(() => window.__sweepsheet!.rows().filter((r) => r.parent === 'toy-a').map((r) => r.result?.testAcc ?? null))).resolves.toEqual(trained);
+    expect(await shownOrder()).toEqual(after.map((r) => r.id));
+    await expect(page().getByTestId('undo-remove').count()).resolves.toBe(0);
+    expect(app.pageErrors).toEqual([]);
+  });
 });

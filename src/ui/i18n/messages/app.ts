@@ -1,6 +1,9 @@
 /** The page around the grid: toolbar, run summary, footer and the page shown when a sheet cannot open. */
 const en = {
   'app.addRow': 'Add row',
+  'app.removeRow': 'Remove row',
+  'app.removeRowTitle': 'Remove the selected row (a sweep with its runs). Its results stay in the cache: "Undo remove" puts it back as it was.',
+  'app.undoRemove': 'Undo remove ({name})',
   'app.addFormulaColumn': 'Add formula column',
   'app.autoRun': 'Auto-run',
   'app.autoRunTitle': 'On: an edit trains its row at once. Off: edited rows wait, marked stale, until you run them.',
@@ -38,6 +41,9 @@ const en = {
 
 const ko: Record<keyof typeof en, string> = {
   'app.addRow': '행 추가',
+  'app.removeRow': '행 삭제',
+  'app.removeRowTitle': '선택한 행을 지웁니다(스윕이면 그 실행까지). 결과는 캐시에 남으므로 "삭제 되돌리기"로 그대로 되살릴 수 있습니다.',
+  'app.undoRemove': '삭제 되돌리기 ({name})',
   'app.addFormulaColumn': '수식 열 추가',
   'app.autoRun': '자동 실행',
   'app.autoRunTitle': '켜짐: 수정하면 그 행을 바로 학습합니다. 꺼짐: 수정한 행은 "오래됨"으로 표시되어 직접 실행할 때까지 기다립니다.',
