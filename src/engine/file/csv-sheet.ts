@@ -17,7 +17,8 @@ export const SWEEP_OF = 'sweep_of';
 
 /** The table's CSV: input columns, sweep_of, result columns, then formula columns by label. */
 export function sheetCsv(rows: readonly RowState[], formulaColumns: readonly Pick<FormulaColumn, 'key' | 'label'>[]): string {
-  const header = [...INPUT_COLUMNS.map((c) => c.key), SWEEP_OF, ...RESULT_COLUMNS.map((c) => c.key), ...formulaColumns.map((c) => c.label)];
+  const fixed = [...INPUT_COLUMNS.map((c) => c.key), SWEEP_OF, ...RESULT_COLUMNS.map((c) => c.key)];
+  const header = [...fixed, ...formulaHeaders(formulaColumns)];
   const body = rows.map((r) => [
     ...INPUT_COLUMNS.map((c) => r.cells[c.key] ?? ''),
     r.parent ?? '',
@@ -25,6 +26,24 @@ export function sheetCsv(rows: readonly RowState[], formulaColumns: readonly Pic
     ...formulaColumns.map((c) => (r.formulas[c.key] === undefined ? '' : formatValue(r.formulas[c.key]!))),
   ]);
   return toCsv(header, body);
+}
+
+/**
+ * Formula columns go by their label, but a label may be a setting's name (`lr`) or another
+ * column's: import would then read the formula's values as that setting, or refuse two headers
+ * for one column. Such a label is written with the column's key after it: `lr (f1)`.
+ */
+function formulaHeaders(columns: readonly Pick<FormulaColumn, 'key' | 'label'>[]): string[] {
+  const taken = new Set<string>([SWEEP_OF]);
+  for (const c of [...INPUT_COLUMNS, ...RESULT_COLUMNS]) {
+    taken.add(c.key.toLowerCase());
+    taken.add(c.label.toLowerCase());
+  }
+  return columns.map((c) => {
+    const name = taken.has(c.label.trim().toLowerCase()) ? `${c.label} (${c.key})` : c.label;
+    taken.add(name.trim().toLowerCase());
+    return name;
+  });
 }
 
 function text(v: ReturnType<typeof plainValue>): string {

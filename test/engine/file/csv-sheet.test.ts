@@ -57,6 +57,20 @@ describe('CSV export and import of a sheet', () => {
     expect(back.value.unknown).not.toContain(SWEEP_OF);
   });
 
+  it('a formula column labelled like a setting column is exported under a header import does not take for that setting', async () => {
+    const runner = new ScriptedRunner(16);
+    const engine = new SheetEngine(rows, runner);
+    await settle();
+    const csv = sheetCsv(engine.rows(), [{ key: 'f1', label: 'lr' }, { key: 'f2', label: 'Sweep_Of' }, { key: 'f3', label: 'test_acc' }]);
+    engine.dispose();
+    const header = csv.split('\r\n')[0]!.split(',');
+    expect(new Set(header.map((h) => h.toLowerCase())).size).toBe(header.length);
+    expect(header.slice(-3)).toEqual(['lr (f1)', 'Sweep_Of (f2)', 'test_acc (f3)']);
+    const back = csvImportRows(csv);
+    if (!back.ok) throw new Error(back.error);
+    expect(back.value.rows.map((r) => r.lr)).toEqual(rows.map((r) => r.cells.lr));
+  });
+
   it('imports a hand-written CSV without a sweep_of column as before', () => {
     const r = csvImportRows('lr,seed\r\n0.1,1\r\n0.2,2\r\n');
     if (!r.ok) throw new Error(r.error);
