@@ -56,7 +56,7 @@ function translator(rules: () => readonly Rule[]): (text: string, l: Locale) => 
 
 const NOUNS = new Set(['text', 'a number', 'a whole number', 'a list', 'an object', 'nothing', 'true or false', 'a number too large to store']);
 /** "a number", "text", … as the file messages name what they found or expected. */
-const noun = (s: string, l: Locale): string => (NOUNS.has(s) ? engineText(`eng.noun.${s}` as EngineKey, {}, l) : s);
+const noun = (s: string, l: Locale): string => (NOUNS.has(s) ? engineText(`eng.noun.${s}` as EngineKey, {}, l) : l === 'ko' ? s.replace(/" or "/g, '" 또는 "') : s);
 const foundEnd = (s: string, l: Locale): string => (s === 'the end' ? engineText('eng.found.end', {}, l) : s);
 
 // Details inside a cell error: layers grammar (grammar/layers.ts), model shape (model-shape.ts),
@@ -156,8 +156,18 @@ export const backendReasonText = translator((): Rule[] => [
   { re: /^neither WebGL nor WASM initialised: CPU$/, key: 'eng.backend.cpu' },
 ]);
 
+const limitNoun = (s: string, l: Locale): string => engineText(`eng.file.what.${s}` as EngineKey, {}, l);
 const issueText = translator((): Rule[] => [
+  // Before the general "expected …, found …": this one says what a key must look like.
+  { re: /^expected a lower-case name of at most 32 letters, digits and _ starting with a letter, found (?<found>.*)$/, key: 'eng.file.badKey', sub: { found: noun } },
   { re: /^expected (?<expected>.+), found (?<found>.+)$/, key: 'eng.file.expectedFound', sub: { expected: noun, found: noun } },
+  { re: /^(?<n>[\d,]+) (?<what>rows|columns|results|samples|epochs); the limit is (?<max>[\d,]+)$/, key: 'eng.file.overLimit', sub: { what: limitNoun } },
+  { re: /^too many (?<what>rows|columns|results|samples|epochs); the limit is (?<max>[\d,]+)$/, key: 'eng.file.overLimitMany', sub: { what: limitNoun } },
+  { re: /^longer than (?<max>[\d,]+) characters \((?<n>[\d,]+)\)$/, key: 'eng.file.tooLong' },
+  { re: /^"(?<id>.*)" is used by an earlier row; row ids must be unique$/, key: 'eng.file.rowIdTwice' },
+  { re: /^"(?<key>.*)" is used by an earlier column$/, key: 'eng.file.columnKeyTwice' },
+  { re: /^"(?<key>.*)" is not an input column; the input columns are (?<list>.*)$/, key: 'eng.file.notInputColumn' },
+  { re: /^"(?<key>.*)" is taken: built-in columns and the names __proto__, constructor and prototype cannot be reused$/, key: 'eng.file.keyTaken' },
   { re: /^unknown field (?<names>.*)$/, key: 'eng.file.unknownField' },
   { re: /^unknown fields (?<names>.*)$/, key: 'eng.file.unknownFields' },
   { re: /^must not be empty$/, key: 'eng.file.empty' },

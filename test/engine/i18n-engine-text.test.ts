@@ -210,6 +210,29 @@ describe('refused files', () => {
     for (const v of values) expect(ko).toContain(v);
   });
 
+  const rowsOf = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `r${i}`, cells: {} }));
+  it.each([
+    [doc({ rows: [{ id: 'a', cells: {} }, { id: 'a', cells: {} }] }), ['rows[1].id', '"a"']],
+    [doc({ rows: [{ id: 'a', cells: { learning_rate: '0.1' } }] }), ['learning_rate', 'batch_size']],
+    [doc({ rows: rowsOf(FILE_LIMITS.maxRows + 1) }), ['10,001', '10,000']],
+    [doc({ rows: [{ id: 'a', cells: { notes: 'x'.repeat(FILE_LIMITS.maxCellLength + 1) } }] }), ['rows[0].cells.notes', '2,000', '2,001']],
+    [doc({ title: 'x'.repeat(FILE_LIMITS.maxTitle + 1) }), ['title', '500']],
+    [doc({ columns: [{ key: 'lr', label: 'x', formula: '=1' }] }), ['columns[0].key', '"lr"', '__proto__']],
+    [doc({ columns: [{ key: 'f1', label: 'x', formula: '=1' }, { key: 'f1', label: 'y', formula: '=2' }] }), ['columns[1].key', '"f1"']],
+    [doc({ columns: [{ key: 'Bad Key', label: 'x', formula: '=1' }] }), ['"Bad Key"', '32']],
+    [doc({ columns: Array.from({ length: FILE_LIMITS.maxColumns + 1 }, (_, i) => ({ key: `f${i}`, label: 'x', formula: '=1' })) }), ['65', '64']],
+    [doc({ settings: { runMode: 'turbo' } }), ['"auto"', '"manual"', '"turbo"']],
+  ])('a refused file in Korean: %#', (text, values) => {
+    const r = readSheet(text);
+    if (r.ok) throw new Error('expected the file to be refused');
+    expect(fileErrorText(r.error, 'en')).toBe(r.error);
+    const ko = fileErrorText(r.error, 'ko');
+    expect(ko).toMatch(HANGUL);
+    // The place (rows[1].id) stays as the file spells it; the sentence after it is Korean.
+    expect(ko.replace(/^[\w.[\]"]+: /, '')).not.toMatch(/\b(limit|earlier|longer|expected|found|input column|taken|rows|columns|or|characters)\b/);
+    for (const v of values) expect(ko).toContain(v);
+  });
+
   it('says a file over the size limit, and a sheet the page does not have, in Korean', () => {
     const big = readSheet(' '.repeat(FILE_LIMITS.maxBytes + 1));
     if (big.ok) throw new Error('expected the file to be refused');
