@@ -8,7 +8,8 @@ import { csvImportRows, sheetCsv } from '../engine/file/csv-sheet.ts';
 import type { RowState } from '../engine/scheduler/sheet-engine.ts';
 import { locale, t } from './i18n/index.ts';
 import { fileErrorText } from './engine-text.ts';
-import { FILE_LIMITS, type SheetDocument, fromLink, readSheet, toLink, writeSheet } from '../engine/sheet-file.ts';
+import { linkOrRefusal } from '../engine/file/link.ts';
+import { FILE_LIMITS, type SheetDocument, fromLink, readSheet, writeSheet } from '../engine/sheet-file.ts';
 
 /** Read a file a person chose or dropped; its size is checked before a byte is read. */
 export async function readSheetBlob(file: Blob & { name?: string }): Promise<Result<SheetDocument, string>> {
@@ -46,8 +47,9 @@ export function sheetFromHash(hash: string): Result<SheetDocument, string> | nul
 }
 
 /** The page's address with the sheet's settings (not its results) in the fragment. */
-export function linkFor(doc: SheetDocument, location: { origin: string; pathname: string }): string {
-  return `${location.origin}${location.pathname}${toLink(doc)}`;
+export function linkFor(doc: SheetDocument, location: { origin: string; pathname: string }): Result<string, string> {
+  const link = linkOrRefusal(doc);
+  return link.ok ? { ok: true, value: `${location.origin}${location.pathname}${link.value}` } : err(fileErrorText(link.error, locale()));
 }
 
 export function downloadText(text: string, filename: string, type: string): void {

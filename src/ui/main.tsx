@@ -114,7 +114,12 @@ async function start(fixture: LoadedSheet, mount: HTMLElement): Promise<void> {
     },
     onSave: () => saveSheet(session().document()),
     onCopyLink: async () => {
-      const link = linkFor(session().document(), window.location);
+      const made = linkFor(session().document(), window.location);
+      if (!made.ok) {
+        setMessage({ kind: 'error', text: made.error });
+        return '';
+      }
+      const link = made.value;
       try {
         await navigator.clipboard.writeText(link);
         setMessage({ kind: 'info', text: t('msg.linkCopied') });

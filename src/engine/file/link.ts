@@ -28,6 +28,18 @@ export function toLink(doc: SheetDocument): string {
   return PREFIX + base64url(deflateSync(new TextEncoder().encode(json), { level: 9 }));
 }
 
+/**
+ * The fragment for a document, or why there is none: a sheet whose link would be longer than
+ * fromLink reads (LINK_LIMITS.maxEncoded) is refused here, where the person can still save a file,
+ * rather than when someone opens the link.
+ */
+export function linkOrRefusal(doc: SheetDocument): Result<string, string> {
+  const link = toLink(doc);
+  const length = link.length - PREFIX.length;
+  if (length > LINK_LIMITS.maxEncoded) return err(`the sheet makes a link of ${fmt(length)} characters; the limit is ${fmt(LINK_LIMITS.maxEncoded)}: save it as a file instead`);
+  return { ok: true, value: link };
+}
+
 /** Read a fragment made by toLink (with or without the leading #); results always come back empty. */
 export function fromLink(fragment: string): Result<SheetDocument, string> {
   const m = /^#?s=([A-Za-z0-9_-]*)$/.exec(typeof fragment === 'string' ? fragment.trim() : '');

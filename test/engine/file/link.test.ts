@@ -2,6 +2,8 @@ import { deflateSync } from 'fflate';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LINK_LIMITS, fromLink, toLink, writeSheet } from '../../../src/engine/sheet-file.ts';
+import { linkOrRefusal } from '../../../src/engine/file/link.ts';
+import { fileErrorText } from '../../../src/ui/engine-text.ts';
 import { documentArb } from './arbitraries.ts';
 import { sampleDocument } from './helpers.ts';
 
@@ -15,6 +17,25 @@ describe('links', () => {
     expect(link).toMatch(/^#s=[A-Za-z0-9_-]+$/);
     expect(fromLink(link)).toEqual({ ok: true, value: { ...sampleDocument(), results: {} } });
     expect(link.length).toBeLessThan(writeSheet({ ...sampleDocument(), results: {} }).length / 2);
+  });
+
+  it('a sheet too big for a link is refused when the link is made, not when it is opened', () => {
+    // 3,000 rows of incompressible notes: about 157,000 characters of link.
+    let seed = 1;
+    const rnd = () => { seed = (seed * 16807) % 2147483647; return seed; };
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ id: `r${i}`, cells: { notes: Array.from({ length: 40 }, () => String.fromCharCode(33 + (rnd() % 90))).join('') } }));
+    const big = { ...sampleDocument(), rows, results: {} };
+    expect(fromLink(toLink(big)).ok).toBe(false);
+    const made = linkOrRefusal(big);
+    if (made.ok) throw new Error('expected the link to be refused');
+    expect(made.error).toMatch(/^the sheet makes a link of [\d,]+ characters; the limit is 100,000: save it as a file instead$/);
+    expect(fileErrorText(made.error, 'ko')).toMatch(/^시트가 [\d,]+자짜리 링크가 됩니다\. 링크는 최대 100,000자입니다: 대신 파일로 저장하세요$/);
+    // The refusal on opening such a link is said in Korean too.
+    const opened = fromLink(toLink(big));
+    if (opened.ok) throw new Error('expected the link to be refused');
+    expect(fileErrorText(opened.error, 'ko')).toMatch(/^링크가 [\d,]+자입니다\. 최대 100,000자까지 읽습니다$/);
+    const small = linkOrRefusal(sampleDocument());
+    expect(small).toEqual({ ok: true, value: toLink(sampleDocument()) });
   });
 
   it('accepts the fragment without its # and with spaces around it', () => {
