@@ -193,6 +193,7 @@ export const fileErrorText: (text: string, l: Locale) => string = translator(():
   { re: /^the link is (?<n>[\d,]+) characters long; the limit is (?<max>[\d,]+)$/, key: 'eng.file.linkTooLong' },
   { re: /^the link expands to more than (?<cap>[\d,]+) bytes; the limit is (?<max>[\d,]+)$/, key: 'eng.file.linkTooBig' },
   { re: /^the sheet makes a link of (?<n>[\d,]+) characters; the limit is (?<max>[\d,]+): save it as a file instead$/, key: 'eng.file.sheetTooBigForLink' },
+  { re: /^the sheet holds (?<n>[\d,]+) bytes of settings; a link holds at most (?<max>[\d,]+): save it as a file instead$/, key: 'eng.file.sheetTooLargeForLink' },
   { re: /^the link is damaged: (?<why>.*)$/s, key: 'eng.file.linkDamaged' },
   { re: /^the CSV is empty: expected a header line naming the columns$/, key: 'eng.file.csvEmpty' },
   { re: /^line (?<line>\d+): a quoted field is not closed$/, key: 'eng.file.csvQuote' },

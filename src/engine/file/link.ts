@@ -24,17 +24,28 @@ const PREFIX = '#s=';
 
 /** The fragment for a document, e.g. `#s=q1ZKy0...`; its results are left out. */
 export function toLink(doc: SheetDocument): string {
-  const json = JSON.stringify(fileObject({ ...doc, results: {} }));
-  return PREFIX + base64url(deflateSync(new TextEncoder().encode(json), { level: 9 }));
+  return linkOf(linkBytes(doc));
+}
+
+/** The document as a link carries it: the file's JSON without results, as UTF-8. */
+function linkBytes(doc: SheetDocument): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(fileObject({ ...doc, results: {} })));
+}
+
+function linkOf(bytes: Uint8Array): string {
+  return PREFIX + base64url(deflateSync(bytes, { level: 9 }));
 }
 
 /**
- * The fragment for a document, or why there is none: a sheet whose link would be longer than
- * fromLink reads (LINK_LIMITS.maxEncoded) is refused here, where the person can still save a file,
+ * The fragment for a document, or why there is none: a sheet whose link fromLink would refuse
+ * (longer than LINK_LIMITS.maxEncoded, or expanding past maxJsonBytes) is refused here, where the person can still save a file,
  * rather than when someone opens the link.
  */
 export function linkOrRefusal(doc: SheetDocument): Result<string, string> {
-  const link = toLink(doc);
+  const bytes = linkBytes(doc);
+  // fromLink stops inflating past maxJsonBytes: a big sheet of repeated text compresses into a short link it would refuse.
+  if (bytes.length > LINK_LIMITS.maxJsonBytes) return err(`the sheet holds ${fmt(bytes.length)} bytes of settings; a link holds at most ${fmt(LINK_LIMITS.maxJsonBytes)}: save it as a file instead`);
+  const link = linkOf(bytes);
   const length = link.length - PREFIX.length;
   if (length > LINK_LIMITS.maxEncoded) return err(`the sheet makes a link of ${fmt(length)} characters; the limit is ${fmt(LINK_LIMITS.maxEncoded)}: save it as a file instead`);
   return { ok: true, value: link };

@@ -34,6 +34,14 @@ describe('links', () => {
     const opened = fromLink(toLink(big));
     if (opened.ok) throw new Error('expected the link to be refused');
     expect(fileErrorText(opened.error, 'ko')).toMatch(/^링크가 [\d,]+자입니다\. 최대 100,000자까지 읽습니다$/);
+    // Repeated text compresses into a short link that would still expand past what fromLink reads.
+    const repeated = { ...sampleDocument(), results: {}, rows: Array.from({ length: 8000 }, (_, i) => ({ id: `r${i}`, cells: { notes: 'the same long note on every row '.repeat(5) } })) };
+    expect(toLink(repeated).length).toBeLessThan(LINK_LIMITS.maxEncoded);
+    expect(fromLink(toLink(repeated)).ok).toBe(false);
+    const refused = linkOrRefusal(repeated);
+    if (refused.ok) throw new Error('expected the link to be refused');
+    expect(refused.error).toMatch(/^the sheet holds [\d,]+ bytes of settings; a link holds at most 1,000,000: save it as a file instead$/);
+    expect(fileErrorText(refused.error, 'ko')).toMatch(/^시트의 설정이 [\d,]+바이트입니다\. 링크에는 최대 1,000,000바이트까지 담깁니다: 대신 파일로 저장하세요$/);
     const small = linkOrRefusal(sampleDocument());
     expect(small).toEqual({ ok: true, value: toLink(sampleDocument()) });
   });
