@@ -39,7 +39,9 @@ export function SheetMenu(props: SheetMenuProps) {
       if (!file) return;
       e.preventDefault();
       setDragging(false);
-      props.onOpenFile(file);
+      // A CSV (our export, or a table of settings) is imported into the open sheet, as Import CSV does.
+      if (/\.csv$/i.test(file.name) || file.type === 'text/csv') props.onImportCsv(file);
+      else props.onOpenFile(file);
     };
     document.addEventListener('dragover', over);
     document.addEventListener('dragleave', leave);

@@ -139,7 +139,7 @@ async function start(fixture: LoadedSheet, mount: HTMLElement): Promise<void> {
       const template = engine.rows().filter((r) => r.parent === null).at(-1)?.cells ?? {};
       for (const cells of csv.value.rows) engine.addRow({ cells: { ...template, ...cells } });
       const ignored = csv.value.unknown.length > 0 ? t('msg.ignored', { list: csv.value.unknown.join(', ') }) : '';
-      setMessage({ kind: 'info', text: t('msg.imported', { n: csv.value.rows.length, name: file.name }) + ignored });
+      setMessage({ kind: 'info', text: t(csv.value.rows.length === 1 ? 'msg.importedOne' : 'msg.imported', { n: csv.value.rows.length, name: file.name }) + ignored });
     },
     onExportCsv: () => {
       const s = session();

@@ -74,6 +74,15 @@ describe('files, links and no data loss', () => {
     }, { text });
     await waitFor(page, (rows) => rows.map((r) => r.id).join() === 'w5-seed1,w5-seed2,w5-seed3', 'the dropped iris sheet');
     expect(url).toBeTruthy();
+    // A dropped CSV is imported into the open sheet, not refused as a sheet file that is not JSON.
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['name,seed\r\ndropped,4\r\n'], 'more.csv', { type: 'text/csv' }));
+      document.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    const rows = await waitFor(page, (rows) => rows.length === 4, 'the dropped CSV row');
+    expect(rows[3]!.name).toBe('dropped');
+    await expect.poll(() => page.getByTestId('sheet-message').textContent()).toBe('imported 1 row from more.csv');
   }, TIMEOUT);
 
   test('closing the page mid-run and reopening brings back every finished result and queues the rest again', async () => {
