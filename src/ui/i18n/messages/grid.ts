@@ -56,7 +56,7 @@ const ko: Record<keyof typeof en, string> = {
   'grid.group.val': '검증 지표',
   'grid.group.test': '테스트 지표',
   'grid.group.cost': '크기와 비용 (파라미터 수, 시간, 백엔드)',
-  'grid.group.run': '실행 정보 (학습한 에포크, 최적 에포크, 최종 학습률, 초당 샘플)',
+  'grid.group.run': '실행 정보 (실행 에포크, 최적 에포크, 최종 학습률, 샘플/초)',
   'grid.group.formulas': '수식 열',
   'grid.filtered': '전체 {total}행 중 {shown}행 표시 (평행 좌표로 거름)',
   'grid.empty.title': '비어 있음: {value}',
