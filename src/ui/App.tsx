@@ -6,6 +6,7 @@ import { createEngineTicks } from './engine-signal.ts';
 import { StateCounts } from './state-counts.ts';
 import { type FormulaDraft, FormulaColumnForm, nextFormulaKey } from './FormulaColumnForm.tsx';
 import { Grid } from './Grid.tsx';
+import { rowsWillMove } from './grid-undo.ts';
 import { ComparePanel } from './compare/ComparePanel.tsx';
 import { type MessageKey, t } from './i18n/index.ts';
 import { QueueToggle } from './QueueToggle.tsx';
@@ -51,12 +52,14 @@ export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: W
     const index = props.engine.rows().filter((r) => r.parent === null).findIndex((r) => r.id === row.id);
     const name = row.cells.name?.trim() || row.id;
     setRemoved({ id: row.id, cells: { ...row.cells }, index, name: name.length > 30 ? `${name.slice(0, 29)}…` : name });
+    rowsWillMove();
     props.engine.removeRow(row.id);
     setSelected(null);
   };
   const undoRemove = () => {
     const r = removed();
     if (!r) return;
+    rowsWillMove();
     props.engine.addRow({ id: r.id, cells: r.cells }, r.index);
     setRemoved(null);
   };
@@ -116,7 +119,7 @@ export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: W
           </select>
           {' '}{t(props.workers.count() === 1 ? 'app.workers.one' : 'app.workers.many')}
         </label>
-        <span class="ss-summary" data-testid="summary">{summary()}</span>
+        <span class="ss-summary" data-testid="summary"><span class="ss-summary-text">{summary()}</span></span>
       </div>
       <Show when={draft()} keyed>
         {(d) => <FormulaColumnForm draft={d} onSave={saveFormulaColumn} onRemove={removeFormulaColumn} onClose={() => setDraft(null)} />}

@@ -11,6 +11,7 @@ import 'handsontable/styles/handsontable.min.css';
 import 'handsontable/styles/ht-theme-main.min.css';
 import { registerGridEditors } from './grid-editors.ts';
 import { sanitizeGridHtml } from './sanitize.ts';
+import { clearUndoIfRowsMoved } from './grid-undo.ts';
 
 registerCellType(TextCellType);
 registerCellType(AutocompleteCellType);
@@ -45,4 +46,6 @@ export const BASE_SETTINGS = {
   textEllipsis: true,
   // Dragging the fill handle past the last row adds rows for the drag (see beforeCreateRow).
   fillHandle: { autoInsertRow: true },
+  // Removing a row above a recorded change would point Ctrl+Z at another row (grid-undo.ts).
+  beforeUpdateData: clearUndoIfRowsMoved,
 } satisfies Handsontable.GridSettings;

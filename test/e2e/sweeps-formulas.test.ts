@@ -364,6 +364,12 @@ describe('sweeps, formulas, run modes, fill and paste in chromium', () => {
     const sweep = before.find((r) => r.id === 'toy-a')!;
     expect(sweep.state).toBe('sweep');
     const trained = await page().evaluate(() => window.__sweepsheet!.rows().filter((r) => r.parent === 'toy-a').map((r) => r.result?.testAcc ?? null));
+    // A change recorded in the undo history, on a row below the one to be removed: its undo would
+    // write 'typed first' into whichever row is at toy-c's old place after the removal.
+    await typeInto('toy-c', 'notes', 'typed first');
+    await page().waitForFunction(() => window.__sweepsheet!.rows().find((r) => r.id === 'toy-c')?.cells.notes === 'typed first');
+    await typeInto('toy-c', 'notes', 'typed below');
+    await page().waitForFunction(() => window.__sweepsheet!.rows().find((r) => r.id === 'toy-c')?.cells.notes === 'typed below');
     // A sweep's run cannot be removed on its own: the button waits for a row of its own.
     await cell('toy-a/1', 'seed').click();
     await expect(page().getByTestId('remove-row').isDisabled()).resolves.toBe(true);
@@ -371,6 +377,13 @@ describe('sweeps, formulas, run modes, fill and paste in chromium', () => {
     await page().getByTestId('remove-row').click();
     await page().waitForFunction(() => !window.__sweepsheet!.rows().some((r) => r.id === 'toy-a' || r.parent === 'toy-a'));
     await page().waitForFunction((n) => document.querySelectorAll('.ht_master tbody tr').length === n, before.length - 3);
+    // Ctrl+Z after the removal must not write a change recorded before it into the row that moved up.
+    const notes = () => page().evaluate(() => window.__sweepsheet!.rows().map((r) => [r.id, r.cells.notes ?? '']));
+    const kept = await notes();
+    await cell('toy-b', 'seed').click();
+    await page().keyboard.press('Control+z');
+    await page().waitForTimeout(300);
+    expect(await notes()).toEqual(kept);
     await page().getByTestId('undo-remove').click();
     await page().waitForFunction(() => window.__sweepsheet!.rows().some((r) => r.id === 'toy-a'));
     await settled();
