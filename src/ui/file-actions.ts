@@ -5,6 +5,7 @@
  */
 import { type Result, err } from '../engine/errors.ts';
 import { csvImportRows, sheetCsv } from '../engine/file/csv-sheet.ts';
+import { fileStem } from '../engine/file/file-name.ts';
 import type { RowState } from '../engine/scheduler/sheet-engine.ts';
 import { locale, t } from './i18n/index.ts';
 import { fileErrorText } from './engine-text.ts';
@@ -71,9 +72,4 @@ export function saveSheet(doc: SheetDocument): void {
 /** The table as shown (inputs as typed, results, formula columns), with formula-like text escaped. */
 export function exportCsv(rows: readonly RowState[], formulaColumns: readonly { key: string; label: string }[], title: string): void {
   downloadText(sheetCsv(rows, formulaColumns), `${fileStem(title)}.csv`, 'text/csv');
-}
-
-function fileStem(title: string): string {
-  const stem = title.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
-  return stem === '' ? 'sheet' : stem;
 }
