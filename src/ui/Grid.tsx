@@ -156,8 +156,11 @@ class GridSync implements PassGrid {
       // A sweep's children are expanded from the sweep's cells: edit the sweep, not them.
       cells: (physicalRow, _col, prop) => (isInputKey(prop) ? { readOnly: lookup(physicalRow)?.parent != null } : {}),
       // Rows come from the engine. The one exception: the fill handle reaching past the last row
-      // adds grid rows for the drag; what lands in them becomes engine rows (beforeChange).
-      beforeCreateRow: (_index, _amount, source) => source === 'Autofill.fill',
+      // adds grid rows for the drag; what lands in them becomes engine rows (beforeChange). Only
+      // while the drag lasts: Autofill adds each row on a 200 ms timer, and one that fired after
+      // the mouse was released (and the grid rebuilt from the engine) stayed as a grid row no
+      // engine row stands behind, misplacing the names of every row below it on a sort.
+      beforeCreateRow: (_index, _amount, source) => source === 'Autofill.fill' && this.hot.getPlugin('autofill').handleDraggedCells > 0,
       beforeCreateCol: () => false,
       afterGetColHeader: (col, th) => decorateHeader(this.columns, col, th, (key) => this.on.editFormulaColumn(key)),
       beforeColumnSort: (_current, destination) => this.sortGrouped(destination as SortConfig[]),

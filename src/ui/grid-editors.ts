@@ -17,6 +17,25 @@ type TextEditorClass = abstract new (...args: any[]) => TextEditor;
 
 function lazyDimensions<T extends TextEditorClass>(Base: T): T {
   abstract class Lazy extends Base {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mixin pattern requires any[]
+    constructor(...args: any[]) {
+      super(...args);
+      // The textarea's resizer starts watching when refreshDimensions places the editor, which
+      // here happens only when it opens; but TextEditor.close() stops the resizer regardless, and
+      // a fill or paste closes the selected cell's never-opened editor (setDataAtCell ->
+      // cancelChanges), which threw on a resizer watching nothing ("reading 'removeEventListener'").
+      const resizer = this.autoResize;
+      const { init, unObserve } = resizer;
+      let watching = false;
+      resizer.init = (element, config, doObserve) => {
+        watching = true;
+        init(element, config, doObserve);
+      };
+      resizer.unObserve = () => {
+        if (watching) unObserve();
+      };
+    }
+
     override refreshDimensions(force = false): void {
       if (force && !this.isOpened() && !this.hot.getSettings().imeFastEdit) return;
       super.refreshDimensions(force);

@@ -312,6 +312,39 @@ describe('sweeps, formulas, run modes, fill and paste in chromium', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
+  test('a quick fill-handle drag past the end, released at once, leaves no grid row without an engine row', async () => {
+    // Autofill adds a row 200 ms after the drag reaches past the end; released before that, the
+    // row used to arrive after the fill (and after the grid was rebuilt from the engine): a grid
+    // row with no engine row behind it, which put names on the wrong rows after a sort. A fill
+    // also closed the selected cell's never-opened editor, which threw (removeEventListener).
+    for (let drag = 0; drag < 2; drag++) {
+      const before = await rows();
+      const last = before.at(-1)!;
+      await cell(last.id, 'seed').click();
+      const corner = await page().evaluate(() => {
+        const all = [...document.querySelectorAll<HTMLElement>('.ht_master .wtBorder.corner')];
+        const shown = all.find((el) => el.getBoundingClientRect().width > 0 && getComputedStyle(el).display !== 'none');
+        const r = shown?.getBoundingClientRect();
+        return r ? { x: r.x + r.width / 2, y: r.y + r.height / 2 } : null;
+      });
+      expect(corner).not.toBeNull();
+      await page().mouse.move(corner!.x, corner!.y);
+      await page().mouse.down();
+      for (let step = 1; step <= 6; step++) {
+        await page().mouse.move(corner!.x, corner!.y + 30 * step, { steps: 2 });
+        await page().waitForTimeout(60);
+      }
+      await page().mouse.up();
+      // Past Autofill's 200 ms row timer, and a frame for the grid to draw the engine's rows.
+      await page().waitForTimeout(800);
+      await settled();
+      const after = await rows();
+      expect(after.length).toBeGreaterThanOrEqual(before.length);
+      expect(await shownOrder()).toEqual(after.map((r) => r.id));
+    }
+    expect(app.pageErrors).toEqual([]);
+  });
+
   test('pasting a column of three learning rates into the last row adds the rows it needs', async () => {
     const before = await rows();
     const last = before.at(-1)!;
