@@ -119,7 +119,7 @@ export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: W
           </select>
           {' '}{t(props.workers.count() === 1 ? 'app.workers.one' : 'app.workers.many')}
         </label>
-        <span class="ss-summary" data-testid="summary">{summary()}</span>
+        <span class="ss-summary" data-testid="summary"><span class="ss-summary-text">{summary()}</span></span>
       </div>
       <Show when={draft()} keyed>
         {(d) => <FormulaColumnForm draft={d} onSave={saveFormulaColumn} onRemove={removeFormulaColumn} onClose={() => setDraft(null)} />}

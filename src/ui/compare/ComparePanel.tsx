@@ -201,7 +201,7 @@ function CompareCharts(props: ComparePanelProps) {
               {' '}{t('compare.scatter.log')}
             </label>
           </div>
-          <p class="ss-compare-hint" data-testid="scatter-count">
+          <p class="ss-compare-hint ss-compare-count" data-testid="scatter-count">
             {points().x.length === 0 ? t('compare.scatter.empty') : t('compare.scatter.count', { n: points().x.length })}
           </p>
           <div ref={scatterHost} class="ss-compare-chart" />
