@@ -53,6 +53,16 @@ async function shownOrder(): Promise<string[]> {
   return page().$$eval('.ht_master tbody tr', (trs) => trs.map((tr) => tr.querySelector('td[data-row-id]')?.getAttribute('data-row-id') ?? ''));
 }
 
+/** The centre of the selection's fill handle on screen, or null when none is shown. */
+function fillHandle(): Promise<{ x: number; y: number } | null> {
+  return page().evaluate(() => {
+    const all = [...document.querySelectorAll<HTMLElement>('.ht_master .wtBorder.corner')];
+    const shown = all.find((el) => el.getBoundingClientRect().width > 0 && getComputedStyle(el).display !== 'none');
+    const r = shown?.getBoundingClientRect();
+    return r ? { x: r.x + r.width / 2, y: r.y + r.height / 2 } : null;
+  });
+}
+
 const typeInto = (id: string, col: string, text: string) => typeIntoCell(page(), id, col, text);
 
 async function paste(text: string): Promise<void> {
@@ -279,12 +289,7 @@ describe('sweeps, formulas, run modes, fill and paste in chromium', () => {
     const before = await rows();
     await cell('toy-b', 'lr').click();
     await cell('toy-c', 'lr').click({ modifiers: ['Shift'] });
-    const corner = await page().evaluate(() => {
-      const all = [...document.querySelectorAll<HTMLElement>('.ht_master .wtBorder.corner')];
-      const shown = all.find((el) => el.getBoundingClientRect().width > 0 && getComputedStyle(el).display !== 'none');
-      const r = shown?.getBoundingClientRect();
-      return r ? { x: r.x + r.width / 2, y: r.y + r.height / 2 } : null;
-    });
+    const corner = await fillHandle();
     expect(corner).not.toBeNull();
     const rowHeight = (await cell('toy-c', 'lr').boundingBox())!.height;
     await page().mouse.move(corner!.x, corner!.y);
@@ -321,12 +326,7 @@ describe('sweeps, formulas, run modes, fill and paste in chromium', () => {
       const before = await rows();
       const last = before.at(-1)!;
       await cell(last.id, 'seed').click();
-      const corner = await page().evaluate(() => {
-        const all = [...document.querySelectorAll<HTMLElement>('.ht_master .wtBorder.corner')];
-        const shown = all.find((el) => el.getBoundingClientRect().width > 0 && getComputedStyle(el).display !== 'none');
-        const r = shown?.getBoundingClientRect();
-        return r ? { x: r.x + r.width / 2, y: r.y + r.height / 2 } : null;
-      });
+      const corner = await fillHandle();
       expect(corner).not.toBeNull();
       await page().mouse.move(corner!.x, corner!.y);
       await page().mouse.down();
