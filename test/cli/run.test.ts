@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSheetFile } from '../../src/engine/sheet-file.ts';
 import { startProc } from '../helpers/process.ts';
+import { SECONDS_LONG } from '../helpers/slow-cells.ts';
 
 const BIN = new URL('../../bin/sweepsheet.mjs', import.meta.url).pathname;
 
@@ -60,7 +61,8 @@ describe('sweepsheet run', () => {
   it('keeps every finished row when killed with SIGKILL mid-run, and resumes with the rest', async () => {
     const path = sheetFile([
       row('quick1', { epochs: '2' }), row('quick2', { epochs: '2', seed: '2' }),
-      row('long', { dataset: 'spiral', layers: 'dense(16, relu) dense(16, relu)', epochs: '500', batch_size: '8' }),
+      // Seconds long (the quick rows poll every 200 ms): a small spiral model ran 500 epochs in 0.14 s.
+      row('long', { ...SECONDS_LONG }),
     ]);
     const { child, done } = start(['run', path, '--workers', '1']);
     const deadline = Date.now() + 90_000;

@@ -10,6 +10,7 @@ import type { TrainJob, TrainProgress, TrainResult } from '../../src/engine/job.
 import { parseRow } from '../../src/engine/spec.ts';
 import { nodeWorkerFactory } from '../../src/workers/node-pool.ts';
 import { type WorkerHandle, WorkerPool } from '../../src/workers/pool.ts';
+import { SECONDS_LONG } from '../helpers/slow-cells.ts';
 import { packProgress, packResult, unpackProgress, unpackResult } from '../../src/workers/wire.ts';
 
 const job = (id: string, over: Record<string, string> = {}): TrainJob => {
@@ -97,7 +98,7 @@ describe('the job port', () => {
     const { pool: p } = pool(1);
     await p.info();
     const ctl = new AbortController();
-    const long = tracked(p, job('long', { epochs: '400', batch_size: '4' }), ctl.signal, (pr) => { if (pr.epoch >= 2) ctl.abort(); });
+    const long = tracked(p, job('long', SECONDS_LONG), ctl.signal, (pr) => { if (pr.epoch >= 2) ctl.abort(); });
     const next = tracked(p, job('next'));
     await expect(long).rejects.toThrow(/cancelled/);
     const { result, progress } = await next;
@@ -118,11 +119,10 @@ describe('the job port', () => {
     });
     pools.push(p);
     await p.info();
-    // The hanging worker is the first free one, so it takes the first job; the second (a dropout
-    // layer keeps it on tfjs' step, seconds long) is still training, and reporting, when the
-    // watchdog finds the first silent.
+    // The hanging worker is the first free one, so it takes the first job; the second (seconds
+    // long) is still training, and reporting, when the watchdog finds the first silent.
     const stuck = p.run(job('stuck'), { signal: new AbortController().signal, onProgress: () => {} });
-    const long = job('busy', { layers: 'dense(16, relu) dropout(0.1)', epochs: '40', batch_size: '16' });
+    const long = job('busy', SECONDS_LONG);
     let busyDone = false;
     const busy = tracked(p, long).finally(() => { busyDone = true; });
     await expect(stuck).rejects.toThrow(/stopped responding/);
@@ -136,7 +136,7 @@ describe('the job port', () => {
     const { pool: p, handles } = pool(2, 1);
     await p.info();
     let killed = false;
-    const doomed = tracked(p, job('doomed', { epochs: '200', batch_size: '4' }), undefined, () => {
+    const doomed = tracked(p, job('doomed', { ...SECONDS_LONG, epochs: '60' }), undefined, () => {
       if (!killed) { killed = true; handles[0]!.terminate(); }
     });
     const others = Array.from({ length: 6 }, (_, i) => job(`other-${i}`, { seed: String(i + 1) }));
@@ -144,7 +144,7 @@ describe('the job port', () => {
     done.forEach(({ result, progress }, i) => expectCompleteProgress(others[i]!, progress, result));
     const { result, progress } = await doomed;
     expect(result.jobId).toBe('doomed');
-    expect(result.epochsRun).toBe(200);
+    expect(result.epochsRun).toBe(60);
     // The retry's own run is complete; the dead attempt's epochs came before it, from epoch 1.
     const retryStart = progress.map((pr) => pr.epoch === 1 && pr.record !== undefined).lastIndexOf(true);
     expectCompleteProgress(job('doomed'), progress.slice(retryStart), result);

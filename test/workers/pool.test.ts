@@ -5,6 +5,7 @@ import type { TrainJob, TrainProgress } from '../../src/engine/job.ts';
 import { parseRow } from '../../src/engine/spec.ts';
 import { nodeWorkerFactory } from '../../src/workers/node-pool.ts';
 import { type WorkerHandle, WorkerPool } from '../../src/workers/pool.ts';
+import { SECONDS_LONG } from '../helpers/slow-cells.ts';
 
 const job = (id: string, over: Record<string, string> = {}): TrainJob => {
   const p = parseRow({
@@ -64,9 +65,7 @@ describe('WorkerPool over Node worker threads (real training)', () => {
     await p.info();
     const ctl = new AbortController();
     const progress: TrainProgress[] = [];
-    // Batches of 2: the fused dense step ran 300 epochs of batch 16 in a few hundred ms after a slow
-    // first epoch, and the job could end before the cancel reached the worker (1 in 4 runs).
-    const long = run(p, job('long', { epochs: '300', batch_size: '2' }), ctl.signal, (pr) => {
+    const long = run(p, job('long', SECONDS_LONG), ctl.signal, (pr) => {
       progress.push(pr);
       if (pr.epoch >= 2) ctl.abort();
     });
@@ -81,7 +80,7 @@ describe('WorkerPool over Node worker threads (real training)', () => {
     const { pool: p, handles } = pool(1);
     await p.info();
     let killed = false;
-    const doomed = run(p, job('doomed', { epochs: '300' }), undefined, () => {
+    const doomed = run(p, job('doomed', SECONDS_LONG), undefined, () => {
       if (!killed) { killed = true; handles[0]!.terminate(); }
     });
     await expect(doomed).rejects.toThrow(/the worker crashed/);
@@ -94,7 +93,7 @@ describe('WorkerPool over Node worker threads (real training)', () => {
     const { pool: p, handles } = pool(1, { retries: 1 });
     await p.info();
     let killed = false;
-    const r = await run(p, job('retried', { epochs: '5' }), undefined, () => {
+    const r = await run(p, job('retried', { ...SECONDS_LONG, epochs: '60' }), undefined, () => {
       if (!killed) { killed = true; handles[0]!.terminate(); }
     });
     expect(r.jobId).toBe('retried');
