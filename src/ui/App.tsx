@@ -12,6 +12,7 @@ import { type MessageKey, t } from './i18n/index.ts';
 import { QueueToggle } from './QueueToggle.tsx';
 import { RowDetail } from './RowDetail.tsx';
 import type { LoadedSheet } from './sheet-source.ts';
+import { sheetLabel } from './sheet-label.ts';
 
 /** The toolbar's workers menu: how many the pool has now, how many it may have, and a change of it. */
 export interface WorkersControl {
@@ -87,7 +88,7 @@ export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: W
   return (
     <main class="ss-app">
       <header class="ss-header">
-        <h1>{props.sheet.file.title || props.sheet.name}</h1>
+        <h1>{sheetLabel(props.sheet.file.title, props.sheet.name, t('app.untitled'))}</h1>
         <p class="ss-description">{props.sheet.file.description}</p>
       </header>
       <div class="ss-toolbar" role="toolbar">

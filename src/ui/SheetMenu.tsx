@@ -2,6 +2,7 @@
 import { For, Show, createSignal, onCleanup, onMount } from 'solid-js';
 import type { SheetSummary } from '../persist/autosave.ts';
 import { LOCALES, type Locale, locale, setLocale, t } from './i18n/index.ts';
+import { sheetLabel } from './sheet-label.ts';
 
 export interface SheetMenuProps {
   readonly recent: () => readonly SheetSummary[];
@@ -24,6 +25,12 @@ export function SheetMenu(props: SheetMenuProps) {
     if (file) take(file);
     e.currentTarget.value = '';
   };
+  // A CSV (our export, or a table of settings) is imported into the open sheet, as Import CSV does,
+  // whether dropped or chosen in Open… (read as a sheet file, it was refused as "not valid JSON").
+  const openOrImport = (file: File) => {
+    if (/\.csv$/i.test(file.name) || file.type === 'text/csv') props.onImportCsv(file);
+    else props.onOpenFile(file);
+  };
   const [link, setLink] = createSignal<string | null>(null);
   const [dragging, setDragging] = createSignal(false);
 
@@ -39,9 +46,7 @@ export function SheetMenu(props: SheetMenuProps) {
       if (!file) return;
       e.preventDefault();
       setDragging(false);
-      // A CSV (our export, or a table of settings) is imported into the open sheet, as Import CSV does.
-      if (/\.csv$/i.test(file.name) || file.type === 'text/csv') props.onImportCsv(file);
-      else props.onOpenFile(file);
+      openOrImport(file);
     };
     document.addEventListener('dragover', over);
     document.addEventListener('dragleave', leave);
@@ -56,7 +61,7 @@ export function SheetMenu(props: SheetMenuProps) {
   return (
     <div class="ss-sheet-menu" classList={{ 'ss-dragging': dragging() }} role="toolbar" aria-label={t('menu.label')}>
       <button type="button" class="ss-button" data-testid="open-file" onClick={() => input.click()}>{t('menu.open')}</button>
-      <input ref={input} type="file" accept=".json,application/json" hidden data-testid="file-input" onChange={picked(props.onOpenFile)} />
+      <input ref={input} type="file" accept=".json,application/json,.csv,text/csv" hidden data-testid="file-input" onChange={picked(openOrImport)} />
       <button type="button" class="ss-button" data-testid="save-file" onClick={() => props.onSave()}>{t('menu.save')}</button>
       <button type="button" class="ss-button" data-testid="copy-link" onClick={() => void props.onCopyLink().then(setLink)}>{t('menu.copyLink')}</button>
       <button type="button" class="ss-button" data-testid="export-csv" onClick={() => props.onExportCsv()}>{t('menu.exportCsv')}</button>
@@ -65,7 +70,7 @@ export function SheetMenu(props: SheetMenuProps) {
       <Show when={props.recent().length > 0}>
         <select class="ss-recent" data-testid="recent" aria-label={t('menu.recent')} onChange={(e) => { if (e.currentTarget.value) props.onOpenRecent(e.currentTarget.value); }}>
           <option value="">{t('menu.recentPlaceholder')}</option>
-          <For each={props.recent()}>{(s) => <option value={s.id}>{s.title || s.id}</option>}</For>
+          <For each={props.recent()}>{(s) => <option value={s.id}>{sheetLabel(s.title, s.id, t('app.untitled'))}</option>}</For>
         </select>
       </Show>
       <LanguageSwitch />

@@ -166,6 +166,8 @@ const issueText = translator((): Rule[] => [
   { re: /^longer than (?<max>[\d,]+) characters \((?<n>[\d,]+)\)$/, key: 'eng.file.tooLong' },
   { re: /^"(?<id>.*)" is used by an earlier row; row ids must be unique$/, key: 'eng.file.rowIdTwice' },
   { re: /^"(?<key>.*)" is used by an earlier column$/, key: 'eng.file.columnKeyTwice' },
+  { re: /^no result in the file has this spec key$/, key: 'eng.file.staleResultMissing' },
+  { re: /^a spec key longer than (?<max>[\d,]+) characters$/, key: 'eng.file.specKeyTooLong' },
   { re: /^"(?<key>.*)" is not an input column; the input columns are (?<list>.*)$/, key: 'eng.file.notInputColumn' },
   { re: /^"(?<key>.*)" is taken: built-in columns and the names __proto__, constructor and prototype cannot be reused$/, key: 'eng.file.keyTaken' },
   { re: /^unknown field (?<names>.*)$/, key: 'eng.file.unknownField' },
@@ -285,6 +287,7 @@ export function statusTextIn(s: RunStatus, l: Locale): string {
     case 'sweep': {
       const extra = [
         s.running ? engineText('eng.status.sweepRunning', { n: s.running }, l) : '',
+        s.diverged ? engineText('eng.status.sweepDiverged', { n: s.diverged }, l) : '',
         s.failed ? engineText('eng.status.sweepFailed', { n: s.failed }, l) : '',
       ].filter(Boolean).join(', ');
       return engineText(extra ? 'eng.status.sweepExtra' : 'eng.status.sweep', { done: s.done, total: s.total, extra }, l);

@@ -44,9 +44,27 @@ function lazyDimensions<T extends TextEditorClass>(Base: T): T {
   return Lazy;
 }
 
+type ChoiceEditorClass = abstract new (...args: any[]) => AutocompleteEditor; // eslint-disable-line @typescript-eslint/no-explicit-any -- the mixin pattern requires any[]
+
+/**
+ * A list editor that commits what was typed. Handsontable re-reads the list 10-20 ms after each
+ * key (a timer), and Enter commits the highlighted choice: typed quickly, "adam" then Enter saved
+ * "adagrad" (the choice highlighted after "ada"), and "sgd" kept the old value. Before Enter
+ * commits, the list is read again for the text as it stands, so the highlight matches it.
+ */
+function freshChoices<T extends ChoiceEditorClass>(Base: T): T {
+  abstract class Fresh extends Base {
+    override finishEditing(restoreOriginalValue?: boolean, ctrlDown?: boolean, callback?: () => void): void {
+      if (!restoreOriginalValue && this.isOpened() && this.htEditor && this.query !== this.TEXTAREA.value) this.queryChoices(this.TEXTAREA.value);
+      super.finishEditing(restoreOriginalValue, ctrlDown, callback);
+    }
+  }
+  return Fresh;
+}
+
 /** Register the lazy editors under the names our column settings use ('text', 'autocomplete', 'dropdown'). Call after registerCellType. */
 export function registerGridEditors(): void {
   registerEditor('text', lazyDimensions(TextEditor) as unknown as typeof TextEditor);
-  registerEditor('autocomplete', lazyDimensions(AutocompleteEditor) as unknown as typeof AutocompleteEditor);
-  registerEditor('dropdown', lazyDimensions(DropdownEditor) as unknown as typeof DropdownEditor);
+  registerEditor('autocomplete', freshChoices(lazyDimensions(AutocompleteEditor)) as unknown as typeof AutocompleteEditor);
+  registerEditor('dropdown', freshChoices(lazyDimensions(DropdownEditor)) as unknown as typeof DropdownEditor);
 }

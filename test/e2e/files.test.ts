@@ -83,6 +83,21 @@ describe('files, links and no data loss', () => {
     const rows = await waitFor(page, (rows) => rows.length === 4, 'the dropped CSV row');
     expect(rows[3]!.name).toBe('dropped');
     await expect.poll(() => page.getByTestId('sheet-message').textContent()).toBe('imported 1 row from more.csv');
+    // Open… takes a CSV the same way (it was read as a sheet file and refused as "not valid JSON").
+    await page.getByTestId('file-input').setInputFiles({ name: 'chosen.csv', mimeType: 'text/csv', buffer: Buffer.from('name,seed\nchosen,5\n') });
+    const chosen = await waitFor(page, (rows) => rows.length === 5, 'the CSV chosen in Open…');
+    expect(chosen[4]!.name).toBe('chosen');
+    // An untitled sheet file is headed by its file name, here and in Recent sheets, not by its storage key (file:<name>:<time>).
+    const untitled = '{"format":"sweepsheet","version":2,"rows":[{"id":"u","cells":{"dataset":"xor","epochs":"2"}}]}';
+    await page.getByTestId('file-input').setInputFiles({ name: 'untitled.sheet.json', mimeType: 'application/json', buffer: Buffer.from(untitled) });
+    await waitFor(page, (rows) => rows.map((r) => r.id).join() === 'u', 'the untitled sheet');
+    await expect.poll(() => page.locator('.ss-header h1').textContent()).toBe('untitled.sheet.json');
+    // Once another sheet is opened, the untitled one is among the recent sheets under the same name.
+    await page.getByTestId('file-input').setInputFiles({ name: 'iris.sheet.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+    await waitFor(page, (rows) => rows.map((r) => r.id).join() === 'w5-seed1,w5-seed2,w5-seed3', 'the iris sheet again');
+    const recent = () => page.locator('[data-testid="recent"] option').allTextContents();
+    await expect.poll(recent).toContain('untitled.sheet.json');
+    expect((await recent()).filter((o) => o.startsWith('file:'))).toEqual([]);
   }, TIMEOUT);
 
   test('closing the page mid-run and reopening brings back every finished result and queues the rest again', async () => {

@@ -3,7 +3,7 @@
  * toy rows (fixtures/e2e-sweeps.sheet.json, 5 epochs of XOR each). Steps share one page and run
  * in order, as a person would use them; each step leaves the sheet settled.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fillSeries } from '../../src/ui/fill-series.ts';
 import { type AppHarness, PROJECT_ROOT, startApp, typeIntoCell } from '../helpers/browser.ts';
@@ -231,6 +231,24 @@ describe('sweeps, formulas, run modes, fill and paste in chromium', () => {
     await page().screenshot({ path: `${OUT}/formula-column.png`, fullPage: true });
     await sortHeader.click();
 
+    // A row whose result is not there yet (stale in manual mode) shows the formula empty, not 0, and sorts last.
+    await page().getByTestId('auto-run').uncheck();
+    const seed = (await page().evaluate(() => window.__sweepsheet!.rows().find((r) => r.id === 'toy-b')!.cells.seed)) ?? '';
+    await typeInto('toy-b', 'seed', '77');
+    await page().waitForFunction(() => document.querySelector('.ht_master td[data-row-id="toy-b"][data-col="status"]')?.getAttribute('data-state') === 'stale');
+    await expect(page().evaluate(() => window.__sweepsheet!.rows().find((r) => r.id === 'toy-b')!.formulas.f1)).resolves.toBeNull();
+    await expect(cell('toy-b', 'f1').textContent()).resolves.toBe('');
+    await sortHeader.click();
+    await expect(shownOrder().then((ids) => ids.filter((id) => id === 'toy-b' || id === 'toy-c'))).resolves.toEqual(['toy-c', 'toy-b']);
+    await sortHeader.click();
+    await expect(shownOrder().then((ids) => ids.filter((id) => id === 'toy-b' || id === 'toy-c'))).resolves.toEqual(['toy-c', 'toy-b']);
+    await sortHeader.click();
+    // The old seed back: its result from the cache, and the formula computes again.
+    await typeInto('toy-b', 'seed', seed);
+    await page().waitForFunction(() => typeof window.__sweepsheet!.rows().find((r) => r.id === 'toy-b')!.formulas.f1 === 'number');
+    await page().getByTestId('auto-run').check();
+    await settled();
+
     // ✎ opens the form on the column: edit the label, then remove the column.
     await header('f1').locator('.ss-edit-formula').click();
     await expect(form.getByTestId('formula-text').inputValue()).resolves.toBe('=train_acc - test_acc');
@@ -274,6 +292,16 @@ describe('sweeps, formulas, run modes, fill and paste in chromium', () => {
     await expect(runStale.textContent()).resolves.toBe('Run stale (1)');
     await expect(runStale.isEnabled()).resolves.toBe(true);
     await page().screenshot({ path: `${OUT}/manual-stale.png`, fullPage: true });
+    // Save → Open: the stale row still shows its old numbers, dimmed, and trains nothing.
+    const [download] = await Promise.all([page().waitForEvent('download'), page().getByTestId('save-file').click()]);
+    const saved = readFileSync((await download.path())!, 'utf8');
+    await page().getByTestId('file-input').setInputFiles({ name: 'manual.sheet.json', mimeType: 'application/json', buffer: Buffer.from(saved) });
+    await expect.poll(() => page().getByTestId('sheet-message').textContent()).toContain('opened manual.sheet.json');
+    await page().waitForFunction(() => document.querySelector('.ht_master td[data-row-id="toy-c"][data-col="status"]')?.getAttribute('data-state') === 'stale');
+    await expect(page().evaluate(() => window.__sweepsheet!.runMode())).resolves.toBe('manual');
+    await expect(cell('toy-c', 'test_acc').textContent()).resolves.toBe(oldAcc);
+    await expect(cell('toy-c', 'test_acc').getAttribute('class')).resolves.toMatch(/\bss-stale\b/);
+    await expect(runStale.textContent()).resolves.toBe('Run stale (1)');
     await runStale.click();
     await settled();
     await expect(cell('toy-c', 'test_acc').getAttribute('class')).resolves.not.toMatch(/\bss-stale\b/);
@@ -426,5 +454,16 @@ describe('sweeps, formulas, run modes, fill and paste in chromium', () => {
     expect(await shownOrder()).toEqual(after.map((r) => r.id));
     await expect(page().getByTestId('undo-remove').count()).resolves.toBe(0);
     expect(app.pageErrors).toEqual([]);
+  });
+
+  test('a choice typed quickly and committed with Enter is what the cell keeps', async () => {
+    // The list is re-read on a timer after each key: Enter right after "adam" committed "adagrad"
+    // (highlighted after "ada"), and "sgd" or "adamax" kept the old choice.
+    const optimizer = () => page().evaluate(() => window.__sweepsheet!.rows().find((r) => r.id === 'toy-b')!.cells.optimizer);
+    for (const choice of ['sgd', 'adamax', 'adam']) {
+      await typeInto('toy-b', 'optimizer', choice);
+      await expect.poll(optimizer).toBe(choice);
+    }
+    await settled();
   });
 });

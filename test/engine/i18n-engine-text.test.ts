@@ -123,8 +123,8 @@ describe('statuses, causes and failures', () => {
     { state: 'done' },
     { state: 'diverged', epoch: 3, message: 'the loss became NaN — the learning rate (5) is probably too high' },
     { state: 'failed', message: 'the worker crashed (out of memory)' },
-    { state: 'sweep', total: 6, done: 2, running: 2, failed: 1 },
-    { state: 'sweep', total: 6, done: 6, running: 0, failed: 0 },
+    { state: 'sweep', total: 6, done: 2, running: 2, failed: 1, diverged: 1 },
+    { state: 'sweep', total: 6, done: 6, running: 0, failed: 0, diverged: 0 },
   ];
 
   it.each(statuses.map((s) => [s.state, s] as const))('%s: English is statusText, Korean is Korean', (_, s) => {
@@ -136,7 +136,8 @@ describe('statuses, causes and failures', () => {
     expect(statusTextIn({ state: 'stale' }, 'ko')).toBe('오래됨 — 실행하면 갱신됩니다');
     expect(statusTextIn({ state: 'running', fraction: 0.4, epoch: 4, epochs: 10 }, 'ko')).toBe('학습 중 40% (에포크 4/10)');
     expect(statusTextIn(statuses[5]!, 'ko')).toBe('에포크 3에서 발산 — 손실이 NaN(으)로 튀었습니다 — 학습률(5)이 너무 높은 것 같습니다');
-    expect(statusTextIn(statuses[7]!, 'ko')).toBe('스윕: 2/6 완료 (2개 학습 중, 1개 실패)');
+    expect(statusTextIn(statuses[7]!, 'ko')).toBe('스윕: 2/6 완료 (2개 학습 중, 1개 발산, 1개 실패)');
+    expect(statusText(statuses[7]!)).toBe('sweep: 2/6 done (2 running, 1 diverged, 1 failed)');
   });
 
   // The sentences of train/fit.ts, with the values a run puts in them.
@@ -222,6 +223,8 @@ describe('refused files', () => {
     [doc({ columns: [{ key: 'Bad Key', label: 'x', formula: '=1' }] }), ['"Bad Key"', '32']],
     [doc({ columns: Array.from({ length: FILE_LIMITS.maxColumns + 1 }, (_, i) => ({ key: `f${i}`, label: 'x', formula: '=1' })) }), ['65', '64']],
     [doc({ settings: { runMode: 'turbo' } }), ['"auto"', '"manual"', '"turbo"']],
+    [doc({ rows: [{ id: 'a', cells: {}, staleResult: 'gone' }] }), ['rows[0].staleResult']],
+    [doc({ rows: [{ id: 'a', cells: {}, staleResult: 'k'.repeat(FILE_LIMITS.maxSpecKey + 1) }] }), ['rows[0].staleResult', '50,000']],
   ])('a refused file in Korean: %#', (text, values) => {
     const r = readSheet(text);
     if (r.ok) throw new Error('expected the file to be refused');

@@ -23,8 +23,8 @@ describe('formulas in the sheet engine', () => {
       formulaColumns: [{ key: 'gap', label: 'gap', formula: '=train_acc - test_acc' }, { key: 'best', label: 'best', formula: '=MAX(test_acc)' }],
     });
     await settle();
-    // As in spreadsheets, an empty cell is 0 in arithmetic: a row without results reads 0 - 0.
-    expect(engine.row('a')!.formulas.gap).toBe(0);
+    // A row without results waits for them: its gap is empty, not 0 - 0; MAX over no results is 0.
+    expect(engine.row('a')!.formulas.gap).toBeNull();
     expect(engine.row('a')!.formulas.best).toBe(0);
     runner.last('a').finish({ trainAcc: 0.9, testAcc: 0.8 });
     await settle();

@@ -77,6 +77,10 @@ describe('sweeps in the sheet engine', () => {
     expect(statusText(engine.row('g')!.status)).toBe('sweep: 2/4 done (2 running)');
     const children = engine.row('g')!.sweep!.children.map((c) => engine.row(c)!);
     expect(formatSpread(sweepSummary(children).testAcc!)).toBe('0.8500 ± 0.0707');
+    // A run that diverged counts as finished, and the status says so.
+    runner.last('g/3').finish({ diverged: { epoch: 3, message: 'the loss became NaN' } });
+    await settle();
+    expect(statusText(engine.row('g')!.status)).toBe('sweep: 3/4 done (1 running, 1 diverged)');
   });
 
   it('re-editing the sweep keeps children whose spec did not change — even a run in progress', async () => {

@@ -27,9 +27,13 @@ export function toLink(doc: SheetDocument): string {
   return linkOf(linkBytes(doc));
 }
 
-/** The document as a link carries it: the file's JSON without results, as UTF-8. */
+/**
+ * The document as a link carries it: the file's JSON without results, as UTF-8. Without results a
+ * row has no stale result to show, and a staleResult key would refuse the link (it names a result).
+ */
 function linkBytes(doc: SheetDocument): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(fileObject({ ...doc, results: {} })));
+  const rows = doc.rows.map((r) => (r.staleResult === undefined ? r : { id: r.id, cells: r.cells }));
+  return new TextEncoder().encode(JSON.stringify(fileObject({ ...doc, rows, results: {} })));
 }
 
 function linkOf(bytes: Uint8Array): string {

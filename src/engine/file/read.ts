@@ -48,15 +48,18 @@ export function checkCleanDocument(data: unknown): Result<SheetDocument, string>
 }
 
 /**
- * The rows for a SheetEngine. A row gets `saved` when the results hold its current spec key;
- * a row whose cells do not parse (a formula, a sweep list, a typo) gets none.
+ * The rows for a SheetEngine. A row gets `saved` when the results hold its current spec key; else,
+ * when it was saved showing an older result (`staleResult`), that one, which the engine shows as
+ * stale until the row runs. A row whose cells do not parse (a formula, a sweep list, a typo) gets
+ * only its stale result: the engine finds its current one in the cache.
  */
 export function rowInits(doc: SheetDocument): RowInit[] {
   return doc.rows.map((r) => {
     const parsed = parseRow(r.cells);
     const base = { id: r.id, cells: { ...r.cells } };
-    if (!parsed.ok || !Object.hasOwn(doc.results, parsed.key)) return base;
-    return { ...base, saved: { key: parsed.key, result: trainResultFromSaved(doc.results[parsed.key]!) } };
+    const key = parsed.ok && Object.hasOwn(doc.results, parsed.key) ? parsed.key
+      : r.staleResult !== undefined && Object.hasOwn(doc.results, r.staleResult) ? r.staleResult : null;
+    return key === null ? base : { ...base, saved: { key, result: trainResultFromSaved(doc.results[key]!) } };
   });
 }
 

@@ -118,6 +118,7 @@ const cells = z.record(z.string(), text(FILE_LIMITS.maxCellLength)).superRefine(
 const row = z.strictObject({
   id: z.string().min(1).max(FILE_LIMITS.maxRowId),
   cells,
+  staleResult: z.string().max(FILE_LIMITS.maxSpecKey, { error: `a spec key longer than ${fmt(FILE_LIMITS.maxSpecKey)} characters` }).optional(),
 });
 
 const column = z.strictObject({
@@ -161,6 +162,13 @@ export const documentSchema = z.object({
     const n = Object.keys(r).length;
     if (n > FILE_LIMITS.maxResults) ctx.addIssue({ code: 'custom', input: r, message: `${fmt(n)} results; the limit is ${fmt(FILE_LIMITS.maxResults)}` });
   }).default(() => ({})),
+}).superRefine((doc, ctx) => {
+  // A row shows a stale result from the file's results; a key with nothing behind it would show nothing.
+  doc.rows.forEach((r, i) => {
+    if (r.staleResult !== undefined && !Object.hasOwn(doc.results, r.staleResult)) {
+      ctx.addIssue({ code: 'custom', path: ['rows', i, 'staleResult'], input: r.staleResult, message: 'no result in the file has this spec key' });
+    }
+  });
 });
 
 // The schema's output must be a SheetDocument; this line fails to compile when they drift apart.

@@ -50,6 +50,12 @@ export interface SheetRow {
   readonly id: string;
   /** Raw cell text by input column key; a formula or a sweep list is stored as typed. */
   readonly cells: Readonly<Record<string, string>>;
+  /**
+   * The spec key of an older result the row still shows, dimmed, because its cells changed since
+   * (manual mode, or an edit not trained yet): a key of `results`. Absent when the row shows its
+   * current spec's result or none; files written before it existed have none.
+   */
+  readonly staleResult?: string;
 }
 
 /** The learning curve as one series per quantity, all of the same length. */

@@ -5,7 +5,7 @@
  */
 import { INPUT_COLUMNS } from '../columns.ts';
 import type { Insights } from '../job.ts';
-import type { RowState } from '../scheduler/sheet-engine.ts';
+import { type RowState, isStale } from '../scheduler/row-state.ts';
 import { canonicalJson } from '../spec.ts';
 import { utf8Length } from './json.ts';
 import { type ResultStamp, savedFromTrainResult } from './result.ts';
@@ -74,7 +74,7 @@ class Raw {
 
 /** Printed rows and results by object: documents are immutable, so an object prints the same every time. */
 /** Per cells object: the row's line in the file, indented, and its size. */
-const rowTexts = new WeakMap<object, Printed & { readonly id: string }>();
+const rowTexts = new WeakMap<object, Printed & { readonly id: string; readonly staleResult: string | undefined }>();
 const resultTexts = new WeakMap<SavedResult, Printed>();
 const resultEntries = new WeakMap<SavedResult, Printed & { readonly key: string }>();
 
@@ -89,11 +89,18 @@ function listOf(lines: readonly string[], bytes: number, open: string, close: st
   return { text: `${open}\n${lines.join(',\n')}\n  ${close}`, bytes: bytes + 2 + 2 * (lines.length - 1) + 4 };
 }
 
-/** A row's line in the file (indented, no comma), printed once per cells object and id. */
-export function rowLine(r: SheetDocument['rows'][number]): Printed & { readonly id: string } {
+/** A row's line in the file (indented, no comma), printed once per cells object, id and stale result. */
+export function rowLine(r: SheetDocument['rows'][number]): Printed & { readonly id: string; readonly staleResult: string | undefined } {
   let hit = rowTexts.get(r.cells);
-  if (!hit || hit.id !== r.id) rowTexts.set(r.cells, (hit = { id: r.id, ...printed(`    ${print({ id: r.id, cells: cellsObject(r.cells) }, 2)}`) }));
+  if (!hit || hit.id !== r.id || hit.staleResult !== r.staleResult) {
+    rowTexts.set(r.cells, (hit = { id: r.id, staleResult: r.staleResult, ...printed(`    ${print(rowObject(r), 2)}`) }));
+  }
   return hit;
+}
+
+/** A row in canonical key order; staleResult only when there is one, so older files print as they did. */
+function rowObject(r: SheetRow): object {
+  return { id: r.id, cells: cellsObject(r.cells), ...(r.staleResult === undefined ? {} : { staleResult: r.staleResult }) };
 }
 
 function rowsPrinted(rows: SheetDocument['rows']): Printed {
@@ -144,7 +151,7 @@ export function fileObject(doc: SheetDocument): object {
     description: doc.description,
     settings: { runMode: doc.settings.runMode },
     columns: doc.columns.map((c) => ({ key: c.key, label: c.label, formula: c.formula })),
-    rows: doc.rows.map((r) => ({ id: r.id, cells: cellsObject(r.cells) })),
+    rows: doc.rows.map(rowObject),
     results,
   };
 }
@@ -241,7 +248,7 @@ export function* documentSteps(base: SheetDocument, rows: readonly RowState[], s
     if (i % STEP === STEP - 1) yield;
     const r = rows[i]!;
     // A sweep's children are made from its cells on open; only their results are kept.
-    if (!r.parent) sheetRows.push(sheetRow(r.id, r.cells));
+    if (!r.parent) sheetRows.push(sheetRow(r.id, r.cells, isStale(r) ? r.resultKey ?? undefined : undefined));
     if (r.parsed.ok) referenced.add(r.parsed.key);
     if (r.result === null || r.resultKey === null) continue;
     referenced.add(r.resultKey);
@@ -268,10 +275,12 @@ const leanFor = new WeakMap<SavedResult, SavedResult>();
 /** The file's row for a cells object and id: the same object every save while the row is unchanged. */
 const sheetRows = new WeakMap<object, SheetRow>();
 
-function sheetRow(id: string, cells: Readonly<Record<string, string>>): SheetRow {
+function sheetRow(id: string, cells: Readonly<Record<string, string>>, staleResult: string | undefined): SheetRow {
   const c = cellsObject(cells);
   let row = sheetRows.get(c);
-  if (!row || row.id !== id) sheetRows.set(c, (row = { id, cells: c }));
+  if (!row || row.id !== id || row.staleResult !== staleResult) {
+    sheetRows.set(c, (row = staleResult === undefined ? { id, cells: c } : { id, cells: c, staleResult }));
+  }
   return row;
 }
 

@@ -6,6 +6,8 @@
  *   evaluates the branch it takes and COUNT skips errors.
  * - Empty cells read as empty (`null`): 0 in arithmetic, "" against text, FALSE against a boolean,
  *   skipped by aggregates. A formula that only reads an empty cell (`=B3`) is itself empty.
+ * - A result not there yet reads as PENDING: it flows out like an error (the formula waits for
+ *   the result rather than computing with 0), and aggregates skip it in a range like an empty cell.
  * - Arithmetic coerces TRUE to 1 and numeric text to its number; other text is #VALUE!.
  * - Division by zero is #DIV/0!; a result that is not a finite number is #NUM!.
  * - Comparisons of numbers, of text (ignoring case) and of booleans (FALSE < TRUE) give booleans;
@@ -18,7 +20,7 @@ import { type AggregateSpec, lookupFunction, finite, power } from './functions.t
 import { type CellRef, columnLetters, formatCellRef, unknownColumnMessage, knownColumns } from './references.ts';
 import {
   type FormulaError, type FormulaValue, type PlainValue,
-  FORMULA_LIMITS, formulaError, isFormulaError, normalizeValue, parseNumericText, toBoolean, toNumber,
+  FORMULA_LIMITS, PENDING, formulaError, isFormulaError, normalizeValue, parseNumericText, toBoolean, toNumber,
 } from './values.ts';
 
 /** What a formula can see of the sheet, wherever it sits. */
@@ -165,6 +167,7 @@ class Evaluation {
     // From a reference, numbers count and errors propagate (COUNT: skip); all else is skipped.
     const take = (v: FormulaValue): FormulaError | undefined => {
       if (typeof v === 'number') numbers.push(v);
+      else if (v === PENDING) return undefined;
       else if (isFormulaError(v) && !fn.lenient) return v;
       return undefined;
     };
@@ -177,6 +180,8 @@ class Evaluation {
       // A value written as the argument itself is coerced: TRUE is 1, numeric text its number.
       const v = this.ev(a);
       if (v === null) continue;
+      // An argument computed from a result not there yet waits for it, as the expression alone would.
+      if (v === PENDING) return v;
       if (isFormulaError(v)) {
         if (fn.lenient) continue;
         return v;

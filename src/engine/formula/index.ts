@@ -10,7 +10,7 @@ export type { FormulaParseError } from './lexer.ts';
 export { evaluate, Evaluator, type EvalContext, type SheetContext } from './evaluate.ts';
 export { dependencies, type Dependencies, type DependencyContext, type CellAddress } from './dependencies.ts';
 export {
-  formatValue, formulaError, isFormulaError, isFormulaText, FORMULA_LIMITS,
+  formatValue, formulaError, isFormulaError, isFormulaText, isPending, PENDING, FORMULA_LIMITS,
   type FormulaValue, type FormulaError, type FormulaErrorCode, type PlainValue,
 } from './values.ts';
 export { columnIndex, columnLetters, formatCellRef, SHEET_COLUMN_KEYS, type CellRef } from './references.ts';

@@ -6,7 +6,7 @@
  */
 
 /** The spreadsheet error codes a cell can hold. */
-export type FormulaErrorCode = '#DIV/0!' | '#VALUE!' | '#REF!' | '#NAME?' | '#NUM!' | '#CYCLE!';
+export type FormulaErrorCode = '#DIV/0!' | '#VALUE!' | '#REF!' | '#NAME?' | '#NUM!' | '#CYCLE!' | '#N/A';
 
 /** An in-cell error: the code shown in the cell and a sentence for its tooltip. */
 export interface FormulaError {
@@ -33,6 +33,20 @@ export const FORMULA_LIMITS = {
 
 export function formulaError(code: FormulaErrorCode, message: string): FormulaError {
   return { kind: 'formula-error', code, message };
+}
+
+/**
+ * A result the row does not have yet (queued, running, stale, failed): what a formula reads from
+ * such a result cell. It flows through arithmetic and functions like an error, so a formula that
+ * reads it (or reads a formula that does) is pending too, and aggregates skip it like an empty
+ * cell; the sheet stores and shows a pending formula as empty (see isPending), never as 0, and
+ * computes it once the result arrives.
+ */
+export const PENDING: FormulaError = Object.freeze(formulaError('#N/A', 'the row has no result yet'));
+
+/** Whether a formula's value is pending on a result (see PENDING). */
+export function isPending(v: unknown): boolean {
+  return v === PENDING;
 }
 
 export function isFormulaError(v: unknown): v is FormulaError {

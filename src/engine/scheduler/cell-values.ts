@@ -4,7 +4,7 @@
  */
 import { INPUT_COLUMNS, RESULT_COLUMNS } from '../columns.ts';
 import { type CellError, cellError } from '../errors.ts';
-import { type FormulaValue, formatValue, isFormulaError, isFormulaText } from '../formula/index.ts';
+import { type FormulaValue, PENDING, formatValue, isFormulaError, isFormulaText, isPending } from '../formula/index.ts';
 import { parseNumericText } from '../formula/values.ts';
 import type { RowCells } from '../spec.ts';
 import { type RowState, isStale } from './row-state.ts';
@@ -21,7 +21,8 @@ export function isInputColumn(key: string): boolean {
 
 /**
  * The value of a cell holding no formula: typed text as a number when it reads as one, a result
- * when the row has a current one (stale or missing results read as empty), the status as text.
+ * when the row has a current one (a missing or stale result is PENDING: formulas reading it wait
+ * for the run rather than computing with 0), the status as text.
  */
 export function plainValue(row: RowState, column: string): FormulaValue {
   return plainReader(column)(row);
@@ -44,7 +45,8 @@ const readStatus = (row: RowState): FormulaValue => row.status.state;
 function resultReader(column: string): (row: RowState) => FormulaValue {
   const value = RESULT_COLUMNS.find((c) => c.key === column)?.value;
   return (row) => {
-    if (!row.result || isStale(row) || row.sweep) return null;
+    if (row.sweep) return null;
+    if (!row.result || isStale(row)) return PENDING;
     const v = value ? value(row.result) : undefined;
     return v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? null : v;
   };
@@ -73,6 +75,11 @@ export function effectiveCells(cells: RowCells, valueOf: (column: string) => For
     if (text === undefined || !isFormulaText(text)) continue;
     const v = valueOf(col.key);
     if (v === undefined) continue;
+    // Waiting on a result reads as the empty cell it shows.
+    if (isPending(v)) {
+      out[col.key] = '';
+      continue;
+    }
     if (isFormulaError(v)) {
       if (col.spec) errors.push(cellError(col.key, `the formula gives ${v.code}: ${v.message}`, 'a formula whose value fits the column'));
       else out[col.key] = v.code;
@@ -83,10 +90,15 @@ export function effectiveCells(cells: RowCells, valueOf: (column: string) => For
   return { cells: out, errors };
 }
 
-/** What a formula reads from a sweep's row: the mean of a metric over its finished children, else empty. */
+/**
+ * What a formula reads from a sweep's row: the mean of a metric over its finished children;
+ * PENDING while none has finished; else (a metric no child has, like test_mae for classes) empty.
+ */
 export function sweepValue(children: readonly RowState[], column: string): FormulaValue {
   if (column === 'status') return 'sweep';
   const metric = Object.hasOwn(SWEPT_COLUMN_METRICS, column) ? SWEPT_COLUMN_METRICS[column] : undefined;
   if (!metric) return null;
-  return sweepSummary(children)[metric]?.mean ?? null;
+  const mean = sweepSummary(children)[metric]?.mean;
+  if (mean !== undefined) return mean;
+  return children.some((c) => c.result !== null && !isStale(c) && (c.status.state === 'done' || c.status.state === 'diverged')) ? null : PENDING;
 }

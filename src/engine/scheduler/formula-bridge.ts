@@ -3,7 +3,7 @@
  * affected row gets one new immutable row object per pass, however many of its columns changed.
  */
 import type { ColumnChange, FormulaChanges } from '../graph/formula-cells.ts';
-import type { FormulaValue } from '../formula/index.ts';
+import { type FormulaValue, PENDING } from '../formula/index.ts';
 import type { RowState } from './row-state.ts';
 
 /** Where the engine keeps its rows: read the current object, replace it with a new one. */
@@ -27,7 +27,7 @@ export function applyFormulaValues(changes: FormulaChanges, rows: RowStore, chan
       const row = rows.get(ids[i]!);
       if (!row) continue;
       const formulas = copyFormulas(row.formulas);
-      for (let c = 0; c < columns.length; c++) formulas[columns[c]!.column] = columns[c]!.values[i]!;
+      for (let c = 0; c < columns.length; c++) formulas[columns[c]!.column] = shown(columns[c]!.values[i]!);
       rows.set(withFormulas(row, formulas));
       changed.add(row.id);
     }
@@ -38,19 +38,27 @@ export function applyFormulaValues(changes: FormulaChanges, rows: RowStore, chan
   const put = (id: string, column: string, value: FormulaValue) => {
     const mine = fresh.get(id);
     if (mine) {
-      mine[column] = value;
+      mine[column] = shown(value);
       return;
     }
     const row = rows.get(id);
     if (!row) return;
     const formulas = copyFormulas(row.formulas);
-    formulas[column] = value;
+    formulas[column] = shown(value);
     rows.set(withFormulas(row, formulas));
     fresh.set(id, formulas);
     changed.add(id);
   };
   for (const c of columns) for (let i = 0; i < c.rows.length; i++) put(c.rows[i]!, c.column, c.values[i]!);
   for (const c of cells) put(c.row, c.column, c.value);
+}
+
+/**
+ * A formula's value as rows hold it: one waiting on a result (PENDING) is empty, as a result cell
+ * with no result is. The graph keeps PENDING itself, so formulas reading this one wait too.
+ */
+function shown(v: FormulaValue): FormulaValue {
+  return v === PENDING ? null : v;
 }
 
 /** Whether every column change lists the same rows in the same order. */

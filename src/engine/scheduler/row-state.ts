@@ -17,8 +17,11 @@ export type RunStatus =
   | { readonly state: 'done' }
   | { readonly state: 'diverged'; readonly epoch: number; readonly message: string }
   | { readonly state: 'failed'; readonly message: string }
-  /** A row whose cells sweep: it trains nothing itself; its children do. */
-  | { readonly state: 'sweep'; readonly total: number; readonly done: number; readonly running: number; readonly failed: number };
+  /**
+   * A row whose cells sweep: it trains nothing itself; its children do. `done` counts finished
+   * runs, diverged ones included; `diverged` says how many of them diverged.
+   */
+  | { readonly state: 'sweep'; readonly total: number; readonly done: number; readonly running: number; readonly failed: number; readonly diverged: number };
 
 export interface RowState {
   readonly id: string;
@@ -95,7 +98,7 @@ export function statusText(s: RunStatus): string {
     case 'diverged': return `diverged at epoch ${s.epoch} — ${s.message}`;
     case 'failed': return `failed — ${s.message}`;
     case 'sweep': {
-      const extra = [s.running ? `${s.running} running` : '', s.failed ? `${s.failed} failed` : ''].filter(Boolean).join(', ');
+      const extra = [s.running ? `${s.running} running` : '', s.diverged ? `${s.diverged} diverged` : '', s.failed ? `${s.failed} failed` : ''].filter(Boolean).join(', ');
       return `sweep: ${s.done}/${s.total} done${extra ? ` (${extra})` : ''}`;
     }
   }
@@ -111,12 +114,14 @@ export function pendingStatus(parsed: ParsedRow): RunStatus {
 
 /** A sweep's status from its children's. */
 export function sweepStatus(children: readonly RowState[]): RunStatus {
-  let done = 0, running = 0, failed = 0;
+  let done = 0, running = 0, failed = 0, diverged = 0;
   for (const c of children) {
     const s = c.status.state;
     if (s === 'done' || s === 'diverged') done++;
     else if (s === 'running') running++;
     else if (s === 'failed' || s === 'invalid') failed++;
+    // Counted apart too: "5/5 done" hid that one of the five blew up.
+    if (s === 'diverged') diverged++;
   }
-  return { state: 'sweep', total: children.length, done, running, failed };
+  return { state: 'sweep', total: children.length, done, running, failed, diverged };
 }

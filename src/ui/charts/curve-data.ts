@@ -11,6 +11,12 @@ const VAL: Record<CurveKind, 'valLoss' | 'valAcc'> = { loss: 'valLoss', acc: 'va
 
 const gap = (v: number) => (Number.isFinite(v) ? v : null);
 
+/**
+ * Steps between ticks on an epoch axis: whole epochs only. uPlot's default steps put ticks at
+ * 1.2, 1.4, … on a one- or two-epoch curve, and an epoch 1.4 does not exist.
+ */
+export const EPOCH_TICK_STEPS: number[] = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000];
+
 export function curveData(records: readonly EpochRecord[], kind: CurveKind): uPlot.AlignedData {
   return [records.map((_, i) => i + 1), records.map((r) => gap(r[kind])), records.map((r) => gap(r[VAL[kind]]))];
 }

@@ -10,6 +10,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { RowState } from '../../engine/scheduler/sheet-engine.ts';
 import { type CurveMetric, curveValues, spansDecades } from './compare-data.ts';
+import { EPOCH_TICK_STEPS } from '../charts/curve-data.ts';
 import { later } from './later.ts';
 import { timed } from './timings.ts';
 
@@ -71,7 +72,7 @@ export class CurvesChart {
     this.plot = new uPlot({
       width, height: 240,
       scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
-      axes: [{ label: this.xLabel() }, { size: 56 }],
+      axes: [{ label: this.xLabel(), incrs: EPOCH_TICK_STEPS }, { size: 56 }],
       legend: { live: false },
       cursor: { drag: { x: false, y: false } },
       series: [

@@ -81,7 +81,9 @@ export const documentArb: fc.Arbitrary<SheetDocument> = fc.record({
   columns: fc.uniqueArray(column, { maxLength: 4, selector: (c) => c.key }),
   rows: fc.uniqueArray(row, { maxLength: 6, selector: (r) => r.id }),
   results: fc.uniqueArray(fc.tuple(resultKey, savedResult), { maxLength: 4, selector: ([k]) => k }),
-}).map(({ runMode, results, ...d }) => ({
+}).map(({ runMode, results, rows, ...d }) => ({
   format: 'sweepsheet' as const, version: 2 as const, ...d, settings: { runMode },
+  // Every other row shows a stale result (a key the results hold), when there are any.
+  rows: rows.map((r, i) => (i % 2 === 1 && results.length > 0 ? { ...r, staleResult: results[i % results.length]![0] } : r)),
   results: Object.fromEntries(results),
 }));

@@ -52,7 +52,9 @@ describe('links', () => {
 
   it('round-trips any document', () => {
     fc.assert(fc.property(documentArb, (doc) => {
-      expect(fromLink(toLink(doc))).toEqual({ ok: true, value: { ...doc, results: {} } });
+      // A link carries no results, so no row shows a stale one.
+      const rows = doc.rows.map(({ staleResult: _none, ...r }) => r);
+      expect(fromLink(toLink(doc))).toEqual({ ok: true, value: { ...doc, rows, results: {} } });
     }), { numRuns: 200, seed: 11 });
   });
 

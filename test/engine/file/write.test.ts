@@ -76,7 +76,8 @@ describe('documentFromRows', () => {
   it('keeps every result by spec key, fresh or stale, and stamps new ones', () => {
     const stale = rowState('b', b, trainResult({ testAcc: 0.6 }), keyOf(cells({ lr: '0.5' })));
     const doc = documentFromRows(emptyDocument(), [rowState('a', a, trainResult()), stale], stamp);
-    expect(doc.rows).toEqual([{ id: 'a', cells: a }, { id: 'b', cells: b }]);
+    // b shows the result of its older spec: the row says which, so it is shown stale after opening.
+    expect(doc.rows).toEqual([{ id: 'a', cells: a }, { id: 'b', cells: b, staleResult: keyOf(cells({ lr: '0.5' })) }]);
     expect(Object.keys(doc.results).sort()).toEqual([keyOf(a), keyOf(cells({ lr: '0.5' }))].sort());
     expect(doc.results[keyOf(a)]!.finishedAt).toBe(stamp.finishedAt);
     expect(doc.results[keyOf(a)]!.provenance).toEqual({ app: '0.1.0', tfjs: '4.22.0', backend: 'cpu' });

@@ -1,6 +1,7 @@
 /** The page around the grid: toolbar, run summary, footer and the page shown when a sheet cannot open. */
 const en = {
   'app.addRow': 'Add row',
+  'app.untitled': 'Untitled sheet',
   'app.removeRow': 'Remove row',
   'app.removeRowTitle': 'Remove the selected row (a sweep with its runs). Its results stay in the cache: "Undo remove" puts it back as it was.',
   'app.undoRemove': 'Undo remove ({name})',
@@ -41,6 +42,7 @@ const en = {
 
 const ko: Record<keyof typeof en, string> = {
   'app.addRow': '행 추가',
+  'app.untitled': '제목 없는 시트',
   'app.removeRow': '행 삭제',
   'app.removeRowTitle': '선택한 행을 지웁니다(스윕이면 그 실행까지). 결과는 캐시에 남으므로 "삭제 되돌리기"로 그대로 되살릴 수 있습니다.',
   'app.undoRemove': '삭제 되돌리기 ({name})',

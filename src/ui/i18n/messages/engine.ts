@@ -83,6 +83,7 @@ const en = {
   'eng.status.sweep': 'sweep: {done}/{total} done',
   'eng.status.sweepExtra': 'sweep: {done}/{total} done ({extra})',
   'eng.status.sweepRunning': '{n} running',
+  'eng.status.sweepDiverged': '{n} diverged',
   'eng.status.sweepFailed': '{n} failed',
 
   // Why a run diverged or stopped (train/fit.ts).
@@ -154,6 +155,8 @@ const en = {
   'eng.file.tooLong': 'longer than {max} characters ({n})',
   'eng.file.rowIdTwice': '"{id}" is used by an earlier row; row ids must be unique',
   'eng.file.columnKeyTwice': '"{key}" is used by an earlier column',
+  'eng.file.staleResultMissing': 'no result in the file has this spec key',
+  'eng.file.specKeyTooLong': 'a spec key longer than {max} characters',
   'eng.file.notInputColumn': '"{key}" is not an input column; the input columns are {list}',
   'eng.file.keyTaken': '"{key}" is taken: built-in columns and the names __proto__, constructor and prototype cannot be reused',
   'eng.file.badKey': 'expected a lower-case name of at most 32 letters, digits and _ starting with a letter, found {found}',
@@ -267,6 +270,7 @@ const ko: Record<keyof typeof en, string> = {
   'eng.status.sweep': '스윕: {done}/{total} 완료',
   'eng.status.sweepExtra': '스윕: {done}/{total} 완료 ({extra})',
   'eng.status.sweepRunning': '{n}개 학습 중',
+  'eng.status.sweepDiverged': '{n}개 발산',
   'eng.status.sweepFailed': '{n}개 실패',
 
   'eng.diverged.became': '손실이 {loss}(으)로 튀었습니다 — 학습률({lr})이 너무 높은 것 같습니다',
@@ -331,6 +335,8 @@ const ko: Record<keyof typeof en, string> = {
   'eng.file.tooLong': '{max}자보다 깁니다 ({n}자)',
   'eng.file.rowIdTwice': '"{id}"은(는) 앞의 행이 이미 쓰는 id입니다. 행 id는 서로 달라야 합니다',
   'eng.file.columnKeyTwice': '"{key}"은(는) 앞의 열이 이미 쓰는 키입니다',
+  'eng.file.staleResultMissing': '파일의 결과(results)에 이 스펙 키가 없습니다',
+  'eng.file.specKeyTooLong': '스펙 키가 {max}자보다 깁니다',
   'eng.file.notInputColumn': '"{key}"은(는) 입력 열이 아닙니다. 입력 열: {list}',
   'eng.file.keyTaken': '"{key}"은(는) 쓸 수 없는 이름입니다. 기본 열의 이름과 __proto__, constructor, prototype은 다시 쓸 수 없습니다',
   'eng.file.badKey': '영문 소문자로 시작하고 소문자, 숫자, _로만 된 32자 이하의 이름이어야 합니다 (들어 있는 값: {found})',

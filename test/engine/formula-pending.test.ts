@@ -1,0 +1,114 @@
+/**
+ * A formula that reads a result the row does not have yet is pending: empty, not 0 and not an
+ * error, until the result arrives. Formulas over typed inputs compute at once as before, and
+ * aggregates over a column skip the rows still waiting.
+ *
+ *   row a: run ──> test_acc ──> gap (=train_acc - test_acc) ──> gap_pct (=gap * 100)
+ *   row a: lr ──> lr10 (=lr * 10)                       (no result read: computes at once)
+ */
+import { describe, expect, it } from 'vitest';
+import type { FormulaColumn } from '../../src/engine/scheduler/row-state.ts';
+import { type RowState, SheetEngine } from '../../src/engine/scheduler/sheet-engine.ts';
+import { compareKeys, groupedOrder, sortKey } from '../../src/ui/row-values.ts';
+import { ScriptedRunner, settle } from '../helpers/scripted-runner.ts';
+
+const cells = (over: Record<string, string> = {}) => ({
+  dataset: 'circle', layers: 'dense(4, relu)', optimizer: 'adam', lr: '0.03', batch_size: '16', epochs: '5', seed: '1', ...over,
+});
+
+const COLUMNS: FormulaColumn[] = [
+  { key: 'gap', label: 'gap', formula: '=train_acc - test_acc' },
+  { key: 'gap_pct', label: 'gap %', formula: '=gap * 100' },
+  { key: 'verdict', label: 'verdict', formula: '=IF(test_acc > 0.7, "good", "poor")' },
+  { key: 'pct', label: 'test %', formula: '=ROUND(test_acc * 100, 1)' },
+  { key: 'lr10', label: 'lr x 10', formula: '=lr * 10' },
+  { key: 'mixed', label: 'lr + acc', formula: '=lr + test_acc' },
+  { key: 'best', label: 'best', formula: '=MAX(test_acc)' },
+  { key: 'mean', label: 'mean', formula: '=AVERAGE(test_acc)' },
+  { key: 'done', label: 'done', formula: '=COUNT(test_acc)' },
+];
+
+const values = (r: RowState, keys = ['gap', 'gap_pct', 'verdict', 'pct', 'lr10', 'mixed']) => Object.fromEntries(keys.map((k) => [k, r.formulas[k]]));
+
+describe('a formula waiting on a result', () => {
+  it('is empty until the row trains, then computes; formulas over inputs compute at once', async () => {
+    const runner = new ScriptedRunner(4);
+    const engine = new SheetEngine([{ id: 'a', cells: cells() }], runner, { formulaColumns: COLUMNS });
+    await settle();
+    expect(engine.row('a')!.status.state).toBe('running');
+    expect(values(engine.row('a')!)).toEqual({ gap: null, gap_pct: null, verdict: null, pct: null, lr10: 0.3, mixed: null });
+    runner.last('a').finish({ trainAcc: 0.9, testAcc: 0.8 });
+    await settle();
+    const a = engine.row('a')!;
+    expect(a.formulas.gap).toBeCloseTo(0.1, 6);
+    expect(a.formulas.gap_pct).toBeCloseTo(10, 4);
+    expect(values(a, ['verdict', 'pct', 'lr10'])).toEqual({ verdict: 'good', pct: 80, lr10: 0.3 });
+    expect(a.formulas.mixed).toBeCloseTo(0.83, 6);
+  });
+
+  it('aggregates over a column skip the rows still waiting', async () => {
+    const runner = new ScriptedRunner(4);
+    const engine = new SheetEngine([{ id: 'a', cells: cells() }, { id: 'b', cells: cells({ lr: '0.1' }) }], runner, { formulaColumns: COLUMNS });
+    await settle();
+    runner.last('a').finish({ testAcc: 0.6 });
+    await settle();
+    expect(values(engine.row('b')!, ['best', 'mean', 'done', 'gap'])).toEqual({ best: 0.6, mean: 0.6, done: 1, gap: null });
+    runner.last('b').finish({ testAcc: 0.8 });
+    await settle();
+    expect(engine.row('a')!.formulas.mean).toBeCloseTo(0.7, 12);
+    expect(engine.row('a')!.formulas.done).toBe(2);
+  });
+
+  it('a stale row (manual mode) and a failed run show empty formulas, not 0', async () => {
+    const runner = new ScriptedRunner(4);
+    const engine = new SheetEngine([{ id: 'a', cells: cells() }, { id: 'b', cells: cells({ lr: '0.1' }) }], runner, { formulaColumns: COLUMNS });
+    await settle();
+    runner.last('a').finish({ trainAcc: 0.9, testAcc: 0.8 });
+    runner.last('b').fail('out of memory');
+    await settle();
+    expect(values(engine.row('b')!, ['gap', 'pct'])).toEqual({ gap: null, pct: null });
+    engine.setRunMode('manual');
+    engine.edit([{ row: 'a', column: 'seed', text: '2' }]);
+    engine.flush();
+    expect(engine.row('a')!.status.state).toBe('stale');
+    expect(values(engine.row('a')!, ['gap', 'pct', 'lr10'])).toEqual({ gap: null, pct: null, lr10: 0.3 });
+    engine.runStale();
+    runner.last('a').finish({ trainAcc: 0.7, testAcc: 0.7 });
+    await settle();
+    expect(values(engine.row('a')!, ['gap', 'pct'])).toEqual({ gap: 0, pct: 70 });
+  });
+
+  it('a formula in an input cell reading a result waits too: the notes stay empty and the row trains', async () => {
+    const runner = new ScriptedRunner(4);
+    const engine = new SheetEngine([{ id: 'a', cells: cells({ notes: '=ROUND(test_acc * 100)' }) }], runner);
+    await settle();
+    const a = engine.row('a')!;
+    expect({ state: a.status.state, notes: a.formulas.notes }).toEqual({ state: 'running', notes: null });
+    runner.last('a').finish({ testAcc: 0.87 });
+    await settle();
+    expect(engine.row('a')!.formulas.notes).toBe(87);
+  });
+
+  it('a sweep\'s row waits until one of its runs has finished, then reads their mean', async () => {
+    const runner = new ScriptedRunner(4);
+    const engine = new SheetEngine([{ id: 'g', cells: cells({ seed: '1..2' }) }], runner, { formulaColumns: COLUMNS });
+    await settle();
+    expect(values(engine.row('g')!, ['pct', 'verdict'])).toEqual({ pct: null, verdict: null });
+    runner.last('g/1').finish({ testAcc: 0.9 });
+    await settle();
+    expect(values(engine.row('g')!, ['pct'])).toEqual({ pct: 90 });
+  });
+
+  it('sorts last, after every computed value, in either direction', async () => {
+    const runner = new ScriptedRunner(4);
+    const engine = new SheetEngine(['a', 'b', 'c'].map((id, i) => ({ id, cells: cells({ seed: String(i) }) })), runner, { formulaColumns: COLUMNS });
+    await settle();
+    runner.last('a').finish({ testAcc: 0.5 });
+    runner.last('c').finish({ testAcc: 0.9 });
+    await settle();
+    const key = (r: RowState) => sortKey('pct', r, (id) => engine.row(id), () => null);
+    expect(groupedOrder(engine.rows(), 'asc', key)).toEqual(['a', 'c', 'b']);
+    expect(groupedOrder(engine.rows(), 'desc', key)).toEqual(['c', 'a', 'b']);
+    expect(compareKeys(key(engine.row('b')!), 0, 'asc')).toBe(1);
+  });
+});
