@@ -15,7 +15,8 @@
  *   npx tsx bench/app-scaling.ts [--rows=32] [--epochs=80] [--rounds=5] [--job=small|mnist]
  *   [--threads] [--trace] [--profile]   (DUMP_TRACE=file.json keeps --trace's events)
  *
- * The poll that sees the last row done runs every 20 ms in the page (its cost counts as the page's).
+ * The poll that sees the last row done runs every 20 ms in the page (its cost counts as the page's);
+ * a run ends when every row has ended in the engine and every status cell on screen shows it.
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -60,8 +61,13 @@ const RUN_STALE_UNTIL_DONE = `new Promise((resolve) => {
   const t0 = performance.now();
   document.querySelector('[data-testid="run-stale"]').click();
   const ended = (r) => r.status.state === 'done' || r.status.state === 'diverged' || r.status.state === 'failed';
+  // Done as a person sees it: every row ended in the engine, and every status cell on screen shows its row's end.
+  const shown = () => {
+    const states = new Map(window.__sweepsheet.rows().map((r) => [r.id, r.status.state]));
+    return [...document.querySelectorAll('.ht_master td[data-col="status"][data-row-id]')].every((td) => td.dataset.state === states.get(td.dataset.rowId));
+  };
   const poll = () => {
-    if (window.__sweepsheet.rows().every(ended)) resolve((performance.now() - t0) / 1000);
+    if (window.__sweepsheet.rows().every(ended) && shown()) resolve((performance.now() - t0) / 1000);
     else setTimeout(poll, 20);
   };
   poll();

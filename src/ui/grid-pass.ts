@@ -73,17 +73,52 @@ export const PATCH_CELLS_PER_FRAME = 24;
 const CHARTS_SCRIPT_MS = 2;
 const CHARTS_MAX_WAIT = 2;
 
+/**
+ * While runs stream in (no edit for EDIT_WINDOW_MS), the grid's frames (pass, left cells, charts,
+ * scales) are at least STREAM_GAP_MS apart, each with a larger budget (STREAM_SCRIPT_MS,
+ * STREAM_CELLS_PER_FRAME): a row that starts and finishes in between is drawn once, finished,
+ * and each frame's fixed cost (style, paint, commit) is paid 20 times a second, not 60. With 2
+ * workers training toy rows, the page's main thread had cost as much CPU per row as the training
+ * (bench:app-scaling), so the second worker mostly waited for it. 64 spiral rows of 80 epochs,
+ * 2 workers, page CPU per row (alternated, load 5-8): 5.8 and 4.6 ms with these values (50 ms,
+ * 36 cells, 4 ms), 8.0 and 9.8 with a frame at every change (24 cells, 2 ms), 6.4-7.0 with
+ * 100 ms, 48 cells, 5 ms. bench:charts --view grid --trace --epochs 500: tasks over 16 ms 0 and 0
+ * with these values, 0 and 2 without; longest 14.9 and 9.7 ms vs 11.2 and 38.1 (a GC).
+ */
+export const STREAM_GAP_MS = 50;
+const STREAM_SCRIPT_MS = 4;
+const STREAM_CELLS_PER_FRAME = 36;
+/**
+ * More cells left than this are drawn at the next frame, spaced or not: a change to every row on
+ * screen (a formula column edited, a re-run of every row) would otherwise take seconds to show.
+ */
+const STREAM_BACKLOG_CELLS = 2 * STREAM_CELLS_PER_FRAME;
+/** After a person's edit, frames follow at once for this long: the edited rows going stale or queued show in the next frame. */
+export const EDIT_WINDOW_MS = 300;
+
 /** The cells a pass wants redrawn: of rows `ids`, those `wanted` says yes to. */
 interface FreshCells {
   readonly ids: ReadonlySet<string>;
   wanted(id: string, key: string): boolean;
 }
 
+function cellCount(left: CellsLeft): number {
+  let n = 0;
+  for (const keys of left.values()) n += keys.size;
+  return n;
+}
+
 export class FramePass {
   private readonly pending = new Set<string>();
   private frame = 0;
-  /** A pass is due at the next frame. */
+  /** A pass is due (at the next frame, or once STREAM_GAP_MS have passed since the last). */
   private passDue = false;
+  /** When the last frame's work ran (performance.now()). */
+  private lastFrame = -Infinity;
+  /** Until when frames follow at once (a person edited). */
+  private urgentUntil = 0;
+  /** The timer that requests a frame held by STREAM_GAP_MS. */
+  private gapTimer: ReturnType<typeof setTimeout> | undefined;
   /** The next visual row whose metric cells get the new colour scales; null: none to repaint. */
   private scalesRow: number | null = null;
   /** The scales moved in this frame's pass: their repaint starts at the next frame. */
@@ -103,14 +138,16 @@ export class FramePass {
 
   constructor(private readonly grid: PassGrid) {}
 
-  /** Rows changed: redraw them at the next frame. */
+  /** Rows changed: redraw them at the next frame, or STREAM_GAP_MS after the last while runs stream in. */
   add(ids: Iterable<string>): void {
     for (const id of ids) this.pending.add(id);
-    this.schedule();
+    this.passDue = true;
+    this.requestSpaced();
   }
 
-  /** Run a pass at the next frame even if no row changed (formula columns were edited). */
+  /** A person's edit: run a pass at the next frame even if no row changed (formula columns were edited). */
   schedule(): void {
+    this.urgentUntil = performance.now() + EDIT_WINDOW_MS;
     this.passDue = true;
     this.requestFrame();
   }
@@ -118,6 +155,24 @@ export class FramePass {
   destroy(): void {
     if (this.frame !== 0) cancelAnimationFrame(this.frame);
     this.frame = 0;
+    clearTimeout(this.gapTimer);
+    this.gapTimer = undefined;
+  }
+
+  private streaming(now: number): boolean {
+    return now >= this.urgentUntil;
+  }
+
+  /** A frame now within an edit's window or once STREAM_GAP_MS have passed since the last, else a timer for it. */
+  private requestSpaced(): void {
+    if (this.frame !== 0 || this.gapTimer !== undefined) return;
+    const now = performance.now();
+    const wait = this.streaming(now) ? this.lastFrame + STREAM_GAP_MS - now : 0;
+    if (wait <= 0) this.requestFrame();
+    else this.gapTimer = setTimeout(() => {
+      this.gapTimer = undefined;
+      this.requestFrame();
+    }, wait);
   }
 
   private requestFrame(): void {
@@ -133,12 +188,18 @@ export class FramePass {
    */
   private tick(): void {
     this.frame = 0;
+    clearTimeout(this.gapTimer);
+    this.gapTimer = undefined;
     const start = performance.now();
+    this.lastFrame = start;
     const charts = this.chartsLater;
     this.chartsLater = new Set();
     const earlier = this.left;
     this.left = new Map();
-    this.budget = { until: start + PATCH_SCRIPT_MS, cells: PATCH_CELLS_PER_FRAME, drawn: 0, left: this.left };
+    const streaming = this.streaming(start);
+    this.budget = {
+      until: start + (streaming ? STREAM_SCRIPT_MS : PATCH_SCRIPT_MS), cells: streaming ? STREAM_CELLS_PER_FRAME : PATCH_CELLS_PER_FRAME, drawn: 0, left: this.left,
+    };
     let fresh: FreshCells | 'rendered' | null = null;
     if (this.passDue) {
       this.passDue = false;
@@ -158,11 +219,12 @@ export class FramePass {
         for (const id of charts) this.chartsLater.add(id);
       }
     }
-    if (this.chartsLater.size > 0 || this.left.size > 0) this.requestFrame();
+    if (cellCount(this.left) > STREAM_BACKLOG_CELLS) this.requestFrame();
+    else if (this.chartsLater.size > 0 || this.left.size > 0) this.requestSpaced();
     if (this.scalesRow === null) return;
     if (this.scalesWait) this.scalesWait = false;
     else timed('grid-repaint-scales', () => this.repaintSomeScales(start, SCALES_RESTYLES_PER_FRAME - this.budget.drawn));
-    if (this.scalesRow !== null) this.requestFrame();
+    if (this.scalesRow !== null) this.requestSpaced();
   }
 
   /**
@@ -234,7 +296,8 @@ export class FramePass {
   /** A person edited this row: its cells are all redrawn at the next frame (their render was held). */
   edited(id: string): void {
     this.grid.tracking.forgetDrawn(id);
-    this.add([id]);
+    this.pending.add(id);
+    this.schedule();
   }
 
   /**

@@ -2,8 +2,9 @@
  * What the grid draws frame by frame while a row trains, in chromium: the status cell's progress
  * bar is the cell's own background (one custom property, no elements of its own), the status,
  * chart and result cells are not clipped (a clipped cell's paint makes chromium re-layerize the
- * page when it changes size), and a finished run's cells all show its results within a couple
- * of frames of the engine reporting it (the numbers first, the charts within three frames more).
+ * page when it changes size), and a finished run's cells all show its results within a few
+ * frames of the engine reporting it (while runs stream in the grid draws every STREAM_GAP_MS, 3
+ * frames; the numbers first, the charts within three frames more).
  * A running status fits its column (never ss-clip), and each result and chart cell is a stacking
  * context of its own: a clip appearing, or a result or chart appearing in the row's shared paint,
  * makes chromium re-layerize the whole page. For the same reason a row's chart cells hold the
@@ -41,6 +42,15 @@ interface FrameLog {
 
 describe('the grid frame by frame', () => {
   test('a training row shows its progress as a background; its finished results show within a few frames', async () => {
+    // Batches of 4 through wider layers make the 500-epoch run below last seconds, so the status
+    // shows epochs past 100: with batches of 32 through dense(4) the fused trainer could pass
+    // from epoch 99 to the end between two shown progress updates on an idle machine.
+    await typeIntoCell(page(), 'toy-a', 'batch_size', '4');
+    await typeIntoCell(page(), 'toy-a', 'layers', 'dense(128, relu), dense(128, relu)');
+    await page().waitForFunction(() => {
+      const row = window.__sweepsheet!.rows().find((r) => r.id === 'toy-a');
+      return row?.status.state === 'done' && row.resultKey !== null && row.cells.batch_size === '4' && (row.cells.layers ?? '').startsWith('dense(128');
+    }, undefined, { timeout: 60_000, polling: 100 });
     // Each frame, read toy-a's cells against the engine's row.
     await page().evaluate(() => {
       const log = { progress: [] as FrameLog['progress'], doneAt: -1, shownAt: -1, frame: 0 };
@@ -94,7 +104,9 @@ describe('the grid frame by frame', () => {
     }
     expect(log.progress.some((p) => /epoch \d{3}\/500/.test(p.text))).toBe(true);
     expect(log.progress.some((p) => p.value !== '')).toBe(true);
-    expect(log.shownAt - log.doneAt).toBeLessThanOrEqual(4);
+    // While runs stream in, the grid draws at most every STREAM_GAP_MS (50 ms, 3 frames): the pass
+    // that sees the run done may wait that long, then the numbers and within 3 frames the charts.
+    expect(log.shownAt - log.doneAt).toBeLessThanOrEqual(7);
   });
 
   test('status, chart and result cells are not clipped; input cells are', async () => {
@@ -138,7 +150,7 @@ describe('the grid frame by frame', () => {
   test('a fresh row\'s chart cells hold the same elements from queued to done: one <svg> whose lines are never empty, and the thumbnail as a background', async () => {
     const ids = ['fresh-1', 'fresh-2', 'fresh-3'];
     const rows = ids.map((id, i) => ({
-      id, cells: { name: id, dataset: 'xor', noise: '0.1', layers: 'dense(8, relu)', optimizer: 'adam', lr: '0.03', batch_size: '8', epochs: '40', seed: String(i + 1), val_split: '0' },
+      id, cells: { name: id, dataset: 'xor', noise: '0.1', layers: 'dense(8, relu)', optimizer: 'adam', lr: '0.03', batch_size: '4', epochs: '150', seed: String(i + 1), val_split: '0' },
     }));
     const sheet = JSON.stringify({ format: 'sweepsheet', version: 1, title: 'fresh rows', description: '', rows });
     // Each frame, per fresh row on screen: its state, which <svg> its curve cell holds, what else the chart cells hold.
@@ -243,7 +255,8 @@ describe('the grid frame by frame', () => {
     // Every row on screen re-queued at once (status, learning rate, its results now stale): hundreds of cells,
     // which a frame redraws 40 at a time (PATCH_CELLS_PER_FRAME; the colour scales' repaint and the
     // chart cells add a few).
-    expect(total).toBeGreaterThan(300);
+    // (A row whose re-run started and finished between two frames is drawn once, finished.)
+    expect(total).toBeGreaterThan(200);
     expect(Math.max(...perFrame)).toBeLessThanOrEqual(70);
     // None lost: every row on screen shows its new learning rate and its new run.
     const shown = await page().evaluate(() => [...document.querySelectorAll<HTMLElement>('.ht_master td[data-col="lr"]')].map((td) => {
