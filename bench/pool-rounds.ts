@@ -1,8 +1,8 @@
 /**
- * bench:pool --rounds=N: 1 vs 2 jobs at a time on the same warmed 2-worker pool, alternated round
- * by round, for Node worker threads, two separate processes (the reference) and chromium's Web
- * Workers. A ratio is (seconds for the grid one job at a time) / (seconds two at a time): the
- * speedup of 2 workers over 1. Read the median and its spread, not any single round.
+ * bench:pool --rounds=N: a warmed 1-worker pool vs a warmed 2-worker pool, alternated round by
+ * round, for Node worker threads, two separate processes (the reference: one process alone, then
+ * both) and chromium's Web Workers, the jobs handed out as the app's scheduler does (drive.ts). A
+ * ratio is (seconds for the grid on one worker) / (seconds on two): the speedup of 2 workers over 1. Read the median and its spread, not any single round.
  */
 import { openBenchPage } from './lib/browser.ts';
 import { smallJob } from './lib/jobs.ts';
@@ -37,11 +37,11 @@ export async function poolRounds(script: string, rounds: number, jobs: number, w
   const m = await machine();
   console.log(machineLine(m));
   const job = smallJob(0);
-  console.log(`${rounds} rounds of ${jobs} small jobs (${job.dataset}, ${job.layers}, ${job.epochs} epochs, batch ${job.batch_size}) at 1 and at 2 at a time ` +
-    `on one 2-worker pool per kind, after ${warm} jobs per worker; load average ${await loadavg()}\n`);
+  console.log(`${rounds} rounds of ${jobs} small jobs (${job.dataset}, ${job.layers}, ${job.epochs} epochs, batch ${job.batch_size}) on 1 and on 2 workers ` +
+    `(a pool of each per kind), after ${warm} jobs per worker; load average ${await loadavg()}\n`);
   const results: Record<string, Round[]> = {};
   const each = (where: string) => (r: Round, i: number) =>
-    console.log(`  ${where} round ${i + 1}: 1 at a time ${fmt(r.c1.seconds, 3)} s, 2 at a time ${fmt(r.c2.seconds, 3)} s: ${fmt(ratio(r), 3)}x`);
+    console.log(`  ${where} round ${i + 1}: 1 worker ${fmt(r.c1.seconds, 3)} s, 2 workers ${fmt(r.c2.seconds, 3)} s: ${fmt(ratio(r), 3)}x`);
   if (only !== 'browser') {
     results['node worker threads'] = await nodeRounds(jobs, warm, rounds, each('threads'));
     results['2 separate processes'] = await processRounds(script, jobs, warm, rounds, each('processes'));
@@ -59,7 +59,7 @@ export async function poolRounds(script: string, rounds: number, jobs: number, w
     }
   }
   const table: string[][] = [['where', 'rounds', 'median 2 vs 1', 'min-max', 'IQR', 'jobs/s 1 / 2', 'cores used 1 / 2',
-    'CPU ms/job 1 at a time: worker, V8 background, main', '2 at a time: worker, background, main']];
+    'CPU ms/job 1 worker: worker, V8 background, main', '2 workers: worker, background, main']];
   const summary: Record<string, Spread> = {};
   for (const [where, rs] of Object.entries(results)) {
     const s = (summary[where] = spread(rs.map(ratio)));

@@ -1,11 +1,11 @@
 /**
- * The A/B page of bench/pool-ab.ts: pools of the app's Web Worker built from two source trees
- * at once (the tree as it is, and an older one extracted under bench/.ab-old/), so their grids
- * alternate in one page, seconds apart, under the same load. Only the worker's code differs
- * between the two: both pools are this tree's WorkerPool.
+ * The A/B page of bench/pool-ab.ts: pools built from two source trees at once (the tree as it is,
+ * and an older one extracted under .ab-old/), so their grids alternate in one page, seconds apart,
+ * under the same load. Each tree's pool (src/workers/pool.ts) and worker come from that tree.
  */
 import type { TrainJob } from '../../src/engine/job.ts';
-import { type WorkerHandle, WorkerPool } from '../../src/workers/pool.ts';
+import type { WorkerHandle, WorkerPool } from '../../src/workers/pool.ts';
+import { drive } from '../lib/drive.ts';
 
 function handle(url: string): WorkerHandle {
   const worker = new Worker(url, { type: 'module' });
@@ -21,26 +21,19 @@ function handle(url: string): WorkerHandle {
 const pools = new Map<string, WorkerPool>();
 
 const ab = {
-  /** A pool of `size` workers started from the worker entry at `url` (a path the dev server serves). */
-  async open(name: string, url: string, size: number): Promise<void> {
+  /** A pool of `size` workers started from the worker entry at `url`, supervised by the pool module at `poolUrl` (paths the dev server serves). */
+  async open(name: string, url: string, poolUrl: string, size: number): Promise<void> {
     pools.get(name)?.dispose();
-    const pool = new WorkerPool({ size, factory: () => handle(url), stallTimeoutMs: 600_000 });
+    const mod = (await import(/* @vite-ignore */ poolUrl)) as { WorkerPool: typeof WorkerPool };
+    const pool = new mod.WorkerPool({ size, factory: () => handle(url), stallTimeoutMs: 600_000 });
     pools.set(name, pool);
     await pool.info();
   },
 
-  /** The jobs on pool `name`, at most `concurrency` in flight: wall seconds and each job's own seconds. */
-  async grid(name: string, jobs: TrainJob[], concurrency: number): Promise<{ seconds: number; jobSeconds: number[] }> {
-    const pool = pools.get(name)!;
+  /** The jobs on pool `name`, handed out as the scheduler does: wall seconds and each job's own seconds. */
+  async grid(name: string, jobs: TrainJob[]): Promise<{ seconds: number; jobSeconds: number[] }> {
     const t0 = performance.now();
-    const jobSeconds: number[] = [];
-    let next = 0;
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (next < jobs.length) {
-        const r = await pool.run(jobs[next++]!, { signal: new AbortController().signal, onProgress: () => {} });
-        jobSeconds.push(r.seconds);
-      }
-    }));
+    const jobSeconds = await drive(pools.get(name)!, jobs);
     return { seconds: (performance.now() - t0) / 1000, jobSeconds };
   },
 

@@ -7,6 +7,7 @@ import type { TrainJob, TrainResult } from '../../src/engine/job.ts';
 import type { RowCells } from '../../src/engine/spec.ts';
 import type { TensorMemory } from '../../src/workers/protocol.ts';
 import { type WorkerHandle, WorkerPool } from '../../src/workers/pool.ts';
+import { drive } from '../lib/drive.ts';
 import { editToFirstProgress } from '../lib/edit-latency.ts';
 
 export type WorkerKind = 'auto' | 'wasm' | 'webgl';
@@ -43,6 +44,8 @@ function timedRun(pool: WorkerPool, job: TrainJob): Promise<TimedResult> {
 }
 
 let kept: WorkerPool | null = null;
+/** More pools kept open by name (bench:pool --rounds: a 1- and a 2-worker pool side by side). */
+const named = new Map<string, WorkerPool>();
 
 const bench = {
   /** Train jobs one after another on a fresh one-worker pool (warm-up job first, if given). */
@@ -93,9 +96,26 @@ const bench = {
     return { seconds: (performance.now() - t0) / 1000, jobSeconds: runs.map((r) => r.result.seconds) };
   },
 
+  /** A pool of `size` kept open under `name`, beside the others. */
+  async openNamed(name: string, kind: WorkerKind, size: number): Promise<void> {
+    named.get(name)?.dispose();
+    const pool = new WorkerPool({ size, factory: FACTORIES[kind], stallTimeoutMs: 600_000 });
+    named.set(name, pool);
+    await pool.info();
+  },
+
+  /** The jobs on pool `name`, handed out as the app's scheduler does (bench/lib/drive.ts). */
+  async drive(name: string, jobs: TrainJob[]): Promise<{ seconds: number; jobSeconds: number[] }> {
+    const t0 = performance.now();
+    const jobSeconds = await drive(named.get(name)!, jobs);
+    return { seconds: (performance.now() - t0) / 1000, jobSeconds };
+  },
+
   close(): void {
     kept?.dispose();
     kept = null;
+    for (const p of named.values()) p.dispose();
+    named.clear();
   },
 
   /** Edit a row's learning rate N times; each time, ms from the edit to the re-run's first progress. */

@@ -11,6 +11,7 @@ import { createNodePool } from '../../src/workers/node-pool.ts';
 import type { WorkerPool } from '../../src/workers/pool.ts';
 import type { BenchBrowser } from './browser.ts';
 import { jobOf, smallJob } from './jobs.ts';
+import { drive } from './drive.ts';
 import { runOn } from './node-pools.ts';
 import { type CpuSplit, addSplits, delta, descendants, snapshot, splitChromium, splitNode, threadsOf } from './thread-cpu.ts';
 
@@ -135,28 +136,20 @@ export async function chromiumSession(page: BenchBrowser, size: number, jobs: nu
 }
 
 /**
- * `--rounds`: one warmed 2-worker pool timed at concurrency 1 and 2 in turn, round after round, so
- * both sides of each ratio see the same pool, the same JIT state and (within a second or two) the
- * same machine load — separately timed sessions drift more than the effect being measured.
+ * `--rounds`: a warmed 1-worker and a warmed 2-worker pool timed in turn, round after round, so
+ * both sides of each ratio see the same JIT state and (within a second or two) the same machine
+ * load — separately timed sessions drift more than the effect being measured. Two pools, not one
+ * pool at one and two jobs at a time: a pool that takes small jobs ahead would spread a second job
+ * in flight over its second worker.
  */
 export interface Round {
-  /** One job at a time: the next is submitted when the previous one ended (one worker busy). */
+  /** One worker. */
   readonly c1: Phase;
-  /** Two jobs at a time (both workers busy). */
+  /** Two workers. */
   readonly c2: Phase;
 }
 
-/** At most `lanes` jobs in flight: each lane submits its next job when its previous one ended. */
-export async function inLanes<T>(jobs: readonly TrainJob[], lanes: number, run: (j: TrainJob) => Promise<T>): Promise<T[]> {
-  const out: T[] = [];
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(lanes, jobs.length) }, async () => {
-    while (next < jobs.length) out.push(await run(jobs[next++]!));
-  }));
-  return out;
-}
-
-/** Concurrency 1 first in even rounds, 2 first in odd ones: neither side always runs right after warming. */
+/** One worker first in even rounds, two first in odd ones: neither side always runs right after warming. */
 async function alternate(rounds: number, time: (c: 1 | 2, round: number) => Promise<Phase>, each: (r: Round, i: number) => void): Promise<Round[]> {
   const out: Round[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -170,22 +163,29 @@ async function alternate(rounds: number, time: (c: 1 | 2, round: number) => Prom
   return out;
 }
 
-/** Node worker threads: the app's createNodePool of 2, `warm` jobs per worker, then the rounds. */
+/**
+ * Node worker threads: the app's createNodePool of 1 and of 2 side by side, `warm` jobs per
+ * worker, then the rounds, the jobs handed out as the app's scheduler does (drive.ts: while fewer
+ * than the pool's capacity are in flight, so a pool that takes small jobs ahead gets them).
+ */
 export async function nodeRounds(jobs: number, warm: number, rounds: number, each: (r: Round, i: number) => void): Promise<Round[]> {
   const startup = new Set(threadsOf().map((t) => t.tid));
-  const pool = createNodePool({ size: 2, stallTimeoutMs: 600_000 });
+  const pools = { 1: createNodePool({ size: 1, stallTimeoutMs: 600_000 }), 2: createNodePool({ size: 2, stallTimeoutMs: 600_000 }) };
   try {
-    await pool.info();
-    await inLanes(grid(2 * warm, 600), 2, (j) => runOn(pool, j));
+    for (const size of [1, 2] as const) {
+      await pools[size].info();
+      await drive(pools[size], grid(size * warm, 600));
+    }
     return await alternate(rounds, async (c) => {
       const before = threadsOf();
       const t0 = performance.now();
-      const own = await inLanes(grid(jobs), c, async (j) => (await runOn(pool, j)).seconds);
+      const own = await drive(pools[c], grid(jobs));
       const seconds = (performance.now() - t0) / 1000;
       return { seconds, jobs, jobSeconds: own.reduce((a, b) => a + b, 0) / jobs, cpu: splitNode(delta(before, threadsOf()), startup) };
     }, each);
   } finally {
-    pool.dispose();
+    pools[1].dispose();
+    pools[2].dispose();
   }
 }
 
@@ -200,7 +200,7 @@ export async function childRounds(warm: number): Promise<void> {
     if (line === 'end') break;
     const [n, from] = line.split(':').map(Number) as [number, number];
     const before = threadsOf();
-    const own = await inLanes(grid(n, from), 1, async (j) => (await runOn(pool, j)).seconds);
+    const own = await drive(pool, grid(n, from));
     console.log(JSON.stringify({ seconds: 0, jobs: n, jobSeconds: own.reduce((a, b) => a + b, 0) / n, cpu: splitNode(delta(before, threadsOf()), startup) } satisfies Phase));
   }
   pool.dispose();
@@ -240,15 +240,17 @@ export async function processRounds(script: string, jobs: number, warm: number, 
   }
 }
 
-/** The app's Web Worker in chromium: a pool of 2 kept open in the page, warmed, then the rounds. */
+/** The app's Web Worker in chromium: pools of 1 and 2 kept open in the page, warmed, then the rounds. */
 export async function chromiumRounds(page: BenchBrowser, jobs: number, warm: number, rounds: number, each: (r: Round, i: number) => void): Promise<Round[]> {
   const procs = descendants().filter((p) => threadsOf(p).some((t) => t.tid === p && t.name.startsWith('chrom')));
-  await page.call('open', 'auto', 2);
+  for (const size of [1, 2]) {
+    await page.call('openNamed', String(size), 'auto', size);
+    await page.call('drive', String(size), grid(size * warm, 600));
+  }
   try {
-    await page.call('grid', grid(2 * warm, 600), 2);
     return await alternate(rounds, async (c) => {
       const before = snapshot(procs);
-      const r = await page.call('grid', grid(jobs), c);
+      const r = await page.call('drive', String(c), grid(jobs));
       const cpu = splitChromium(delta(before, snapshot(procs)));
       return { seconds: r.seconds, jobs, jobSeconds: r.jobSeconds.reduce((a, b) => a + b, 0) / jobs, cpu };
     }, each);
