@@ -64,6 +64,12 @@ describe('layers grammar: every bad input names what is wrong', () => {
     ['0*dense(3)', 'repeat count 0 must be a whole number from 1 to 16', 0],
     ['dense(8) (', 'expected a layer name here, found "("', 9],
     ['16*dense(2) 16*dense(2) dense(2)', 'more than 32 layers', 24],
+    // Names of Object.prototype's members are unknown words, not entries of the alias tables.
+    ['constructor', 'unknown layer "constructor"; known layers are dense, conv2d, maxpool, avgpool, flatten, dropout, batchnorm', 0],
+    ['__proto__(1)', 'unknown layer "__proto__"; known layers are dense, conv2d, maxpool, avgpool, flatten, dropout, batchnorm', 0],
+    ['dense(8) Constructor(2)', 'unknown layer "Constructor"; known layers are dense, conv2d, maxpool, avgpool, flatten, dropout, batchnorm', 9],
+    ['dense(8, constructor)', 'dense: unknown activation "constructor"; use one of sigmoid, tanh, relu, leakyrelu, elu, selu, softmax, linear', 9],
+    ['dense(8, __proto__)', 'dense: unknown activation "__proto__"; use one of sigmoid, tanh, relu, leakyrelu, elu, selu, softmax, linear', 9],
   ])('%j', (text, message, at) => {
     expect(parseLayers(text)).toEqual({ ok: false, error: { message, at } });
   });

@@ -77,6 +77,14 @@ const ACTIVATION_ALIASES: Readonly<Record<string, Activation>> = {
   leaky_relu: 'leakyrelu', none: 'linear', identity: 'linear',
 };
 
+/**
+ * A table's own entry for a word typed in a cell, never one inherited from Object.prototype:
+ * `constructor` or `__proto__` typed as a layer name must be an unknown layer, not a function.
+ */
+function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** Parse the text of a layers cell. Empty text (or `none`) means no hidden layers. */
 export function parseLayers(text: string): Result<LayerSpec[], LayersProblem> {
   const src = text.trim();
@@ -102,7 +110,7 @@ export function parseLayers(text: string): Result<LayerSpec[], LayersProblem> {
     if (!nameTok || nameTok.type !== 'word') {
       return err({ message: `expected a layer name here, found ${nameTok ? `"${nameTok.text}"` : 'the end'}`, at: nameTok?.at ?? text.length });
     }
-    const kind = ALIASES[nameTok.text.toLowerCase()];
+    const kind = own(ALIASES, nameTok.text.toLowerCase());
     if (!kind) {
       return err({ message: `unknown layer "${nameTok.text}"; known layers are ${Object.keys(SIGNATURES).join(', ')}`, at: nameTok.at });
     }
@@ -254,7 +262,7 @@ function numArg(kind: LayerKind, a: Arg | undefined, p: string, min: number, max
 function activationArg(kind: LayerKind, a: Arg | undefined, dflt: Activation): Result<Activation, LayersProblem> {
   if (!a) return ok(dflt);
   const v = a.value.toLowerCase();
-  const name = ACTIVATION_ALIASES[v] ?? v;
+  const name = own(ACTIVATION_ALIASES, v) ?? v;
   if ((ACTIVATIONS as readonly string[]).includes(name)) return ok(name as Activation);
   return err({ message: `${kind}: unknown activation "${a.value}"; use one of ${ACTIVATIONS.join(', ')}`, at: a.at });
 }

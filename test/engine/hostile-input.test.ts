@@ -1,0 +1,38 @@
+/**
+ * What a careless user or a stranger's file can type into the sheet: each bad cell is an inline
+ * error on its row, the rest of the sheet keeps working, and what the engine holds can be saved
+ * and opened again.
+ */
+import { describe, expect, it } from 'vitest';
+import { describeCellError } from '../../src/engine/errors.ts';
+import { SheetEngine } from '../../src/engine/scheduler/sheet-engine.ts';
+import { parseRow } from '../../src/engine/spec.ts';
+import { ScriptedRunner, settle } from '../helpers/scripted-runner.ts';
+
+const cells = (over: Record<string, string> = {}) => ({
+  name: 'run', dataset: 'circle', noise: '0.1', layers: 'dense(4, relu)', optimizer: 'adam',
+  lr: '0.03', batch_size: '16', epochs: '5', seed: '1', ...over,
+});
+
+describe('prototype words typed in cells', () => {
+  it.each(['constructor', '__proto__', '__proto__(3)', 'dense(8) constructor'])('layers %j is an inline error, not a throw', (layers) => {
+    const r = parseRow(cells({ layers }));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(describeCellError(r.errors[0]!)).toMatch(/^layers: unknown layer "(constructor|__proto__)"/);
+  });
+
+  it('an edit to "constructor" marks that row invalid and the next edit still runs', async () => {
+    const runner = new ScriptedRunner(2);
+    const engine = new SheetEngine([{ id: 'a', cells: cells() }, { id: 'b', cells: cells({ seed: '2' }) }], runner);
+    await settle();
+    expect(() => engine.edit([{ row: 'a', column: 'layers', text: 'constructor' }])).not.toThrow();
+    await settle();
+    const a = engine.row('a')!;
+    expect(a.status.state).toBe('invalid');
+    expect(a.parsed.ok).toBe(false);
+    engine.edit([{ row: 'b', column: 'lr', text: '0.5' }]);
+    await settle();
+    expect(runner.started()).toEqual(['a', 'b', 'b']);
+    expect(engine.row('b')!.status.state).toBe('running');
+  });
+});
