@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeCellError } from '../../src/engine/errors.ts';
 import { SheetEngine } from '../../src/engine/scheduler/sheet-engine.ts';
+import { FILE_LIMITS, emptyDocument, readSheetFile, writeSheetFile } from '../../src/engine/sheet-file.ts';
 import { parseRow } from '../../src/engine/spec.ts';
 import { ScriptedRunner, settle } from '../helpers/scripted-runner.ts';
 
@@ -34,5 +35,32 @@ describe('prototype words typed in cells', () => {
     await settle();
     expect(runner.started()).toEqual(['a', 'b', 'b']);
     expect(engine.row('b')!.status.state).toBe('running');
+  });
+});
+
+describe('text longer than a file may hold', () => {
+  const long = 'x'.repeat(FILE_LIMITS.maxCellLength + 3_000);
+
+  it('a typed or pasted cell is cut to the cap, so the sheet still saves to a file that opens', async () => {
+    const runner = new ScriptedRunner(1);
+    const engine = new SheetEngine([{ id: 'a', cells: cells() }], runner, { runMode: 'manual' });
+    engine.edit([{ row: 'a', column: 'notes', text: long }, { row: 'a', column: 'name', text: `${'y'.repeat(FILE_LIMITS.maxCellLength - 1)}\u{1F600}` }]);
+    engine.addRow({ cells: cells({ notes: long }) });
+    engine.setFormulaColumn({ key: 'gap', label: 'l'.repeat(500), formula: `=${'1+'.repeat(2_000)}1` });
+    await settle();
+    const [a, b] = engine.rows();
+    expect(a!.cells.notes).toBe(long.slice(0, FILE_LIMITS.maxCellLength));
+    // The emoji's two code units would straddle the cap: the cell ends before it, not on half of it.
+    expect(a!.cells.name).toBe('y'.repeat(FILE_LIMITS.maxCellLength - 1));
+    expect(b!.cells.notes).toHaveLength(FILE_LIMITS.maxCellLength);
+    expect(engine.formulaColumns()[0]!.label).toHaveLength(FILE_LIMITS.maxLabel);
+    const text = writeSheetFile({ title: 't', description: '', document: { ...emptyDocument(), columns: [...engine.formulaColumns()] } }, engine.rows());
+    const back = readSheetFile(text);
+    expect(back.ok && back.value.rows.map((r) => r.cells.notes)).toEqual([a!.cells.notes, b!.cells.notes]);
+  });
+
+  it('rows given to the engine directly are cut the same way', () => {
+    const engine = new SheetEngine([{ id: 'a', cells: cells({ notes: long }) }], new ScriptedRunner(1), { runMode: 'manual' });
+    expect(engine.row('a')!.cells.notes).toHaveLength(FILE_LIMITS.maxCellLength);
   });
 });

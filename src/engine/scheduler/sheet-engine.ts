@@ -11,6 +11,7 @@
  * sweep's children), run-lifecycle.ts (queue, runs in flight, result cache) and sheet-formulas.ts
  * (the formula graph over the rows and its recompute).
  */
+import { FILE_LIMITS } from '../file/types.ts';
 import type { TrainResult } from '../job.ts';
 import type { RowCells } from '../spec.ts';
 import { type SheetParts, bare, dropRow, placeRow } from './row-placement.ts';
@@ -74,6 +75,7 @@ export class SheetEngine {
     this.mode = opts.runMode ?? 'auto';
     // Typed text first, so formulas can read it; then formulas; then each row's spec.
     const ids: string[] = [];
+    rows = rows.map(withinCaps);
     for (const r of rows) {
       if (r.saved) this.runs.remember(r.saved.key, r.saved.result);
       const id = table.freshId(r.id);
@@ -109,7 +111,7 @@ export class SheetEngine {
    */
   setFormulaColumns(cols: readonly FormulaColumn[]): void {
     if (cols.length === 0) return;
-    this.formulas.setColumns(cols);
+    this.formulas.setColumns(cols.map((c) => ({ ...c, label: clip(c.label, FILE_LIMITS.maxLabel), formula: clip(c.formula, FILE_LIMITS.maxCellLength) })));
     // Every row: a view redraws its columns even where no value changed.
     const changed = new Set<string>(this.table.order);
     this.recompute(changed, ++this.editSeq);
@@ -170,7 +172,7 @@ export class SheetEngine {
       const row = this.table.get(e.row);
       if (!row || row.parent !== null) continue;
       const cells = touched.get(e.row) ?? { ...row.cells };
-      cells[e.column] = e.text;
+      cells[e.column] = clip(e.text, FILE_LIMITS.maxCellLength);
       touched.set(e.row, cells);
     }
     const seq = ++this.editSeq;
@@ -190,6 +192,7 @@ export class SheetEngine {
 
   /** Insert a row (at the end by default) and queue it. Returns its id. */
   addRow(init: RowInit, index = this.table.order.length): string {
+    init = withinCaps(init);
     const id = this.table.freshId(init.id);
     const at = this.table.topLevelIndex(index);
     this.table.order.splice(at, 0, id);
@@ -311,4 +314,24 @@ export class SheetEngine {
     if (changed.size === 0) return;
     for (const fn of this.listeners) fn(changed);
   }
+}
+
+/**
+ * Text cut to what a sheet file may hold, so that whatever the sheet holds can be saved and opened
+ * again: a longer cell (a pasted page of notes) made every save a file the reader refuses. Never
+ * cuts a surrogate pair in half.
+ */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\ud800-\udbff]/.test(text[max - 1]!) ? max - 1 : max;
+  return text.slice(0, end);
+}
+
+/** A row whose every cell fits the file's cap; the same object when they already do. */
+function withinCaps(r: RowInit): RowInit {
+  const long = Object.keys(r.cells).filter((k) => r.cells[k]!.length > FILE_LIMITS.maxCellLength);
+  if (long.length === 0) return r;
+  const cells = { ...r.cells };
+  for (const k of long) cells[k] = clip(cells[k]!, FILE_LIMITS.maxCellLength);
+  return { ...r, cells };
 }
