@@ -64,3 +64,18 @@ describe('text longer than a file may hold', () => {
     expect(engine.row('a')!.cells.notes).toHaveLength(FILE_LIMITS.maxCellLength);
   });
 });
+
+describe('row ids from a stranger\'s file', () => {
+  it('an id holding NUL keeps its formulas apart from the row whose id it starts with', () => {
+    const file = readSheetFile(JSON.stringify({ format: 'sweepsheet', version: 2, columns: [{ key: 'twice', label: 'twice', formula: '=lr*2' }], rows: [
+      { id: 'a\u0000b', cells: cells({ lr: '0.1', seed: '=3+4' }) }, { id: 'a', cells: cells({ lr: '0.2', notes: '=F1*10' }) },
+    ] }));
+    if (!file.ok) throw new Error(file.error);
+    const engine = new SheetEngine(file.value.rows, new ScriptedRunner(1), { runMode: 'manual', formulaColumns: file.value.document.columns });
+    const odd = engine.row('a\u0000b')!;
+    const a = engine.row('a')!;
+    expect(odd.formulas).toEqual({ twice: 0.2, seed: 7 });
+    expect(odd.parsed.ok && odd.parsed.spec.seed).toBe(7);
+    expect(a.formulas).toEqual({ twice: 0.4, notes: 1 });
+  });
+});

@@ -118,10 +118,13 @@ export function isFormula(g: Graph, key: string, row = rowOf(key), column = colu
 }
 
 const SEP = '\u0000';
-/** A cell's key in the graph's maps: row and column joined by a character no id contains. */
+/**
+ * A cell's key in the graph's maps: row and column joined by NUL. Column keys never hold it (they
+ * are [a-z0-9_] names); a row id from a stranger's file may, so keys are split at the last one.
+ */
 export const id = (row: string, column: string) => `${row}${SEP}${column}`;
-export const rowOf = (key: string) => key.slice(0, key.indexOf(SEP));
-export const columnOf = (key: string) => key.slice(key.indexOf(SEP) + 1);
+export const rowOf = (key: string) => key.slice(0, key.lastIndexOf(SEP));
+export const columnOf = (key: string) => key.slice(key.lastIndexOf(SEP) + 1);
 
 /** Whether a formula names cells by position (A1 references, ranges). */
 export function hasA1(ast: FormulaAst): boolean {
