@@ -11,7 +11,7 @@ import 'handsontable/styles/handsontable.min.css';
 import 'handsontable/styles/ht-theme-main.min.css';
 import { registerGridEditors } from './grid-editors.ts';
 import { sanitizeGridHtml } from './sanitize.ts';
-import { clearUndoIfRowsMoved } from './grid-undo.ts';
+import { clearUndoIfRowsMoved, followSortedRows } from './grid-undo.ts';
 
 registerCellType(TextCellType);
 registerCellType(AutocompleteCellType);
@@ -48,4 +48,6 @@ export const BASE_SETTINGS = {
   fillHandle: { autoInsertRow: true },
   // Removing a row above a recorded change would point Ctrl+Z at another row (grid-undo.ts).
   beforeUpdateData: clearUndoIfRowsMoved,
+  // A sort that moved an edited row would point Ctrl+Z at the row now in its place (grid-undo.ts).
+  ...followSortedRows,
 } satisfies Handsontable.GridSettings;

@@ -94,4 +94,34 @@ describe('the grid redraws what changed', () => {
     await page().waitForFunction(() => document.querySelector('.ht_clone_top th[data-col="val_acc"]') === null, undefined, { timeout: 10_000 });
     await page().getByTestId('auto-run').check();
   });
+
+  test('Ctrl+Z after the edited row was re-sorted undoes that row, not the one now in its place', async () => {
+    // Handsontable's undo history records an edit by its visual row. Sorted by params, an edit of the
+    // layers moves its row at once (its parameter count changes), and Ctrl+Z wrote the old text into
+    // the row that took its place: toy-a kept dense(64, relu) and the teacher's undo went elsewhere.
+    const order = () => page().$$eval('.ht_master tbody td[data-col="layers"]', (tds) => tds.map((td) => (td as HTMLElement).dataset.rowId));
+    const layers = () => page().evaluate(() => Object.fromEntries(window.__sweepsheet!.rows().map((r) => [r.id, r.cells.layers])));
+    await page().locator('.ht_clone_top th[data-col="params"] .colHeader').click();
+    await expect.poll(order).toEqual(['toy-a', 'toy-b', 'toy-c']);
+    // Different layers in the other rows, so a misdirected undo shows.
+    await typeInto('toy-b', 'layers', 'dense(5, relu)');
+    await settled();
+    await typeInto('toy-c', 'layers', 'dense(6, relu)');
+    await settled();
+    await expect.poll(order).toEqual(['toy-a', 'toy-b', 'toy-c']);
+    await typeInto('toy-a', 'layers', 'dense(64, relu)');
+    await expect.poll(order).toEqual(['toy-b', 'toy-c', 'toy-a']);
+    await page().keyboard.press('ControlOrMeta+Z');
+    await expect.poll(layers).toEqual({ 'toy-a': 'dense(4, relu)', 'toy-b': 'dense(5, relu)', 'toy-c': 'dense(6, relu)' });
+    await expect.poll(order).toEqual(['toy-a', 'toy-b', 'toy-c']);
+    // Redo follows the row as well; then the two earlier edits are undone on their own rows.
+    await page().keyboard.press('ControlOrMeta+Y');
+    await expect.poll(layers).toEqual({ 'toy-a': 'dense(64, relu)', 'toy-b': 'dense(5, relu)', 'toy-c': 'dense(6, relu)' });
+    await expect.poll(order).toEqual(['toy-b', 'toy-c', 'toy-a']);
+    await page().keyboard.press('ControlOrMeta+Z');
+    await page().keyboard.press('ControlOrMeta+Z');
+    await page().keyboard.press('ControlOrMeta+Z');
+    await expect.poll(layers).toEqual({ 'toy-a': 'dense(4, relu)', 'toy-b': 'dense(4, relu)', 'toy-c': 'dense(4, relu)' });
+    expect(app.pageErrors).toEqual([]);
+  });
 });
