@@ -5,7 +5,7 @@
  * with the path, and recomputes the rest in order, stopping where a value did not change.
  */
 import { type Evaluator, type FormulaValue, formatCellRef, formulaError } from '../formula/index.ts';
-import { type CellRef, type FormulaUpdate, type Graph, type RowSet, columnOf, id, isFormula, rowOf, sameValue } from './nodes.ts';
+import { type CellRef, type ColumnNode, type FormulaUpdate, type Graph, type RowSet, columnOf, id, isFormula, rowOf, sameValue } from './nodes.ts';
 import { topologicalOrder } from './order.ts';
 
 /**
@@ -23,12 +23,14 @@ export function cellPass(
   const dirty = new Set(seeds);
   const dirtyColumns = new Set(seeds.map(columnOf));
   const out: FormulaUpdate[] = [];
-  const { sequence, cycles } = topologicalOrder(affected, (k) => cellInputs(g, k).filter((d) => affected.has(d)));
+  const fixedFormulas = new Map<ColumnNode, string[]>();
+  const { sequence, cycles } = topologicalOrder(affected, (k) => cellInputs(g, k, fixedFormulas).filter((d) => affected.has(d)));
   for (const cycle of cycles) {
     const path = [...cycle, cycle[0]!].map((k) => label(g, k)).join(' → ');
     for (const key of cycle) {
       const value = formulaError('#CYCLE!', `circular reference: ${path}`);
       assign(g, key, value);
+      evaluator.changed(columnOf(key));
       dirty.add(key);
       dirtyColumns.add(columnOf(key));
       out.push({ row: rowOf(key), column: columnOf(key), value });
@@ -40,6 +42,8 @@ export function cellPass(
     // A value that did not change stops the propagation here.
     if (dirty.has(key) || !sameValue(value, current(g, key))) {
       assign(g, key, value);
+      // An aggregate remembered over this cell's column is read again by the cells after it.
+      evaluator.changed(columnOf(key));
       dirty.add(key);
       dirtyColumns.add(columnOf(key));
       out.push({ row: rowOf(key), column: columnOf(key), value });
@@ -108,10 +112,12 @@ function downstream(g: Graph, seeds: readonly string[]): Set<string> {
 }
 
 /** The formula cells a formula cell reads (single cells and whole columns). */
-function cellInputs(g: Graph, key: string): string[] {
+function cellInputs(g: Graph, key: string, fixedFormulas: Map<ColumnNode, string[]>): string[] {
   const n = g.nodes.get(key);
   const out: string[] = [];
   const wholeColumn = (c: string) => {
+    // A column without formulas (a result, typed text) holds nothing to order: skip its rows.
+    if (!g.cellsIn.has(c) && !g.columnNodes.has(c)) return;
     for (const row of g.host.rowIds()) if (isFormula(g, id(row, c), row, c)) out.push(id(row, c));
   };
   if (n) {
@@ -122,7 +128,10 @@ function cellInputs(g: Graph, key: string): string[] {
   const node = g.columnNodes.get(columnOf(key))!;
   const row = rowOf(key);
   for (const c of node.sameRow) if (isFormula(g, id(row, c), row, c)) out.push(id(row, c));
-  for (const f of node.fixed) if (isFormula(g, f)) out.push(f);
+  // The cells a column formula names by A1 are the same in every row: looked up once a pass.
+  let fixed = fixedFormulas.get(node);
+  if (!fixed) fixedFormulas.set(node, (fixed = node.fixed.filter((f) => isFormula(g, f))));
+  for (const f of fixed) out.push(f);
   for (const c of node.whole) wholeColumn(c);
   return out;
 }

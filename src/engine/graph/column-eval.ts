@@ -14,6 +14,8 @@ import { type ColumnChange, type ColumnNode, type RowSet, sameValue } from './no
  * once for all of the columns. `rows` are the row ids in the positions the nodes store values by.
  */
 export function everyRow(nodes: readonly ColumnNode[], rows: readonly string[], evaluator: Evaluator): ColumnChange[] {
+  // Columns computed before this one in the pass have new values: aggregates over them are read again.
+  evaluator.forget();
   // Sized once, and holding any value from the start: an array grown by push from empty turns
   // into a double array when numbers arrive, and every later read of it allocates a number.
   const outs = nodes.map((): FormulaValue[] => new Array<FormulaValue>(rows.length).fill(null));
@@ -37,6 +39,7 @@ export function someRows(
   node: ColumnNode, target: RowSet, must: RowSet | undefined, rows: readonly string[], rowIndex: ReadonlyMap<string, number>, evaluator: Evaluator,
 ): ColumnChange {
   if (target === 'all' && must === 'all') return everyRow([node], rows, evaluator)[0]!;
+  evaluator.forget();
   const { ast, parseError, values } = node;
   const changedRows: string[] = [];
   const changedValues: FormulaValue[] = [];

@@ -240,8 +240,12 @@ export class FormulaCells {
     const columns = this.host.columns();
     const rowCount = this.host.rowIds().length;
     const e = this.evaluatorState;
-    if (e && e.columns === columns && e.rowCount === rowCount) return e.evaluator;
-    const evaluator = new Evaluator({ columns, rowCount, get: this.read });
+    if (e && e.columns === columns && e.rowCount === rowCount) {
+      // Values may have changed anywhere since the last update: nothing remembered carries over.
+      e.evaluator.forget();
+      return e.evaluator;
+    }
+    const evaluator = new Evaluator({ columns, rowCount, get: this.read }, { remember: true });
     this.evaluatorState = { columns, rowCount, evaluator };
     return evaluator;
   }
