@@ -89,7 +89,7 @@ export const COLUMN_HELP: Readonly<Record<string, ColumnHelp>> = {
       wrong: 'Too high: the loss jumps up or becomes NaN and the row says diverged, with the epoch. Too low: the loss barely moves in the epochs you gave it.',
     },
     ko: {
-      does: '학습률: 옵티마이저가 기울기 반대 방향으로 내딛는 보폭입니다. 노트는 adam과 rmsprop에 0.001을 씁니다(W1, W2, W3, W7).',
+      does: '옵티마이저가 기울기 반대 방향으로 내딛는 보폭입니다. 노트는 adam과 rmsprop에 0.001을 씁니다(W1, W2, W3, W7).',
       tryThis: '0.003, 0.03, 0.3, 3처럼 로그 간격으로 바꿔 보거나, logspace(1e-4, 1, 5)를 입력해 값마다 행을 만들고 손실 곡선을 비교하세요.',
       wrong: '너무 크면 손실이 튀어 오르거나 NaN이 되어 행에 "발산"과 그 에포크가 표시됩니다. 너무 작으면 주어진 에포크 동안 손실이 거의 줄지 않습니다.',
     },

@@ -58,6 +58,16 @@ describe('column help', () => {
     expect(columnHelp('final_lr', 'ko')!.does).not.toMatch(/\blr\b/);
   });
 
+  it('what a column does does not open with its own header, which its header tooltip puts before it ("label: does")', () => {
+    // The Korean lr help began "학습률: …", so the header's tooltip read "학습률: 학습률: 옵티마이저가 …".
+    for (const c of COLUMNS) {
+      for (const locale of ['en', 'ko'] as const) {
+        const label = columns[locale][`col.${c.key}` as keyof (typeof columns)['en']] ?? c.label;
+        expect(columnHelp(c.key, locale)!.does.toLowerCase().startsWith(`${label.toLowerCase()}:`), `${c.key}.${locale}: ${label}`).toBe(false);
+      }
+    }
+  });
+
   it('the lesson facts quoted in the help match the notes', () => {
     // W1's model on MNIST: 784*512+512 + 512*10+10 weights; W4's conv layers as the notes count them.
     expect(columnHelp('params', 'en')!.does).toContain((784 * 512 + 512 + 512 * 10 + 10).toLocaleString('en-US'));
