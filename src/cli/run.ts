@@ -2,9 +2,9 @@
  * `sweepsheet run`: train a sheet file headless on worker threads with the page's engine and
  * worker code, showing a progress bar per row and writing each finished row back into the file.
  */
-import { readFile } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { type RowState, SheetEngine, isStale, statusText } from '../engine/scheduler/sheet-engine.ts';
-import { cachedResults, readSheetFile, writeSheetFile } from '../engine/sheet-file.ts';
+import { FILE_LIMITS, cachedResults, readSheetFile, writeSheetFile } from '../engine/sheet-file.ts';
 import type { Runner } from '../engine/scheduler/runner.ts';
 import { createNodePool, defaultPoolSize } from '../workers/node-pool.ts';
 import { exposureWarning, parseRedisUrl } from '../queue/connection.ts';
@@ -24,14 +24,12 @@ const APP_VERSION = '0.1.0';
 
 /** Runs the sheet; resolves to the process exit code. */
 export async function runSheet(args: RunArgs, io: Output): Promise<number> {
-  let text: string;
-  try {
-    text = await readFile(args.file, 'utf8');
-  } catch (e) {
-    io.err(`cannot read ${args.file}: ${(e as Error).message}`);
+  const read = await readCapped(args.file, FILE_LIMITS.maxBytes);
+  if (!read.ok) {
+    io.err(read.error);
     return 2;
   }
-  const file = readSheetFile(text);
+  const file = readSheetFile(read.value);
   if (!file.ok) {
     io.err(`${args.file} was refused: ${file.error}`);
     return 2;
@@ -99,10 +97,15 @@ export async function runSheet(args: RunArgs, io: Output): Promise<number> {
     void dispose().finally(() => process.exit(130));
   };
   process.once('SIGINT', stop);
+  let saved = true;
   try {
     await engine.idle();
     draw();
-    await save(writeSheetFile(meta, engine.rows(), stamp()));
+    await save(writeSheetFile(meta, engine.rows(), stamp())).catch((e) => {
+      // Said, not thrown: an unhandled rejection printed a stack trace and lost the results table.
+      saved = false;
+      io.err(`could not save ${args.file}: ${(e as Error).message}`);
+    });
   } finally {
     clearInterval(ticker);
     clearTimeout(hint);
@@ -124,8 +127,38 @@ export async function runSheet(args: RunArgs, io: Output): Promise<number> {
     // The table cuts a status at 60 characters, which hid the allowed range ("expected a ..."): each reason in full.
     for (const r of bad) io.err(`  ${displayName(r, parentOf(r))}: ${terminalText(statusText(r.status))}`);
   }
+  if (!saved) return 2;
   return bad.length > 0 ? 1 : 0;
 }
+
+/**
+ * The file's text, reading at most `max` bytes: a huge file or a device (/dev/zero) was read
+ * whole first (300 MB: 1 GB of memory; /dev/zero: 700 MB, then 'Invalid string length').
+ * A UTF-8 byte order mark, which some editors write, is dropped.
+ */
+async function readCapped(path: string, max: number): Promise<{ ok: true; value: string } | { ok: false; error: string }> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path, 'r');
+    const size = (await handle.stat()).size;
+    if (size > max) return { ok: false, error: `${path} was refused: the file is ${mb(size)}; the limit is ${mb(max)}` };
+    const buf = Buffer.alloc(max + 1);
+    let got = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, got, buf.length - got, null);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+      if (got > max) return { ok: false, error: `${path} was refused: the file is larger than ${mb(max)}; the limit is ${mb(max)}` };
+    }
+    return { ok: true, value: new TextDecoder('utf-8').decode(buf.subarray(0, got)) };
+  } catch (e) {
+    return { ok: false, error: `cannot read ${path}: ${(e as Error).message}` };
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+const mb = (bytes: number) => `${(bytes / 1_000_000).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
 
 function jsonRow(r: RowState) {
   const res = r.result && !isStale(r) ? r.result : null;

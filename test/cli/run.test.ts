@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -124,4 +124,38 @@ describe('sweepsheet run', () => {
     expect(r.err).toContain('this file was written by a newer Sweepsheet (version 99); this app reads up to 2');
     expect(readFileSync(path, 'utf8')).toBe('{"format": "sweepsheet", "version": 99, "rows": []}');
   });
+
+  it('reads a file with a byte order mark and saves under a name near the length limit', async () => {
+    // 245 characters: the temporary file beside it was named NAME.PID.N.tmp, past 255, and every save threw.
+    const path = join(tempDir(), `${'a'.repeat(245)}.json`);
+    writeFileSync(path, `\uFEFF${JSON.stringify({ format: 'sweepsheet', version: 1, title: 'bom', rows: [row('a', { epochs: '1' })] })}`);
+    const r = await start(['run', path, '--workers', '1']).done;
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).not.toContain('could not save');
+    expect(savedIds(path)).toEqual(['a']);
+  });
+
+  it('refuses an endless input without reading it all', async () => {
+    const r = await start(['run', '/dev/zero']).done;
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('/dev/zero was refused: the file is larger than 5 MB; the limit is 5 MB\n');
+  });
+
+  it('says so and exits 2 when the results cannot be saved, without a stack trace', async () => {
+    const path = sheetFile([row('long', { ...SECONDS_LONG })]);
+    const { child, done } = start(['run', path, '--workers', '1']);
+    let said = '';
+    child.stdout!.on('data', (d) => { said += d; });
+    const until = Date.now() + 90_000;
+    while (!said.includes('to train') && child.exitCode === null && Date.now() < until) await new Promise((res) => setTimeout(res, 50));
+    // The row trains for seconds; the file becomes a folder, so the final rename over it fails.
+    rmSync(path);
+    mkdirSync(path);
+    writeFileSync(join(path, 'keep'), '');
+    const r = await done;
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/could not save .*test\.sheet\.json: E[A-Z]+/);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(r.out).toMatch(/^long +done/m);
+  }, 120_000);
 });
