@@ -193,4 +193,46 @@ describe('the page in English and Korean', () => {
     await expect.poll(() => detail.getByTestId('detail-status').textContent(), POLL).toBe(`invalid — ${english}`);
     expect(uncaught(), failed.join('\n')).toEqual([]);
   });
+
+  test('Korean text in the row detail wraps between words, never inside one', async () => {
+    // By default a line may break between any two Hangul syllables: the confusion matrix caption
+    // read "테스트 샘플 200개 중 176개 정 / 답" and the curves hint "… 과대 / 적합입니다".
+    await page().getByTestId('language').selectOption('ko');
+    await cell('toy-c', 'optimizer').click();
+    const detail = page().getByTestId('row-detail');
+    await expect.poll(() => detail.getAttribute('data-row-id'), POLL).toBe('toy-c');
+    await detail.locator('canvas').first().waitFor();
+    const breaks = await detail.evaluate((root) => {
+      const hangul = /[\uac00-\ud7a3]/;
+      const inside: string[] = [];
+      let wrapped = 0;
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      const range = document.createRange();
+      while (walker.nextNode()) {
+        const node = walker.currentNode as Text;
+        const text = node.data;
+        if (!hangul.test(text)) continue;
+        let lastTop: number | null = null;
+        let lines = 1;
+        for (let i = 0; i < text.length; i++) {
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          const box = range.getClientRects()[0];
+          if (!box || box.width === 0) continue;
+          if (lastTop !== null && box.top > lastTop + 2) {
+            lines++;
+            if (hangul.test(text[i - 1] ?? '') && hangul.test(text[i]!)) inside.push(`${text.slice(Math.max(0, i - 10), i)} / ${text.slice(i, i + 10)}`);
+          }
+          lastTop = box.top;
+        }
+        if (lines > 1) wrapped++;
+      }
+      return { inside, wrapped };
+    });
+    // Some Korean text here is long enough to wrap (the hints and captions beside the charts).
+    expect(breaks.wrapped).toBeGreaterThan(0);
+    expect(breaks.inside).toEqual([]);
+    await detail.screenshot({ path: `${OUT}/i18n-ko-detail.png` });
+    expect(uncaught(), failed.join('\n')).toEqual([]);
+  });
 });
