@@ -204,6 +204,7 @@ export const fileErrorText: (text: string, l: Locale) => string = translator(():
   { re: /^header: "(?<a>.*)" and "(?<b>.*)" both name the column (?<key>\w+)$/, key: 'eng.file.csvTwice' },
   { re: /^header: none of (?<names>.*) names a column; the columns are (?<columns>.*)$/, key: 'eng.file.csvNoColumn' },
   { re: /^line (?<line>\d+): 1 field, but the header has (?<m>\d+)$/, key: 'eng.file.csvFieldCountOne' },
+  { re: /^line (?<line>\d+): more than (?<max>[\d,]+) fields$/, key: 'eng.file.csvTooManyFields' },
   { re: /^line (?<line>\d+): (?<n>\d+) fields, but the header has (?<m>\d+)$/, key: 'eng.file.csvFieldCount' },
   { re: /^line (?<line>\d+), column (?<key>\w+): longer than (?<max>[\d,]+) characters$/, key: 'eng.file.csvTooLong' },
   { re: /^line (?<line>\d+): unexpected (?<char>.+) after a closing quote; a field with quotes must be quoted whole$/, key: 'eng.file.csvAfterQuote' },

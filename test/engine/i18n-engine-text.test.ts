@@ -201,6 +201,7 @@ describe('refused files', () => {
     ['', ['CSV']],
     ['lr\r\n"0.1\r\n', ['2']],
     [' '.repeat(FILE_LIMITS.maxBytes + 1), ['CSV', '5 MB']],
+    [`lr,seed\r\n0.1,${','.repeat(1_000)}\r\n`, ['2', '1,000']],
   ])('a refused CSV in Korean: %#', (text, values) => {
     const r = fromCsv(text);
     if (r.ok) throw new Error('expected the CSV to be refused');

@@ -43,9 +43,10 @@ export interface CsvTable {
  */
 export function fromCsv(text: string, columns: readonly { readonly key: string; readonly label: string }[] = INPUT_COLUMNS): Result<CsvTable, string> {
   if (utf8Length(text) > FILE_LIMITS.maxBytes) return err(`the CSV is larger than ${fmt(FILE_LIMITS.maxBytes / 1_000_000)} MB`);
-  const parsed = parseCsv(text.startsWith('\uFEFF') ? text.slice(1) : text);
+  // The header and one line past the row cap are kept; the lines after are only counted.
+  const parsed = parseCsv(text.startsWith('\uFEFF') ? text.slice(1) : text, FILE_LIMITS.maxRows + 2);
   if (!parsed.ok) return parsed;
-  const records = parsed.value;
+  const { records, total } = parsed.value;
   const head = records[0];
   if (!head) return err('the CSV is empty: expected a header line naming the columns');
   const byName = new Map<string, string>();
@@ -73,7 +74,7 @@ export function fromCsv(text: string, columns: readonly { readonly key: string; 
     return err(`header: none of ${head.fields.map((h) => `"${clip(h.trim(), 40)}"`).join(', ')} names a column; the columns are ${columns.map((c) => c.key).join(', ')}`);
   }
   const data = records.slice(1);
-  if (data.length > FILE_LIMITS.maxRows) return err(`the CSV has ${fmt(data.length)} rows; the limit is ${fmt(FILE_LIMITS.maxRows)}`);
+  if (total - 1 > FILE_LIMITS.maxRows) return err(`the CSV has ${fmt(total - 1)} rows; the limit is ${fmt(FILE_LIMITS.maxRows)}`);
   const rows: string[][] = [];
   for (const r of data) {
     if (r.fields.length !== head.fields.length) {
@@ -100,9 +101,17 @@ interface CsvRecord {
   readonly fields: string[];
 }
 
-/** RFC 4180 records; a line break may be CRLF, LF or CR; blank lines are skipped. */
-function parseCsv(text: string): Result<CsvRecord[], string> {
+/** Fields a line may have: the sheet has about 30 columns. 4.9 MB of commas made 4.9 million strings (300 MB). */
+export const MAX_CSV_FIELDS = 1_000;
+
+/**
+ * RFC 4180 records; a line break may be CRLF, LF or CR; blank lines are skipped. Only the first
+ * `keep` records are returned, the rest counted in `total`: 2.4 million short lines (4.8 MB) were
+ * 600 MB of records before the row cap refused them.
+ */
+function parseCsv(text: string, keep: number): Result<{ records: CsvRecord[]; total: number }, string> {
   const records: CsvRecord[] = [];
+  let total = 0;
   let fields: string[] = [];
   let field = '';
   let line = 1;
@@ -111,7 +120,10 @@ function parseCsv(text: string): Result<CsvRecord[], string> {
   let quotedField = false;
   const endRecord = () => {
     fields.push(field);
-    if (!(fields.length === 1 && fields[0] === '' && !quotedField)) records.push({ line: start, fields });
+    if (!(fields.length === 1 && fields[0] === '' && !quotedField)) {
+      total++;
+      if (records.length < keep) records.push({ line: start, fields });
+    }
     fields = [];
     field = '';
     quotedField = false;
@@ -146,6 +158,8 @@ function parseCsv(text: string): Result<CsvRecord[], string> {
       continue;
     }
     if (c === ',') {
+      // This comma ends a field and starts another: fields.length + 2 at least.
+      if (fields.length + 2 > MAX_CSV_FIELDS) return err(`line ${start}: more than ${fmt(MAX_CSV_FIELDS)} fields`);
       fields.push(field);
       field = '';
       quotedField = false;
@@ -161,5 +175,5 @@ function parseCsv(text: string): Result<CsvRecord[], string> {
     }
   }
   if (field !== '' || fields.length > 0 || quotedField) endRecord();
-  return ok(records);
+  return ok({ records, total });
 }

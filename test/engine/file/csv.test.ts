@@ -32,6 +32,19 @@ describe('toCsv', () => {
 });
 
 describe('fromCsv', () => {
+  it('refuses a line of more than 1,000 fields at once, naming the line', () => {
+    expect(fromCsv(`lr${',x'.repeat(999)}\r\n`).ok).toBe(true);
+    expect(fromCsv(`lr${',x'.repeat(1_000)}\r\n`)).toEqual({ ok: false, error: 'line 1: more than 1,000 fields' });
+    // 4.9 MB of commas: 4.9 million empty headers (300 MB) before; the first thousand now.
+    expect(fromCsv(`lr\r\n0.1${','.repeat(4_900_000)}`)).toEqual({ ok: false, error: 'line 2: more than 1,000 fields' });
+  });
+
+  it('counts every line past the row cap without keeping them', () => {
+    // 2.4 million short lines: 600 MB of records before the cap refused them; the message is the same.
+    expect(fromCsv(`lr\n${'a\n'.repeat(2_400_000)}`)).toEqual({ ok: false, error: 'the CSV has 2,400,000 rows; the limit is 10,000' });
+    expect(fromCsv(`lr\n${'0.1\n'.repeat(10_000)}`).ok).toBe(true);
+  });
+
   it('maps headers to column keys by key or label, ignoring case, and lists the unknown ones', () => {
     const r = fromCsv('Name,LR,batch,Val Split,test_acc,status\r\nbase,0.03,32,0.2,0.9,done\r\n');
     expect(r).toEqual({ ok: true, value: {
