@@ -79,3 +79,18 @@ describe('row ids from a stranger\'s file', () => {
     expect(a.formulas).toEqual({ twice: 0.4, notes: 1 });
   });
 });
+
+describe('messages quote a long cell in part', () => {
+  it.each([
+    ['a long subset size', `mnist:${'9'.repeat(1_990)}`, /, not 9{37}…$/],
+    ['a long unknown name', 'x'.repeat(1_990), /^unknown dataset "x{37}…"$/],
+    ['long text that is no dataset', `${'y'.repeat(1_000)} ${'z'.repeat(900)}`, /^"y{37}…" is not a dataset$/],
+  ])('dataset: %s', (_what, dataset, message) => {
+    const r = parseRow(cells({ dataset }));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors[0]!.column).toBe('dataset');
+    expect(r.errors[0]!.message).toMatch(message);
+    expect(r.errors[0]!.message.length).toBeLessThan(200);
+  });
+});
