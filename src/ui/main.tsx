@@ -34,6 +34,12 @@ declare global {
       readonly sheetId: () => string;
       /** Workers the page has started so far (replacements included): a sheet switch starts none. */
       readonly workersStarted: () => number;
+      /**
+       * Call `fn` with the ids of the rows that changed, at every change of the open sheet's engine
+       * (the engine open now; a sheet switch drops it). Returns the unsubscribe. Tests watch states
+       * here that a poll can miss: a toy row queues, trains and ends within a few ms.
+       */
+      readonly subscribe: (fn: (changed: ReadonlySet<string>) => void) => () => void;
     };
   }
 }
@@ -79,6 +85,7 @@ async function start(fixture: LoadedSheet, mount: HTMLElement): Promise<void> {
   window.__sweepsheet = {
     rows: () => session().engine.rows(), visible: () => visible, formulaColumns: () => session().engine.formulaColumns(),
     runMode: () => session().engine.runMode(), sheetId: () => session().id, workersStarted,
+    subscribe: (fn) => session().engine.subscribe(fn),
   };
 
   /** Open another sheet; the current one stays until the new one is ready. */

@@ -82,8 +82,9 @@ async function watchRows(target: string): Promise<void> {
   await app.page.evaluate((target) => {
     const w = window as unknown as { __watch: { violations: string[]; targetStates: string[]; stop: () => void } };
     const before = new Map(window.__sweepsheet!.rows().map((r) => [r.id, r.result?.testAcc]));
-    const watch = { violations: [] as string[], targetStates: [] as string[], stop: () => clearInterval(timer) };
-    const timer = setInterval(() => {
+    // At every change of the engine, not on a timer: a toy row queues, trains and ends within a
+    // few ms on a fast machine, between two polls of a 10 ms timer.
+    const look = () => {
       for (const r of window.__sweepsheet!.rows()) {
         if (r.id === target) {
           if (watch.targetStates.at(-1) !== r.status.state) watch.targetStates.push(r.status.state);
@@ -91,7 +92,9 @@ async function watchRows(target: string): Promise<void> {
           watch.violations.push(`${r.id}: ${r.status.state} ${r.result?.testAcc}`);
         }
       }
-    }, 10);
+    };
+    const watch = { violations: [] as string[], targetStates: [] as string[], stop: window.__sweepsheet!.subscribe(look) };
+    look();
     w.__watch = watch;
   }, target);
 }
@@ -171,8 +174,8 @@ describe('Sweepsheet in chromium', () => {
     await watchRows(target);
     await typeInto(target, 'lr', newLr);
     await expect(cell(target, 'lr').textContent()).resolves.toBe(newLr);
-    // The page's own 10 ms watch, not a poll from here: a small row may train and finish before
-    // a round trip from the test sees it queued or running.
+    // The page's own watch, not a poll from here: a small row may train and finish before a round
+    // trip from the test sees it queued or running.
     await app.page.waitForFunction(() => {
       const w = window as unknown as { __watch: { targetStates: string[] } };
       return w.__watch.targetStates.some((s) => s === 'queued' || s === 'running');
@@ -329,8 +332,11 @@ describe('Sweepsheet in chromium', () => {
 
   test('a running row shows its losses so far, then its whole history', async () => {
     const detail = app.page.getByTestId('row-detail');
-    // The fused dense trainer runs this row's 80 epochs of batch 16 in well under a second: one
-    // sample per step and 300 epochs keep it training for seconds, long enough to look at it live.
+    // The fused dense trainer runs this row's 80 epochs of batch 16 in well under a second, and
+    // even 300 epochs of one sample per step in 0.64 s on a fast machine: wider layers, one sample
+    // per step and 300 epochs keep it training for seconds, long enough to look at it live.
+    const layers = (await app.page.evaluate(() => window.__sweepsheet!.rows().find((r) => r.id === 'spiral-deep')!.cells.layers)) ?? '';
+    await typeInto('spiral-deep', 'layers', 'dense(64, relu) dense(64, relu) dense(64, relu)');
     await typeInto('spiral-deep', 'batch_size', '1');
     await typeInto('spiral-deep', 'epochs', '300');
     // Enter moved the selection down a row: select the spiral again while it trains.
@@ -349,16 +355,32 @@ describe('Sweepsheet in chromium', () => {
     await app.page.waitForFunction(() => document.querySelector('[data-testid="detail-history"]')?.getAttribute('data-live') === 'no');
     await expect(detail.getByTestId('detail-history').getAttribute('data-epochs')).resolves.toBe(String(epochsRun));
     expect((await historyShowing(epochsRun)).at(-1)).toBe(epochsRun);
+    await typeInto('spiral-deep', 'layers', layers);
+    await waitUntilSettled();
   });
 
   test('the workers menu: two workers train two rows at once, and the choice is kept', async () => {
     await app.page.getByTestId('workers-count').selectOption('2');
     await expect(app.page.getByTestId('workers').textContent()).resolves.toMatch(/ workers training in the background$/);
-    // Two long rows (one sample per step): with two workers both train at the same time.
+    // Two long rows (one sample per step), started together by Run stale: with two workers both
+    // train at the same time. Counted at every engine change: on a fast machine a row of 300
+    // epochs of XOR trains in well under a second, and typed one after the other in auto mode the
+    // first could end before the second was typed.
+    await app.page.getByTestId('auto-run').uncheck();
     await typeInto('xor-mlp', 'batch_size', '1');
     await typeInto('xor-mlp', 'epochs', '300');
     await typeInto('spiral-deep', 'epochs', '301');
-    await app.page.waitForFunction(() => window.__sweepsheet!.rows().filter((r) => r.status.state === 'running').length === 2, undefined, { timeout: 60_000, polling: 20 });
+    await app.page.evaluate(() => {
+      const w = window as unknown as { __mostRunning: number; __stopCounting: () => void };
+      w.__mostRunning = 0;
+      w.__stopCounting = window.__sweepsheet!.subscribe(() => {
+        w.__mostRunning = Math.max(w.__mostRunning, window.__sweepsheet!.rows().filter((r) => r.status.state === 'running').length);
+      });
+    });
+    await app.page.getByTestId('run-stale').click();
+    await app.page.waitForFunction(() => (window as unknown as { __mostRunning: number }).__mostRunning === 2, undefined, { timeout: 60_000, polling: 20 });
+    await app.page.evaluate(() => (window as unknown as { __stopCounting: () => void }).__stopCounting());
+    await app.page.getByTestId('auto-run').check();
     await expect(app.page.evaluate(() => localStorage.getItem('sweepsheet.workers'))).resolves.toBe('2');
     // The course's values again: their results come back from the cache.
     await typeInto('xor-mlp', 'batch_size', '16');

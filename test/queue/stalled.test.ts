@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSheetFile } from '../../src/engine/sheet-file.ts';
 import { parseRow } from '../../src/engine/spec.ts';
 import { jobIdFor } from '../../src/queue/connection.ts';
+import { SECONDS_LONG } from '../helpers/slow-cells.ts';
 import { type Proc, type RedisHarness, startRedis, startWorker, sweepsheet, tempDir, toyRow, writeSheet } from './helpers.ts';
 
 const dirs: string[] = [];
@@ -26,9 +27,9 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-// The dropout keeps this row on tfjs' own step, seconds long: the fused dense trainer would finish
-// it in well under the 1.5 s the test lets it run before the kill.
-const LONG = toyRow('long', { dataset: 'spiral', layers: 'dense(16, relu) dropout(0.1) dense(16, relu)', batch_size: '8', epochs: '25', seed: '7' });
+// Seconds long (test/helpers/slow-cells.ts), past the 1.5 s the test lets it run before the kill:
+// a dropout row on tfjs' own step took 1.6 s on a faster machine and sometimes ended first.
+const LONG = toyRow('long', { ...SECONDS_LONG, seed: '7' });
 const ROWS = [LONG, toyRow('s1', { seed: '11' }), toyRow('s2', { seed: '12' }), toyRow('s3', { dataset: 'xor', seed: '13' })];
 
 function saved(path: string) {
