@@ -336,14 +336,20 @@ describe('grid charts and comparing runs in chromium', () => {
   });
 
   test('in Korean, the comparison and the grid\'s own columns speak Korean', async () => {
+    // The overlaid curves' x axis, drawn by uPlot on its canvas (the chart keeps its label in data-x-label).
+    const xLabel = () => page().locator('[data-testid="compare-curves"] .ss-compare-chart').getAttribute('data-x-label');
+    await expect(xLabel()).resolves.toBe('epoch');
     await page().getByTestId('language').selectOption('ko');
     await expect.poll(() => page().locator('[data-testid="compare"] h2').textContent()).toBe('▾ 실행 비교');
+    // The open chart is redrawn in Korean (it kept 'epoch' until other rows were selected).
+    await expect.poll(xLabel).toBe('에포크');
     await expect(page().locator('[data-testid="compare-curves"] h3').textContent()).resolves.toBe('선택한 행의 학습 곡선');
     await expect.poll(() => page().locator('.ht_clone_top th[data-col="curve"] .colHeader').textContent()).toBe('곡선');
     await expect(cell('c-10', 'status').getAttribute('title')).resolves.toMatch(/^에포크 \d+에서 발산했습니다\. 가능한 원인: /);
     expect(await screenshot('[data-testid="compare"]', 'compare-ko')).toBeGreaterThan(1000);
     await page().getByTestId('language').selectOption('en');
     await expect.poll(() => page().locator('[data-testid="compare"] h2').textContent()).toBe('▾ Compare runs');
+    await expect.poll(xLabel).toBe('epoch');
   });
 
   test('a row that retrains redraws its sparkline and thumbnail from the new run', async () => {

@@ -45,7 +45,10 @@ export class CurvesChart {
     const key = series.map((s, i) => `${s.row.id}:${s.row.version}:${s.row.result?.jobId ?? ''}:${ys[i]!.length}`).join('|');
     const isLoss = metric === 'loss' || metric === 'valLoss';
     const log = isLoss && spansDecades(ys.flat());
-    const shape = JSON.stringify([series.map((s) => [s.row.id, s.label]), metric, log, width]);
+    // The axis label is read here, in the caller's effect, so a language change redraws the chart
+    // in the new language (it kept 'epoch' on a Korean page: the label was read only at creation).
+    const xLabel = this.xLabel();
+    const shape = JSON.stringify([series.map((s) => [s.row.id, s.label]), metric, log, width, xLabel]);
     if (shape === this.shape && key === this.dataKey) return;
     const n = Math.max(0, ...ys.map((y) => y.length));
     const x = Array.from({ length: n }, (_, i) => i + 1);
@@ -60,19 +63,21 @@ export class CurvesChart {
       plot.batch(() => plot.setData(data));
       return;
     }
-    this.pending = () => this.create(series, data, log, width, shape);
+    this.pending = () => this.create(series, data, log, width, shape, xLabel);
     this.rebuild.request();
   }
 
-  private create(series: readonly CurveSeries[], data: uPlot.AlignedData, log: boolean, width: number, shape: string): void {
+  private create(series: readonly CurveSeries[], data: uPlot.AlignedData, log: boolean, width: number, shape: string, xLabel: string): void {
     this.shape = shape;
     this.plot?.destroy();
     this.plot = null;
+    // The label uPlot draws on its canvas, for tests to read.
+    this.host.dataset.xLabel = xLabel;
     if (series.length === 0) return;
     this.plot = new uPlot({
       width, height: 240,
       scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
-      axes: [{ label: this.xLabel(), incrs: EPOCH_TICK_STEPS }, { size: 56 }],
+      axes: [{ label: xLabel, incrs: EPOCH_TICK_STEPS }, { size: 56 }],
       legend: { live: false },
       cursor: { drag: { x: false, y: false } },
       series: [
