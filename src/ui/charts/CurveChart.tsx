@@ -9,7 +9,7 @@ import 'uplot/dist/uPlot.min.css';
 import './charts.css';
 import { locale, t } from '../i18n/index.ts';
 import { CURVE_COLORS } from './boundary-draw.ts';
-import { EPOCH_TICK_STEPS } from './curve-data.ts';
+import { EPOCH_TICK_STEPS, tickLabels } from './curve-data.ts';
 import { later, onScreen } from '../compare/later.ts';
 import { timed } from '../compare/timings.ts';
 
@@ -47,7 +47,7 @@ export function CurveChart(props: {
         x: { time: false, range: (_u, _min, max) => [1, Math.max(2, max ?? 2)] },
         y: props.unitRange ? { range: [0, 1] } : untrack(() => props.log) ? { distr: 3 } : {},
       },
-      axes: [{ label: t('detail.curves.epoch'), size: 36, labelSize: 18, incrs: EPOCH_TICK_STEPS }, { size: 48 }],
+      axes: [{ label: t('detail.curves.epoch'), size: 36, labelSize: 18, incrs: EPOCH_TICK_STEPS }, { size: 48, values: tickLabels }],
       legend: { live: false },
       cursor: { drag: { x: false, y: false } },
       hooks: {

@@ -10,7 +10,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { RowState } from '../../engine/scheduler/sheet-engine.ts';
 import { type CurveMetric, curveValues, spansDecades } from './compare-data.ts';
-import { EPOCH_TICK_STEPS } from '../charts/curve-data.ts';
+import { EPOCH_TICK_STEPS, tickLabels } from '../charts/curve-data.ts';
 import { later } from './later.ts';
 import { timed } from './timings.ts';
 
@@ -77,7 +77,7 @@ export class CurvesChart {
     this.plot = new uPlot({
       width, height: 240,
       scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
-      axes: [{ label: xLabel, incrs: EPOCH_TICK_STEPS }, { size: 56 }],
+      axes: [{ label: xLabel, incrs: EPOCH_TICK_STEPS }, { size: 56, values: tickLabels }],
       legend: { live: false },
       cursor: { drag: { x: false, y: false } },
       series: [

@@ -7,6 +7,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { RowState } from '../../engine/scheduler/sheet-engine.ts';
 import type { Dimension } from './compare-data.ts';
+import { tickLabels } from '../charts/curve-data.ts';
 
 export interface ScatterPoints {
   readonly x: number[];
@@ -53,7 +54,7 @@ export class ScatterChart {
         x: log ? { time: false, distr: 3 } : { time: false, range: (_u, lo, hi) => (lo === hi ? [lo - 1, hi + 1] : [lo, hi]) },
         y: { range: (_u, lo, hi) => (lo === hi ? [lo - 0.5, hi + 0.5] : [lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.05]) },
       },
-      axes: [{ label: xLabel }, { label: yLabel, size: 56 }],
+      axes: [{ label: xLabel, values: tickLabels }, { label: yLabel, size: 56, values: tickLabels }],
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
       series: [{}, { label: yLabel, stroke: '#4e79a7', fill: '#4e79a7', paths: () => null, points: { show: true, size: 8, stroke: '#4e79a7', fill: '#4e79a7aa' } }],
