@@ -86,6 +86,8 @@ function Detail(props: { row: RowState; source: RowSource; curvesTick: Accessor<
   // the frame in which the run finishes, which already holds its status, facts, curves and boundary.
   const laterInsights = lagging(insights, () => props.row.id);
   const twoD = () => info()?.source.kind === 'toy';
+  // A regression row's map is its predicted number over the plane (sign and size), not a decision between classes.
+  const regression = () => info()?.task === 'regression';
   const boundary = () => (running() ? props.row.liveBoundary : insights()?.boundary ?? null);
   const points = createMemo(() => {
     const s = spec();
@@ -137,15 +139,16 @@ function Detail(props: { row: RowState; source: RowSource; curvesTick: Accessor<
         <Show when={records().length > 0 || running()}>
           <div class="ss-detail-part">
             <h3>{t('detail.curves.title')}</h3>
-            <LearningCurves records={curveRecords()} classification={info()?.task !== 'regression'} />
+            <LearningCurves records={curveRecords()} classification={!regression()} />
           </div>
         </Show>
         <Show when={twoD() && (boundary() !== null || running())}>
           <div class="ss-detail-part">
-            <h3>{t('detail.boundary.title')}</h3>
+            <h3>{t(regression() ? 'detail.boundary.titleRegression' : 'detail.boundary.title')}</h3>
             <BoundaryView
               boundary={boundary()}
               points={points()}
+              regression={regression()}
               caption={running() ? t('detail.boundary.live', { n: records().length }) : t('detail.boundary.final')}
             />
           </div>

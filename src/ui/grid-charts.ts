@@ -17,6 +17,7 @@
  * cell whether it has an image or not.
  */
 import { baseRenderer } from 'handsontable/renderers';
+import { DATASETS } from '../engine/datasets.ts';
 import type { Boundary } from '../engine/job.ts';
 import type { RowState } from '../engine/scheduler/sheet-engine.ts';
 import { boundaryDataUrl } from './boundary-bmp.ts';
@@ -138,7 +139,8 @@ export function boundaryRenderer(lookup: RowLookup, key: string): CellRenderer {
         chartStats.boundaryDraws++;
       }
       css = entry.el;
-      td.title = t('grid.boundary.title', { classes: b.classes });
+      const regression = state.parsed.ok && DATASETS[state.parsed.spec.dataset.name]?.task === 'regression';
+      td.title = regression ? t('grid.boundary.titleRegression') : t('grid.boundary.title', { classes: b.classes });
     }
     td.classList.add('ss-thumb');
     if (css !== null) td.style.setProperty(THUMB_PROPERTY, css);

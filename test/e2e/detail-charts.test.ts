@@ -310,4 +310,40 @@ describe('row detail: curves, boundary, confusion matrix, gallery', () => {
     expect(app.pageErrors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
     expect(failed.filter((f) => f.includes('/data/') || f.includes('/src/'))).toEqual([]);
   });
+
+  test('a regression row\'s map is its prediction over the plane, not a decision between classes', async () => {
+    // The plane is a regression set: the map colours the sign and size of one predicted number
+    // (insights.ts computeBoundary). It was titled a decision boundary, its hint spoke of the class
+    // the model predicts, and the grid's thumbnail said "결정 경계 (클래스 2개)".
+    await cell('circle', 'dataset').dblclick();
+    await app.page.locator('.handsontableInputHolder:not(.ht_editor_hidden) textarea.handsontableInput').waitFor({ state: 'visible' });
+    await app.page.keyboard.press('ControlOrMeta+A');
+    await app.page.keyboard.type('plane');
+    await app.page.keyboard.press('Tab');
+    await app.page.waitForFunction(() => window.__sweepsheet!.rows().find((x) => x.id === 'circle')?.cells.dataset === 'plane');
+    await waitSettled('circle');
+    await select('circle');
+    await expect.poll(() => detail().locator('h3').allTextContents()).toEqual(expect.arrayContaining(['평면 위의 예측']));
+    expect(await detail().locator('h3').allTextContents()).not.toContain('결정 경계');
+    await expect(detail().getByTestId('detail-boundary').getAttribute('data-drawn')).resolves.toBe('yes');
+    const hint = await detail().getByTestId('detail-boundary-hint').textContent();
+    expect(hint).toContain('0보다 크면 파란색');
+    expect(hint).not.toContain('클래스');
+    await expect.poll(() => cell('circle', 'boundary').getAttribute('title')).toBe('평면 위의 예측 (0보다 크면 파란색, 작으면 주황색)');
+    await app.page.getByTestId('language').selectOption('en');
+    await expect.poll(() => detail().locator('h3').allTextContents()).toEqual(expect.arrayContaining(['Prediction over the plane']));
+    expect(await detail().getByTestId('detail-boundary-hint').textContent()).not.toMatch(/class/);
+    await expect.poll(() => cell('circle', 'boundary').getAttribute('title')).toBe('prediction over the plane (blue above 0, orange below)');
+    await detail().screenshot({ path: `${OUT}/plane-regression.png` });
+    // A classification row keeps its decision boundary.
+    await cell('circle', 'dataset').dblclick();
+    await app.page.locator('.handsontableInputHolder:not(.ht_editor_hidden) textarea.handsontableInput').waitFor({ state: 'visible' });
+    await app.page.keyboard.press('ControlOrMeta+A');
+    await app.page.keyboard.type('circle');
+    await app.page.keyboard.press('Tab');
+    await waitSettled('circle');
+    await expect.poll(() => detail().locator('h3').allTextContents()).toEqual(expect.arrayContaining(['Decision boundary']));
+    await expect.poll(() => cell('circle', 'boundary').getAttribute('title')).toBe('decision boundary (2 classes)');
+    expect(app.pageErrors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
+  });
 });

@@ -18,7 +18,8 @@ import './charts.css';
 const CSS_SIZE = 260;
 const RADIUS = 2.6;
 
-export function BoundaryView(props: { boundary: Boundary | null; points: readonly BoundaryPoint[]; caption: string }) {
+/** `regression`: the colours are the sign and size of one predicted number, not classes (insights.ts computeBoundary). */
+export function BoundaryView(props: { boundary: Boundary | null; points: readonly BoundaryPoint[]; caption: string; regression?: boolean }) {
   const image = createMemo(() => {
     const b = props.boundary;
     if (!b) return null;
@@ -48,7 +49,7 @@ export function BoundaryView(props: { boundary: Boundary | null; points: readonl
       <Show when={!props.boundary}>
         <p class="ss-detail-note">{t('detail.boundary.waiting')}</p>
       </Show>
-      <p class="ss-detail-note ss-chart-hint">{t('detail.boundary.hint')}</p>
+      <p class="ss-detail-note ss-chart-hint" data-testid="detail-boundary-hint">{t(props.regression ? 'detail.boundary.hintRegression' : 'detail.boundary.hint')}</p>
     </figure>
   );
 }

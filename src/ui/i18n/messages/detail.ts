@@ -63,6 +63,8 @@ const en = {
   'detail.boundary.final': 'after training',
   'detail.boundary.hint': 'Colour: the class the model predicts there, stronger where it is surer. Dots: the training points.',
   'detail.boundary.waiting': 'Drawn after the first epoch.',
+  'detail.boundary.titleRegression': 'Prediction over the plane',
+  'detail.boundary.hintRegression': 'Colour: the number the model predicts there, blue above 0 and orange below, stronger the further from 0 (full at ±1). Dots: the training points, by the sign of their target.',
 
   'detail.confusion.title': 'Confusion matrix (test set)',
   'detail.confusion.true': 'true ↓ / predicted →',
@@ -171,6 +173,8 @@ const ko: Record<keyof typeof en, string> = {
   'detail.boundary.final': '학습 완료 후',
   'detail.boundary.hint': '색: 그 위치에서 모델이 예측한 클래스이며, 확신할수록 진합니다. 점: 학습 데이터.',
   'detail.boundary.waiting': '첫 에포크가 끝나면 그려집니다.',
+  'detail.boundary.titleRegression': '평면 위의 예측',
+  'detail.boundary.hintRegression': '색: 그 위치에서 모델이 예측한 값이며, 0보다 크면 파란색, 작으면 주황색이고 0에서 멀수록(±1에서 가장) 진합니다. 점: 학습 데이터(목표값의 부호로 색칠).',
 
   'detail.confusion.title': '혼동 행렬 (테스트 세트)',
   'detail.confusion.true': '실제 ↓ / 예측 →',
