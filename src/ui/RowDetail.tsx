@@ -172,7 +172,7 @@ function Detail(props: { row: RowState; source: RowSource; curvesTick: Accessor<
           <h3 data-testid="detail-history-title">
             {running() ? epochs(lines().length, 'detail.live.one', 'detail.live.other') : epochs(lines().length, 'detail.history.one', 'detail.history.other')}
           </h3>
-          <HistoryTable lines={lines()} live={running()} best={shownResult()?.bestEpoch ?? null} />
+          <HistoryTable lines={lines()} live={running()} best={shownResult()?.bestEpoch ?? null} ended={shownResult() != null} />
         </div>
       </div>
     </>
@@ -201,7 +201,8 @@ function RunFacts(props: { result: TrainResult; row: RowState }) {
       <dd data-field="epochs_run">{r().epochsRun}{planned() !== null && planned() !== r().epochsRun ? t('detail.fact.of', { n: planned()! }) : ''}</dd>
       <dt>{t('detail.fact.bestEpoch')}</dt>
       <dd data-field="best_epoch">
-        {r().bestEpoch}{r().restoredBest ? t('detail.fact.restored') : t('detail.fact.last')}
+        {/* A run that diverged inside its first epoch has no best epoch (the engine says 0). */}
+        {r().bestEpoch >= 1 ? `${r().bestEpoch}${r().restoredBest ? t('detail.fact.restored') : t('detail.fact.last')}` : t('detail.fact.noBest')}
       </dd>
       <dt>{t('detail.fact.finalLr')}</dt>
       <dd data-field="final_lr">{formatResult('number', r().finalLr)}</dd>

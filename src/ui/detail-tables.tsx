@@ -101,7 +101,8 @@ const OVERSCAN = 20;
  * (bench:charts --live-detail: paint 6.8 -> 3.7 ms per frame with 10 lines instead of 300).
  * `data-epochs` on the table says how many lines there are in all.
  */
-export function HistoryTable(props: { lines: readonly HistoryLine[]; live: boolean; best: number | null }) {
+/** `ended`: the lines are a finished run's (with none, the run stopped inside its first epoch). */
+export function HistoryTable(props: { lines: readonly HistoryLine[]; live: boolean; best: number | null; ended?: boolean }) {
   const [top, setTop] = createSignal(0);
   const first = createMemo(() => Math.min(props.lines.length, Math.max(0, Math.floor(top() / HISTORY_ROW_PX) - OVERSCAN)));
   const last = createMemo(() => Math.min(props.lines.length, Math.floor(top() / HISTORY_ROW_PX) + VISIBLE_ROWS + OVERSCAN));
@@ -139,7 +140,7 @@ export function HistoryTable(props: { lines: readonly HistoryLine[]; live: boole
         </tbody>
       </table>
       <Show when={props.lines.length === 0}>
-        <p class="ss-detail-note">{t('detail.noEpoch')}</p>
+        <p class="ss-detail-note" data-testid="detail-no-epoch">{t(props.ended ? 'detail.noEpochEnded' : 'detail.noEpoch')}</p>
       </Show>
     </div>
   );

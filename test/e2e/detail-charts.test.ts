@@ -346,4 +346,36 @@ describe('row detail: curves, boundary, confusion matrix, gallery', () => {
     await expect.poll(() => cell('circle', 'boundary').getAttribute('title')).toBe('decision boundary (2 classes)');
     expect(app.pageErrors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
   });
+
+  test('a run that diverges inside its first epoch has no best epoch and says it ended', async () => {
+    // SGD at lr 10 on the plane: the loss is Infinity within epoch 1, so no epoch is recorded.
+    // The detail said "best epoch 0 — the last epoch's weights were tested" and, under the finished
+    // run, "No epoch has finished yet." as if it were still to come.
+    const typeInto = async (col: string, text: string) => {
+      await cell('circle', col).dblclick();
+      await app.page.locator('.handsontableInputHolder:not(.ht_editor_hidden) textarea.handsontableInput').waitFor({ state: 'visible' });
+      await app.page.keyboard.press('ControlOrMeta+A');
+      await app.page.keyboard.type(text);
+      await app.page.keyboard.press('Tab');
+    };
+    await typeInto('dataset', 'plane');
+    await typeInto('layers', 'dense(8, relu) dense(8, relu)');
+    await typeInto('optimizer', 'sgd');
+    await typeInto('lr', '10');
+    await app.page.waitForFunction(() => {
+      const r = window.__sweepsheet!.rows().find((x) => x.id === 'circle')!;
+      return r.cells.lr === '10' && r.result !== null && r.resultKey === r.parsed.key && r.status.state === 'diverged';
+    }, undefined, { timeout: FINISH_TIMEOUT, polling: 100 });
+    const r = await app.page.evaluate(() => {
+      const row = window.__sweepsheet!.rows().find((x) => x.id === 'circle')!;
+      return { epochs: row.result!.history.length, best: row.result!.bestEpoch, status: row.status };
+    });
+    expect(r).toMatchObject({ epochs: 0, best: 0, status: { state: 'diverged', epoch: 1 } });
+    await select('circle');
+    await expect.poll(() => detail().locator('[data-field="best_epoch"]').textContent()).toBe('— (no epoch finished)');
+    await expect(detail().getByTestId('detail-no-epoch').textContent()).resolves.toBe('The run ended before its first epoch finished.');
+    await expect(detail().getByTestId('detail-status').textContent()).resolves.toMatch(/^diverged at epoch 1 — the loss became Infinity/);
+    await detail().screenshot({ path: `${OUT}/diverged-first-epoch.png` });
+    expect(app.pageErrors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
+  });
 });

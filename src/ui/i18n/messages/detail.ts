@@ -18,6 +18,8 @@ const en = {
   'detail.history.one': 'History: {n} epoch',
   'detail.history.other': 'History: {n} epochs',
   'detail.noEpoch': 'No epoch has finished yet.',
+  'detail.noEpochEnded': 'The run ended before its first epoch finished.',
+  'detail.fact.noBest': '— (no epoch finished)',
 
   'detail.fact.backend': 'backend',
   'detail.fact.time': 'time',
@@ -128,6 +130,8 @@ const ko: Record<keyof typeof en, string> = {
   'detail.history.one': '기록: {n} 에포크',
   'detail.history.other': '기록: {n} 에포크',
   'detail.noEpoch': '아직 끝난 에포크가 없습니다.',
+  'detail.noEpochEnded': '첫 에포크가 끝나기 전에 실행이 멈췄습니다.',
+  'detail.fact.noBest': '— (끝난 에포크 없음)',
 
   'detail.fact.backend': '백엔드',
   'detail.fact.time': '시간',
