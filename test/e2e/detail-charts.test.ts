@@ -364,7 +364,7 @@ describe('row detail: curves, boundary, confusion matrix, gallery', () => {
     await typeInto('lr', '10');
     await app.page.waitForFunction(() => {
       const r = window.__sweepsheet!.rows().find((x) => x.id === 'circle')!;
-      return r.cells.lr === '10' && r.result !== null && r.resultKey === r.parsed.key && r.status.state === 'diverged';
+      return r.cells.lr === '10' && r.result !== null && r.parsed.ok && r.resultKey === r.parsed.key && r.status.state === 'diverged';
     }, undefined, { timeout: FINISH_TIMEOUT, polling: 100 });
     const r = await app.page.evaluate(() => {
       const row = window.__sweepsheet!.rows().find((x) => x.id === 'circle')!;
