@@ -111,6 +111,7 @@ export const formulaMessageText: (text: string, l: Locale) => string = translato
   { re: /^AVERAGE of no numbers$/, key: 'eng.formula.averageOfNone' },
   { re: /^expected a number but got the text (?<text>.*)$/, key: 'eng.formula.expectedNumber' },
   { re: /^the value (?<value>\S+) is not a finite number$/, key: 'eng.formula.notFinite' },
+  { re: /^it reads a result that is not there yet$/, key: 'eng.formula.pending' },
 ]);
 
 /** Why a run diverged (train/fit.ts), e.g. "the learning rate (5) is probably too high". */

@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import type { FormulaColumn } from '../../src/engine/scheduler/row-state.ts';
 import { type RowState, SheetEngine } from '../../src/engine/scheduler/sheet-engine.ts';
 import { compareKeys, groupedOrder, sortKey } from '../../src/ui/row-values.ts';
+import { SHEET_COLUMN_KEYS, columnLetters } from '../../src/engine/formula/index.ts';
+import { statusText } from '../../src/engine/scheduler/row-state.ts';
 import { ScriptedRunner, settle } from '../helpers/scripted-runner.ts';
 
 const cells = (over: Record<string, string> = {}) => ({
@@ -87,6 +89,38 @@ describe('a formula waiting on a result', () => {
     runner.last('a').finish({ testAcc: 0.87 });
     await settle();
     expect(engine.row('a')!.formulas.notes).toBe(87);
+  });
+
+  it('a setting that reads a result waits for it: no run on the column\'s default, then one run', async () => {
+    // seed of row b = 5 once row a has a test accuracy; before, the row must not train seed 1 (the
+    // default) only to train again with 5.
+    const a1 = `${columnLetters(SHEET_COLUMN_KEYS.indexOf('test_acc'))}1`;
+    const runner = new ScriptedRunner(4);
+    const engine = new SheetEngine([{ id: 'a', cells: cells() }, { id: 'b', cells: cells({ seed: `=IF(${a1} > 0, 5, 7)` }) }], runner);
+    await settle();
+    const b = engine.row('b')!;
+    expect(b.status.state).toBe('invalid');
+    expect(statusText(b.status)).toBe('invalid — seed: the formula gives #N/A: it reads a result that is not there yet (expected a formula whose value fits the column)');
+    expect(runner.started()).toEqual(['a']);
+    runner.last('a').finish({ testAcc: 0.8 });
+    await settle();
+    expect(engine.row('b')!.status.state).toBe('running');
+    expect(runner.last('b').job.spec.seed).toBe(5);
+    expect(runner.started()).toEqual(['a', 'b']);
+  });
+
+  it('an aggregate with every row still waiting waits too; COUNT says 0', async () => {
+    const runner = new ScriptedRunner(4);
+    const engine = new SheetEngine([{ id: 'a', cells: cells() }, { id: 'b', cells: cells({ lr: '0.1' }) }], runner, {
+      formulaColumns: [...COLUMNS, { key: 'total', label: 'total', formula: '=SUM(test_acc)' }, { key: 'ratio', label: 'ratio', formula: '=lr / MAX(test_acc)' }],
+    });
+    await settle();
+    // Not MAX 0, SUM 0 or AVERAGE #DIV/0! while both rows train.
+    expect(values(engine.row('a')!, ['best', 'mean', 'total', 'ratio', 'done'])).toEqual({ best: null, mean: null, total: null, ratio: null, done: 0 });
+    runner.last('a').finish({ testAcc: 0.6 });
+    await settle();
+    expect(values(engine.row('b')!, ['best', 'mean', 'total', 'done'])).toEqual({ best: 0.6, mean: 0.6, total: 0.6, done: 1 });
+    expect(engine.row('b')!.formulas.ratio).toBeCloseTo(0.1 / 0.6, 12);
   });
 
   it('a sweep\'s row waits until one of its runs has finished, then reads their mean', async () => {

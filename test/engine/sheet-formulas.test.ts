@@ -23,9 +23,9 @@ describe('formulas in the sheet engine', () => {
       formulaColumns: [{ key: 'gap', label: 'gap', formula: '=train_acc - test_acc' }, { key: 'best', label: 'best', formula: '=MAX(test_acc)' }],
     });
     await settle();
-    // A row without results waits for them: its gap is empty, not 0 - 0; MAX over no results is 0.
+    // A row without results waits for them: its gap is empty, not 0 - 0, and so is MAX over results still on their way.
     expect(engine.row('a')!.formulas.gap).toBeNull();
-    expect(engine.row('a')!.formulas.best).toBe(0);
+    expect(engine.row('a')!.formulas.best).toBeNull();
     runner.last('a').finish({ trainAcc: 0.9, testAcc: 0.8 });
     await settle();
     expect(engine.row('a')!.formulas.gap).toBeCloseTo(0.1, 12);

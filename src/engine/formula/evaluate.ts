@@ -215,10 +215,11 @@ class Evaluation {
   /** The numbers an aggregate works on, in argument and row order, or the first error. */
   private gather(fn: AggregateSpec, args: readonly FormulaAst[]): number[] | FormulaError {
     const numbers: number[] = [];
+    let waited = false;
     // From a reference, numbers count and errors propagate (COUNT: skip); all else is skipped.
     const take = (v: FormulaValue): FormulaError | undefined => {
       if (typeof v === 'number') numbers.push(v);
-      else if (v === PENDING) return undefined;
+      else if (v === PENDING) waited = true;
       else if (isFormulaError(v) && !fn.lenient) return v;
       return undefined;
     };
@@ -245,6 +246,9 @@ class Evaluation {
         else if (!fn.lenient) return formulaError('#VALUE!', `${fn.name} expected numbers but got the text "${v}"`);
       }
     }
+    // Nothing to fold yet but results on their way: MAX would say 0 and AVERAGE #DIV/0! while
+    // every row trains. COUNT says how many there are, and 0 is true then.
+    if (numbers.length === 0 && waited && !fn.lenient) return PENDING;
     return numbers;
   }
 

@@ -42,7 +42,7 @@ export function formulaError(code: FormulaErrorCode, message: string): FormulaEr
  * cell; the sheet stores and shows a pending formula as empty (see isPending), never as 0, and
  * computes it once the result arrives.
  */
-export const PENDING: FormulaError = Object.freeze(formulaError('#N/A', 'the row has no result yet'));
+export const PENDING: FormulaError = Object.freeze(formulaError('#N/A', 'it reads a result that is not there yet'));
 
 /** Whether a formula's value is pending on a result (see PENDING). */
 export function isPending(v: unknown): boolean {

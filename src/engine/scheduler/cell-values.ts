@@ -75,8 +75,9 @@ export function effectiveCells(cells: RowCells, valueOf: (column: string) => For
     if (text === undefined || !isFormulaText(text)) continue;
     const v = valueOf(col.key);
     if (v === undefined) continue;
-    // Waiting on a result reads as the empty cell it shows.
-    if (isPending(v)) {
+    // Waiting on a result reads as the empty cell it shows; a setting waiting on one is an error
+    // until it arrives, not the column's default (which would train, then train again).
+    if (isPending(v) && !col.spec) {
       out[col.key] = '';
       continue;
     }
