@@ -11,6 +11,7 @@ import { exposureWarning, parseRedisUrl } from '../queue/connection.ts';
 import { version as tfVersion } from '@tensorflow/tfjs';
 import type { RunArgs } from './args.ts';
 import { atomicWriter } from './atomic-write.ts';
+import { sizeOverLimit } from '../engine/file/json.ts';
 import { displayName, progressLine, resultTable, sortRows, terminalText } from './format.ts';
 
 export interface Output {
@@ -141,14 +142,17 @@ async function readCapped(path: string, max: number): Promise<{ ok: true; value:
   try {
     handle = await open(path, 'r');
     const size = (await handle.stat()).size;
-    if (size > max) return { ok: false, error: `${path} was refused: the file is ${mb(size)}; the limit is ${mb(max)}` };
+    if (size > max) {
+      const over = sizeOverLimit(size, max);
+      return { ok: false, error: `${path} was refused: the file is ${over.size}; the limit is ${over.limit}` };
+    }
     const buf = Buffer.alloc(max + 1);
     let got = 0;
     for (;;) {
       const { bytesRead } = await handle.read(buf, got, buf.length - got, null);
       if (bytesRead === 0) break;
       got += bytesRead;
-      if (got > max) return { ok: false, error: `${path} was refused: the file is larger than ${mb(max)}; the limit is ${mb(max)}` };
+      if (got > max) return { ok: false, error: `${path} was refused: the file is larger than the limit of ${sizeOverLimit(got, max).limit}` };
     }
     return { ok: true, value: new TextDecoder('utf-8').decode(buf.subarray(0, got)) };
   } catch (e) {
@@ -158,7 +162,6 @@ async function readCapped(path: string, max: number): Promise<{ ok: true; value:
   }
 }
 
-const mb = (bytes: number) => `${(bytes / 1_000_000).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
 
 function jsonRow(r: RowState) {
   const res = r.result && !isStale(r) ? r.result : null;

@@ -138,7 +138,7 @@ describe('sweepsheet run', () => {
   it('refuses an endless input without reading it all', async () => {
     const r = await start(['run', '/dev/zero']).done;
     expect(r.code).toBe(2);
-    expect(r.err).toBe('/dev/zero was refused: the file is larger than 5 MB; the limit is 5 MB\n');
+    expect(r.err).toBe('/dev/zero was refused: the file is larger than the limit of 5 MB\n');
   });
 
   it('says so and exits 2 when the results cannot be saved, without a stack trace', async () => {

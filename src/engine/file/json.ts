@@ -28,13 +28,24 @@ export function utf8Length(text: string): number {
   return n;
 }
 
-const mb = (bytes: number) => `${(bytes / 1_000_000).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
+const mb = (bytes: number, digits = 1) => `${(bytes / 1_000_000).toLocaleString('en-US', { maximumFractionDigits: digits })} MB`;
+
+/**
+ * A size over its limit, both in MB with as many decimals as it takes to tell them apart: a file
+ * one byte over 5 MB said "the file is 5 MB; the limit is 5 MB".
+ */
+export function sizeOverLimit(bytes: number, limit: number): { readonly size: string; readonly limit: string } {
+  let digits = 1;
+  while (digits < 6 && mb(bytes, digits) === mb(limit, digits)) digits++;
+  return { size: mb(bytes, digits), limit: mb(limit, 1) };
+}
 
 /** Parse JSON text into clean data, or say why not. `what` names the source in messages ("the file", "the link"). */
 export function parseCleanJson(text: string, maxBytes: number = FILE_LIMITS.maxBytes, what = 'the file'): Result<unknown, string> {
   // A string's length in code units is at most its UTF-8 length, so the cheap test goes first.
   if (text.length > maxBytes || utf8Length(text) > maxBytes) {
-    return err(`${what} is ${mb(utf8Length(text))}; the limit is ${mb(maxBytes)}`);
+    const over = sizeOverLimit(utf8Length(text), maxBytes);
+    return err(`${what} is ${over.size}; the limit is ${over.limit}`);
   }
   let data: unknown;
   try {
