@@ -117,7 +117,12 @@ function Detail(props: { row: RowState; source: RowSource; curvesTick: Accessor<
           {statusTextIn(props.row.status, locale())}
         </p>
         <Show when={props.row.result?.stoppedEarly}>
-          {(why) => <p class="ss-detail-stopped" data-testid="detail-stopped">{t('detail.stoppedEarly', { why: stoppedEarlyText(why(), locale()) })}</p>}
+          {(why) => (
+            <p class="ss-detail-stopped" data-testid="detail-stopped">
+              {/* The engine's reasons name themselves ("early stopping: …", "조기 종료: …"); only another text gets the prefix. */}
+              {why().startsWith('early stopping:') ? stoppedEarlyText(why(), locale()) : t('detail.stoppedEarly', { why: stoppedEarlyText(why(), locale()) })}
+            </p>
+          )}
         </Show>
         <Show when={isStale(props.row)}>
           <p class="ss-detail-note" data-testid="detail-stale">{t('detail.stale')}</p>

@@ -378,4 +378,33 @@ describe('row detail: curves, boundary, confusion matrix, gallery', () => {
     await detail().screenshot({ path: `${OUT}/diverged-first-epoch.png` });
     expect(app.pageErrors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
   });
+
+  test('a run that stopped early says why once, in either language', async () => {
+    // The line read "stopped early — early stopping: no better validation loss for 1 epochs", and
+    // in Korean "조기 종료 — 조기 종료: …", the same words twice.
+    const typeInto = async (col: string, text: string) => {
+      await cell('circle', col).dblclick();
+      await app.page.locator('.handsontableInputHolder:not(.ht_editor_hidden) textarea.handsontableInput').waitFor({ state: 'visible' });
+      await app.page.keyboard.press('ControlOrMeta+A');
+      await app.page.keyboard.type(text);
+      await app.page.keyboard.press('Tab');
+    };
+    // Patience 1 on the circle with a validation split: training stops at the first epoch whose validation loss is not better.
+    await typeInto('dataset', 'circle');
+    await typeInto('optimizer', 'adam');
+    await typeInto('lr', '0.01');
+    await typeInto('early_stop', '1');
+    await app.page.waitForFunction(() => {
+      const r = window.__sweepsheet!.rows().find((x) => x.id === 'circle')!;
+      return r.cells.early_stop === '1' && r.result !== null && r.parsed.ok && r.resultKey === r.parsed.key && r.status.state === 'done';
+    }, undefined, { timeout: FINISH_TIMEOUT, polling: 100 });
+    const why = await app.page.evaluate(() => window.__sweepsheet!.rows().find((x) => x.id === 'circle')!.result!.stoppedEarly);
+    expect(why).toBe('early stopping: no better validation loss for 1 epochs');
+    await select('circle');
+    await expect.poll(() => detail().getByTestId('detail-stopped').textContent()).toBe(why);
+    await app.page.getByTestId('language').selectOption('ko');
+    await expect.poll(() => detail().getByTestId('detail-stopped').textContent()).toBe('조기 종료: 1 에포크 동안 검증 손실이 나아지지 않았습니다');
+    await app.page.getByTestId('language').selectOption('en');
+    expect(app.pageErrors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
+  });
 });
