@@ -30,8 +30,45 @@ export interface DependencyContext {
   readonly row: number;
 }
 
+/**
+ * A rectangle of cells a range reads, cut to the sheet: columns by index and rows by position,
+ * both inclusive and never empty. One of these stands for every cell it covers.
+ */
+export interface CellSpan {
+  readonly fromColumn: number;
+  readonly toColumn: number;
+  readonly fromRow: number;
+  readonly toRow: number;
+}
+
+/** What a formula reads with its ranges kept whole: `cells` holds no cell a range covers. */
+export interface SpanDependencies extends Dependencies {
+  /** Ranges, each once (the same range written twice is listed once), in the order first read. */
+  readonly spans: readonly CellSpan[];
+}
+
 /** Lists what a parsed formula reads in this row of this sheet. */
 export function dependencies(ast: FormulaAst, ctx: DependencyContext): Dependencies {
+  return collect(ast, ctx, null);
+}
+
+/**
+ * Lists what a parsed formula reads, each range as one span rather than one entry per cell: what
+ * a dependency graph stores when a range may cover 100,000 cells in every row of a sheet.
+ */
+export function dependencySpans(ast: FormulaAst, ctx: DependencyContext): SpanDependencies {
+  const spans: CellSpan[] = [];
+  const seen = new Set<string>();
+  const d = collect(ast, ctx, (span) => {
+    const key = `${span.fromColumn}:${span.toColumn}:${span.fromRow}:${span.toRow}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    spans.push(span);
+  });
+  return { ...d, spans };
+}
+
+function collect(ast: FormulaAst, ctx: DependencyContext, onSpan: ((span: CellSpan) => void) | null): Dependencies {
   const known = knownColumns(ctx.columns);
   const cells: CellAddress[] = [];
   const seen = new Set<string>();
@@ -53,6 +90,12 @@ export function dependencies(ast: FormulaAst, ctx: DependencyContext): Dependenc
       case 'range': {
         const lastColumn = Math.min(node.to.column, ctx.columns.length - 1);
         const lastRow = Math.min(node.to.row, ctx.rowCount - 1);
+        if (onSpan) {
+          if (node.from.column <= lastColumn && node.from.row <= lastRow) {
+            onSpan({ fromColumn: node.from.column, toColumn: lastColumn, fromRow: node.from.row, toRow: lastRow });
+          }
+          return;
+        }
         for (let c = node.from.column; c <= lastColumn; c++) {
           for (let row = node.from.row; row <= lastRow; row++) add(row, ctx.columns[c]!);
         }

@@ -8,7 +8,9 @@
 export { parseFormula, type FormulaAst, type BinaryOp, type ParseOptions } from './parser.ts';
 export type { FormulaParseError } from './lexer.ts';
 export { evaluate, Evaluator, type EvalContext, type SheetContext } from './evaluate.ts';
-export { dependencies, type Dependencies, type DependencyContext, type CellAddress } from './dependencies.ts';
+export {
+  dependencies, dependencySpans, type Dependencies, type DependencyContext, type CellAddress, type CellSpan, type SpanDependencies,
+} from './dependencies.ts';
 export {
   formatValue, formulaError, isFormulaError, isFormulaText, isPending, PENDING, FORMULA_LIMITS,
   type FormulaValue, type FormulaError, type FormulaErrorCode, type PlainValue,

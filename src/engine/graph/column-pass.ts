@@ -6,7 +6,9 @@
  */
 import type { Evaluator } from '../formula/index.ts';
 import { everyRow, someRows } from './column-eval.ts';
-import { type CellRef, type ColumnChange, type ColumnNode, type FormulaChanges, type Graph, type RowSet, addRow, columnOf, id } from './nodes.ts';
+import {
+  type CellRef, type ColumnChange, type ColumnNode, type FormulaChanges, type Graph, type RangeDep, type RowSet, addRow, columnOf, forRangesAt, id,
+} from './nodes.ts';
 import { topologicalOrder } from './order.ts';
 
 /**
@@ -25,6 +27,9 @@ export function columnPass(
     const key = id(c.row, c.column);
     if (g.readers.has(key) && g.readers.get(key)!.size > 0) return null;
     if (g.columnReaders.get(c.column)?.size) return null;
+    const ranges = rangesAt(g, c.column, c.row);
+    if (ranges.some((r) => r.cellReaders.size > 0)) return null;
+    for (const r of ranges) for (const k of r.columnReaders) rows.set(k, 'all');
     for (const k of g.sameRowReaders.get(c.column) ?? []) addRow(rows, k, c.row);
     for (const k of g.fixedReaders.get(key) ?? []) rows.set(k, 'all');
     for (const k of g.wholeReaders.get(c.column) ?? []) rows.set(k, 'all');
@@ -61,19 +66,36 @@ export function columnPass(
     if (g.fixedReaders.size > 0) {
       for (const r of changedRows) for (const k of g.fixedReaders.get(id(r, column)) ?? []) rows.set(k, 'all');
     }
+    for (const range of g.rangesByColumn.get(column) ?? []) {
+      if (range.columnReaders.size === 0) continue;
+      if (!changedRows.some((r) => covers(range, g.rowIndex.get(r)))) continue;
+      for (const k of range.columnReaders) rows.set(k, 'all');
+    }
   }
   return { columns: out, cells: [] };
+}
+
+/** The ranges covering a cell. */
+function rangesAt(g: Graph, column: string, row: string): RangeDep[] {
+  const out: RangeDep[] = [];
+  forRangesAt(g, column, g.rowIndex.get(row), (r) => out.push(r));
+  return out;
+}
+
+function covers(range: RangeDep, position: number | undefined): boolean {
+  return position !== undefined && range.fromRow <= position && position <= range.toRow;
 }
 
 /** Column formulas that read some cell of `column`. */
 function columnReadersOf(g: Graph, column: string): Set<string> {
   const out = new Set<string>([...(g.sameRowReaders.get(column) ?? []), ...(g.wholeReaders.get(column) ?? [])]);
   for (const node of g.columnNodes.values()) if (node.fixed.some((f) => columnOf(f) === column)) out.add(node.column);
+  for (const range of g.rangesByColumn.get(column) ?? []) for (const k of range.columnReaders) out.add(k);
   return out;
 }
 
 /** Columns a column formula reads that are themselves column formulas. */
 function columnInputs(g: Graph, node: ColumnNode): string[] {
-  const cols = new Set([...node.sameRow, ...node.whole, ...node.fixed.map(columnOf)]);
+  const cols = new Set([...node.sameRow, ...node.whole, ...node.fixed.map(columnOf), ...node.ranges.flatMap((r) => r.columns)]);
   return [...cols].filter((c) => g.columnNodes.has(c));
 }

@@ -18,13 +18,17 @@
  * reading itself — runs cell by cell with the general ordering and cycle detection (the cell pass,
  * cell-pass.ts). Both give the same values; the property tests compare them against a fresh
  * evaluation. This class defines nodes, keeps who reads what, and decides which pass runs.
+ *
+ * A range (`$A$1:$C$2000`) is one entry (RangeDep: columns x a span of row positions) shared by
+ * every formula reading it, never an edge per covered cell: the readers of a changed cell are the
+ * ranges covering its position (range-index.ts), so what the graph stores grows with the formulas.
  */
-import { type FormulaValue, Evaluator, dependencies, formulaError, parseFormula } from '../formula/index.ts';
+import { type CellSpan, type FormulaValue, Evaluator, dependencySpans, formulaError, parseFormula } from '../formula/index.ts';
 import { cellPass } from './cell-pass.ts';
 import { columnPass } from './column-pass.ts';
 import {
   type CellNode, type CellRef, type ColumnNode, type FormulaChanges, type FormulaHost, type FormulaUpdate, type Graph, type Parsed,
-  type RowSet, add, addRow, count, hasA1, id, isFormula,
+  type RangeDep, type RowSet, add, addRow, count, hasA1, id, isFormula,
 } from './nodes.ts';
 
 export type { CellRef, ColumnChange, FormulaChanges, FormulaHost, FormulaUpdate } from './nodes.ts';
@@ -42,6 +46,7 @@ export class FormulaCells {
     this.g = {
       host, nodes: new Map(), columnNodes: new Map(), readers: new Map(), columnReaders: new Map(), cellReadsOf: new Map(),
       cellsIn: new Map(), sameRowReaders: new Map(), wholeReaders: new Map(), fixedReaders: new Map(), rowIndex: new Map(),
+      ranges: new Map(), rangesByColumn: new Map(), rangeIndexes: new Map(),
     };
   }
 
@@ -76,7 +81,7 @@ export class FormulaCells {
     }
     this.pendingCells.delete(key);
     if (text === null) return;
-    const node: CellNode = { ...this.parse(text), row, column, reads: [], readsColumns: [], touches: [], value: null };
+    const node: CellNode = { ...this.parse(text), row, column, reads: [], ranges: [], readsColumns: [], touches: [], value: null };
     g.nodes.set(key, node);
     count(g.cellsIn, column, 1);
     this.link(key, node);
@@ -99,12 +104,14 @@ export class FormulaCells {
     let whole: string[] = [];
     if (parsed.ast) {
       // Row -1 is nobody's row: the cells reported there are the bare names, read in each row.
-      const d = dependencies(parsed.ast, { columns: this.host.columns(), rowCount: this.host.rowIds().length, row: -1 });
+      const d = dependencySpans(parsed.ast, { columns: this.host.columns(), rowCount: this.host.rowIds().length, row: -1 });
       sameRow = d.cells.filter((c) => c.row === -1).map((c) => c.column);
       whole = [...d.columns];
     }
     const positional = parsed.ast !== null && hasA1(parsed.ast);
-    const node: ColumnNode = { ...parsed, column, sameRow, whole, positional, fixed: [], values: [], stale: true, pendingRows: new Set() };
+    const node: ColumnNode = {
+      ...parsed, column, sameRow, whole, positional, fixed: [], ranges: [], values: [], stale: true, pendingRows: new Set(),
+    };
     g.columnNodes.set(column, node);
     for (const c of sameRow) add(g.sameRowReaders, c, column);
     for (const c of whole) add(g.wholeReaders, c, column);
@@ -146,12 +153,18 @@ export class FormulaCells {
     g.readers.clear();
     g.columnReaders.clear();
     g.cellReadsOf.clear();
+    // Ranges name positions: every one is resolved again against the rows as they are now.
+    g.ranges.clear();
+    g.rangesByColumn.clear();
+    g.rangeIndexes.clear();
     for (const [key, node] of g.nodes) {
       this.link(key, node, false);
       this.pendingCells.add(key);
     }
     g.fixedReaders = new Map();
     for (const node of g.columnNodes.values()) {
+      node.fixed = [];
+      node.ranges = [];
       this.linkFixed(node);
       if (node.positional || node.whole.length > 0) node.stale = true;
       // Each row keeps its value at its new position; rows added have none yet.
@@ -224,6 +237,23 @@ export class FormulaCells {
     return false;
   }
 
+  /**
+   * How many dependency entries the graph stores: single-cell edges, whole-column edges, ranges
+   * (one per column they cover) and each range's readers. A range counts once however many cells
+   * it covers, so this grows with the formulas, not with the cells their ranges cover.
+   */
+  dependencyEntries(): number {
+    const { g } = this;
+    let n = 0;
+    for (const m of [g.readers, g.columnReaders, g.sameRowReaders, g.wholeReaders, g.fixedReaders, g.rangesByColumn]) {
+      for (const s of m.values()) n += s.size;
+    }
+    for (const r of g.ranges.values()) n += r.cellReaders.size + r.columnReaders.size;
+    for (const node of g.nodes.values()) n += node.reads.length + node.ranges.length + node.readsColumns.length + node.touches.length;
+    for (const node of g.columnNodes.values()) n += node.sameRow.length + node.whole.length + node.fixed.length + node.ranges.length;
+    return n;
+  }
+
   /** Every formula cell, e.g. to show the values after loading a sheet. */
   all(): CellRef[] {
     const out = [...this.g.nodes.values()].map((n) => ({ row: n.row, column: n.column }));
@@ -268,16 +298,20 @@ export class FormulaCells {
   private link(key: string, node: CellNode, refreshIndex = true): void {
     if (refreshIndex && !this.aligned()) this.relink();
     node.reads = [];
+    node.ranges = [];
     node.readsColumns = [];
     node.touches = [];
     if (!node.ast) return;
     const { g } = this;
     const rows = this.host.rowIds();
-    const d = dependencies(node.ast, { columns: this.host.columns(), rowCount: rows.length, row: g.rowIndex.get(node.row) ?? 0 });
+    const columns = this.host.columns();
+    const d = dependencySpans(node.ast, { columns, rowCount: rows.length, row: g.rowIndex.get(node.row) ?? 0 });
     node.reads = d.cells.map((c) => id(rows[c.row]!, c.column));
+    node.ranges = d.spans.map((span) => this.range(span, columns));
     node.readsColumns = [...d.columns];
-    node.touches = [...new Set([...d.cells.map((c) => c.column), ...d.columns])];
+    node.touches = [...new Set([...d.cells.map((c) => c.column), ...node.ranges.flatMap((r) => r.columns), ...d.columns])];
     for (const r of node.reads) add(g.readers, r, key);
+    for (const r of node.ranges) r.cellReaders.add(key);
     for (const c of node.readsColumns) add(g.columnReaders, c, key);
     for (const c of node.touches) count(g.cellReadsOf, c, 1);
   }
@@ -285,6 +319,10 @@ export class FormulaCells {
   private unlink(key: string, node: CellNode): void {
     const { g } = this;
     for (const r of node.reads) g.readers.get(r)?.delete(key);
+    for (const r of node.ranges) {
+      r.cellReaders.delete(key);
+      this.release(r);
+    }
     for (const c of node.readsColumns) g.columnReaders.get(c)?.delete(key);
     for (const c of node.touches) count(g.cellReadsOf, c, -1);
   }
@@ -293,15 +331,60 @@ export class FormulaCells {
   private linkFixed(node: ColumnNode): void {
     const { g } = this;
     for (const f of node.fixed) g.fixedReaders.get(f)?.delete(node.column);
+    this.releaseColumnRanges(node);
     node.fixed = [];
     if (!node.ast) return;
     const rows = this.host.rowIds();
-    const d = dependencies(node.ast, { columns: this.host.columns(), rowCount: rows.length, row: -1 });
+    const columns = this.host.columns();
+    const d = dependencySpans(node.ast, { columns, rowCount: rows.length, row: -1 });
     for (const c of d.cells) {
       if (c.row < 0) continue;
       const key = id(rows[c.row]!, c.column);
       node.fixed.push(key);
       add(g.fixedReaders, key, node.column);
+    }
+    node.ranges = d.spans.map((span) => this.range(span, columns));
+    for (const r of node.ranges) r.columnReaders.add(node.column);
+  }
+
+  private releaseColumnRanges(node: ColumnNode): void {
+    for (const r of node.ranges) {
+      r.columnReaders.delete(node.column);
+      this.release(r);
+    }
+    node.ranges = [];
+  }
+
+  /** The graph's one entry for this rectangle, made when first read. */
+  private range(span: CellSpan, columns: readonly string[]): RangeDep {
+    const { g } = this;
+    const covered = columns.slice(span.fromColumn, span.toColumn + 1);
+    // By column keys, not indices: while columns are being re-read, both meanings may be linked.
+    const key = `${span.fromRow}:${span.toRow}:${covered.join(',')}`;
+    let r = g.ranges.get(key);
+    if (!r) {
+      r = { key, columns: covered, fromRow: span.fromRow, toRow: span.toRow, cellReaders: new Set(), columnReaders: new Set() };
+      g.ranges.set(key, r);
+      for (const c of covered) {
+        let set = g.rangesByColumn.get(c);
+        if (!set) g.rangesByColumn.set(c, (set = new Set()));
+        set.add(r);
+        g.rangeIndexes.delete(c);
+      }
+    }
+    return r;
+  }
+
+  /** Forget a range nobody reads any more (unless a relink already replaced it). */
+  private release(r: RangeDep): void {
+    const { g } = this;
+    if (r.cellReaders.size > 0 || r.columnReaders.size > 0 || g.ranges.get(r.key) !== r) return;
+    g.ranges.delete(r.key);
+    for (const c of r.columns) {
+      const set = g.rangesByColumn.get(c);
+      set?.delete(r);
+      if (set?.size === 0) g.rangesByColumn.delete(c);
+      g.rangeIndexes.delete(c);
     }
   }
 
@@ -310,5 +393,6 @@ export class FormulaCells {
     for (const c of node.sameRow) g.sameRowReaders.get(c)?.delete(node.column);
     for (const c of node.whole) g.wholeReaders.get(c)?.delete(node.column);
     for (const f of node.fixed) g.fixedReaders.get(f)?.delete(node.column);
+    this.releaseColumnRanges(node);
   }
 }

@@ -3,6 +3,7 @@
  * helpers its passes share. FormulaCells (formula-cells.ts) owns the graph; this is its vocabulary.
  */
 import { type FormulaAst, type FormulaValue, isFormulaError } from '../formula/index.ts';
+import { ColumnRangeIndex } from './range-index.ts';
 
 export interface CellRef {
   readonly row: string;
@@ -51,10 +52,32 @@ export interface Parsed {
   readonly parseError: FormulaValue | null;
 }
 
+/**
+ * A range some formulas read (`$A$1:$C$2000`): one entry for the whole rectangle, shared by every
+ * formula that reads the same one, rather than an edge per covered cell per reader. Ranges name
+ * positions, so they are resolved again at each relink (rows added, removed, moved).
+ */
+export interface RangeDep {
+  /** `fromRow:toRow:columns`: the same rectangle read by many formulas is one entry. */
+  readonly key: string;
+  /** Column keys covered, in grid order. */
+  readonly columns: readonly string[];
+  /** Row positions covered (as of the last relink), inclusive, within the sheet. */
+  readonly fromRow: number;
+  readonly toRow: number;
+  /** Cell formulas (by cell id) that read it. */
+  readonly cellReaders: Set<string>;
+  /** Column formulas (by column) that read it in every row. */
+  readonly columnReaders: Set<string>;
+}
+
 export interface CellNode extends Parsed {
   readonly row: string;
   readonly column: string;
+  /** Single cells read (A1 references, bare names), as ids. */
   reads: string[];
+  /** Ranges read, each one entry however many cells it covers. */
+  ranges: RangeDep[];
   readsColumns: string[];
   /** Every column this formula reads any cell of. */
   touches: string[];
@@ -69,8 +92,10 @@ export interface ColumnNode extends Parsed {
   readonly whole: readonly string[];
   /** Whether it has A1 references or ranges (in the sheet or past it): what they read moves with the rows. */
   readonly positional: boolean;
-  /** Cells read by A1 reference or range, as ids; they move when rows move. */
+  /** Cells read by A1 reference, as ids; they move when rows move. */
   fixed: string[];
+  /** Ranges read (the same in every row); resolved again when rows move. */
+  ranges: RangeDep[];
   /**
    * Values by row position as of the last relink (undefined: not computed yet). An array, not a
    * map by row id: a pass over 10,000 rows writes every one, and rows move only at a relink.
@@ -108,6 +133,12 @@ export interface Graph {
   readonly wholeReaders: Map<string, Set<string>>;
   /** Cell id -> column formulas reading it by A1 reference. */
   fixedReaders: Map<string, Set<string>>;
+  /** Ranges read by any formula, by RangeDep.key. */
+  readonly ranges: Map<string, RangeDep>;
+  /** Column -> the ranges covering some of its rows: the readers of a cell are found by its position. */
+  readonly rangesByColumn: Map<string, Set<RangeDep>>;
+  /** Column -> its ranges indexed by row position; made when first looked up, dropped when they change. */
+  readonly rangeIndexes: Map<string, ColumnRangeIndex>;
   /** Row id -> position as of the last relink: column values are stored by these positions. */
   rowIndex: Map<string, number>;
 }
@@ -125,6 +156,26 @@ const SEP = '\u0000';
 export const id = (row: string, column: string) => `${row}${SEP}${column}`;
 export const rowOf = (key: string) => key.slice(0, key.lastIndexOf(SEP));
 export const columnOf = (key: string) => key.slice(key.lastIndexOf(SEP) + 1);
+
+/**
+ * Calls `visit` with the ranges covering the cell at this row position of this column. A pass
+ * that wants each range once gives `used` (see ColumnRangeIndex.stab): a range may still repeat.
+ */
+export function forRangesAt(
+  g: Graph, column: string, position: number | undefined, visit: (r: RangeDep) => void, used?: Map<string, Set<number>>,
+): void {
+  if (position === undefined) return;
+  const set = g.rangesByColumn.get(column);
+  if (!set) return;
+  let index = g.rangeIndexes.get(column);
+  if (!index) g.rangeIndexes.set(column, (index = new ColumnRangeIndex(set)));
+  let mine: Set<number> | undefined;
+  if (used) {
+    mine = used.get(column);
+    if (!mine) used.set(column, (mine = new Set()));
+  }
+  index.stab(position, visit, mine);
+}
 
 /** Whether a formula names cells by position (A1 references, ranges). */
 export function hasA1(ast: FormulaAst): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dependencies, parseFormula, type Dependencies } from '../../../src/engine/formula/index.ts';
+import { dependencies, dependencySpans, parseFormula, type Dependencies } from '../../../src/engine/formula/index.ts';
 import { COLS } from './sheet.ts';
 
 // Columns A..F = name, lr, epochs, train_acc, test_acc, notes; three rows; the formula is in row 2 (index 1).
@@ -44,5 +44,26 @@ describe('dependencies', () => {
 
   it('expands a range of the largest size', () => {
     expect(deps('=SUM(B1:B100000)', 0, 100_000).cells).toHaveLength(100_000);
+  });
+});
+
+describe('dependencySpans', () => {
+  const spans = (text: string, row = 1, rowCount = 3) => {
+    const parsed = parseFormula(text, { columns: COLS });
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    return dependencySpans(parsed.value, { columns: COLS, rowCount, row });
+  };
+
+  it.each<[string, ReturnType<typeof spans>]>([
+    ['=SUM(B2:C3) + B1', { cells: [cell(0, 'lr')], columns: [], spans: [{ fromColumn: 1, toColumn: 2, fromRow: 1, toRow: 2 }] }],
+    // Cut to the sheet; the same range twice is one span; a range wholly outside is none.
+    ['=SUM(E1:Z100) + MAX(E1:Z100) + SUM(A7:B9)', { cells: [], columns: [], spans: [{ fromColumn: 4, toColumn: 5, fromRow: 0, toRow: 2 }] }],
+    ['=MAX(test_acc) - test_acc', { cells: [cell(1, 'test_acc')], columns: ['test_acc'], spans: [] }],
+  ])('%s', (text, expected) => {
+    expect(spans(text)).toEqual(expected);
+  });
+
+  it('keeps a range of the largest size as one span', () => {
+    expect(spans('=SUM(B1:B100000)', 0, 100_000)).toEqual({ cells: [], columns: [], spans: [{ fromColumn: 1, toColumn: 1, fromRow: 0, toRow: 99_999 }] });
   });
 });
