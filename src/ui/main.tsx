@@ -19,6 +19,7 @@ import { SheetMenu } from './SheetMenu.tsx';
 import { type Session, openCache, openSession } from './session.ts';
 import { type LoadedSheet, loadSheet } from './sheet-source.ts';
 import { rememberTabSheet, reloadedTabSheet } from './tab-sheet.ts';
+import { sheetLabel } from './sheet-label.ts';
 import './styles.css';
 
 declare global {
@@ -116,7 +117,7 @@ async function start(fixture: LoadedSheet, mount: HTMLElement): Promise<void> {
     },
     onOpenRecent: async (id: string) => {
       const doc = await recoverSheet(store, id, onError);
-      if (doc) await switchTo(id, doc, t('msg.opened', { name: doc.title || id }));
+      if (doc) await switchTo(id, doc, t('msg.opened', { name: sheetLabel(doc.title, id, t('app.untitled')) }));
       else setMessage({ kind: 'error', text: t('msg.gone') });
     },
     onSave: () => saveSheet(session().document()),

@@ -374,7 +374,8 @@ describe('Sweepsheet in chromium', () => {
       const w = window as unknown as { __mostRunning: number; __stopCounting: () => void };
       w.__mostRunning = 0;
       w.__stopCounting = window.__sweepsheet!.subscribe(() => {
-        w.__mostRunning = Math.max(w.__mostRunning, window.__sweepsheet!.rows().filter((r) => r.status.state === 'running').length);
+        // Training, not only handed to the pool: a row counts once its worker has reported progress.
+        w.__mostRunning = Math.max(w.__mostRunning, window.__sweepsheet!.rows().filter((r) => r.status.state === 'running' && r.status.fraction > 0).length);
       });
     });
     await app.page.getByTestId('run-stale').click();

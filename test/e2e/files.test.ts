@@ -98,6 +98,10 @@ describe('files, links and no data loss', () => {
     const recent = () => page.locator('[data-testid="recent"] option').allTextContents();
     await expect.poll(recent).toContain('untitled.sheet.json');
     expect((await recent()).filter((o) => o.startsWith('file:'))).toEqual([]);
+    // Opened again from there, the message names it the same way.
+    const untitledId = await page.locator('[data-testid="recent"] option', { hasText: 'untitled.sheet.json' }).getAttribute('value');
+    await page.getByTestId('recent').selectOption(untitledId!);
+    await expect.poll(() => page.getByTestId('sheet-message').textContent()).toBe('opened untitled.sheet.json');
   }, TIMEOUT);
 
   test('closing the page mid-run and reopening brings back every finished result and queues the rest again', async () => {
