@@ -21,8 +21,14 @@ const images = new Map<string, Uint8Array>();
 
 const urlOf = (file: DatasetFileName) => `${import.meta.env.BASE_URL}${datasetFilePath(file)}`;
 
+/**
+ * Past the browser's HTTP cache (no-store): after a reload, chromium answered some range requests
+ * that an earlier page had made (a 206 of 784 bytes by its headers) with an empty body, and the
+ * gallery said "test sample 261: expected 784 bytes, got 0" (the dev server sends no-cache and a
+ * weak ETag). The images are a few hundred bytes each and kept in memory once read.
+ */
 async function range(url: string, from: number, length: number): Promise<{ partial: boolean; bytes: Uint8Array }> {
-  const res = await fetch(url, { headers: { Range: `bytes=${from}-${from + length - 1}` } });
+  const res = await fetch(url, { headers: { Range: `bytes=${from}-${from + length - 1}` }, cache: 'no-store' });
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
   return { partial: res.status === 206, bytes: new Uint8Array(await res.arrayBuffer()) };
 }
