@@ -8,11 +8,11 @@ import { type FormulaDraft, FormulaColumnForm, nextFormulaKey } from './FormulaC
 import { Grid } from './Grid.tsx';
 import { rowsWillMove } from './grid-undo.ts';
 import { ComparePanel } from './compare/ComparePanel.tsx';
-import { type MessageKey, t } from './i18n/index.ts';
+import { type MessageKey, locale, t } from './i18n/index.ts';
 import { QueueToggle } from './QueueToggle.tsx';
 import { RowDetail } from './RowDetail.tsx';
 import type { LoadedSheet } from './sheet-source.ts';
-import { sheetLabel } from './sheet-label.ts';
+import { DESCRIPTION_SEPARATOR, TITLE_SEPARATOR, inLanguage, sheetLabel } from './sheet-label.ts';
 
 /** The toolbar's workers menu: how many the pool has now, how many it may have, and a change of it. */
 export interface WorkersControl {
@@ -88,8 +88,8 @@ export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: W
   return (
     <main class="ss-app">
       <header class="ss-header">
-        <h1>{sheetLabel(props.sheet.file.title, props.sheet.name, t('app.untitled'))}</h1>
-        <p class="ss-description">{props.sheet.file.description}</p>
+        <h1>{sheetLabel(inLanguage(props.sheet.file.title, TITLE_SEPARATOR, locale()), props.sheet.name, t('app.untitled'))}</h1>
+        <p class="ss-description">{inLanguage(props.sheet.file.description, DESCRIPTION_SEPARATOR, locale())}</p>
       </header>
       <div class="ss-toolbar" role="toolbar">
         <button type="button" class="ss-button" onClick={addRow}>{t('app.addRow')}</button>

@@ -2,7 +2,7 @@
 import { For, Show, createSignal, onCleanup, onMount } from 'solid-js';
 import type { SheetSummary } from '../persist/autosave.ts';
 import { LOCALES, type Locale, locale, setLocale, t } from './i18n/index.ts';
-import { sheetLabel } from './sheet-label.ts';
+import { TITLE_SEPARATOR, inLanguage, sheetLabel } from './sheet-label.ts';
 
 export interface SheetMenuProps {
   readonly recent: () => readonly SheetSummary[];
@@ -70,7 +70,7 @@ export function SheetMenu(props: SheetMenuProps) {
       <Show when={props.recent().length > 0}>
         <select class="ss-recent" data-testid="recent" aria-label={t('menu.recent')} onChange={(e) => { if (e.currentTarget.value) props.onOpenRecent(e.currentTarget.value); }}>
           <option value="">{t('menu.recentPlaceholder')}</option>
-          <For each={props.recent()}>{(s) => <option value={s.id}>{sheetLabel(s.title, s.id, t('app.untitled'))}</option>}</For>
+          <For each={props.recent()}>{(s) => <option value={s.id}>{sheetLabel(inLanguage(s.title, TITLE_SEPARATOR, locale()), s.id, t('app.untitled'))}</option>}</For>
         </select>
       </Show>
       <LanguageSwitch />

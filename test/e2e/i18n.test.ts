@@ -235,4 +235,22 @@ describe('the page in English and Korean', () => {
     await detail.screenshot({ path: `${OUT}/i18n-ko-detail.png` });
     expect(uncaught(), failed.join('\n')).toEqual([]);
   });
+
+  test('a lesson sheet\'s bilingual title and description show the page\'s language only', async () => {
+    // The lesson files hold "English · 한국어" and "English … — 한국어 …"; both halves were shown in either language.
+    await page().goto(`${app.url}?sheet=xor`, { waitUntil: 'domcontentloaded' });
+    await header('lr').waitFor();
+    const hangul = /[\uac00-\ud7a3]/;
+    const heading = () => page().locator('.ss-header h1').textContent();
+    const description = () => page().locator('.ss-description').textContent();
+    await page().getByTestId('language').selectOption('ko');
+    await expect.poll(heading, POLL).toMatch(/^XOR: 퍼셉트론은/);
+    expect(await description()).toMatch(/^각 행의 테스트 정확도/);
+    expect(await description()).not.toMatch(/perceptron|hidden layer/);
+    await page().getByTestId('language').selectOption('en');
+    await expect.poll(heading, POLL).toBe('XOR (W8): a perceptron cannot, one hidden layer can');
+    expect(await description()).not.toMatch(hangul);
+    expect(await description()).toMatch(/noise to 0\.4\.$/);
+    expect(uncaught(), failed.join('\n')).toEqual([]);
+  });
 });
