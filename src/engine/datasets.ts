@@ -3,6 +3,7 @@
  * sizes — and the grammar of a dataset cell (`mnist`, `mnist:5k`, `fashion-mnist:12000`, `spiral`).
  * Generation and loading live in train/ and data/.
  */
+import { clipForMessage } from './message-text.ts';
 import { type Result, ok, err } from './errors.ts';
 import type { DatasetFileName } from './data/files.ts';
 
@@ -89,16 +90,16 @@ export const DATASET_EXPECTED = `a dataset (${DATASET_NAMES.join(', ')}), option
 /** `mnist`, `mnist:5k`, `fashion-mnist:12000`, `spiral`. */
 export function parseDatasetChoice(text: string): Result<DatasetChoice, string> {
   const m = /^\s*([a-z][a-z-]*)\s*(?::\s*([0-9.]+)\s*(k?)\s*)?$/i.exec(text);
-  if (!m) return err(`"${clip(text.trim())}" is not a dataset`);
+  if (!m) return err(`"${clipForMessage(text.trim())}" is not a dataset`);
   const raw = m[1]!.toLowerCase();
   const name = ALIASES[raw] ?? raw;
-  if (!isDatasetName(name)) return err(`unknown dataset "${clip(m[1]!)}"`);
+  if (!isDatasetName(name)) return err(`unknown dataset "${clipForMessage(m[1]!)}"`);
   const info = DATASETS[name];
   if (m[2] === undefined) return ok({ name, subset: null });
   if (info.source.kind === 'toy') return err(`${name} is generated with a fixed size; a size applies to mnist, fashion-mnist and iris`);
   const n = Number(m[2]) * (m[3] ? 1000 : 1);
   if (!Number.isInteger(n) || n < info.classes * 2 || n > info.trainSize) {
-    return err(`${name} has ${info.trainSize.toLocaleString('en-US')} training samples; a subset must be a whole number from ${info.classes * 2} to ${info.trainSize}, not ${clip(`${m[2]}${m[3]}`)}`);
+    return err(`${name} has ${info.trainSize.toLocaleString('en-US')} training samples; a subset must be a whole number from ${info.classes * 2} to ${info.trainSize}, not ${clipForMessage(`${m[2]}${m[3]}`)}`);
   }
   return ok({ name, subset: n === info.trainSize ? null : n });
 }
@@ -108,7 +109,3 @@ export function trainSamples(c: DatasetChoice): number {
   return c.subset ?? DATASETS[c.name].trainSize;
 }
 
-/** A cell's text as an error message quotes it: a 2,000-character cell made a 2,000-character message. */
-function clip(s: string): string {
-  return s.length > 40 ? `${s.slice(0, 37)}…` : s;
-}

@@ -2,6 +2,7 @@
  * A row's raw cell text -> an experiment spec, or the list of cell errors that stop it.
  * Every bad cell is reported, not just the first, so a person can fix a row in one pass.
  */
+import { clipForMessage } from './message-text.ts';
 import { INPUT_COLUMNS, type InputColumn, type OptimizerName, expectedText } from './columns.ts';
 import { type DatasetName, DATASETS, parseDatasetChoice, trainSamples } from './datasets.ts';
 import { type CellError, type CellErrorCode, cellError } from './errors.ts';
@@ -73,11 +74,11 @@ export function parseCell(col: InputColumn, raw: string | undefined): { ok: true
       return { ok: true, value: raw ?? '' };
     case 'enum': {
       const v = text.toLowerCase();
-      return col.options.includes(v) ? { ok: true, value: v } : fail(`"${clip(text)}" is not a choice`, 'not-a-choice', { text: clip(text) });
+      return col.options.includes(v) ? { ok: true, value: v } : fail(`"${clipForMessage(text)}" is not a choice`, 'not-a-choice', { text: clipForMessage(text) });
     }
     case 'number': {
       const n = parseNumber(text);
-      if (n === null) return fail(`"${clip(text)}" is not a number`, 'not-a-number', { text: clip(text) });
+      if (n === null) return fail(`"${clipForMessage(text)}" is not a number`, 'not-a-number', { text: clipForMessage(text) });
       if (col.integer && !Number.isInteger(n)) return fail(`${text} is not a whole number`, 'not-whole', { text });
       const low = col.minExclusive ? n <= col.min : n < col.min;
       if (low || n > col.max) return fail(`${text} is out of range`, 'out-of-range', { text });
@@ -97,7 +98,7 @@ export function parseCell(col: InputColumn, raw: string | undefined): { ok: true
       const m = /^([0-9.]+)\s*[,/ ]\s*([0-9]+)$/.exec(text);
       const factor = m ? Number(m[1]) : NaN;
       const patience = m ? Number(m[2]) : NaN;
-      if (!m || !(factor >= 0.01 && factor <= 0.99) || !(patience >= 1 && patience <= 100)) return fail(`"${clip(text)}" is not a factor and a patience`, 'bad-reduce-lr', { text: clip(text) });
+      if (!m || !(factor >= 0.01 && factor <= 0.99) || !(patience >= 1 && patience <= 100)) return fail(`"${clipForMessage(text)}" is not a factor and a patience`, 'bad-reduce-lr', { text: clipForMessage(text) });
       return { ok: true, value: { factor, patience } };
     }
   }
@@ -180,6 +181,3 @@ function parseNumber(text: string): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-function clip(s: string): string {
-  return s.length > 40 ? `${s.slice(0, 37)}…` : s;
-}

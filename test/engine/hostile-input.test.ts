@@ -82,9 +82,9 @@ describe('row ids from a stranger\'s file', () => {
 
 describe('messages quote a long cell in part', () => {
   it.each([
-    ['a long subset size', `mnist:${'9'.repeat(1_990)}`, /, not 9{37}…$/],
-    ['a long unknown name', 'x'.repeat(1_990), /^unknown dataset "x{37}…"$/],
-    ['long text that is no dataset', `${'y'.repeat(1_000)} ${'z'.repeat(900)}`, /^"y{37}…" is not a dataset$/],
+    ['a long subset size', `mnist:${'9'.repeat(1_990)}`, /, not 9{39}…$/],
+    ['a long unknown name', 'x'.repeat(1_990), /^unknown dataset "x{39}…"$/],
+    ['long text that is no dataset', `${'y'.repeat(1_000)} ${'z'.repeat(900)}`, /^"y{39}…" is not a dataset$/],
   ])('dataset: %s', (_what, dataset, message) => {
     const r = parseRow(cells({ dataset }));
     expect(r.ok).toBe(false);

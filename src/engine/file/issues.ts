@@ -2,6 +2,7 @@
  * zod's findings in words a person understands, each starting with the place in the file:
  * `rows[3].cells.lr: expected text, found a number`.
  */
+import { clipForMessage } from '../message-text.ts';
 import type { z } from 'zod';
 
 type Issue = z.core.$ZodIssue;
@@ -75,7 +76,7 @@ export function describeIssues(issues: readonly Issue[]): string {
 }
 
 export function clip(s: string, max: number): string {
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  return clipForMessage(s, max);
 }
 
 export function fmt(n: number): string {

@@ -4,6 +4,7 @@
  * Errors are values, as in spreadsheets: an error in an argument flows out of the formula that
  * reads it, so one bad cell marks what depends on it while the rest of the sheet computes.
  */
+import { clipForMessage } from '../message-text.ts';
 
 /** The spreadsheet error codes a cell can hold. */
 export type FormulaErrorCode = '#DIV/0!' | '#VALUE!' | '#REF!' | '#NAME?' | '#NUM!' | '#CYCLE!' | '#N/A';
@@ -114,8 +115,7 @@ export function normalizeValue(v: FormulaValue | undefined): FormulaValue {
 
 /** Text in double quotes for messages, shortened so a message stays one line. */
 export function quote(s: string): string {
-  const short = s.length > 40 ? `${s.slice(0, 37)}...` : s;
-  return `"${short}"`;
+  return `"${clipForMessage(s)}"`;
 }
 
 /**
