@@ -318,11 +318,14 @@ describe('grid charts and comparing runs in chromium', () => {
     await page().mouse.up();
     await expect.poll(visible).toEqual(['c-0.3', 'c-3', 'c-10']);
     await expect(canvas.getAttribute('data-kept')).resolves.toBe('3');
+    // The panel says how many runs the ranges keep (the grid now shows 3 of its 6 rows).
+    await expect(page().getByTestId('parallel-kept').textContent()).resolves.toBe('3 of 6 finished runs inside the ranges');
     expect(await screenshot('[data-testid="compare-parallel"]', 'compare-parallel-brushed')).toBeGreaterThan(1000);
     expect(await screenshot('.ss-grid', 'compare-grid-filtered')).toBeGreaterThan(500);
 
     await page().getByTestId('parallel-clear').click();
     await expect.poll(visible).toEqual(IDS);
+    await expect(page().getByTestId('parallel-kept').count()).resolves.toBe(0);
 
     // A click on an axis (no drag) clears its brush too.
     await page().mouse.move(box.x + lr.x, box.y + lr.top + 5);

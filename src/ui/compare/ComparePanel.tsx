@@ -69,6 +69,8 @@ function CompareCharts(props: ComparePanelProps) {
   const [yKey, setYKey] = createSignal('test_acc');
   const [logChoice, setLogChoice] = createSignal<boolean | null>(null);
   const [brushed, setBrushed] = createSignal(false);
+  /** How many finished runs the brushes keep (null: nothing brushed), said beside Clear filters. */
+  const [keptCount, setKeptCount] = createSignal<number | null>(null);
   const source = (id: string) => props.engine.row(id);
   let parallelChart: ParallelChart | undefined;
 
@@ -108,6 +110,8 @@ function CompareCharts(props: ComparePanelProps) {
     const emit = (brushes: ReadonlyMap<string, Brush>) => {
       const kept = brushedRows(untrack(runs).runs, untrack(dims), brushes);
       setBrushed(kept !== null);
+      // The kept set also holds the sweeps over kept runs (their grid rows): count the runs.
+      setKeptCount(kept === null ? null : untrack(runs).runs.filter((r) => kept.has(r.id)).length);
       // Filtering re-renders the whole grid: only when the rows kept changed.
       if (sameRows(kept, lastKept)) return;
       lastKept = kept;
@@ -213,6 +217,9 @@ function CompareCharts(props: ComparePanelProps) {
           <button type="button" class="ss-button" data-testid="parallel-clear" disabled={!brushed()} onClick={() => parallelChart?.clear()}>
             {t('compare.parallel.clear')}
           </button>
+          <Show when={keptCount() !== null}>
+            <span class="ss-compare-hint" data-testid="parallel-kept">{t('compare.parallel.kept', { kept: keptCount()!, total: runs().runs.length })}</span>
+          </Show>
         </div>
         <p class="ss-compare-hint">{runs().runs.length === 0 ? t('compare.parallel.empty') : t('compare.parallel.hint')}</p>
         <div ref={parallelHost} class="ss-compare-chart" />
