@@ -72,7 +72,12 @@ export function topologicalOrder(keys: Iterable<string>, inputs: (key: string) =
   return { sequence: sequence.filter((k) => !inCycle.has(k)), cycles: found };
 }
 
-/** Strongly connected components of size > 1, or self-loops (Tarjan), each in path order. */
+/**
+ * Strongly connected components of size > 1, or self-loops (Tarjan), each in path order. The
+ * depth-first walk keeps its own stack rather than recursing: a cycle of 10,000 cells from a
+ * stranger's file (A1 = A2 + 1, …, A10000 = A1 + 1) overflowed the call stack and threw out of
+ * the update.
+ */
 export function stronglyConnectedCycles(nodes: readonly string[], edges: (k: string) => readonly string[]): string[][] {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
@@ -81,29 +86,43 @@ export function stronglyConnectedCycles(nodes: readonly string[], edges: (k: str
   const out: string[][] = [];
   let i = 0;
   const inSet = new Set(nodes);
-  const visit = (v: string) => {
+  // One frame per node being visited: its edges and the next one to follow.
+  const frames: { v: string; ws: readonly string[]; at: number }[] = [];
+  const enter = (v: string) => {
     index.set(v, i);
     low.set(v, i++);
     stack.push(v);
     onStack.add(v);
-    for (const w of edges(v)) {
-      if (!inSet.has(w)) continue;
-      if (!index.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
-    }
-    if (low.get(v) === index.get(v)) {
-      const scc: string[] = [];
-      let w: string;
-      do {
-        w = stack.pop()!;
-        onStack.delete(w);
-        scc.push(w);
-      } while (w !== v);
-      if (scc.length > 1 || edges(v).includes(v)) out.push(scc.reverse());
-    }
+    frames.push({ v, ws: edges(v), at: 0 });
   };
-  for (const n of nodes) if (!index.has(n)) visit(n);
+  for (const n of nodes) {
+    if (index.has(n)) continue;
+    enter(n);
+    while (frames.length > 0) {
+      const f = frames[frames.length - 1]!;
+      if (f.at < f.ws.length) {
+        const w = f.ws[f.at++]!;
+        if (!inSet.has(w)) continue;
+        if (!index.has(w)) enter(w);
+        else if (onStack.has(w)) low.set(f.v, Math.min(low.get(f.v)!, index.get(w)!));
+        continue;
+      }
+      frames.pop();
+      const v = f.v;
+      if (low.get(v) === index.get(v)) {
+        const scc: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          scc.push(w);
+        } while (w !== v);
+        if (scc.length > 1 || f.ws.includes(v)) out.push(scc.reverse());
+      }
+      // What the recursive form did on return: the caller's low link takes the callee's.
+      const parent = frames[frames.length - 1];
+      if (parent) low.set(parent.v, Math.min(low.get(parent.v)!, low.get(v)!));
+    }
+  }
   return out;
 }
