@@ -307,6 +307,8 @@ describe('grid charts and comparing runs in chromium', () => {
     await canvas.scrollIntoViewIfNeeded();
     const axes = JSON.parse((await canvas.getAttribute('data-axes'))!) as { key: string; x: number; top: number; bottom: number }[];
     expect(axes.map((a) => a.key)).toEqual(expect.arrayContaining(['lr', 'test_acc']));
+    // What the lines' colours mean (the first metric axis, as parallel.ts colours them).
+    await expect(page().getByTestId('parallel-colour').textContent()).resolves.toBe('Each line is a run, coloured by its test accuracy: blue is better, orange is worse.');
     expect(await screenshot('[data-testid="compare-parallel"]', 'compare-parallel')).toBeGreaterThan(1000);
 
     // Keep the top of the learning-rate axis (log scale 0.003..10): the three largest rates.

@@ -101,6 +101,8 @@ function CompareCharts(props: ComparePanelProps) {
   const points = createMemo(() => scatterPoints(scatterRuns().runs, xDim(), yDim(), xLog()));
 
   const dims = createMemo(() => [...settingDims(), ...metricDims()]);
+  // The parallel coordinates colour each run by the first metric axis (parallel.ts): say which.
+  const colourDim = () => dims().find((d) => d.kind === 'metric');
 
   onMount(() => {
     const curves = new CurvesChart(curvesHost, () => t('compare.curves.epoch'));
@@ -222,6 +224,13 @@ function CompareCharts(props: ComparePanelProps) {
           </Show>
         </div>
         <p class="ss-compare-hint">{runs().runs.length === 0 ? t('compare.parallel.empty') : t('compare.parallel.hint')}</p>
+        <Show when={runs().runs.length > 0 && colourDim()}>
+          {(d) => (
+            <p class="ss-compare-hint" data-testid="parallel-colour">
+              {t(d().better ? 'compare.parallel.colourBetter' : 'compare.parallel.colourHigher', { metric: t(dimLabelKey(d().key)) })}
+            </p>
+          )}
+        </Show>
         <div ref={parallelHost} class="ss-compare-chart" />
       </div>
     </div>
