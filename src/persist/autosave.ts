@@ -320,6 +320,14 @@ class AutosaveRun implements Autosave {
     const rows = doc.rows.length;
     if (rows > FILE_LIMITS.maxRows) this.report('put sheets', `the sheet has ${rows} rows; a saved sheet opens with at most ${FILE_LIMITS.maxRows}, so remove some rows`);
     else if (bytes > FILE_LIMITS.maxBytes) this.report('put sheets', `the sheet is ${bytes} bytes; a saved sheet opens up to ${FILE_LIMITS.maxBytes}`);
+    else {
+      // The writer drops the oldest results the rows show when they do not fit (file/write.ts).
+      let left = 0;
+      for (const r of this.engine.rows()) if (r.result !== null && r.resultKey !== null && !Object.hasOwn(doc.results, r.resultKey)) left++;
+      if (left > 0) {
+        this.report('put sheets', `${left} results did not fit in the saved sheet (at most ${FILE_LIMITS.maxResults} results and ${FILE_LIMITS.maxBytes} bytes): their rows train again when it is opened; export CSV to keep their numbers`);
+      }
+    }
   }
 
   private report(op: string, message: string): void {

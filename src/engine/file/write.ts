@@ -307,7 +307,7 @@ export function pruneResults(doc: SheetDocument, keep: ReadonlySet<string>): She
 }
 
 /** Orders by date (then key) of the last prunes: see sortedSteps. */
-const byAge = { droppable: new SortedCache(), heavy: new SortedCache() };
+const byAge = { droppable: new SortedCache(), heavy: new SortedCache(), shown: new SortedCache() };
 
 function* pruneSteps(doc: SheetDocument, keep: ReadonlySet<string>): Steps<SheetDocument> {
   const keys = Object.keys(doc.results);
@@ -342,7 +342,22 @@ function* pruneSteps(doc: SheetDocument, keep: ReadonlySet<string>): Steps<Sheet
     if (total <= FILE_LIMITS.maxBytes) break;
     const lean = leanOf(results[k]!);
     results[k] = lean;
-    total -= sizes.get(k)! - (resultEntry(k, lean).bytes + 2);
+    const size = resultEntry(k, lean).bytes + 2;
+    total -= sizes.get(k)! - size;
+    sizes.set(k, size);
   }
-  return { ...doc, results };
+  if (count <= FILE_LIMITS.maxResults && total <= FILE_LIMITS.maxBytes) return { ...doc, results };
+  // Still over with only the results rows show (thousands of sweep runs): a file the reader
+  // refuses would lose the whole sheet, so the oldest of those results go too and their rows
+  // train again when it is opened. The autosave says how many (persist/autosave.ts).
+  const shown = yield* sortedSteps(Object.keys(results), (k) => age(results[k]!, k), byAge.shown);
+  for (const k of shown) {
+    if (count <= FILE_LIMITS.maxResults && total <= FILE_LIMITS.maxBytes) break;
+    delete results[k];
+    count--;
+    total -= sizes.get(k)!;
+  }
+  // A row may not name a stale result the file does not hold (the reader refuses it).
+  const rows = doc.rows.map((r) => (r.staleResult !== undefined && !Object.hasOwn(results, r.staleResult) ? { id: r.id, cells: r.cells } : r));
+  return { ...doc, rows, results };
 }

@@ -42,6 +42,42 @@ describe('insights and the 5 MB cap', () => {
   });
 });
 
+describe('more results than a file holds', () => {
+  const at = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
+  const series = (epochs: number, v: number) => new Array<number>(epochs).fill(v);
+  const history = (epochs: number) => ({ loss: series(epochs, 0.5), acc: series(epochs, 0.9), valLoss: series(epochs, 0.6), valAcc: series(epochs, 0.8), lr: series(epochs, 0.01) });
+
+  it('past the result count, the oldest results rows show go and the file still opens', () => {
+    // 40 sweeps of 256 runs show more results than a file may hold (10,000): before, the file was
+    // written anyway and refused when opened, losing the whole sheet.
+    // (The runs' cells: sweep children are not stored as rows, only their results.)
+    const n = FILE_LIMITS.maxResults + 5;
+    const rows = Array.from({ length: n }, (_, i) => ({ id: `r${i}`, cells: cells({ seed: String(i + 1) }) }));
+    const results = Object.fromEntries(rows.map((r, i) => [keyOf(r.cells), { ...savedResult(), finishedAt: at(i), history: history(1) }]));
+    const doc = pruneResults({ ...emptyDocument(), rows: [], results }, new Set(Object.keys(results)));
+    expect(Object.keys(doc.results).length).toBeLessThanOrEqual(FILE_LIMITS.maxResults);
+    // The oldest went; the newest stayed.
+    expect(rows.slice(0, 5).some((r) => Object.hasOwn(doc.results, keyOf(r.cells)))).toBe(false);
+    expect(Object.hasOwn(doc.results, keyOf(rows[n - 1]!.cells))).toBe(true);
+    expect(readSheet(writeSheet(doc)).ok).toBe(true);
+  });
+
+  it('past the size with insights gone, the oldest results go too, and no row names one that went', () => {
+    const rows = Array.from({ length: 1200 }, (_, i) => ({ id: `r${i}`, cells: cells({ name: `r${i}`, seed: String(i + 1) }) }));
+    const results = Object.fromEntries(rows.map((r, i) => [keyOf(r.cells), { ...savedResult(), finishedAt: at(i), history: history(500) }]));
+    // The oldest row shows its result as stale (its cells changed since): a key that goes with it.
+    const stale = { id: 'stale', cells: cells({ name: 'stale', seed: '99999' }), staleResult: keyOf(rows[0]!.cells) };
+    const doc = pruneResults({ ...emptyDocument(), rows: [stale, ...rows], results }, new Set(Object.keys(results)));
+    const text = writeSheet(doc);
+    expect(utf8Length(text)).toBeLessThanOrEqual(FILE_LIMITS.maxBytes);
+    expect(Object.keys(doc.results).length).toBeLessThan(rows.length);
+    expect(Object.keys(doc.results).length).toBeGreaterThan(rows.length / 4);
+    expect(doc.rows[0]).toEqual({ id: 'stale', cells: stale.cells });
+    const back = readSheet(text);
+    expect(back.ok ? 'opens' : back.error).toBe('opens');
+  });
+});
+
 describe('insights in the sheet file', () => {
   it('round-trip: read gives them back, and the canonical text is stable', () => {
     const r = readSheet(withInsights());
