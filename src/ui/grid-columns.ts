@@ -186,7 +186,7 @@ export function decorateHeader(columns: readonly GridColumn[], visualColumn: num
   button.type = 'button';
   button.className = 'ss-edit-formula';
   button.textContent = '✎';
-  button.title = `Edit or remove the formula column ${col.label}`;
+  button.title = t('grid.formula.edit', { label: col.label });
   button.setAttribute('aria-label', button.title);
   // The header's own mousedown selects the column; the button is not a column click.
   button.addEventListener('mousedown', (e) => e.stopPropagation());

@@ -236,6 +236,23 @@ describe('the page in English and Korean', () => {
     expect(uncaught(), failed.join('\n')).toEqual([]);
   });
 
+  test('a formula column\'s edit button speaks the page\'s language', async () => {
+    // Its tooltip and accessible name were always English ("Edit or remove the formula column …").
+    await page().getByTestId('language').selectOption('ko');
+    await page().getByTestId('add-formula-column').click();
+    const form = page().getByTestId('formula-form');
+    await form.getByTestId('formula-label').fill('gap');
+    await form.getByTestId('formula-text').fill('=train_acc - test_acc');
+    await form.getByTestId('formula-save').click();
+    const edit = page().locator('.ht_clone_top th[data-col="f1"] .ss-edit-formula');
+    await edit.waitFor();
+    await expect.poll(() => edit.getAttribute('title'), POLL).toBe('수식 열 gap 고치기 또는 삭제');
+    expect(await edit.getAttribute('aria-label')).toBe('수식 열 gap 고치기 또는 삭제');
+    await page().getByTestId('language').selectOption('en');
+    await expect.poll(() => edit.getAttribute('title'), POLL).toBe('Edit or remove the formula column gap');
+    expect(uncaught(), failed.join('\n')).toEqual([]);
+  });
+
   test('a lesson sheet\'s bilingual title and description show the page\'s language only', async () => {
     // The lesson files hold "English · 한국어" and "English … — 한국어 …"; both halves were shown in either language.
     await page().goto(`${app.url}?sheet=xor`, { waitUntil: 'domcontentloaded' });
