@@ -178,6 +178,8 @@ describe('row detail: curves, boundary, confusion matrix, gallery', () => {
     const ins = await app.page.evaluate(() => window.__sweepsheet!.rows().find((x) => x.id === 'mnist-small')!.result!.insights!);
     const matrix = detail().getByTestId('detail-confusion');
     await expect(matrix.getAttribute('data-total')).resolves.toBe('10000');
+    // The caption groups its counts as the run facts do: "10,000 test samples, 8,434 right", not "10000 … 8434".
+    await expect(detail().getByTestId('detail-confusion-total').textContent()).resolves.toMatch(/^10,000 test samples, \d,\d{3} right$/);
     const counts = await matrix.locator('td[data-count]').evaluateAll((tds) => tds.map((td) => Number(td.textContent)));
     expect(counts).toHaveLength(100);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(10_000);

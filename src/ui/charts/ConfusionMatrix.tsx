@@ -4,6 +4,7 @@
  */
 import { For } from 'solid-js';
 import { t } from '../i18n/index.ts';
+import { formatResult } from '../renderers.ts';
 import './charts.css';
 
 export function ConfusionMatrix(props: { matrix: readonly (readonly number[])[]; names: readonly string[] }) {
@@ -16,7 +17,8 @@ export function ConfusionMatrix(props: { matrix: readonly (readonly number[])[];
   };
   return (
     <table class="ss-detail-table ss-confusion" data-testid="detail-confusion" data-total={total()}>
-      <caption>{t('detail.confusion.total', { n: total(), right: right() })}</caption>
+      {/* Counts grouped as the run facts' are (10,000 test samples, not 10000). */}
+      <caption data-testid="detail-confusion-total">{t('detail.confusion.total', { n: formatResult('count', total()), right: formatResult('count', right()) })}</caption>
       <thead>
         <tr>
           <th scope="col" class="ss-confusion-corner">{t('detail.confusion.true')}</th>
