@@ -14,6 +14,7 @@ import type { BackendName, Boundary, EpochRecord, TrainJob, TrainProgress, Train
 import { batchOf, evaluateView } from './batches.ts';
 import { BoundaryThrottle, boundaryExtent, computeBoundary, evaluateTest, hasBoundary } from './insights.ts';
 import { buildModel, makeOptimizer, setLearningRate } from './model.ts';
+import { farAboveChance } from './divergence.ts';
 import { Plateau } from './plateau.ts';
 import { EpochMeans, trainStepOf } from './step.ts';
 import { deriveSeed, mulberry32, permutation } from './rng.ts';
@@ -83,6 +84,7 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
   const classification = data.task === 'classification';
   const shuffle = mulberry32(deriveSeed(spec.seed, 'shuffle'));
   const history: EpochRecord[] = [];
+  const losses: number[] = [];
   const chance = classification ? Math.log(data.classes) : Infinity;
   const trainN = views.train.idx.length;
   const batches = Math.ceil(trainN / spec.batchSize);
@@ -169,10 +171,12 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
       const val = !views.val ? null : fused ? fused.evaluate(data, views.val.samples, views.val.idx) : await evaluateView(stock!.model, data, views.val);
       const record: EpochRecord = { loss, acc, valLoss: val?.loss ?? NaN, valAcc: classification ? (val?.acc ?? NaN) : NaN, lr };
       history.push(record);
+      losses.push(loss);
+      const farAbove = farAboveChance(losses, chance);
       if (!Number.isFinite(loss)) {
         diverged = { epoch, message: `the loss became ${loss} — the learning rate (${spec.learningRate}) is probably too high` };
-      } else if (epoch >= 3 && loss > 3 * chance && loss >= history[0]!.loss) {
-        diverged = { epoch, message: `the loss (${loss.toFixed(2)}) stayed far above chance (${chance.toFixed(2)}) — the learning rate (${spec.learningRate}) is probably too high` };
+      } else if (farAbove !== null) {
+        diverged = { epoch: farAbove, message: `the loss (${loss.toFixed(2)}) stayed far above chance (${chance.toFixed(2)}) — the learning rate (${spec.learningRate}) is probably too high` };
       }
       const verdict = plateau.observe(views.val ? record.valLoss : loss);
       if (verdict.improved && spec.keepBest) {
