@@ -13,3 +13,14 @@ export function farAboveChance(losses: readonly number[], chance: number): numbe
   const high = (loss: number) => loss > 3 * chance && loss >= losses[0]!;
   return high(losses[n - 1]!) && high(losses[n - 2]!) ? n - 1 : null;
 }
+
+/**
+ * For a run that ended above chance: the epoch (1-based) from which its loss stayed above
+ * `level` to the end, the one a "diverged at epoch N" should name. It was the last epoch, so the
+ * learning-rate lesson's lr 3 and lr 5 rows read "diverged at epoch 30" of 30, as if the run had
+ * gone wrong at its very end, when it had been above chance from its first epochs.
+ */
+export function aboveSince(losses: readonly number[], level: number): number {
+  for (let i = losses.length - 1; i >= 0; i--) if (!(losses[i]! > level)) return i + 2;
+  return 1;
+}

@@ -14,7 +14,7 @@ import type { BackendName, Boundary, EpochRecord, TrainJob, TrainProgress, Train
 import { batchOf, evaluateView } from './batches.ts';
 import { BoundaryThrottle, boundaryExtent, computeBoundary, evaluateTest, hasBoundary } from './insights.ts';
 import { buildModel, makeOptimizer, setLearningRate } from './model.ts';
-import { farAboveChance } from './divergence.ts';
+import { aboveSince, farAboveChance } from './divergence.ts';
 import { Plateau } from './plateau.ts';
 import { EpochMeans, trainStepOf } from './step.ts';
 import { deriveSeed, mulberry32, permutation } from './rng.ts';
@@ -211,7 +211,7 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
     const end = history[history.length - 1];
     const lowest = Math.min(...history.map((h) => h.loss));
     if (!diverged && end && history.length >= 5 && end.loss > 1.05 * chance && end.loss > 1.02 * lowest) {
-      diverged = { epoch: history.length, message: `the loss (${end.loss.toFixed(2)}) ended above chance level (${chance.toFixed(2)}) — the learning rate (${spec.learningRate}) is probably too high` };
+      diverged = { epoch: aboveSince(losses, 1.05 * chance), message: `the loss (${end.loss.toFixed(2)}) ended above chance level (${chance.toFixed(2)}) — the learning rate (${spec.learningRate}) is probably too high` };
     }
     const restoredBest = (best !== null || bestParams !== null) && plateau.bestEpoch !== history.length;
     if (restoredBest) {

@@ -4,7 +4,7 @@
  * accuracy was stopped as diverged at its first one-epoch jump, 0.1 -> 2.23 at epoch 80.
  */
 import { describe, expect, it } from 'vitest';
-import { farAboveChance } from '../../../src/engine/train/divergence.ts';
+import { aboveSince, farAboveChance } from '../../../src/engine/train/divergence.ts';
 
 const CHANCE = Math.log(2); // 0.69 for two classes: "far above" is over 2.08
 
@@ -23,5 +23,18 @@ describe('farAboveChance', () => {
 
   it('never fires for regression (chance is infinite)', () => {
     expect(farAboveChance([1e6, 1e9, 1e12], Infinity)).toBeNull();
+  });
+});
+
+describe('aboveSince: the epoch a run that ended above chance went there for good', () => {
+  const level = 1.05 * CHANCE; // 0.728, the end-of-run check's line
+  it.each<[string, number[], number]>([
+    // The lesson's circle row at lr 3: above the line from epoch 1 but for one dip at epoch 16.
+    ['above but for one dip', [0.86, 0.82, 0.75, 0.76, 0.72, 0.78, 0.81], 6],
+    ['above from the first epoch', [0.93, 0.9, 0.95], 1],
+    ['learned, then went up at the end', [0.6, 0.3, 0.2, 0.8, 0.9], 4],
+    ['went up at the last epoch', [0.6, 0.3, 0.2, 0.9], 4],
+  ])('%s', (_what, losses, expected) => {
+    expect(aboveSince(losses, level)).toBe(expected);
   });
 });
