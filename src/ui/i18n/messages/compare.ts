@@ -74,15 +74,15 @@ const ko: Record<keyof typeof en, string> = {
   'compare.dim.val_split': '검증 비율',
   'compare.dim.early_stop': '조기 종료 인내',
   'compare.dim.params': '파라미터 수',
-  'compare.dim.train_loss': '학습 손실',
-  'compare.dim.train_acc': '학습 정확도',
+  'compare.dim.train_loss': '훈련 손실',
+  'compare.dim.train_acc': '훈련 정확도',
   'compare.dim.val_loss': '검증 손실',
   'compare.dim.val_acc': '검증 정확도',
   'compare.dim.test_loss': '테스트 손실',
   'compare.dim.test_acc': '테스트 정확도',
   'compare.dim.test_mae': '테스트 MAE',
   'compare.dim.time': '시간(초)',
-  'compare.dim.epochs_run': '학습한 에포크',
+  'compare.dim.epochs_run': '실행 에포크',
 };
 
 export const compare = { en, ko };

@@ -37,7 +37,7 @@ const en = {
 
 const ko: Record<keyof typeof en, string> = {
   'grid.curve.label': '곡선',
-  'grid.curve.help': '에포크별 손실: 학습 손실(파란색)과, 검증 분할이 있으면 검증 손실(주황색 점선). 학습 중에는 실시간으로 그려집니다.',
+  'grid.curve.help': '에포크별 손실: 훈련 손실(파란색)과, 검증 분할이 있으면 검증 손실(주황색 점선). 학습 중에는 실시간으로 그려집니다.',
   'grid.curve.title': '{epochs} 에포크 동안 손실 {first} → {last}',
   'grid.curve.none': '아직 에포크가 없습니다',
   'grid.boundary.label': '결정 경계',
@@ -56,7 +56,7 @@ const ko: Record<keyof typeof en, string> = {
   'grid.group.callbacks': '검증과 콜백',
   'grid.group.notes': '메모',
   'grid.group.charts': '차트 (곡선, 결정 경계)',
-  'grid.group.train': '학습 지표',
+  'grid.group.train': '훈련 지표',
   'grid.group.val': '검증 지표',
   'grid.group.test': '테스트 지표',
   'grid.group.cost': '크기와 비용 (파라미터 수, 시간, 백엔드)',
