@@ -8,12 +8,15 @@ import { INPUT_COLUMNS } from '../engine/columns.ts';
 import type { RowState } from '../engine/scheduler/sheet-engine.ts';
 import { secondsDigits } from '../engine/format-number.ts';
 import { formatSpread } from '../engine/scheduler/sweep-stats.ts';
-import { locale, t } from './i18n/index.ts';
+import { locale, t, tIn } from './i18n/index.ts';
 import { statusTextIn } from './engine-text.ts';
 import { formatResult } from './renderers.ts';
 import { type RowSource, SWEPT_COLUMNS, childLabel, sweepSpreads } from './row-values.ts';
 
 const LABELS = new Map(INPUT_COLUMNS.map((c) => [c.key, c.label]));
+
+/** A column as the grid's header names it in the page's language (Korean showed lr, train loss, test acc, time). */
+const headerOf = (key: string): string => tIn(locale(), `col.${key}`) ?? LABELS.get(key) ?? key.replace('_', ' ');
 
 export function SweepDetail(props: { row: RowState; source: RowSource }) {
   const sweep = () => props.row.sweep!;
@@ -30,7 +33,7 @@ export function SweepDetail(props: { row: RowState; source: RowSource }) {
         <h2 data-testid="detail-name">{props.row.cells.name?.trim() || props.row.id}</h2>
         <p class="ss-detail-status ss-state-sweep" data-testid="detail-status" data-state="sweep">{statusTextIn(props.row.status, locale())}</p>
         <p data-testid="detail-sweep-summary">
-          {t(children().length === 1 ? 'detail.sweep.summary.one' : 'detail.sweep.summary.other', { columns: sweep().swept.map((k) => LABELS.get(k) ?? k).join(' × '), n: children().length })}
+          {t(children().length === 1 ? 'detail.sweep.summary.one' : 'detail.sweep.summary.other', { columns: sweep().swept.map(headerOf).join(' × '), n: children().length })}
         </p>
       </header>
       <div class="ss-detail-body">
@@ -42,7 +45,7 @@ export function SweepDetail(props: { row: RowState; source: RowSource }) {
               <For each={sweep().swept}>
                 {(key) => (
                   <tr data-testid="detail-swept-column">
-                    <td data-field="column">{LABELS.get(key) ?? key}</td>
+                    <td data-field="column">{headerOf(key)}</td>
                     <td data-field="cell">{props.row.cells[key] ?? ''}</td>
                     <td data-field="values">{[...new Set(children().map((c) => c.cells[key] ?? ''))].join(', ')}</td>
                   </tr>
@@ -60,7 +63,7 @@ export function SweepDetail(props: { row: RowState; source: RowSource }) {
                 <For each={metrics()}>
                   {(m) => (
                     <tr data-testid="detail-spread-row" data-metric={m.key}>
-                      <td>{m.key.replace('_', ' ')}</td>
+                      <td data-field="metric">{headerOf(m.key)}</td>
                       <td class="ss-num" data-field="spread">{m.spread}</td>
                       <td class="ss-num" data-field="n">{m.n}</td>
                     </tr>

@@ -253,6 +253,27 @@ describe('the page in English and Korean', () => {
     expect(uncaught(), failed.join('\n')).toEqual([]);
   });
 
+  test('a sweep\'s detail names its columns and metrics as the grid\'s headers do', async () => {
+    // In Korean it said "lr에 대한 스윕" and listed train loss, train acc, test loss, test acc, time.
+    await page().getByTestId('language').selectOption('ko');
+    await page().getByTestId('auto-run').check();
+    await typeInto('toy-c', 'lr', '0.01, 0.1');
+    await page().waitForFunction(() => {
+      const kids = window.__sweepsheet!.rows().filter((r) => r.parent === 'toy-c');
+      return kids.length === 2 && kids.every((k) => k.status.state === 'done' || k.status.state === 'diverged');
+    }, undefined, { timeout: 120_000, polling: 100 });
+    await cell('toy-c', 'optimizer').click();
+    const detail = page().getByTestId('row-detail');
+    await expect.poll(() => detail.getByTestId('detail-sweep-summary').textContent(), POLL).toBe('학습률에 대한 스윕: 실행 2개.');
+    expect(await detail.locator('[data-testid="detail-swept-column"] td[data-field="column"]').textContent()).toBe('학습률');
+    await expect.poll(() => detail.locator('[data-testid="detail-spread-row"] td[data-field="metric"]').allTextContents(), POLL)
+      .toEqual(['훈련 손실', '훈련 정확도', '테스트 손실', '테스트 정확도', '시간(초)']);
+    await page().getByTestId('language').selectOption('en');
+    await expect.poll(() => detail.getByTestId('detail-sweep-summary').textContent(), POLL).toBe('A sweep over lr: 2 runs.');
+    expect(await detail.locator('[data-testid="detail-spread-row"] td[data-field="metric"]').allTextContents()).toEqual(['train loss', 'train acc', 'test loss', 'test acc', 'time']);
+    expect(uncaught(), failed.join('\n')).toEqual([]);
+  });
+
   test('a lesson sheet\'s bilingual title and description show the page\'s language only', async () => {
     // The lesson files hold "English · 한국어" and "English … — 한국어 …"; both halves were shown in either language.
     await page().goto(`${app.url}?sheet=xor`, { waitUntil: 'domcontentloaded' });
