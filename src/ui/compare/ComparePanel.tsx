@@ -224,6 +224,8 @@ function CompareCharts(props: ComparePanelProps) {
           </Show>
         </div>
         <p class="ss-compare-hint">{runs().runs.length === 0 ? t('compare.parallel.empty') : t('compare.parallel.hint')}</p>
+        <div ref={parallelHost} class="ss-compare-chart" />
+        {/* Under the chart, not above it: a line above moved the chart down, below a view scrolled to the panel, where it is not drawn (compare-live). */}
         <Show when={runs().runs.length > 0 && colourDim()}>
           {(d) => (
             <p class="ss-compare-hint" data-testid="parallel-colour">
@@ -231,7 +233,6 @@ function CompareCharts(props: ComparePanelProps) {
             </p>
           )}
         </Show>
-        <div ref={parallelHost} class="ss-compare-chart" />
       </div>
     </div>
   );
