@@ -101,15 +101,18 @@ const OVERSCAN = 20;
  * (bench:charts --live-detail: paint 6.8 -> 3.7 ms per frame with 10 lines instead of 300).
  * `data-epochs` on the table says how many lines there are in all.
  */
-/** `ended`: the lines are a finished run's (with none, the run stopped inside its first epoch). */
-export function HistoryTable(props: { lines: readonly HistoryLine[]; live: boolean; best: number | null; ended?: boolean }) {
+/**
+ * `ended`: the lines are a finished run's (with none, the run stopped inside its first epoch).
+ * `regression`: no accuracy columns (a regression run has none: they were two empty columns).
+ */
+export function HistoryTable(props: { lines: readonly HistoryLine[]; live: boolean; best: number | null; ended?: boolean; regression?: boolean }) {
   const [top, setTop] = createSignal(0);
   const first = createMemo(() => Math.min(props.lines.length, Math.max(0, Math.floor(top() / HISTORY_ROW_PX) - OVERSCAN)));
   const last = createMemo(() => Math.min(props.lines.length, Math.floor(top() / HISTORY_ROW_PX) + VISIBLE_ROWS + OVERSCAN));
   const shown = createMemo(() => props.lines.slice(first(), last()));
   const spacer = (rows: number) => (
     <Show when={rows > 0}>
-      <tr class="ss-history-spacer" aria-hidden="true" style={{ height: `${rows * HISTORY_ROW_PX}px` }}><td colSpan={6} /></tr>
+      <tr class="ss-history-spacer" aria-hidden="true" style={{ height: `${rows * HISTORY_ROW_PX}px` }}><td colSpan={props.regression ? 4 : 6} /></tr>
     </Show>
   );
   return (
@@ -118,8 +121,10 @@ export function HistoryTable(props: { lines: readonly HistoryLine[]; live: boole
         <thead>
           <tr>
             <th scope="col" class="ss-num">{t('detail.col.epoch')}</th><th scope="col" class="ss-num">{t('detail.col.loss')}</th>
-            <th scope="col" class="ss-num">{t('detail.col.acc')}</th><th scope="col" class="ss-num">{t('detail.col.valLoss')}</th>
-            <th scope="col" class="ss-num">{t('detail.col.valAcc')}</th><th scope="col" class="ss-num">{t('detail.col.lr')}</th>
+            <Show when={!props.regression}><th scope="col" class="ss-num">{t('detail.col.acc')}</th></Show>
+            <th scope="col" class="ss-num">{t('detail.col.valLoss')}</th>
+            <Show when={!props.regression}><th scope="col" class="ss-num">{t('detail.col.valAcc')}</th></Show>
+            <th scope="col" class="ss-num">{t('detail.col.lr')}</th>
           </tr>
         </thead>
         <tbody>
@@ -129,9 +134,9 @@ export function HistoryTable(props: { lines: readonly HistoryLine[]; live: boole
               <tr data-testid="detail-epoch" data-epoch={h.epoch} classList={{ 'ss-best': h.epoch === props.best }}>
                 <td class="ss-num">{h.epoch}</td>
                 <td class="ss-num">{formatResult('loss', h.loss)}</td>
-                <td class="ss-num">{formatResult('accuracy', h.acc)}</td>
+                <Show when={!props.regression}><td class="ss-num">{formatResult('accuracy', h.acc)}</td></Show>
                 <td class="ss-num">{formatResult('loss', h.valLoss)}</td>
-                <td class="ss-num">{formatResult('accuracy', h.valAcc)}</td>
+                <Show when={!props.regression}><td class="ss-num">{formatResult('accuracy', h.valAcc)}</td></Show>
                 <td class="ss-num">{formatResult('number', h.lr)}</td>
               </tr>
             )}

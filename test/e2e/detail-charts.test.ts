@@ -343,6 +343,10 @@ describe('row detail: curves, boundary, confusion matrix, gallery', () => {
     await expect.poll(() => detail().locator('h3').allTextContents()).toEqual(expect.arrayContaining(['Prediction over the plane']));
     expect(await detail().getByTestId('detail-boundary-hint').textContent()).not.toMatch(/class/);
     await expect.poll(() => cell('circle', 'boundary').getAttribute('title')).toBe('prediction over the plane (blue above 0, orange below)');
+    // Its history has no accuracy columns (they were two empty columns), and each epoch's cells line up with the headers.
+    const history = detail().getByTestId('detail-history');
+    expect(await history.locator('thead th').allTextContents()).toEqual(['epoch', 'loss', 'val loss', 'lr']);
+    expect(await history.locator('[data-testid="detail-epoch"]').first().locator('td').count()).toBe(4);
     await detail().screenshot({ path: `${OUT}/plane-regression.png` });
     // A classification row keeps its decision boundary.
     await cell('circle', 'dataset').dblclick();
@@ -353,6 +357,7 @@ describe('row detail: curves, boundary, confusion matrix, gallery', () => {
     await waitSettled('circle');
     await expect.poll(() => detail().locator('h3').allTextContents()).toEqual(expect.arrayContaining(['Decision boundary']));
     await expect.poll(() => cell('circle', 'boundary').getAttribute('title')).toBe('decision boundary (2 classes)');
+    await expect.poll(() => detail().getByTestId('detail-history').locator('thead th').allTextContents()).toEqual(['epoch', 'loss', 'acc', 'val loss', 'val acc', 'lr']);
     expect(app.pageErrors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
   });
 
