@@ -172,6 +172,17 @@ async function screenshot(selector: string, name: string): Promise<number> {
   }, b64);
 }
 
+/** Until no cell of the grid has changed its text, title or style for 400 ms. */
+async function gridStill(): Promise<void> {
+  await page().waitForFunction(() => {
+    const w = window as unknown as { __still?: { sig: string; since: number } };
+    const sig = [...document.querySelectorAll<HTMLElement>('.ht_master td')].map((td) => `${td.textContent}|${td.title}|${td.getAttribute('style') ?? ''}|${td.className}`).join('\n');
+    const now = performance.now();
+    if (w.__still?.sig !== sig) w.__still = { sig, since: now };
+    return now - w.__still.since >= 400;
+  }, undefined, { timeout: 30_000, polling: 50 });
+}
+
 async function visible(): Promise<string[]> {
   return page().evaluate(() => [...window.__sweepsheet!.visible()]);
 }
@@ -188,6 +199,9 @@ describe('grid charts and comparing runs in chromium', () => {
     const states = await page().evaluate(() => Object.fromEntries(window.__sweepsheet!.rows().map((r) => [r.id, r.status.state])));
     expect(Object.keys(states)).toEqual(IDS);
     expect(states['c-10']).toBe('diverged');
+    // The status cells show first; while runs stream in, the grid draws every STREAM_GAP_MS and the
+    // chart cells and colour scales follow a few such frames later. The steps below read them all.
+    await gridStill();
     expect(pageErrors()).toEqual([]);
   }, TRAIN_TIMEOUT + 60_000);
 
