@@ -47,6 +47,15 @@ async function retrain(id: string, seed: string, col = 'seed'): Promise<void> {
   await app.page.keyboard.press('Tab');
 }
 
+/** Type `text` into the circle row's `col` and leave with Tab (the selection stays on the row). */
+async function typeIntoCircle(col: string, text: string): Promise<void> {
+  await cell('circle', col).dblclick();
+  await app.page.locator('.handsontableInputHolder:not(.ht_editor_hidden) textarea.handsontableInput').waitFor({ state: 'visible' });
+  await app.page.keyboard.press('ControlOrMeta+A');
+  await app.page.keyboard.type(text);
+  await app.page.keyboard.press('Tab');
+}
+
 async function waitSettled(id: string): Promise<void> {
   await app.page.waitForFunction((rowId) => {
     const r = window.__sweepsheet?.rows().find((x) => x.id === rowId);
@@ -365,17 +374,10 @@ describe('row detail: curves, boundary, confusion matrix, gallery', () => {
     // SGD at lr 10 on the plane: the loss is Infinity within epoch 1, so no epoch is recorded.
     // The detail said "best epoch 0 — the last epoch's weights were tested" and, under the finished
     // run, "No epoch has finished yet." as if it were still to come.
-    const typeInto = async (col: string, text: string) => {
-      await cell('circle', col).dblclick();
-      await app.page.locator('.handsontableInputHolder:not(.ht_editor_hidden) textarea.handsontableInput').waitFor({ state: 'visible' });
-      await app.page.keyboard.press('ControlOrMeta+A');
-      await app.page.keyboard.type(text);
-      await app.page.keyboard.press('Tab');
-    };
-    await typeInto('dataset', 'plane');
-    await typeInto('layers', 'dense(8, relu) dense(8, relu)');
-    await typeInto('optimizer', 'sgd');
-    await typeInto('lr', '10');
+    await typeIntoCircle('dataset', 'plane');
+    await typeIntoCircle('layers', 'dense(8, relu) dense(8, relu)');
+    await typeIntoCircle('optimizer', 'sgd');
+    await typeIntoCircle('lr', '10');
     await app.page.waitForFunction(() => {
       const r = window.__sweepsheet!.rows().find((x) => x.id === 'circle')!;
       return r.cells.lr === '10' && r.result !== null && r.parsed.ok && r.resultKey === r.parsed.key && r.status.state === 'diverged';
@@ -396,18 +398,11 @@ describe('row detail: curves, boundary, confusion matrix, gallery', () => {
   test('a run that stopped early says why once, in either language', async () => {
     // The line read "stopped early — early stopping: no better validation loss for 1 epochs", and
     // in Korean "조기 종료 — 조기 종료: …", the same words twice.
-    const typeInto = async (col: string, text: string) => {
-      await cell('circle', col).dblclick();
-      await app.page.locator('.handsontableInputHolder:not(.ht_editor_hidden) textarea.handsontableInput').waitFor({ state: 'visible' });
-      await app.page.keyboard.press('ControlOrMeta+A');
-      await app.page.keyboard.type(text);
-      await app.page.keyboard.press('Tab');
-    };
     // Patience 1 on the circle with a validation split: training stops at the first epoch whose validation loss is not better.
-    await typeInto('dataset', 'circle');
-    await typeInto('optimizer', 'adam');
-    await typeInto('lr', '0.01');
-    await typeInto('early_stop', '1');
+    await typeIntoCircle('dataset', 'circle');
+    await typeIntoCircle('optimizer', 'adam');
+    await typeIntoCircle('lr', '0.01');
+    await typeIntoCircle('early_stop', '1');
     await app.page.waitForFunction(() => {
       const r = window.__sweepsheet!.rows().find((x) => x.id === 'circle')!;
       return r.cells.early_stop === '1' && r.result !== null && r.parsed.ok && r.resultKey === r.parsed.key && r.status.state === 'done';
