@@ -1,6 +1,6 @@
 /**
  * When fit.ts calls a run diverged while it trains: the loss far above chance (over 3x) and no lower
- * than where it began, for two epochs running. A spiral row (adam, lr 0.01, batch 1) at 0.99
+ * than where it began, in the last epoch and one of the two before it. A spiral row (adam, lr 0.01, batch 1) at 0.99
  * accuracy was stopped as diverged at its first one-epoch jump, 0.1 -> 2.23 at epoch 80.
  */
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,10 @@ describe('farAboveChance', () => {
     ['one jump from a good minimum, then back', [0.68, 0.4, 0.1, 0.09, 2.23], null],
     ['one jump, then back down', [0.68, 0.4, 0.1, 2.23, 0.12], null],
     ['two epochs up there: diverged from the first of them', [0.68, 0.4, 2.5, 3.1], 3],
-    ['up there from the start and staying', [2.2, 2.4, 2.6], 2],
+    ['swinging up and back down: two of the last three up there', [0.68, 3.1, 1.4, 3.1], 2],
+    ['swinging, seen from an epoch back down', [0.68, 3.1, 1.4, 3.1, 1.4], null],
+    ['two jumps far apart', [0.68, 0.4, 2.3, 0.1, 0.1, 2.3], null],
+    ['up there from the start and staying: from epoch 1', [2.2, 2.4, 2.6], 1],
     ['high, but below where it began (still coming down)', [9, 5, 4], null],
     ['too few epochs to say', [2.5, 3.0], null],
     ['never far above chance', [0.7, 0.75, 0.8, 0.9], null],
