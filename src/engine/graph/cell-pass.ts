@@ -84,7 +84,7 @@ function orderAffected(g: Graph, affected: ReadonlySet<string>): { sequence: rea
     inputs.set(k, list);
   }
   if (vertices.inputs.size === 0) return topologicalOrder(affected, (k) => inputs.get(k) ?? []);
-  const { sequence, cycles } = topologicalOrder([...affected, ...vertices.inputs.keys()], (k) => inputs.get(k) ?? vertices.inputs.get(k) ?? []);
+  const { sequence, cycles } = topologicalOrder([...affected, ...vertices.inputs.keys()], (k) => inputs.get(k) ?? vertices.inputs.get(k) ?? [], (k) => vertices.has(k));
   return {
     sequence: sequence.filter((k) => !vertices.has(k)),
     cycles: cycles.map((c) => c.filter((k) => !vertices.has(k))).filter((c) => c.length > 0),

@@ -14,8 +14,12 @@ export interface Ordered {
 /**
  * Orders `keys` by `inputs` (the keys a key reads, restricted by the caller to `keys`). Cycle
  * members are released after their cycle is found, so cells behind a cycle still get a place.
+ * A `join` key (a range's vertex, cell-pass.ts) stands for everything it reads: it is not released
+ * as a member of a cycle it lies on, but placed once all it reads is, so a formula reading a range
+ * that a cycle passes through still comes after the range's other cells. Released with its cycle,
+ * =COUNT(A1:A2) ran before A1 got its value when A2 =SUM(A1:A2) made the range a cycle.
  */
-export function topologicalOrder(keys: Iterable<string>, inputs: (key: string) => readonly string[]): Ordered {
+export function topologicalOrder(keys: Iterable<string>, inputs: (key: string) => readonly string[], join: (key: string) => boolean = () => false): Ordered {
   const all = [...keys];
   const deps = new Map<string, readonly string[]>();
   let edges = 0;
@@ -63,9 +67,20 @@ export function topologicalOrder(keys: Iterable<string>, inputs: (key: string) =
     const left = all.filter((k) => !placed.has(k));
     for (const cycle of stronglyConnectedCycles(left, (k) => deps.get(k) ?? [])) {
       found.push(cycle);
-      for (const k of cycle) placed.add(k);
-      for (const k of cycle) release(k);
+      const members = cycle.filter((k) => !join(k));
+      for (const k of members) placed.add(k);
+      for (const k of members) release(k);
     }
+    drain();
+    // Joins read only what they cover and never each other in a loop, so every cycle above had a
+    // member released and nothing should be left; should something be, it is placed rather than
+    // never computed.
+    const stuck = all.filter((k) => !placed.has(k));
+    for (const k of stuck) {
+      placed.add(k);
+      sequence.push(k);
+    }
+    for (const k of stuck) release(k);
     drain();
   }
   const inCycle = new Set(found.flat());

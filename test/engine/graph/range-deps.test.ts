@@ -154,6 +154,17 @@ describe('ranges: cycles', () => {
     expect([s.show('r1', 'a'), s.show('r3', 'a'), s.show('r1', 'b')]).toEqual(['1', '2', '2']);
   });
 
+  //  a2 = SUM(A1:A2) makes the range a cycle; b1 = COUNT(A1:A2) reads it, and a1 comes from
+  //  behind another cycle (c1 <-> d1 ──> e1 ──> a1): b1 must still wait for a1.
+  it('a formula reading a range a cycle runs through comes after the range\'s other cells', () => {
+    // Released with the cycle, the range's vertex let b1 run before a1 had its value: b1 was 0 (review-19).
+    const s = sheet(3, { 'r1:a': '=IF(1>0, 5, E1)', 'r1:e': '=C1 + 1', 'r2:a': '=SUM(A1:A2)', 'r1:b': '=COUNT(A1:A2)', 'r1:c': '=D1', 'r1:d': '=C1' });
+    expect(s.show('r1', 'a')).toBe('5');
+    expect(s.show('r1', 'b')).toBe('1');
+    expect((s.graph.value('r2', 'a') as { code: string }).code).toBe('#CYCLE!');
+    expect((s.graph.value('r1', 'c') as { code: string }).code).toBe('#CYCLE!');
+  });
+
   //  a1 = SUM(B1:B3) ──> b2 = a1 + 1 ──> a1;  c1 = a1 * 2 reads the cycle
   it('a cycle through a range is #CYCLE! on each member, and breaking it computes again', () => {
     const s = sheet(3, { 'r1:a': '=SUM(B1:B3)', 'r1:b': '1', 'r2:b': '=a1 + 1', 'r3:b': '5', 'r1:c': '=a1 * 2', 'r2:c': '=b3 + 1' });
