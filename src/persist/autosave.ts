@@ -10,7 +10,7 @@
  * What is not saved: live progress. A row that was queued or running when the tab closed has no
  * result for its current spec, so an engine rebuilt from the recovered document queues it again.
  */
-import { documentSteps } from '../engine/file/write.ts';
+import { documentSteps, resultsLeftOut } from '../engine/file/write.ts';
 import { type SheetParts, sheetPartsSteps } from '../engine/file/write-parts.ts';
 import { type Steps, drain } from '../engine/file/steps.ts';
 import { FILE_LIMITS, type SheetDocument } from '../engine/file/types.ts';
@@ -322,8 +322,8 @@ class AutosaveRun implements Autosave {
     else if (bytes > FILE_LIMITS.maxBytes) this.report('put sheets', `the sheet is ${bytes} bytes; a saved sheet opens up to ${FILE_LIMITS.maxBytes}`);
     else {
       // The writer drops the oldest results the rows show when they do not fit (file/write.ts).
-      let left = 0;
-      for (const r of this.engine.rows()) if (r.result !== null && r.resultKey !== null && !Object.hasOwn(doc.results, r.resultKey)) left++;
+      // Asked of the document, not of the rows now: a run that finished while it was built is not one left out.
+      const left = resultsLeftOut(doc);
       if (left > 0) {
         this.report('put sheets', `${left} results did not fit in the saved sheet (at most ${FILE_LIMITS.maxResults} results and ${FILE_LIMITS.maxBytes} bytes): their rows train again when it is opened; export CSV to keep their numbers`);
       }

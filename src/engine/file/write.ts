@@ -359,5 +359,15 @@ function* pruneSteps(doc: SheetDocument, keep: ReadonlySet<string>): Steps<Sheet
   }
   // A row may not name a stale result the file does not hold (the reader refuses it).
   const rows = doc.rows.map((r) => (r.staleResult !== undefined && !Object.hasOwn(results, r.staleResult) ? { id: r.id, cells: r.cells } : r));
-  return { ...doc, rows, results };
+  const out = { ...doc, rows, results };
+  shownDropped.set(out, shown.filter((k) => !Object.hasOwn(results, k)).length);
+  return out;
+}
+
+/** Per document pruneResults made: how many results rows show it had to leave out. */
+const shownDropped = new WeakMap<SheetDocument, number>();
+
+/** How many results the rows showed did not fit in `doc` (made by documentFromRows or pruneResults); 0 when all did. */
+export function resultsLeftOut(doc: SheetDocument): number {
+  return shownDropped.get(doc) ?? 0;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Insights } from '../../../src/engine/job.ts';
 import { FILE_LIMITS, emptyDocument, readSheet, writeSheet } from '../../../src/engine/sheet-file.ts';
-import { pruneResults } from '../../../src/engine/file/write.ts';
+import { pruneResults, resultsLeftOut } from '../../../src/engine/file/write.ts';
 import { utf8Length } from '../../../src/engine/file/json.ts';
 import { cells, keyOf, sampleData, sampleDocument, savedResult } from './helpers.ts';
 
@@ -56,6 +56,8 @@ describe('more results than a file holds', () => {
     const results = Object.fromEntries(rows.map((r, i) => [keyOf(r.cells), { ...savedResult(), finishedAt: at(i), history: history(1) }]));
     const doc = pruneResults({ ...emptyDocument(), rows: [], results }, new Set(Object.keys(results)));
     expect(Object.keys(doc.results).length).toBeLessThanOrEqual(FILE_LIMITS.maxResults);
+    // What the autosave says: how many of them were left out.
+    expect(resultsLeftOut(doc)).toBe(n - Object.keys(doc.results).length);
     // The oldest went; the newest stayed.
     expect(rows.slice(0, 5).some((r) => Object.hasOwn(doc.results, keyOf(r.cells)))).toBe(false);
     expect(Object.hasOwn(doc.results, keyOf(rows[n - 1]!.cells))).toBe(true);
@@ -68,6 +70,8 @@ describe('more results than a file holds', () => {
     // The oldest row shows its result as stale (its cells changed since): a key that goes with it.
     const stale = { id: 'stale', cells: cells({ name: 'stale', seed: '99999' }), staleResult: keyOf(rows[0]!.cells) };
     const doc = pruneResults({ ...emptyDocument(), rows: [stale, ...rows], results }, new Set(Object.keys(results)));
+    expect(resultsLeftOut(doc)).toBe(rows.length - Object.keys(doc.results).length);
+    expect(resultsLeftOut(pruneResults(emptyDocument(), new Set()))).toBe(0);
     const text = writeSheet(doc);
     expect(utf8Length(text)).toBeLessThanOrEqual(FILE_LIMITS.maxBytes);
     expect(Object.keys(doc.results).length).toBeLessThan(rows.length);
