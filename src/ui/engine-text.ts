@@ -112,6 +112,7 @@ export const formulaMessageText: (text: string, l: Locale) => string = translato
   { re: /^expected a number but got the text (?<text>.*)$/, key: 'eng.formula.expectedNumber' },
   { re: /^the value (?<value>\S+) is not a finite number$/, key: 'eng.formula.notFinite' },
   { re: /^it reads a result that is not there yet$/, key: 'eng.formula.pending' },
+  { re: /^it reads a row that has no result \(invalid or failed\)$/, key: 'eng.formula.noResult' },
 ]);
 
 /** Why a run diverged (train/fit.ts), e.g. "the learning rate (5) is probably too high". */

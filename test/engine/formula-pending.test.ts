@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { FormulaColumn } from '../../src/engine/scheduler/row-state.ts';
 import { type RowState, SheetEngine } from '../../src/engine/scheduler/sheet-engine.ts';
 import { compareKeys, groupedOrder, sortKey } from '../../src/ui/row-values.ts';
-import { SHEET_COLUMN_KEYS, columnLetters } from '../../src/engine/formula/index.ts';
+import { NO_RESULT, SHEET_COLUMN_KEYS, columnLetters } from '../../src/engine/formula/index.ts';
 import { statusText } from '../../src/engine/scheduler/row-state.ts';
 import { ScriptedRunner, settle } from '../helpers/scripted-runner.ts';
 
@@ -61,14 +61,15 @@ describe('a formula waiting on a result', () => {
     expect(engine.row('a')!.formulas.done).toBe(2);
   });
 
-  it('a stale row (manual mode) and a failed run show empty formulas, not 0', async () => {
+  it('a stale row (manual mode) shows empty formulas, not 0; a failed run\'s say #N/A', async () => {
     const runner = new ScriptedRunner(4);
     const engine = new SheetEngine([{ id: 'a', cells: cells() }, { id: 'b', cells: cells({ lr: '0.1' }) }], runner, { formulaColumns: COLUMNS });
     await settle();
     runner.last('a').finish({ trainAcc: 0.9, testAcc: 0.8 });
     runner.last('b').fail('out of memory');
     await settle();
-    expect(values(engine.row('b')!, ['gap', 'pct'])).toEqual({ gap: null, pct: null });
+    // No result will come without an edit: #N/A, not empty (which would say one is on its way).
+    expect(values(engine.row('b')!, ['gap', 'pct'])).toEqual({ gap: NO_RESULT, pct: NO_RESULT });
     engine.setRunMode('manual');
     engine.edit([{ row: 'a', column: 'seed', text: '2' }]);
     engine.flush();
@@ -107,6 +108,27 @@ describe('a formula waiting on a result', () => {
     expect(engine.row('b')!.status.state).toBe('running');
     expect(runner.last('b').job.spec.seed).toBe(5);
     expect(runner.started()).toEqual(['a', 'b']);
+  });
+
+  it('a setting that reads a row with no result coming says so, and trains once that row has one', async () => {
+    // Row a has a typo, or its run fails: waiting on it (as on a running row) would be for ever.
+    const a1 = `${columnLetters(SHEET_COLUMN_KEYS.indexOf('test_acc'))}1`;
+    const runner = new ScriptedRunner(4);
+    const engine = new SheetEngine([{ id: 'a', cells: cells({ layers: 'dense(4, reluu)' }) }, { id: 'b', cells: cells({ seed: `=IF(${a1} > 0, 5, 7)` }) }], runner);
+    await settle();
+    expect(statusText(engine.row('b')!.status)).toBe('invalid — seed: the formula gives #N/A: it reads a row that has no result (invalid or failed) (expected a formula whose value fits the column)');
+    expect(runner.started()).toEqual([]);
+    engine.edit([{ row: 'a', column: 'layers', text: 'dense(4, relu)' }]);
+    await settle();
+    expect(runner.started()).toEqual(['a']);
+    runner.last('a').fail('out of memory');
+    await settle();
+    expect(engine.row('b')!.status.state).toBe('invalid');
+    engine.edit([{ row: 'a', column: 'seed', text: '3' }]);
+    await settle();
+    runner.last('a').finish({ testAcc: 0.8 });
+    await settle();
+    expect(runner.last('b').job.spec.seed).toBe(5);
   });
 
   it('an aggregate with every row still waiting waits too; COUNT says 0', async () => {

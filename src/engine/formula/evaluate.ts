@@ -20,7 +20,7 @@ import { type AggregateSpec, lookupFunction, finite, power } from './functions.t
 import { type CellRef, columnLetters, formatCellRef, unknownColumnMessage, knownColumns } from './references.ts';
 import {
   type FormulaError, type FormulaValue, type PlainValue,
-  FORMULA_LIMITS, PENDING, formulaError, isFormulaError, normalizeValue, parseNumericText, toBoolean, toNumber,
+  FORMULA_LIMITS, NO_RESULT, PENDING, formulaError, isFormulaError, normalizeValue, parseNumericText, toBoolean, toNumber,
 } from './values.ts';
 
 /** What a formula can see of the sheet, wherever it sits. */
@@ -220,6 +220,7 @@ class Evaluation {
     const take = (v: FormulaValue): FormulaError | undefined => {
       if (typeof v === 'number') numbers.push(v);
       else if (v === PENDING) waited = true;
+      else if (v === NO_RESULT) return undefined;
       else if (isFormulaError(v) && !fn.lenient) return v;
       return undefined;
     };

@@ -12,7 +12,7 @@ export {
   dependencies, dependencySpans, type Dependencies, type DependencyContext, type CellAddress, type CellSpan, type SpanDependencies,
 } from './dependencies.ts';
 export {
-  formatValue, formulaError, isFormulaError, isFormulaText, isPending, PENDING, FORMULA_LIMITS,
+  formatValue, formulaError, isFormulaError, isFormulaText, isPending, NO_RESULT, PENDING, FORMULA_LIMITS,
   type FormulaValue, type FormulaError, type FormulaErrorCode, type PlainValue,
 } from './values.ts';
 export { columnIndex, columnLetters, formatCellRef, SHEET_COLUMN_KEYS, type CellRef } from './references.ts';

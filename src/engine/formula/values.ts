@@ -45,6 +45,14 @@ export function formulaError(code: FormulaErrorCode, message: string): FormulaEr
  */
 export const PENDING: FormulaError = Object.freeze(formulaError('#N/A', 'it reads a result that is not there yet'));
 
+/**
+ * A result a row will not get until someone edits it (the row is invalid, failed or was
+ * cancelled): it flows like an error and shows as #N/A, and aggregates skip it as they skip
+ * PENDING; unlike PENDING a setting that reads it says so rather than waiting for it, which would
+ * be for ever.
+ */
+export const NO_RESULT: FormulaError = Object.freeze(formulaError('#N/A', 'it reads a row that has no result (invalid or failed)'));
+
 /** Whether a formula's value is pending on a result (see PENDING). */
 export function isPending(v: unknown): boolean {
   return v === PENDING;

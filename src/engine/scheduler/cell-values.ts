@@ -4,7 +4,7 @@
  */
 import { INPUT_COLUMNS, RESULT_COLUMNS } from '../columns.ts';
 import { type CellError, cellError } from '../errors.ts';
-import { type FormulaValue, PENDING, formatValue, isFormulaError, isFormulaText, isPending } from '../formula/index.ts';
+import { type FormulaValue, NO_RESULT, PENDING, formatValue, isFormulaError, isFormulaText, isPending } from '../formula/index.ts';
 import { parseNumericText } from '../formula/values.ts';
 import type { RowCells } from '../spec.ts';
 import { type RowState, isStale } from './row-state.ts';
@@ -46,10 +46,18 @@ function resultReader(column: string): (row: RowState) => FormulaValue {
   const value = RESULT_COLUMNS.find((c) => c.key === column)?.value;
   return (row) => {
     if (row.sweep) return null;
-    if (!row.result || isStale(row)) return PENDING;
+    // Waiting only on a row on its way to a result: a setting that waited on an invalid or failed
+    // row would never train (review-19).
+    if (!row.result || isStale(row)) return willRun(row) ? PENDING : NO_RESULT;
     const v = value ? value(row.result) : undefined;
     return v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? null : v;
   };
+}
+
+/** Whether the row is on its way to a result it has not got: queued, running, or stale (to run). */
+function willRun(row: RowState): boolean {
+  const s = row.status.state;
+  return s === 'queued' || s === 'running' || s === 'stale';
 }
 
 function textReader(column: string): (row: RowState) => FormulaValue {

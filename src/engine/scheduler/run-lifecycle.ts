@@ -169,6 +169,8 @@ export class Runs {
         settled = true;
         const r = host.row(id)!;
         host.set({ ...r, status: { state: 'failed', message: errorMessage(error) }, live: [], liveBoundary: null });
+        // Formulas waiting on its result now read that none will come (NO_RESULT), not wait for ever.
+        host.resultChanged(id);
         this.finish(id, version);
       },
     );

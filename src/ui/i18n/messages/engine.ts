@@ -135,6 +135,7 @@ const en = {
   'eng.formula.expectedNumber': 'expected a number but got the text {text}',
   'eng.formula.notFinite': 'the value {value} is not a finite number',
   'eng.formula.pending': 'it reads a result that is not there yet',
+  'eng.formula.noResult': 'it reads a row that has no result (invalid or failed)',
 
   // Refused files and links (file/): the part after "could not be opened:".
   'eng.file.newer': 'this file was written by a newer Sweepsheet (version {version}); this app reads up to {max}',
@@ -318,6 +319,7 @@ const ko: Record<keyof typeof en, string> = {
   'eng.formula.expectedNumber': '숫자가 와야 합니다 (받은 텍스트: {text})',
   'eng.formula.notFinite': '값 {value}은(는) 유한한 숫자가 아닙니다',
   'eng.formula.pending': '아직 나오지 않은 결과를 읽습니다',
+  'eng.formula.noResult': '결과가 없는 행(잘못된 입력이거나 실패한 행)을 읽습니다',
 
   'eng.file.newer': '이 파일은 더 새로운 Sweepsheet(형식 버전 {version})로 저장되었습니다. 이 앱은 버전 {max}까지 읽습니다',
   'eng.file.notObject': '파일에는 JSON 객체가 있어야 합니다 (들어 있는 값: {found})',
