@@ -124,8 +124,8 @@ export const divergedCauseText = translator((): Rule[] => [
 
 /** Why a run stopped before its last epoch (train/fit.ts). */
 export const stoppedEarlyText = translator((): Rule[] => [
-  { re: /^early stopping: no better validation loss for (?<n>\d+) epochs$/, key: 'eng.stopped.validation' },
-  { re: /^early stopping: no better training loss for (?<n>\d+) epochs$/, key: 'eng.stopped.training' },
+  { re: /^early stopping: no better validation loss for (?<n>\d+) epochs?$/, key: 'eng.stopped.validation' },
+  { re: /^early stopping: no better training loss for (?<n>\d+) epochs?$/, key: 'eng.stopped.training' },
 ]);
 
 /** Why a run failed (workers/); the cause inside, often tfjs' own words, stays as it came. */

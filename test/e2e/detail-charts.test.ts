@@ -396,7 +396,8 @@ describe('row detail: curves, boundary, confusion matrix, gallery', () => {
   });
 
   test('a run that stopped early says why once, in either language', async () => {
-    // The line read "stopped early — early stopping: no better validation loss for 1 epochs", and
+    // The line read "stopped early — early stopping: no better validation loss for 1 epochs" (now
+    // "1 epoch"), and
     // in Korean "조기 종료 — 조기 종료: …", the same words twice.
     // Patience 1 on the circle with a validation split: training stops at the first epoch whose validation loss is not better.
     await typeIntoCircle('dataset', 'circle');
@@ -408,7 +409,7 @@ describe('row detail: curves, boundary, confusion matrix, gallery', () => {
       return r.cells.early_stop === '1' && r.result !== null && r.parsed.ok && r.resultKey === r.parsed.key && r.status.state === 'done';
     }, undefined, { timeout: FINISH_TIMEOUT, polling: 100 });
     const why = await app.page.evaluate(() => window.__sweepsheet!.rows().find((x) => x.id === 'circle')!.result!.stoppedEarly);
-    expect(why).toBe('early stopping: no better validation loss for 1 epochs');
+    expect(why).toBe('early stopping: no better validation loss for 1 epoch');
     await select('circle');
     await expect.poll(() => detail().getByTestId('detail-stopped').textContent()).toBe(why);
     await app.page.getByTestId('language').selectOption('ko');

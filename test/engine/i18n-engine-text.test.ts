@@ -153,6 +153,9 @@ describe('statuses, causes and failures', () => {
 
   it('says why a run stopped early or failed', () => {
     expect(stoppedEarlyText('early stopping: no better validation loss for 3 epochs', 'ko')).toBe('조기 종료: 3 에포크 동안 검증 손실이 나아지지 않았습니다');
+    // One epoch is singular in English; files saved before say "1 epochs" and still read in Korean. Training loss is 훈련 손실, as the grid's header says.
+    expect(stoppedEarlyText('early stopping: no better training loss for 1 epoch', 'ko')).toBe('조기 종료: 1 에포크 동안 훈련 손실이 나아지지 않았습니다');
+    expect(stoppedEarlyText('early stopping: no better validation loss for 1 epochs', 'ko')).toBe('조기 종료: 1 에포크 동안 검증 손실이 나아지지 않았습니다');
     expect(failureText('training failed: the wasm backend failed to initialise', 'ko')).toBe('학습 실패: wasm 백엔드를 초기화하지 못했습니다');
   });
 

@@ -193,7 +193,7 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
         else setLearningRate(stock!.optimizer, lr);
       }
       if (verdict.stop) {
-        stoppedEarly = `early stopping: no better ${views.val ? 'validation' : 'training'} loss for ${spec.earlyStop} epochs`;
+        stoppedEarly = `early stopping: no better ${views.val ? 'validation' : 'training'} loss for ${spec.earlyStop} epoch${spec.earlyStop === 1 ? '' : 's'}`;
       }
       if (diverged || verdict.stop) stop = true;
       let boundary: Boundary | undefined;

@@ -280,7 +280,7 @@ const ko: Record<keyof typeof en, string> = {
   'eng.diverged.aboveChance': '손실({loss})이 무작위로 찍을 때({chance})보다 훨씬 높게 머물렀습니다 — 학습률({lr})이 너무 높은 것 같습니다',
   'eng.diverged.endedAbove': '손실({loss})이 무작위로 찍을 때({chance})보다 높게 끝났습니다 — 학습률({lr})이 너무 높은 것 같습니다',
   'eng.stopped.validation': '조기 종료: {n} 에포크 동안 검증 손실이 나아지지 않았습니다',
-  'eng.stopped.training': '조기 종료: {n} 에포크 동안 학습 손실이 나아지지 않았습니다',
+  'eng.stopped.training': '조기 종료: {n} 에포크 동안 훈련 손실이 나아지지 않았습니다',
 
   'eng.failed.crashed': '워커가 멈췄습니다 ({reason})',
   'eng.failed.training': '학습 실패: {message}',
