@@ -3,7 +3,7 @@
  * sizes — and the grammar of a dataset cell (`mnist`, `mnist:5k`, `fashion-mnist:12000`, `spiral`).
  * Generation and loading live in train/ and data/.
  */
-import { clipForMessage } from './message-text.ts';
+import { clipForMessage } from './text-cut.ts';
 import { type Result, ok, err } from './errors.ts';
 import type { DatasetFileName } from './data/files.ts';
 

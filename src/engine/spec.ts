@@ -2,7 +2,7 @@
  * A row's raw cell text -> an experiment spec, or the list of cell errors that stop it.
  * Every bad cell is reported, not just the first, so a person can fix a row in one pass.
  */
-import { clipForMessage } from './message-text.ts';
+import { clipForMessage } from './text-cut.ts';
 import { INPUT_COLUMNS, type InputColumn, type OptimizerName, expectedText } from './columns.ts';
 import { type DatasetName, DATASETS, parseDatasetChoice, trainSamples } from './datasets.ts';
 import { type CellError, type CellErrorCode, cellError } from './errors.ts';

@@ -145,6 +145,19 @@ describe('a formula waiting on a result', () => {
     expect(engine.row('b')!.formulas.ratio).toBeCloseTo(0.1 / 0.6, 12);
   });
 
+  it('a sweep whose runs all failed reads as #N/A, not as waiting', async () => {
+    const runner = new ScriptedRunner(4);
+    const engine = new SheetEngine([{ id: 'g', cells: cells({ seed: '1..2' }) }], runner, { formulaColumns: COLUMNS });
+    await settle();
+    runner.last('g/1').fail('out of memory');
+    await settle();
+    // One run still on its way: waiting.
+    expect(values(engine.row('g')!, ['pct'])).toEqual({ pct: null });
+    runner.last('g/2').fail('out of memory');
+    await settle();
+    expect(values(engine.row('g')!, ['pct'])).toEqual({ pct: NO_RESULT });
+  });
+
   it('a sweep\'s row waits until one of its runs has finished, then reads their mean', async () => {
     const runner = new ScriptedRunner(4);
     const engine = new SheetEngine([{ id: 'g', cells: cells({ seed: '1..2' }) }], runner, { formulaColumns: COLUMNS });

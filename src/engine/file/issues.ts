@@ -2,7 +2,7 @@
  * zod's findings in words a person understands, each starting with the place in the file:
  * `rows[3].cells.lr: expected text, found a number`.
  */
-import { clipForMessage } from '../message-text.ts';
+import { clipForMessage } from '../text-cut.ts';
 import type { z } from 'zod';
 
 type Issue = z.core.$ZodIssue;

@@ -7,7 +7,9 @@
  * - Empty cells read as empty (`null`): 0 in arithmetic, "" against text, FALSE against a boolean,
  *   skipped by aggregates. A formula that only reads an empty cell (`=B3`) is itself empty.
  * - A result not there yet reads as PENDING: it flows out like an error (the formula waits for
- *   the result rather than computing with 0), and aggregates skip it in a range like an empty cell.
+ *   the result rather than computing with 0), and aggregates skip it in a range like an empty cell
+ *   (an aggregate with nothing else to fold is PENDING too). A row that will get no result without
+ *   an edit reads as NO_RESULT (#N/A), which aggregates skip as well.
  * - Arithmetic coerces TRUE to 1 and numeric text to its number; other text is #VALUE!.
  * - Division by zero is #DIV/0!; a result that is not a finite number is #NUM!.
  * - Comparisons of numbers, of text (ignoring case) and of booleans (FALSE < TRUE) give booleans;
@@ -70,15 +72,14 @@ export class Evaluator {
 
   /** Drop every remembered aggregate: the sheet's values may have changed anywhere. */
   forget(): void {
-    this.evaluation.remembered.clear();
+    this.evaluation.forget();
   }
 
   /** Drop the remembered aggregates that read `column`: a value in it changed. */
   changed(column: string): void {
-    for (const [node, r] of this.evaluation.remembered) if (r.columns.includes(column)) this.evaluation.remembered.delete(node);
+    this.evaluation.changed(column);
   }
 }
-
 
 /**
  * One evaluation's state. A class rather than closures inside evaluate(): a formula column runs
@@ -89,12 +90,20 @@ class Evaluation {
   /** The row being evaluated: what a bare column name reads. */
   row = 0;
   /** Aggregates computed once for every row (see Evaluator), with the columns they read. */
-  readonly remembered = new Map<FormulaAst, { readonly value: FormulaValue; readonly columns: readonly string[] }>();
+  private readonly remembered = new Map<FormulaAst, { readonly value: FormulaValue; readonly columns: readonly string[] }>();
   /** Per aggregate node: the columns it reads when its arguments are references and constants, else null. */
   private readonly rowFree = new WeakMap<FormulaAst, readonly string[] | null>();
 
   constructor(private readonly ctx: SheetContext, private readonly remember = false) {
     this.known = knownColumns(ctx.columns);
+  }
+
+  forget(): void {
+    this.remembered.clear();
+  }
+
+  changed(column: string): void {
+    for (const [node, r] of this.remembered) if (r.columns.includes(column)) this.remembered.delete(node);
   }
 
   /** The columns `node` (an aggregate call) reads when none of its arguments depends on the row, else null. */

@@ -4,7 +4,7 @@
  * Errors are values, as in spreadsheets: an error in an argument flows out of the formula that
  * reads it, so one bad cell marks what depends on it while the rest of the sheet computes.
  */
-import { clipForMessage } from '../message-text.ts';
+import { clipForMessage } from '../text-cut.ts';
 
 /** The spreadsheet error codes a cell can hold. */
 export type FormulaErrorCode = '#DIV/0!' | '#VALUE!' | '#REF!' | '#NAME?' | '#NUM!' | '#CYCLE!' | '#N/A';
@@ -37,8 +37,8 @@ export function formulaError(code: FormulaErrorCode, message: string): FormulaEr
 }
 
 /**
- * A result the row does not have yet (queued, running, stale, failed): what a formula reads from
- * such a result cell. It flows through arithmetic and functions like an error, so a formula that
+ * A result the row does not have yet but is on its way to (queued, running, stale): what a
+ * formula reads from such a result cell (an invalid or failed row reads as NO_RESULT). It flows through arithmetic and functions like an error, so a formula that
  * reads it (or reads a formula that does) is pending too, and aggregates skip it like an empty
  * cell; the sheet stores and shows a pending formula as empty (see isPending), never as 0, and
  * computes it once the result arrives.

@@ -21,8 +21,9 @@ export function isInputColumn(key: string): boolean {
 
 /**
  * The value of a cell holding no formula: typed text as a number when it reads as one, a result
- * when the row has a current one (a missing or stale result is PENDING: formulas reading it wait
- * for the run rather than computing with 0), the status as text.
+ * when the row has a current one (a missing or stale result is PENDING while the row is on its
+ * way to one, so formulas reading it wait rather than compute with 0, and NO_RESULT when it is
+ * invalid or failed), the status as text.
  */
 export function plainValue(row: RowState, column: string): FormulaValue {
   return plainReader(column)(row);
@@ -101,7 +102,8 @@ export function effectiveCells(cells: RowCells, valueOf: (column: string) => For
 
 /**
  * What a formula reads from a sweep's row: the mean of a metric over its finished children;
- * PENDING while none has finished; else (a metric no child has, like test_mae for classes) empty.
+ * while none has finished, PENDING if one is on its way and NO_RESULT if none is (all invalid or
+ * failed: waiting would be for ever); else (a metric no child has, like test_mae for classes) empty.
  */
 export function sweepValue(children: readonly RowState[], column: string): FormulaValue {
   if (column === 'status') return 'sweep';
@@ -109,5 +111,6 @@ export function sweepValue(children: readonly RowState[], column: string): Formu
   if (!metric) return null;
   const mean = sweepSummary(children)[metric]?.mean;
   if (mean !== undefined) return mean;
-  return children.some((c) => c.result !== null && !isStale(c) && (c.status.state === 'done' || c.status.state === 'diverged')) ? null : PENDING;
+  if (children.some((c) => c.result !== null && !isStale(c) && (c.status.state === 'done' || c.status.state === 'diverged'))) return null;
+  return children.some(willRun) ? PENDING : NO_RESULT;
 }

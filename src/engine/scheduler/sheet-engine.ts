@@ -12,6 +12,7 @@
  * (the formula graph over the rows and its recompute).
  */
 import { FILE_LIMITS } from '../file/types.ts';
+import { cutText } from '../text-cut.ts';
 import type { TrainResult } from '../job.ts';
 import type { RowCells } from '../spec.ts';
 import { type SheetParts, bare, dropRow, placeRow } from './row-placement.ts';
@@ -111,7 +112,7 @@ export class SheetEngine {
    */
   setFormulaColumns(cols: readonly FormulaColumn[]): void {
     if (cols.length === 0) return;
-    this.formulas.setColumns(cols.map((c) => ({ ...c, label: clip(c.label, FILE_LIMITS.maxLabel), formula: clip(c.formula, FILE_LIMITS.maxCellLength) })));
+    this.formulas.setColumns(cols.map((c) => ({ ...c, label: cutText(c.label, FILE_LIMITS.maxLabel), formula: cutText(c.formula, FILE_LIMITS.maxCellLength) })));
     // Every row: a view redraws its columns even where no value changed.
     const changed = new Set<string>(this.table.order);
     this.recompute(changed, ++this.editSeq);
@@ -172,7 +173,7 @@ export class SheetEngine {
       const row = this.table.get(e.row);
       if (!row || row.parent !== null) continue;
       const cells = touched.get(e.row) ?? { ...row.cells };
-      cells[e.column] = clip(e.text, FILE_LIMITS.maxCellLength);
+      cells[e.column] = cutText(e.text, FILE_LIMITS.maxCellLength);
       touched.set(e.row, cells);
     }
     const seq = ++this.editSeq;
@@ -316,22 +317,16 @@ export class SheetEngine {
   }
 }
 
-/**
- * Text cut to what a sheet file may hold, so that whatever the sheet holds can be saved and opened
- * again: a longer cell (a pasted page of notes) made every save a file the reader refuses. Never
- * cuts a surrogate pair in half.
- */
-function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const end = /[\ud800-\udbff]/.test(text[max - 1]!) ? max - 1 : max;
-  return text.slice(0, end);
-}
 
-/** A row whose every cell fits the file's cap; the same object when they already do. */
+/**
+ * A row whose every cell fits the file's cap (text is cut to what a sheet file may hold, so that
+ * whatever the sheet holds can be saved and opened again: a pasted page of notes made every save a
+ * file the reader refuses); the same object when they already do.
+ */
 function withinCaps(r: RowInit): RowInit {
   const long = Object.keys(r.cells).filter((k) => r.cells[k]!.length > FILE_LIMITS.maxCellLength);
   if (long.length === 0) return r;
   const cells = { ...r.cells };
-  for (const k of long) cells[k] = clip(cells[k]!, FILE_LIMITS.maxCellLength);
+  for (const k of long) cells[k] = cutText(cells[k]!, FILE_LIMITS.maxCellLength);
   return { ...r, cells };
 }
