@@ -47,13 +47,13 @@ async function retrain(id: string, seed: string, col = 'seed'): Promise<void> {
   await app.page.keyboard.press('Tab');
 }
 
-/** Type `text` into the circle row's `col` and leave with Tab (the selection stays on the row). */
-async function typeIntoCircle(col: string, text: string): Promise<void> {
-  await cell('circle', col).dblclick();
-  await app.page.locator('.handsontableInputHolder:not(.ht_editor_hidden) textarea.handsontableInput').waitFor({ state: 'visible' });
-  await app.page.keyboard.press('ControlOrMeta+A');
-  await app.page.keyboard.type(text);
-  await app.page.keyboard.press('Tab');
+/** Until the row holds `cells` and shows its current spec's result in `state`. */
+async function waitCurrent(id: string, state: string, cells: Record<string, string>): Promise<void> {
+  await app.page.waitForFunction(([rowId, want, typed]) => {
+    const r = window.__sweepsheet!.rows().find((x) => x.id === rowId);
+    if (!r || !Object.entries(typed).every(([k, v]) => r.cells[k] === v)) return false;
+    return r.result !== null && r.parsed.ok && r.resultKey === r.parsed.key && r.status.state === want;
+  }, [id, state, cells] as const, { timeout: FINISH_TIMEOUT, polling: 100 });
 }
 
 async function waitSettled(id: string): Promise<void> {
@@ -374,14 +374,11 @@ describe('row detail: curves, boundary, confusion matrix, gallery', () => {
     // SGD at lr 10 on the plane: the loss is Infinity within epoch 1, so no epoch is recorded.
     // The detail said "best epoch 0 — the last epoch's weights were tested" and, under the finished
     // run, "No epoch has finished yet." as if it were still to come.
-    await typeIntoCircle('dataset', 'plane');
-    await typeIntoCircle('layers', 'dense(8, relu) dense(8, relu)');
-    await typeIntoCircle('optimizer', 'sgd');
-    await typeIntoCircle('lr', '10');
-    await app.page.waitForFunction(() => {
-      const r = window.__sweepsheet!.rows().find((x) => x.id === 'circle')!;
-      return r.cells.lr === '10' && r.result !== null && r.parsed.ok && r.resultKey === r.parsed.key && r.status.state === 'diverged';
-    }, undefined, { timeout: FINISH_TIMEOUT, polling: 100 });
+    await retrain('circle', 'plane', 'dataset');
+    await retrain('circle', 'dense(8, relu) dense(8, relu)', 'layers');
+    await retrain('circle', 'sgd', 'optimizer');
+    await retrain('circle', '10', 'lr');
+    await waitCurrent('circle', 'diverged', { lr: '10' });
     const r = await app.page.evaluate(() => {
       const row = window.__sweepsheet!.rows().find((x) => x.id === 'circle')!;
       return { epochs: row.result!.history.length, best: row.result!.bestEpoch, status: row.status };
@@ -397,17 +394,13 @@ describe('row detail: curves, boundary, confusion matrix, gallery', () => {
 
   test('a run that stopped early says why once, in either language', async () => {
     // The line read "stopped early — early stopping: no better validation loss for 1 epochs" (now
-    // "1 epoch"), and
-    // in Korean "조기 종료 — 조기 종료: …", the same words twice.
+    // "1 epoch"), and in Korean "조기 종료 — 조기 종료: …", the same words twice.
     // Patience 1 on the circle with a validation split: training stops at the first epoch whose validation loss is not better.
-    await typeIntoCircle('dataset', 'circle');
-    await typeIntoCircle('optimizer', 'adam');
-    await typeIntoCircle('lr', '0.01');
-    await typeIntoCircle('early_stop', '1');
-    await app.page.waitForFunction(() => {
-      const r = window.__sweepsheet!.rows().find((x) => x.id === 'circle')!;
-      return r.cells.early_stop === '1' && r.result !== null && r.parsed.ok && r.resultKey === r.parsed.key && r.status.state === 'done';
-    }, undefined, { timeout: FINISH_TIMEOUT, polling: 100 });
+    await retrain('circle', 'circle', 'dataset');
+    await retrain('circle', 'adam', 'optimizer');
+    await retrain('circle', '0.01', 'lr');
+    await retrain('circle', '1', 'early_stop');
+    await waitCurrent('circle', 'done', { early_stop: '1' });
     const why = await app.page.evaluate(() => window.__sweepsheet!.rows().find((x) => x.id === 'circle')!.result!.stoppedEarly);
     expect(why).toBe('early stopping: no better validation loss for 1 epoch');
     await select('circle');
