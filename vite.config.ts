@@ -46,6 +46,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/engine/**/*.test.ts', 'test/workers/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/persist/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['test/helpers/property-seed.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

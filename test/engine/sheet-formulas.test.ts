@@ -70,6 +70,30 @@ describe('formulas in the sheet engine', () => {
     expect(runner.started()).toEqual(['b']);
   });
 
+  it('a row added above changes what an A1 reference reads: the row reading it is re-placed and trains', async () => {
+    // Found by the property in sheet-formula-rows (CI, seed 1060678533): the added row's own
+    // formulas were computed before it was placed, and that pass updated row a's lr without
+    // re-placing a, which stayed invalid with a valid value in its cell.
+    const runner = new ScriptedRunner(4);
+    const engine = new SheetEngine([{ id: 'a', cells: cells() }, { id: 'b', cells: cells({ seed: '2' }) }], runner, {
+      formulaColumns: [{ key: 'alpha', label: 'alpha', formula: `=${letter('lr')}1 * 2` }, { key: 'gap', label: 'gap', formula: '=train_acc - test_acc' }],
+    });
+    await settle();
+    engine.edit([{ row: 'a', column: 'lr', text: '=alpha / 1000' }]);
+    await settle();
+    // a's lr reads alpha, which reads row 1's lr: a's own.
+    expect((engine.row('a')!.formulas.lr as { code: string }).code).toBe('#CYCLE!');
+    expect(engine.row('a')!.status.state).toBe('invalid');
+    const id = engine.addRow({ cells: cells({ seed: '3' }) }, 0);
+    await settle();
+    // Row 1 is the new row now: alpha is 0.06 everywhere, a's lr 0.00006, and a trains with it.
+    expect(engine.row('a')!.formulas.lr).toBeCloseTo(0.00006, 12);
+    expect(engine.row('a')!.status.state).not.toBe('invalid');
+    expect(engine.row('a')!.formulas.gap).toBeNull();
+    expect(runner.calls.findLast((c) => c.job.id.startsWith('a@'))?.job.spec.learningRate).toBeCloseTo(0.00006, 12);
+    expect(engine.row(id)!.formulas.alpha).toBeCloseTo(0.06, 12);
+  });
+
   it('adding and removing a formula column recomputes every row; a bad formula is a value, not a crash', async () => {
     const runner = new ScriptedRunner(4);
     const engine = new SheetEngine([{ id: 'a', cells: cells() }], runner);

@@ -85,7 +85,7 @@ export class SheetEngine {
       table.set(bare(id, r.cells));
     }
     this.formulas.load();
-    this.recompute(new Set(), 0, false);
+    this.recompute(new Set(), 0, () => false);
     for (const [i, r] of rows.entries()) this.place(ids[i]!, r.cells, null, 0, r.saved);
     this.recompute(new Set(), 0);
     this.schedule(() => this.runs.pump());
@@ -201,8 +201,11 @@ export class SheetEngine {
     this.formulas.rowsMoved();
     this.formulas.defineRow(id);
     const seq = ++this.editSeq;
-    this.recompute(new Set(), seq, false);
-    const changed = this.place(id, init.cells, null, seq, init.saved);
+    // The new row's formulas first, so its spec reads their values; rows that now read it (an A1
+    // reference that points at it, a range over it) are re-placed here, as after any edit.
+    const changed = new Set<string>();
+    this.recompute(changed, seq, (other) => other !== id);
+    for (const c of this.place(id, init.cells, null, seq, init.saved)) changed.add(c);
     this.recompute(changed, seq);
     this.emit(changed);
     this.runs.pump();
@@ -297,10 +300,14 @@ export class SheetEngine {
     return placeRow({ ...this.parts, mode: this.mode, seq }, id, cells, prev, saved);
   }
 
-  /** Bring formulas up to date with what changed; then (placeRows) re-place rows whose input formulas changed value. */
-  private recompute(changed: Set<string>, seq: number, placeRows = true): void {
-    const replace = placeRows ? (row: RowState) => { for (const c of this.place(row.id, row.cells, row, seq)) changed.add(c); } : null;
-    this.formulas.recompute(changed, replace);
+  /**
+   * Bring formulas up to date with what changed; then re-place the rows whose input formulas
+   * changed value, those `placeable` allows (none while the rows are not placed yet).
+   */
+  private recompute(changed: Set<string>, seq: number, placeable: (id: string) => boolean = () => true): void {
+    this.formulas.recompute(changed, (row) => {
+      if (placeable(row.id)) for (const c of this.place(row.id, row.cells, row, seq)) changed.add(c);
+    });
   }
 
   /** Recount a sweep's status from its children. */

@@ -142,11 +142,11 @@ export class SheetFormulas {
   /**
    * Bring formulas up to date with what changed (edits, results, rows added or removed), adding
    * the ids of rows given new formula values to `changed`. A formula in an input cell can feed a
-   * spec: each top-level row whose input formulas changed value goes to `replace` (null: not yet,
-   * as while loading), which may change more. Rounds are bounded; a formula chain that keeps
+   * spec: each top-level row whose input formulas changed value goes to `replace`, which may
+   * change more (or, while rows are not placed yet, do nothing). Rounds are bounded; a formula chain that keeps
    * changing specs stops after a few.
    */
-  recompute(changed: Set<string>, replace: ((row: RowState) => void) | null): void {
+  recompute(changed: Set<string>, replace: (row: RowState) => void): void {
     for (let round = 0; round < 8; round++) {
       if (this.structureChanged) {
         this.graph.relink();
@@ -163,7 +163,6 @@ export class SheetFormulas {
       if (seeds.length === 0 && !this.graph.hasPending()) return;
       const updated = this.graph.changes(seeds);
       applyFormulaValues(updated, this.table, changed);
-      if (replace === null) continue;
       // Only formulas in input cells feed a spec: formula columns' passes skip this loop.
       for (const id of rowsChangedIn(updated, isInputColumn)) {
         const row = this.table.get(id);
