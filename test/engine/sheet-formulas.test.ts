@@ -90,7 +90,7 @@ describe('formulas in the sheet engine', () => {
     expect(engine.row('a')!.formulas.lr).toBeCloseTo(0.00006, 12);
     expect(engine.row('a')!.status.state).not.toBe('invalid');
     expect(engine.row('a')!.formulas.gap).toBeNull();
-    expect(runner.calls.findLast((c) => c.job.id.startsWith('a@'))?.job.spec.learningRate).toBeCloseTo(0.00006, 12);
+    expect(runner.calls.filter((c) => c.job.id.startsWith('a@')).at(-1)?.job.spec.learningRate).toBeCloseTo(0.00006, 12);
     expect(engine.row(id)!.formulas.alpha).toBeCloseTo(0.06, 12);
   });
 
