@@ -10,7 +10,7 @@
  * What is not saved: live progress. A row that was queued or running when the tab closed has no
  * result for its current spec, so an engine rebuilt from the recovered document queues it again.
  */
-import { documentSteps, resultsLeftOut } from '../engine/file/write.ts';
+import { curvesLeftOut, documentSteps, resultsLeftOut } from '../engine/file/write.ts';
 import { type SheetParts, sheetPartsSteps } from '../engine/file/write-parts.ts';
 import { type Steps, drain } from '../engine/file/steps.ts';
 import { FILE_LIMITS, type SheetDocument } from '../engine/file/types.ts';
@@ -324,8 +324,11 @@ class AutosaveRun implements Autosave {
       // The writer drops the oldest results the rows show when they do not fit (file/write.ts).
       // Asked of the document, not of the rows now: a run that finished while it was built is not one left out.
       const left = resultsLeftOut(doc);
+      const bare = curvesLeftOut(doc);
       if (left > 0) {
         this.report('put sheets', `${left} results did not fit in the saved sheet (at most ${FILE_LIMITS.maxResults} results and ${FILE_LIMITS.maxBytes} bytes): their rows train again when it is opened; export CSV to keep their numbers`);
+      } else if (bare > 0) {
+        this.report('put sheets', `the learning curves of the ${bare} oldest results did not fit in the saved sheet (at most ${FILE_LIMITS.maxBytes} bytes): their numbers are kept, their curves are not`);
       }
     }
   }

@@ -300,14 +300,15 @@ function sameRun(a: SavedResult, b: SavedResult): boolean {
 
 /**
  * Drop unreferenced results, oldest (or undated) first, until the counts and the size fit; then,
- * if the file is still too large, the insights of the oldest results.
+ * if the file is still too large, the insights of the oldest results, then their curves, and
+ * only then (past the result count, or a file still too large) the oldest results rows show.
  */
 export function pruneResults(doc: SheetDocument, keep: ReadonlySet<string>): SheetDocument {
   return drain(pruneSteps(doc, keep));
 }
 
 /** Orders by date (then key) of the last prunes: see sortedSteps. */
-const byAge = { droppable: new SortedCache(), heavy: new SortedCache(), shown: new SortedCache() };
+const byAge = { droppable: new SortedCache(), heavy: new SortedCache(), curved: new SortedCache(), shown: new SortedCache() };
 
 function* pruneSteps(doc: SheetDocument, keep: ReadonlySet<string>): Steps<SheetDocument> {
   const keys = Object.keys(doc.results);
@@ -347,6 +348,23 @@ function* pruneSteps(doc: SheetDocument, keep: ReadonlySet<string>): Steps<Sheet
     sizes.set(k, size);
   }
   if (count <= FILE_LIMITS.maxResults && total <= FILE_LIMITS.maxBytes) return { ...doc, results };
+  // Still too large: the curves of the oldest results go next, their numbers stay. A 500-epoch
+  // curve is ~20 kB, its metrics ~0.5 kB: dropping whole results first (as before) lost the
+  // grid's numbers of hundreds of rows, which retrained when the file was opened (review-19).
+  let curvesDropped = 0;
+  if (total > FILE_LIMITS.maxBytes) {
+    const curved = yield* sortedSteps(Object.keys(results).filter((k) => results[k]!.history.loss.length > 0), (k) => age(results[k]!, k), byAge.curved);
+    for (const k of curved) {
+      if (total <= FILE_LIMITS.maxBytes) break;
+      const bare = withoutCurves(results[k]!);
+      results[k] = bare;
+      const size = resultEntry(k, bare).bytes + 2;
+      total -= sizes.get(k)! - size;
+      sizes.set(k, size);
+      curvesDropped++;
+    }
+  }
+  if (count <= FILE_LIMITS.maxResults && total <= FILE_LIMITS.maxBytes) return noted({ ...doc, results }, 0, curvesDropped);
   // Still over with only the results rows show (thousands of sweep runs): a file the reader
   // refuses would lose the whole sheet, so the oldest of those results go too and their rows
   // train again when it is opened. The autosave says how many (persist/autosave.ts).
@@ -359,15 +377,31 @@ function* pruneSteps(doc: SheetDocument, keep: ReadonlySet<string>): Steps<Sheet
   }
   // A row may not name a stale result the file does not hold (the reader refuses it).
   const rows = doc.rows.map((r) => (r.staleResult !== undefined && !Object.hasOwn(results, r.staleResult) ? { id: r.id, cells: r.cells } : r));
-  const out = { ...doc, rows, results };
-  shownDropped.set(out, shown.filter((k) => !Object.hasOwn(results, k)).length);
-  return out;
+  return noted({ ...doc, rows, results }, shown.filter((k) => !Object.hasOwn(results, k)).length, curvesDropped);
 }
 
-/** Per document pruneResults made: how many results rows show it had to leave out. */
-const shownDropped = new WeakMap<SheetDocument, number>();
+const NO_CURVES: SavedResult['history'] = { loss: [], acc: [], valLoss: [], valAcc: [], lr: [] };
+
+/** A saved result with neither its curves nor its insights: its numbers only. */
+function withoutCurves(r: SavedResult): SavedResult {
+  const { insights: _dropped, ...rest } = r;
+  return { ...rest, history: NO_CURVES };
+}
+
+/** Per document pruneResults made: what of the results rows show it had to leave out. */
+const leftOut = new WeakMap<SheetDocument, { results: number; curves: number }>();
+
+function noted(doc: SheetDocument, results: number, curves: number): SheetDocument {
+  leftOut.set(doc, { results, curves });
+  return doc;
+}
 
 /** How many results the rows showed did not fit in `doc` (made by documentFromRows or pruneResults); 0 when all did. */
 export function resultsLeftOut(doc: SheetDocument): number {
-  return shownDropped.get(doc) ?? 0;
+  return leftOut.get(doc)?.results ?? 0;
+}
+
+/** How many results in `doc` are kept without their curves (numbers only), to fit it in the file's size; 0 when none. */
+export function curvesLeftOut(doc: SheetDocument): number {
+  return leftOut.get(doc)?.curves ?? 0;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Insights } from '../../../src/engine/job.ts';
 import { FILE_LIMITS, emptyDocument, readSheet, writeSheet } from '../../../src/engine/sheet-file.ts';
-import { pruneResults, resultsLeftOut } from '../../../src/engine/file/write.ts';
+import { curvesLeftOut, pruneResults, resultsLeftOut } from '../../../src/engine/file/write.ts';
 import { utf8Length } from '../../../src/engine/file/json.ts';
 import { cells, keyOf, sampleData, sampleDocument, savedResult } from './helpers.ts';
 
@@ -64,18 +64,45 @@ describe('more results than a file holds', () => {
     expect(readSheet(writeSheet(doc)).ok).toBe(true);
   });
 
-  it('past the size with insights gone, the oldest results go too, and no row names one that went', () => {
+  it('past the size with insights gone, the oldest results lose their curves and keep their numbers', () => {
+    // 1,200 runs of 500 epochs: ~23 MB of curves. Before, the oldest ~900 results went whole and
+    // their rows trained again when the file was opened (review-19); now only their curves go.
     const rows = Array.from({ length: 1200 }, (_, i) => ({ id: `r${i}`, cells: cells({ name: `r${i}`, seed: String(i + 1) }) }));
-    const results = Object.fromEntries(rows.map((r, i) => [keyOf(r.cells), { ...savedResult(), finishedAt: at(i), history: history(500) }]));
+    const results = Object.fromEntries(rows.map((r, i) => [keyOf(r.cells), { ...savedResult(), finishedAt: at(i), testAcc: i / 2000, history: history(500) }]));
+    const doc = pruneResults({ ...emptyDocument(), rows, results }, new Set(Object.keys(results)));
+    const text = writeSheet(doc);
+    expect(utf8Length(text)).toBeLessThanOrEqual(FILE_LIMITS.maxBytes);
+    expect(resultsLeftOut(doc)).toBe(0);
+    const kept = rows.map((r) => doc.results[keyOf(r.cells)]!);
+    expect(kept.every(Boolean)).toBe(true);
+    // The oldest lost their curves, the newest kept them; every one kept its numbers.
+    const firstCurved = kept.findIndex((r) => r.history.loss.length > 0);
+    expect(firstCurved).toBeGreaterThan(0);
+    expect(kept.slice(firstCurved).every((r) => r.history.loss.length === 500)).toBe(true);
+    expect(curvesLeftOut(doc)).toBe(firstCurved);
+    expect(kept.map((r) => r.testAcc)).toEqual(rows.map((_, i) => i / 2000));
+    expect(curvesLeftOut(pruneResults(emptyDocument(), new Set()))).toBe(0);
+    const back = readSheet(text);
+    expect(back.ok ? 'opens' : back.error).toBe('opens');
+    if (back.ok) expect(Object.keys(back.value.results).length).toBe(rows.length);
+  });
+
+  it('still too large with every curve gone, the oldest results go too, and no row names one that went', () => {
+    // Rows whose notes fill most of the file leave room for only some of the results' numbers.
+    const notes = 'n'.repeat(FILE_LIMITS.maxCellLength - 10);
+    const rows = Array.from({ length: 1900 }, (_, i) => ({ id: `r${i}`, cells: cells({ name: `r${i}`, seed: String(i + 1), notes }) }));
+    const results = Object.fromEntries(rows.map((r, i) => [keyOf(r.cells), { ...savedResult(), finishedAt: at(i), history: history(50) }]));
     // The oldest row shows its result as stale (its cells changed since): a key that goes with it.
     const stale = { id: 'stale', cells: cells({ name: 'stale', seed: '99999' }), staleResult: keyOf(rows[0]!.cells) };
     const doc = pruneResults({ ...emptyDocument(), rows: [stale, ...rows], results }, new Set(Object.keys(results)));
-    expect(resultsLeftOut(doc)).toBe(rows.length - Object.keys(doc.results).length);
-    expect(resultsLeftOut(pruneResults(emptyDocument(), new Set()))).toBe(0);
     const text = writeSheet(doc);
     expect(utf8Length(text)).toBeLessThanOrEqual(FILE_LIMITS.maxBytes);
     expect(Object.keys(doc.results).length).toBeLessThan(rows.length);
-    expect(Object.keys(doc.results).length).toBeGreaterThan(rows.length / 4);
+    expect(Object.keys(doc.results).length).toBeGreaterThan(0);
+    expect(resultsLeftOut(doc)).toBe(rows.length - Object.keys(doc.results).length);
+    expect(curvesLeftOut(doc)).toBe(rows.length);
+    // The newest stayed.
+    expect(Object.hasOwn(doc.results, keyOf(rows[rows.length - 1]!.cells))).toBe(true);
     expect(doc.rows[0]).toEqual({ id: 'stale', cells: stale.cells });
     const back = readSheet(text);
     expect(back.ok ? 'opens' : back.error).toBe('opens');
