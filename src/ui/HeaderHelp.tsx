@@ -1,13 +1,14 @@
 /**
  * Column help from the header: every setting and result column gets a "?" that opens a popover
- * saying what the column does, what to try and what goes wrong (src/engine/column-help.ts), in the
+ * saying what the column does, what to try and what goes wrong (src/engine/column-help.ts; the chart
+ * columns' in view-help.ts), in the
  * page's language. Handsontable owns the header cells, so the button is plain DOM added by the
  * grid's header hook; the popover is one Solid component on the page, opened through a signal.
  * Everything is text (textContent), never markup.
  */
 import { Show, createSignal, onCleanup, onMount } from 'solid-js';
-import { columnHelp } from '../engine/column-help.ts';
 import { locale, t, tIn } from './i18n/index.ts';
+import { gridColumnHelp, isViewColumn } from './view-help.ts';
 import './HeaderHelp.css';
 
 /** Room the "?" takes in a header, for the column width. */
@@ -40,7 +41,7 @@ export function closeHeaderHelp(): void {
 
 /** The column's header text in the current language (its key for a column without one). */
 function labelOf(key: string): string {
-  return tIn(locale(), `col.${key}`) ?? key;
+  return tIn(locale(), isViewColumn(key) ? `grid.${key}.label` : `col.${key}`) ?? key;
 }
 
 /**
@@ -50,7 +51,7 @@ function labelOf(key: string): string {
 export function decorateHelpButton(th: HTMLElement, key: string): void {
   th.querySelector('.ss-help-button')?.remove();
   th.classList.remove('ss-help-header');
-  if (!columnHelp(key, 'en')) return;
+  if (!gridColumnHelp(key, 'en')) return;
   th.classList.add('ss-help-header');
   const button = document.createElement('button');
   button.type = 'button';
@@ -84,7 +85,7 @@ export function HeaderHelp() {
   return (
     <Show when={open()} keyed>
       {(o) => {
-        const help = () => columnHelp(o.key, locale());
+        const help = () => gridColumnHelp(o.key, locale());
         return (
           <Show when={help()}>
             {(h) => (
@@ -95,7 +96,8 @@ export function HeaderHelp() {
               >
                 <div class="ss-help-title">
                   <strong>{labelOf(o.key)}</strong>
-                  <span class="ss-help-key">{t('help.key', { key: o.key })}</span>
+                  {/* A chart column holds no value: formulas cannot name it. */}
+                  <Show when={!isViewColumn(o.key)}><span class="ss-help-key">{t('help.key', { key: o.key })}</span></Show>
                   <button type="button" class="ss-help-close" aria-label={t('help.close')} title={t('help.close')} onClick={closeHeaderHelp}>×</button>
                 </div>
                 <dl>

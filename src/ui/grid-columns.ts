@@ -7,13 +7,13 @@
 import type Handsontable from 'handsontable/base';
 import { type Column, INPUT_COLUMNS, RESULT_COLUMNS } from '../engine/columns.ts';
 import { type FormulaColumn, type RowState, statusText } from '../engine/scheduler/sheet-engine.ts';
-import { columnHelp as columnHelpText } from '../engine/column-help.ts';
 import { HELP_BUTTON_WIDTH, decorateHelpButton } from './HeaderHelp.tsx';
 import { LOCALES, type MessageKey, locale, t, tIn } from './i18n/index.ts';
 import { boundaryRenderer, curveRenderer } from './grid-charts.ts';
 import { grid } from './i18n/messages/grid.ts';
 import { type GridView, type RowLookup, STATUS_CHROME, formulaColumnRenderer, inputRenderer, resultRenderer, sortValue, textWidth } from './renderers.ts';
 import { statusTextIn } from './engine-text.ts';
+import { gridColumnHelp } from './view-help.ts';
 import { type RowSource, SWEPT_COLUMNS, type SortKey, sortKey } from './row-values.ts';
 
 /** A column the person added: every cell computes the same formula. */
@@ -55,8 +55,8 @@ export function columnLabel(col: GridColumn): string {
 }
 
 function columnHelp(col: GridColumn): string {
-  if (col.role === 'input' || col.role === 'result') return columnHelpText(col.key, locale())?.does ?? col.help;
-  return col.role === 'view' ? t(`grid.${col.key}.help`) : col.help;
+  if (col.role === 'formula') return col.help;
+  return gridColumnHelp(col.key, locale())?.does ?? col.help;
 }
 
 /** The widest of a column's labels in every language, so switching language never cuts a header. */
@@ -139,7 +139,7 @@ const LONGEST_STATUS = Math.max(...LOCALES.map((l) => textWidth(statusTextIn({ s
 export function columnWidth(col: GridColumn): number {
   if (col.role === 'formula') return col.width;
   // Our own columns: wide enough for the label in every language, so a switch never cuts it.
-  if (col.role === 'view') return Math.max(col.width, ...LOCALES.map((l) => textWidth(grid[l][`grid.${col.key}.label`]) + HEADER_CHROME));
+  if (col.role === 'view') return Math.max(col.width, ...LOCALES.map((l) => textWidth(grid[l][`grid.${col.key}.label`]) + HEADER_CHROME + HELP_BUTTON_WIDTH));
   let width = Math.max(col.width, widestLabel(col) + HEADER_CHROME + HELP_BUTTON_WIDTH);
   if (col.role === 'result' && col.format === 'status') width = Math.max(width, LONGEST_STATUS + STATUS_CHROME);
   // A sweep row shows mean ± sd in its metrics: room for `0.9475 ± 0.0601` whole.

@@ -8,6 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { COLUMN_HELP } from '../../src/engine/column-help.ts';
+import { VIEW_HELP } from '../../src/ui/view-help.ts';
 import { type AppHarness, PROJECT_ROOT, startApp, typeIntoCell } from '../helpers/browser.ts';
 
 const OUT = `${PROJECT_ROOT}/test-results`;
@@ -113,6 +114,20 @@ describe('the page in English and Korean', () => {
     await header('test_acc').locator('.ss-help-button').click();
     await expect.poll(() => help.locator('[data-part="does"]').textContent(), POLL).toBe(COLUMN_HELP.test_acc!.ko.does);
     await page().keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+    // The chart columns explain themselves too, without a formula name (formulas cannot read them).
+    for (const col of ['curve', 'boundary'] as const) {
+      await header(col).locator('.ss-help-button').click();
+      await expect.poll(() => help.getAttribute('data-col'), POLL).toBe(col);
+      expect(await help.locator('[data-part="does"]').textContent()).toBe(VIEW_HELP[col].ko.does);
+      expect(await help.locator('[data-part="try"]').textContent()).toBe(VIEW_HELP[col].ko.tryThis);
+      expect(await help.locator('[data-part="wrong"]').textContent()).toBe(VIEW_HELP[col].ko.wrong);
+      expect(await help.locator('.ss-help-title strong').textContent()).toBe(col === 'curve' ? '곡선' : '결정 경계');
+      expect(await help.locator('.ss-help-key').count()).toBe(0);
+      expect(await header(col).getAttribute('title')).toBe(`${col === 'curve' ? '곡선' : '결정 경계'}: ${VIEW_HELP[col].ko.does}`);
+      await page().keyboard.press('Escape');
+      await help.waitFor({ state: 'detached' });
+    }
   });
 
   test('switching to English changes the headers, the toolbar, the summary and the help at once', async () => {
@@ -134,6 +149,11 @@ describe('the page in English and Korean', () => {
     await expect.poll(() => help.locator('[data-part="does"]').textContent(), POLL).toBe(COLUMN_HELP.layers!.en.does);
     expect(await help.textContent()).toContain('What goes wrong');
     await page().screenshot({ path: `${OUT}/i18n-en-help.png` });
+    await page().keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+    await header('boundary').locator('.ss-help-button').click();
+    await expect.poll(() => help.locator('[data-part="wrong"]').textContent(), POLL).toBe(VIEW_HELP.boundary.en.wrong);
+    expect(await help.locator('.ss-help-title strong').textContent()).toBe('boundary');
     await page().keyboard.press('Escape');
     expect(await cutHeaders()).toEqual([]);
   });

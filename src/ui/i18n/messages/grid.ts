@@ -1,11 +1,9 @@
 /** Strings of the grid's own additions: chart columns, colour scales, the columns menu. */
 const en = {
   'grid.curve.label': 'curve',
-  'grid.curve.help': 'Loss per epoch: the training loss (blue), and the validation loss (orange, dashed) when there is a validation split. Live while the row trains.',
   'grid.curve.title': 'loss from {first} to {last} over {epochs} epochs',
   'grid.curve.none': 'no epochs yet',
   'grid.boundary.label': 'boundary',
-  'grid.boundary.help': 'For 2-D datasets: what the model predicts over the plane, tinted by class (for regression: blue above 0, orange below); stronger where it is surer. Redrawn while the row trains.',
   'grid.boundary.title': 'decision boundary ({classes} classes)',
   'grid.boundary.titleRegression': 'prediction over the plane (blue above 0, orange below)',
   'grid.formula.edit': 'Edit or remove the formula column {label}',
@@ -37,11 +35,9 @@ const en = {
 
 const ko: Record<keyof typeof en, string> = {
   'grid.curve.label': '곡선',
-  'grid.curve.help': '에포크별 손실: 훈련 손실(파란색)과, 검증 분할이 있으면 검증 손실(주황색 점선). 학습 중에는 실시간으로 그려집니다.',
   'grid.curve.title': '{epochs} 에포크 동안 손실 {first} → {last}',
   'grid.curve.none': '아직 에포크가 없습니다',
   'grid.boundary.label': '결정 경계',
-  'grid.boundary.help': '2차원 데이터셋에서 모델이 평면 위 각 지점을 어느 클래스로 예측하는지 색으로 보여 줍니다(회귀에서는 0보다 크면 파란색, 작으면 주황색). 확신이 클수록 진합니다. 학습 중에도 다시 그려집니다.',
   'grid.boundary.title': '결정 경계 (클래스 {classes}개)',
   'grid.boundary.titleRegression': '평면 위의 예측 (0보다 크면 파란색, 작으면 주황색)',
   'grid.formula.edit': '수식 열 {label} 고치기 또는 삭제',
