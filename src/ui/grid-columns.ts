@@ -176,6 +176,9 @@ export function decorateHeader(columns: readonly GridColumn[], visualColumn: num
   // Handsontable reuses header cells for other columns as it scrolls: undo what another column set.
   th.querySelector('.ss-edit-formula')?.remove();
   th.classList.remove('ss-formula-header');
+  // The corner's label is an English literal in Handsontable (not in its language packs); it is
+  // set again on every render, before this hook, so a language switch reaches it too.
+  if (visualColumn < 0 && th.hasAttribute('aria-label')) th.setAttribute('aria-label', t('grid.corner'));
   if (!col) return;
   th.title = `${columnLabel(col)}: ${columnHelp(col)}`;
   th.dataset.col = col.key;

@@ -48,6 +48,10 @@ async function settled(): Promise<void> {
   }, undefined, { timeout: 120_000, polling: 100 });
 }
 
+/** The corner's aria-labels in every clone of the grid that draws it, without repeats. */
+const cornerLabels = () => page().$$eval('.ss-grid thead th[aria-label]', (ths) =>
+  [...new Set(ths.filter((th) => !(th as HTMLElement).dataset.col).map((th) => th.getAttribute('aria-label')))]);
+
 /** Uncaught errors in the page (failed loads of other parts are not this test's business). */
 const uncaught = () => app.pageErrors.filter((e) => e.startsWith('pageerror:'));
 
@@ -90,6 +94,8 @@ describe('the page in English and Korean', () => {
     // "행 3개: 완료 3": the count and every state in Korean.
     await expect.poll(() => page().getByTestId('summary').textContent(), POLL).toMatch(/^행 3개: [^a-z]+ \d/);
     expect(await cutHeaders()).toEqual([]);
+    // Handsontable's corner says "Select whole grid" in English whatever its language pack: ours.
+    expect(await cornerLabels()).toEqual(['표 전체 선택']);
     expect(uncaught(), failed.join('\n')).toEqual([]);
   });
 
@@ -141,6 +147,7 @@ describe('the page in English and Korean', () => {
     expect(toolbar).toContain('Auto-run');
     expect(toolbar).not.toMatch(/[\uac00-\ud7a3]/);
     expect(await page().getByTestId('open-file').textContent()).toBe('Open…');
+    await expect.poll(cornerLabels, POLL).toEqual(['Select whole grid']);
     await expect.poll(() => page().getByTestId('summary').textContent(), POLL).toMatch(/^3 rows: \d [a-z]/);
     expect(await page().getByTestId('summary').textContent()).not.toMatch(/[\uac00-\ud7a3]/);
     expect(await header('lr').getAttribute('title')).toBe(`lr: ${COLUMN_HELP.lr!.en.does}`);
@@ -167,6 +174,7 @@ describe('the page in English and Korean', () => {
     // And back to Korean, which a reload keeps too.
     await page().getByTestId('language').selectOption('ko');
     await expect.poll(() => headerText('lr'), POLL).toBe('학습률');
+    await expect.poll(cornerLabels, POLL).toEqual(['표 전체 선택']);
     await page().reload({ waitUntil: 'domcontentloaded' });
     await header('lr').waitFor();
     await expect.poll(() => headerText('lr'), POLL).toBe('학습률');
