@@ -41,6 +41,7 @@ import type { PatchColumn } from './grid-patch.ts';
 import { type SortConfig, applyGroupedSort, sortConfigOf, sortingOf } from './grid-sort.ts';
 import { dropMenuHasRules } from './grid-css.ts';
 import { FramePass, type PassGrid } from './grid-pass.ts';
+import { clickScrollHooks } from './grid-click-scroll.ts';
 import { type CellPart, GridTracking, cellPart } from './grid-tracking.ts';
 import { VisibleRows } from './grid-visible.ts';
 import { rankTooltips } from './renderers.ts';
@@ -181,6 +182,7 @@ class GridSync implements PassGrid {
         }
       },
       afterSelectionEnd: () => this.onSelection(),
+      ...clickScrollHooks(() => this.hot),
       afterRender: () => this.visible.schedule(),
       afterScrollVertically: () => this.visible.schedule(),
     });

@@ -1,0 +1,94 @@
+/**
+ * The grid at the edges of the window, in chromium with classic scrollbars (Playwright hides them
+ * by default; people on Windows and Linux see them): a cell half under the frozen name column, and
+ * the header help opened near the right edge. The page is narrower than the grid, so the window
+ * scrolls it horizontally, as on a laptop. Steps share one page.
+ */
+import { type Browser, type Page, chromium } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, startDevServer } from '../helpers/browser.ts';
+
+/** Three 5-epoch XOR rows. */
+const SHEET = '?sheet=e2e-sweeps';
+const POLL = { timeout: 30_000 };
+
+let server: ViteDevServer;
+let browser: Browser;
+let page: Page;
+let url: string;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  ({ server, url } = await startDevServer());
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, ignoreDefaultArgs: ['--hide-scrollbars'] });
+  page = await browser.newPage({ viewport: { width: 1000, height: 600 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+});
+
+afterAll(async () => {
+  await browser?.close().catch(() => {});
+  await server?.close();
+});
+
+const masterCell = (id: string, col: string) => page.locator(`.ht_master td[data-row-id="${id}"][data-col="${col}"]`);
+/** The right edge of the frozen name column, where the scrolled cells disappear under it. */
+const frozenRight = () => page.evaluate(() => document.querySelector('.ht_clone_inline_start td[data-col="name"]')!.getBoundingClientRect().right);
+const scrollX = () => page.evaluate(() => window.scrollX);
+/** The cell the grid has selected (the editor opens on it). */
+const current = () => page.evaluate(() => {
+  const td = document.querySelector<HTMLElement>('.ht_master td.current');
+  return td ? `${td.dataset.rowId}/${td.dataset.col}` : null;
+});
+
+describe('the grid at the window\'s edges', () => {
+  test('opens the sheet', async () => {
+    page.setDefaultTimeout(120_000);
+    await page.goto(`${url}${SHEET}`, { waitUntil: 'domcontentloaded' });
+    await page.locator('.ht_clone_top th[data-col="lr"]').waitFor({ timeout: 240_000 });
+    await page.waitForFunction(() => {
+      const rows = window.__sweepsheet?.rows() ?? [];
+      return rows.length === 3 && rows.every((r) => r.status.state === 'done');
+    }, undefined, { timeout: 120_000, polling: 100 });
+    // The page is narrower than the grid: the window scrolls it.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)).toBe(true);
+  });
+
+  test('a double-click on a cell half under the frozen name column edits that cell', async () => {
+    // Scroll so that toy-b's lr is 60 % under the name column (twice: the frozen column's edge
+    // moves once the page scrolls, as the page's margin goes out of view).
+    for (let i = 0; i < 2; i++) {
+      const lr = (await masterCell('toy-b', 'lr').boundingBox())!;
+      const edge = await frozenRight();
+      await page.evaluate((dx) => window.scrollBy(dx, 0), lr.x - edge + lr.width * 0.6);
+      // The frozen column is pinned again after the scroll event: wait until it is back in its place.
+      await expect.poll(frozenRight, POLL).toBeGreaterThan(0);
+    }
+    const box = (await masterCell('toy-b', 'lr').boundingBox())!;
+    const edge = await frozenRight();
+    expect(box.x).toBeLessThan(edge - box.width * 0.5);
+    expect(box.x + box.width).toBeGreaterThan(edge + 20);
+    const x = (edge + box.x + box.width) / 2;
+    const y = box.y + box.height / 2;
+    // A click on its visible part selects it and leaves the grid where it is (Handsontable scrolled
+    // it whole into view between the two clicks of a double-click).
+    const before = await scrollX();
+    await page.mouse.click(x, y);
+    expect(await current()).toBe('toy-b/lr');
+    expect(await scrollX()).toBe(before);
+    // The double-click opens the editor on it, with its text, and scrolls it whole into view.
+    await page.mouse.click(x, y, { clickCount: 2 });
+    const textarea = page.locator('.handsontableInputHolder:not(.ht_editor_hidden) textarea.handsontableInput');
+    await textarea.waitFor({ state: 'visible' });
+    expect(await current()).toBe('toy-b/lr');
+    expect(await textarea.inputValue()).toBe(await page.evaluate(() => window.__sweepsheet!.rows().find((r) => r.id === 'toy-b')!.cells.lr));
+    await expect.poll(async () => (await masterCell('toy-b', 'lr').boundingBox())!.x, POLL).toBeGreaterThanOrEqual(edge - 1);
+    await page.keyboard.press('Escape');
+    // A cell wholly out of view is still scrolled in by a click (here: by the keyboard, from lr).
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    expect(await current()).toBe('toy-b/layers');
+    await expect.poll(async () => (await masterCell('toy-b', 'layers').boundingBox())!.x, POLL).toBeGreaterThanOrEqual(edge - 1);
+    expect(pageErrors).toEqual([]);
+  });
+});
