@@ -93,10 +93,14 @@ const detailText = translator(() => DETAIL_RULES);
 
 const endOfFormula = (s: string, l: Locale): string => (s === 'end of formula' ? engineText('eng.formula.endOfFormula', {}, l) : s);
 
+/** A cycle's path: cells stay as they are; a result names the run it comes from (graph/cycle-path.ts). */
+const cyclePath = (s: string, l: Locale): string =>
+  s.replace(/ \((?<column>\w+) of row (?<row>\d+)'s run\)/g, (_m, column: string, row: string) => ` ${engineText('eng.formula.cycleRun', { column, row }, l)}`);
+
 /** A formula error's sentence (formula/); its code (#NAME?, #CYCLE!, …) is shown as is. */
 export const formulaMessageText: (text: string, l: Locale) => string = translator((): Rule[] => [
   { re: /^(?<message>.+) \(at character (?<at>\d+)\)$/s, key: 'eng.formula.atChar', sub: { message: (s, l) => formulaMessageText(s, l) } },
-  { re: /^circular reference: (?<path>.*)$/, key: 'eng.formula.cycle' },
+  { re: /^circular reference: (?<path>.*)$/, key: 'eng.formula.cycle', sub: { path: cyclePath } },
   { re: /^unknown function (?<name>\S+) — did you mean (?<guess>\S+)\?$/, key: 'eng.formula.unknownFunctionGuess' },
   { re: /^unknown function (?<name>.*)$/, key: 'eng.formula.unknownFunction' },
   { re: /^unexpected (?<what>.+) at (?<at>\d+)$/, key: 'eng.formula.unexpected', sub: { what: endOfFormula } },

@@ -3,11 +3,16 @@
  * cannot take — cell formulas downstream, column formulas in a cycle. It finds every formula cell
  * reachable from the seeds, orders them by what they read, gives each member of a cycle #CYCLE!
  * with the path, and recomputes the rest in order, stopping where a value did not change.
+ *
+ * Derived cells (a row's results, nodes.ts DerivedCells) are vertices of the ordering too, reading
+ * their row's settings: a setting that reads a result leading back to it is a cycle like any
+ * other. They are never computed; the host reports their changes.
  */
-import { type Evaluator, type FormulaValue, formatCellRef, formulaError } from '../formula/index.ts';
+import { type Evaluator, type FormulaValue, formatCellRef, formulaError, isFormulaError } from '../formula/index.ts';
 import {
   type CellRef, type ColumnNode, type FormulaUpdate, type Graph, type RangeDep, type RowSet, columnOf, forRangesAt, id, isFormula, rowOf, sameValue,
 } from './nodes.ts';
+import { cycleMessages } from './cycle-path.ts';
 import { topologicalOrder } from './order.ts';
 import { RangeVertices } from './range-order.ts';
 
@@ -22,7 +27,7 @@ export function cellPass(
   const all = g.host.rowIds();
   const seeds: string[] = [...forcedCells, ...plain.map((c) => id(c.row, c.column))];
   for (const [column, set] of forced) for (const row of set === 'all' ? all : set) seeds.push(id(row, column));
-  const affected = downstream(g, seeds);
+  const { affected, derived } = downstream(g, seeds);
   const dirty = new Set<string>();
   const dirtyColumns = new Set<string>();
   // Ranges covering a dirty cell: what a formula reading a range checks, rather than each cell.
@@ -37,11 +42,14 @@ export function cellPass(
   };
   for (const key of seeds) markDirty(key);
   const out: FormulaUpdate[] = [];
-  const { sequence, cycles } = orderAffected(g, affected);
+  const { sequence, cycles, inputs, joins } = orderAffected(g, affected, derived);
   for (const cycle of cycles) {
-    const path = [...cycle, cycle[0]!].map((k) => label(g, k)).join(' → ');
+    // A cycle through a result: each cell names a path through itself and the runs (cycle-path.ts).
+    const messages = cycle.some((k) => derived.has(k)) ? cycleMessages(g, cycle, inputs, joins, derived) : null;
+    const path = messages ? '' : [...cycle, cycle[0]!].map((k) => label(g, k)).join(' → ');
     for (const key of cycle) {
-      const value = formulaError('#CYCLE!', `circular reference: ${path}`);
+      if (derived.has(key)) continue;
+      const value = formulaError('#CYCLE!', `circular reference: ${messages?.get(key) ?? path}`);
       assign(g, key, value);
       evaluator.changed(columnOf(key));
       markDirty(key);
@@ -49,7 +57,9 @@ export function cellPass(
     }
   }
   for (const key of sequence) {
-    if (!dirty.has(key) && !inputsChanged(g, key, dirty, dirtyColumns, dirtyRanges)) continue;
+    // A cell left #CYCLE! by a cycle that is gone computes again: a cycle through a result is
+    // broken by an edit it reads only through a run, which marks nothing it reads as changed.
+    if (!dirty.has(key) && !inputsChanged(g, key, dirty, dirtyColumns, dirtyRanges) && !wasCycle(g, key)) continue;
     const value = compute(g, evaluator, key);
     // A value that did not change stops the propagation here.
     if (dirty.has(key) || !sameValue(value, current(g, key))) {
@@ -63,32 +73,76 @@ export function cellPass(
   return out;
 }
 
+/** The ordering of a pass: cells in order, cycles (derived cells kept, join vertices left out), and its edges for naming paths. */
+interface PassOrder {
+  readonly sequence: readonly string[];
+  readonly cycles: readonly (readonly string[])[];
+  readonly inputs: (key: string) => readonly string[];
+  /** Whether a key is a vertex standing for several cells (a range, a derived column): no cell of its own. */
+  readonly joins: (key: string) => boolean;
+}
+
 /**
  * The affected cells in topological order, and their cycles. A range read is one vertex of the
  * ordering, over a few shared tree vertices (range-order.ts), rather than an edge to each cell it
  * covers: 2,000 formulas reading the same 2,000-cell range make about 6,000 edges, not 4,000,000.
- * These vertices keep what reaches what among cells, so the cycles are the same; they are left
- * out of the answer.
+ * A derived column read whole (`=MAX(test_acc)`) is one vertex over its derived cells, for the
+ * same reason. These vertices keep what reaches what among cells, so the cycles are the same;
+ * they are left out of the answer. Derived cells are ordered (each reads its row's formulas in
+ * source columns) but left out of the sequence: nothing computes them.
  */
-function orderAffected(g: Graph, affected: ReadonlySet<string>): { sequence: readonly string[]; cycles: readonly (readonly string[])[] } {
+function orderAffected(g: Graph, affected: ReadonlySet<string>, derived: ReadonlySet<string>): PassOrder {
   const fixedFormulas = new Map<ColumnNode, string[]>();
-  const vertices = new RangeVertices(g, affected);
+  const vertices = new RangeVertices(g, derived.size === 0 ? affected : [...affected, ...derived]);
+  const wholeDerived = new Map<string, string[]>();
   const inputs = new Map<string, readonly string[]>();
   for (const k of affected) {
-    const { cells, ranges } = cellInputs(g, k, fixedFormulas);
-    const list = cells.filter((d) => affected.has(d));
+    const { cells, ranges } = cellInputs(g, k, fixedFormulas, derived, columnVertex);
+    const list = cells.filter((d) => affected.has(d) || derived.has(d) || wholeDerived.has(d));
     for (const r of ranges) {
       const v = vertices.vertex(r);
       if (v !== null) list.push(v);
     }
     inputs.set(k, list);
   }
-  if (vertices.inputs.size === 0) return topologicalOrder(affected, (k) => inputs.get(k) ?? []);
-  const { sequence, cycles } = topologicalOrder([...affected, ...vertices.inputs.keys()], (k) => inputs.get(k) ?? vertices.inputs.get(k) ?? [], (k) => vertices.has(k));
+  if (derived.size > 0) {
+    const { sources } = g.host.derived!;
+    for (const k of derived) {
+      const from = g.host.derived!.sourceRow(rowOf(k));
+      const list: string[] = [];
+      for (const c of sources) {
+        const s = id(from, c);
+        if (affected.has(s)) list.push(s);
+      }
+      inputs.set(k, list);
+    }
+    // Each derived column read whole: its vertex reads its derived cells in sheet order.
+    for (const k of derived) wholeDerived.get(columnVertex(columnOf(k)))?.push(k);
+    for (const [v, list] of wholeDerived) {
+      list.sort((a, b) => g.rowIndex.get(rowOf(a))! - g.rowIndex.get(rowOf(b))!);
+      inputs.set(v, list);
+    }
+  }
+  const joins = (k: string) => vertices.has(k) || wholeDerived.has(k);
+  const read = (k: string) => inputs.get(k) ?? vertices.inputs.get(k) ?? [];
+  const plain = derived.size === 0 && vertices.inputs.size === 0;
+  const keys = plain ? affected : [...affected, ...derived, ...vertices.inputs.keys(), ...wholeDerived.keys()];
+  const { sequence, cycles } = topologicalOrder(keys, read, plain ? undefined : joins);
+  if (plain) return { sequence, cycles, inputs: read, joins };
   return {
-    sequence: sequence.filter((k) => !vertices.has(k)),
-    cycles: cycles.map((c) => c.filter((k) => !vertices.has(k))).filter((c) => c.length > 0),
+    sequence: sequence.filter((k) => !joins(k) && !derived.has(k)),
+    cycles: cycles.map((c) => c.filter((k) => !joins(k))).filter((c) => c.some((k) => !derived.has(k))),
+    inputs: read,
+    joins,
   };
+
+  /** The vertex for a derived column read whole, made when first read (its cells are filled in above). */
+  function columnVertex(column: string): string {
+    // After the last NUL, `#all:…` is no column key and no range-order.ts vertex (`#r…`, `#column:…`).
+    const v = id('', `#all:${column}`);
+    if (!wholeDerived.has(v)) wholeDerived.set(v, []);
+    return v;
+  }
 }
 
 function current(g: Graph, key: string): FormulaValue {
@@ -126,8 +180,18 @@ function inputsChanged(
     c.ranges.some((r) => dirtyRanges.has(r)) || c.whole.some((col) => dirtyColumns.has(col));
 }
 
-/** Formula cells reachable from the seeds through readers (the seeds' own formulas included). */
-function downstream(g: Graph, seeds: readonly string[]): Set<string> {
+/** Whether a cell holds #CYCLE! (from an earlier pass). */
+function wasCycle(g: Graph, key: string): boolean {
+  const v = current(g, key);
+  return isFormulaError(v) && v.code === '#CYCLE!';
+}
+
+/**
+ * Formula cells reachable from the seeds through readers (the seeds' own formulas included), and
+ * the derived cells passed through: a cell in a source column leads to the derived cells of the
+ * rows it feeds, those any formula reads (see derivedReaders).
+ */
+function downstream(g: Graph, seeds: readonly string[]): { affected: Set<string>; derived: Set<string> } {
   const out = new Set<string>();
   const stack = [...seeds];
   const columnsSeen = new Set<string>();
@@ -146,12 +210,16 @@ function downstream(g: Graph, seeds: readonly string[]): Set<string> {
     wholeSeen.add(column);
     for (const row of g.host.rowIds()) stack.push(id(row, column));
   };
+  const d = g.host.derived;
+  const readDerived = d ? derivedColumnsRead(g, d.columns) : [];
+  const derived = readDerived.length > 0 ? new DerivedReaders(g, (k) => stack.push(k)) : null;
   while (stack.length > 0) {
     const key = stack.pop()!;
     if (out.has(key)) continue;
     const row = rowOf(key);
     const column = columnOf(key);
     if (isFormula(g, key, row, column)) out.add(key);
+    if (derived && d!.sources.has(column)) for (const r of d!.fedRows(row)) for (const c of readDerived) derived.visit(r, c);
     for (const r of g.readers.get(key) ?? []) if (!out.has(r)) stack.push(r);
     for (const k of g.sameRowReaders.get(column) ?? []) stack.push(id(row, k));
     for (const k of g.fixedReaders.get(key) ?? []) everyRow(k);
@@ -162,29 +230,145 @@ function downstream(g: Graph, seeds: readonly string[]): Set<string> {
       for (const k of g.wholeReaders.get(column) ?? []) everyRow(k);
     }
   }
+  return { affected: out, derived: derived?.kept ?? new Set() };
+}
+
+/**
+ * The readers of derived cells that a pass must order: those that may lead back to a source cell.
+ * Cell formulas may; a column formula only if some cell formula reads its column, directly or
+ * through other column formulas (`=MAX(test_acc)` read by nobody closes no cycle). Without this,
+ * editing one setting pulled every row of such a column into the cell pass. Cells still showing
+ * #CYCLE! are taken whatever their column: the cycle they were on may be the one just broken.
+ * A derived cell none of these read is left out: it orders nothing.
+ */
+class DerivedReaders {
+  readonly kept = new Set<string>();
+  private readonly seen = new Set<string>();
+  private readonly leading: Set<string>;
+  private readonly columnsSeen = new Set<string>();
+  private readonly rangesSeen = new Set<RangeDep>();
+
+  constructor(private readonly g: Graph, private readonly push: (key: string) => void) {
+    this.leading = leadingColumns(g);
+  }
+
+  visit(row: string, column: string): void {
+    const key = id(row, column);
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    const { g } = this;
+    let read = false;
+    const take = (k: string) => {
+      read = true;
+      this.push(k);
+    };
+    for (const r of g.readers.get(key) ?? []) take(r);
+    for (const k of g.sameRowReaders.get(column) ?? []) this.columnCell(k, row, take);
+    for (const k of g.fixedReaders.get(key) ?? []) this.everyRow(k, take);
+    if (g.rangesByColumn.has(column)) {
+      forRangesAt(g, column, g.rowIndex.get(row), (r) => {
+        // Whether this cell is kept depends on the range's readers; they are pushed once.
+        if (r.cellReaders.size > 0) read = true;
+        if (!this.rangesSeen.has(r)) {
+          this.rangesSeen.add(r);
+          for (const k of r.cellReaders) this.push(k);
+        }
+        for (const k of r.columnReaders) this.everyRow(k, take);
+      });
+    }
+    if (g.columnReaders.get(column)?.size) {
+      read = true;
+      if (!this.columnsSeen.has(column)) {
+        this.columnsSeen.add(column);
+        for (const r of g.columnReaders.get(column)!) this.push(r);
+      }
+    }
+    for (const k of g.wholeReaders.get(column) ?? []) this.everyRow(k, take);
+    if (read) this.kept.add(key);
+  }
+
+  /** One row of a column formula reading a derived cell. */
+  private columnCell(column: string, row: string, take: (k: string) => void): void {
+    if (this.leading.has(column) || this.wasCycle(column, row)) take(id(row, column));
+  }
+
+  /** Cells of column formulas taken whole, by column: each is looked over once a pass. */
+  private readonly whole = new Map<string, string[]>();
+
+  /** Every row of a column formula reading a derived cell: all of them if it leads anywhere, else its #CYCLE! ones. */
+  private everyRow(column: string, take: (k: string) => void): void {
+    let cells = this.whole.get(column);
+    if (cells) {
+      // Pushed already: only whether this derived cell is read counts now.
+      if (cells.length > 0) take(cells[0]!);
+      return;
+    }
+    const lead = this.leading.has(column);
+    cells = [];
+    for (const row of this.g.host.rowIds()) if (lead || this.wasCycle(column, row)) cells.push(id(row, column));
+    this.whole.set(column, cells);
+    for (const k of cells) take(k);
+  }
+
+  private wasCycle(column: string, row: string): boolean {
+    return wasCycle(this.g, id(row, column));
+  }
+}
+
+/** Column formulas that some cell formula reads, directly or through other column formulas. */
+function leadingColumns(g: Graph): Set<string> {
+  const out = new Set<string>();
+  const stack: string[] = [];
+  for (const c of g.columnNodes.keys()) if (g.cellReadsOf.get(c)) stack.push(c);
+  while (stack.length > 0) {
+    const c = stack.pop()!;
+    if (out.has(c)) continue;
+    out.add(c);
+    const n = g.columnNodes.get(c)!;
+    for (const r of [...n.sameRow, ...n.whole, ...n.fixed.map(columnOf), ...n.ranges.flatMap((x) => x.columns)]) {
+      if (g.columnNodes.has(r) && !out.has(r)) stack.push(r);
+    }
+  }
   return out;
 }
 
-/** The formula cells a formula cell reads (single cells and whole columns), and the ranges it reads. */
-function cellInputs(g: Graph, key: string, fixedFormulas: Map<ColumnNode, string[]>): { cells: string[]; ranges: readonly RangeDep[] } {
+/** The derived columns some formula reads: the others lead nowhere. */
+function derivedColumnsRead(g: Graph, columns: readonly string[]): string[] {
+  let fixed: Set<string> | null = null;
+  return columns.filter((c) => {
+    if (g.cellReadsOf.has(c) || g.sameRowReaders.get(c)?.size || g.wholeReaders.get(c)?.size || g.rangesByColumn.has(c)) return true;
+    fixed ??= new Set([...g.columnNodes.values()].flatMap((n) => n.fixed.map(columnOf)));
+    return fixed.has(c);
+  });
+}
+
+/**
+ * The formula and derived cells a formula cell reads (single cells, whole columns: a derived one
+ * as its vertex), and the ranges it reads.
+ */
+function cellInputs(
+  g: Graph, key: string, fixedFormulas: Map<ColumnNode, string[]>, derived: ReadonlySet<string>, derivedColumn: (column: string) => string,
+): { cells: string[]; ranges: readonly RangeDep[] } {
   const n = g.nodes.get(key);
   const out: string[] = [];
+  const holds = (k: string, row = rowOf(k), column = columnOf(k)) => isFormula(g, k, row, column) || derived.has(k);
   const wholeColumn = (c: string) => {
+    if (derived.size > 0 && g.host.derived!.columns.includes(c)) out.push(derivedColumn(c));
     // A column without formulas (a result, typed text) holds nothing to order: skip its rows.
     if (!g.cellsIn.has(c) && !g.columnNodes.has(c)) return;
     for (const row of g.host.rowIds()) if (isFormula(g, id(row, c), row, c)) out.push(id(row, c));
   };
   if (n) {
-    for (const r of n.reads) if (isFormula(g, r)) out.push(r);
+    for (const r of n.reads) if (holds(r)) out.push(r);
     for (const c of n.readsColumns) wholeColumn(c);
     return { cells: out, ranges: n.ranges };
   }
   const node = g.columnNodes.get(columnOf(key))!;
   const row = rowOf(key);
-  for (const c of node.sameRow) if (isFormula(g, id(row, c), row, c)) out.push(id(row, c));
+  for (const c of node.sameRow) if (holds(id(row, c), row, c)) out.push(id(row, c));
   // The cells a column formula names by A1 are the same in every row: looked up once a pass.
   let fixed = fixedFormulas.get(node);
-  if (!fixed) fixedFormulas.set(node, (fixed = node.fixed.filter((f) => isFormula(g, f))));
+  if (!fixed) fixedFormulas.set(node, (fixed = node.fixed.filter((f) => holds(f))));
   for (const f of fixed) out.push(f);
   for (const c of node.whole) wholeColumn(c);
   return { cells: out, ranges: node.ranges };

@@ -19,11 +19,15 @@
  * cell-pass.ts). Both give the same values; the property tests compare them against a fresh
  * evaluation. This class defines nodes, keeps who reads what, and decides which pass runs.
  *
+ * A host may name derived cells (nodes.ts DerivedCells: a row's results, made from its settings).
+ * No formula names that edge, but a setting reading a result that leads back to it is a cycle: the
+ * cell pass follows it (cell-pass.ts) and names such cycles through the runs (cycle-path.ts).
+ *
  * A range (`$A$1:$C$2000`) is one entry (RangeDep: columns x a span of row positions) shared by
  * every formula reading it, never an edge per covered cell: the readers of a changed cell are the
  * ranges covering its position (range-index.ts), so what the graph stores grows with the formulas.
  */
-import { type CellSpan, type FormulaValue, Evaluator, dependencySpans, formulaError, parseFormula } from '../formula/index.ts';
+import { type CellSpan, type FormulaValue, Evaluator, dependencySpans, formulaError, isFormulaError, parseFormula } from '../formula/index.ts';
 import { cellPass } from './cell-pass.ts';
 import { columnPass } from './column-pass.ts';
 import {
@@ -41,6 +45,12 @@ export class FormulaCells {
   private readonly removedColumns = new Set<string>();
   /** Cell formulas to compute at the next update whatever the seeds (rows moved under them). */
   private readonly pendingCells = new Set<string>();
+  /**
+   * A formula on a cycle taken out of a source cell (nodes.ts DerivedCells) since the last update:
+   * a cycle through a result it was on is gone, and only the cell pass follows that edge to the
+   * other members (the column pass would see a plain cell that no formula names).
+   */
+  private sourceCleared = false;
 
   constructor(private readonly host: FormulaHost) {
     this.g = {
@@ -78,6 +88,8 @@ export class FormulaCells {
       this.unlink(key, old);
       g.nodes.delete(key);
       count(g.cellsIn, column, -1);
+      // Only a cell that was on a cycle can leave cells behind that need the cell pass to clear.
+      if (this.host.derived?.sources.has(column) && isFormulaError(old.value) && old.value.code === '#CYCLE!') this.sourceCleared = true;
     }
     this.pendingCells.delete(key);
     if (text === null) return;
@@ -227,12 +239,14 @@ export class FormulaCells {
     }
     // The sheet keeps its shape during a pass: one evaluator for every cell.
     const evaluator = this.evaluator();
-    return columnPass(g, evaluator, forcedCells, forcedRows, plain) ?? { columns: [], cells: cellPass(g, evaluator, forcedCells, forcedRows, plain) };
+    const viaCells = this.sourceCleared;
+    this.sourceCleared = false;
+    return (viaCells ? null : columnPass(g, evaluator, forcedCells, forcedRows, plain)) ?? { columns: [], cells: cellPass(g, evaluator, forcedCells, forcedRows, plain) };
   }
 
   /** Whether the next update has work of its own (a column formula just defined, rows moved), seeds or not. */
   hasPending(): boolean {
-    if (this.pendingCells.size > 0 || this.removedColumns.size > 0 || !this.aligned()) return true;
+    if (this.pendingCells.size > 0 || this.removedColumns.size > 0 || this.sourceCleared || !this.aligned()) return true;
     for (const node of this.g.columnNodes.values()) if (node.stale || node.pendingRows.size > 0) return true;
     return false;
   }

@@ -43,6 +43,29 @@ export interface FormulaHost {
   rowIds(): readonly string[];
   /** The value of a cell that holds no formula (typed text, a result). */
   plainValue(row: string, column: string): FormulaValue;
+  /** Cells whose value the host makes from other cells (a row's results, from its settings): edges no formula names. */
+  readonly derived?: DerivedCells;
+}
+
+/**
+ * Cells without a formula whose value comes from other cells of a row: a row's results come from
+ * training the spec its settings make. A formula in a setting that reads such a result, its own
+ * row's or (through other cells) one that leads back to it, is a cycle no formula text shows:
+ *
+ *   a: lr (=K2 / 10) ──> b: test_acc (K2) ··run··> b: lr (=K1 / 10) ──> a: test_acc (K1) ··run··> a: lr
+ *
+ * The graph only orders and finds cycles through these edges; it never computes a derived cell
+ * (the host says when its value changed, as for any plain cell).
+ */
+export interface DerivedCells {
+  /** Columns whose cells are derived (results). */
+  readonly columns: readonly string[];
+  /** Columns whose cells they are derived from (the settings that make the spec). */
+  readonly sources: ReadonlySet<string>;
+  /** The row whose source cells make this row's derived cells (a sweep's run: the sweep's row). */
+  sourceRow(row: string): string;
+  /** The rows whose derived cells this row's source cells make (itself and a sweep's runs; none for a sweep's run). */
+  fedRows(row: string): readonly string[];
 }
 
 export interface Parsed {

@@ -12,6 +12,9 @@ import { applyFormulaValues, rowsChangedIn } from './formula-bridge.ts';
 import type { FormulaColumn, RowState } from './row-state.ts';
 import type { RowTable } from './row-table.ts';
 
+/** The input columns that make the spec (not name, notes): what a row's results come from. */
+const SPEC_KEYS: ReadonlySet<string> = new Set(INPUT_COLUMNS.filter((c) => c.spec).map((c) => c.key));
+
 /** The formula side of one sheet, over its RowTable. */
 export class SheetFormulas {
   private cols: FormulaColumn[];
@@ -33,6 +36,18 @@ export class SheetFormulas {
         if (r === undefined) return null;
         // A sweep's metrics read as the mean over its finished children, as its row shows them.
         return r.sweep ? sweepValue(r.sweep.children.map((c) => table.get(c)!), column) : plainReader(column)(r);
+      },
+      // A row's results (and status) come from training the spec its settings make: a setting
+      // reading a result that leads back to it is a cycle (#CYCLE!), not a wait for ever.
+      derived: {
+        columns: RESULT_KEYS,
+        sources: SPEC_KEYS,
+        sourceRow: (row) => table.get(row)?.parent ?? row,
+        fedRows: (row) => {
+          const r = table.get(row);
+          if (!r || r.parent !== null) return [];
+          return r.sweep ? [row, ...r.sweep.children] : [row];
+        },
       },
     });
   }

@@ -118,6 +118,7 @@ const en = {
 
   // Formula errors (formula/): the code stays, the sentence is translated.
   'eng.formula.cycle': 'circular reference: {path}',
+  'eng.formula.cycleRun': "({column} of row {row}'s run)",
   'eng.formula.atChar': '{message} (at character {at})',
   'eng.formula.unexpected': 'unexpected {what} at {at}',
   'eng.formula.endOfFormula': 'end of formula',
@@ -302,6 +303,7 @@ const ko: Record<keyof typeof en, string> = {
   'eng.layer.outputRegression': 'dense (출력층: linear, 회귀)',
 
   'eng.formula.cycle': '순환 참조: {path}',
+  'eng.formula.cycleRun': '({row}행 실행의 {column})',
   'eng.formula.atChar': '{message} ({at}번째 글자)',
   'eng.formula.unexpected': '{at}번째 위치에 예상하지 못한 {what}',
   'eng.formula.endOfFormula': '수식의 끝',
