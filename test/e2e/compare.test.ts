@@ -354,6 +354,57 @@ describe('grid charts and comparing runs in chromium', () => {
     expect(pageErrors()).toEqual([]);
   });
 
+  /** Type a row's name: the frozen name column is drawn by the inline-start overlay, over the master's. */
+  async function rename(id: string, name: string): Promise<void> {
+    await page().locator(`.ht_clone_inline_start td[data-row-id="${id}"][data-col="name"]`).dblclick();
+    const editor = page().locator('.handsontableInputHolder:not(.ht_editor_hidden) textarea.handsontableInput');
+    await editor.waitFor({ state: 'visible' });
+    await page().keyboard.press('ControlOrMeta+A');
+    await page().keyboard.type(name);
+    await page().keyboard.press('Enter');
+  }
+
+  test('pointing at a line of the parallel coordinates names its run and lists its values, as text', async () => {
+    // A name with markup in it: the tooltip shows it as it was typed.
+    const markup = '<img src=x onerror="window.__tipXss=1">lr 0.003';
+    await rename('c-0.003', markup);
+    await expect.poll(() => page().evaluate(() => window.__sweepsheet!.rows().find((r) => r.id === 'c-0.003')!.cells.name)).toBe(markup);
+    const canvas = page().getByTestId('parallel-canvas');
+    await canvas.scrollIntoViewIfNeeded();
+    const tip = page().getByTestId('parallel-tip');
+    await expect(tip.isHidden()).resolves.toBe(true);
+    const axes = JSON.parse((await canvas.getAttribute('data-axes'))!) as { key: string; x: number; top: number; bottom: number }[];
+    // The smallest learning rate (0.003) is the bottom of its log axis, and only c-0.003 is there.
+    const lr = axes.find((a) => a.key === 'lr')!;
+    const box = (await canvas.boundingBox())!;
+    await page().mouse.move(box.x + lr.x + 2, box.y + lr.bottom - 1);
+    await expect.poll(() => canvas.getAttribute('data-hovered')).toBe('c-0.003');
+    await tip.waitFor({ state: 'visible' });
+    const lines = await tip.evaluate((el) => [...el.children].map((c) => c.textContent));
+    expect(lines[0]).toBe(`${markup} (row c-0.003)`);
+    expect(lines).toContain('learning rate: 0.003');
+    expect(lines.some((l) => /^test accuracy: 0(\.\d+)?$|^test accuracy: 1$/.test(l ?? ''))).toBe(true);
+    expect(await tip.locator('img').count()).toBe(0);
+    expect(await page().evaluate(() => (window as unknown as { __tipXss?: number }).__tipXss)).toBeUndefined();
+    // The tooltip stays inside the chart, beside the pointer; the hovered line is drawn on top.
+    const t = (await tip.boundingBox())!;
+    expect(t.x).toBeGreaterThanOrEqual(box.x - 1);
+    expect(t.x + t.width).toBeLessThanOrEqual(box.x + box.width + 1);
+    expect(t.y + t.height).toBeLessThanOrEqual(box.y + box.height + 1);
+    expect(await screenshot('[data-testid="compare-parallel"]', 'compare-parallel-hover')).toBeGreaterThan(1000);
+    // Away from every line, and off the canvas, the tooltip goes.
+    await page().mouse.move(box.x + 2, box.y + 2);
+    await expect.poll(() => canvas.getAttribute('data-hovered')).toBe('');
+    await expect(tip.isHidden()).resolves.toBe(true);
+    await page().mouse.move(box.x + lr.x + 2, box.y + lr.bottom - 1);
+    await expect.poll(() => canvas.getAttribute('data-hovered')).toBe('c-0.003');
+    await page().mouse.move(box.x + box.width / 2, box.y + box.height + 40);
+    await expect.poll(() => tip.isHidden()).toBe(true);
+    await rename('c-0.003', 'circle lr 0.003');
+    await expect.poll(() => page().evaluate(() => window.__sweepsheet!.rows().find((r) => r.id === 'c-0.003')!.cells.name)).toBe('circle lr 0.003');
+    expect(pageErrors()).toEqual([]);
+  });
+
   test('in Korean, the comparison and the grid\'s own columns speak Korean', async () => {
     // The overlaid curves' x axis, drawn by uPlot on its canvas (the chart keeps its label in data-x-label).
     const xLabel = () => page().locator('[data-testid="compare-curves"] .ss-compare-chart').getAttribute('data-x-label');

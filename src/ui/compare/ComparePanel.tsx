@@ -12,7 +12,7 @@ import { For, Show, createEffect, createMemo, createSignal, onCleanup, onMount, 
 import type { RowState, SheetEngine } from '../../engine/scheduler/sheet-engine.ts';
 import { type MessageKey, t } from '../i18n/index.ts';
 import {
-  type Brush, CURVE_METRICS, type CurveMetric, METRICS, SETTINGS, brushedRows, dimLabelKey, finishedRuns, rowName, runsSignature,
+  type Brush, CURVE_METRICS, type Dimension, type CurveMetric, METRICS, SETTINGS, brushedRows, dimLabelKey, finishedRuns, rowName, runsSignature,
   spansDecades, usefulDimensions,
 } from './compare-data.ts';
 import { CurvesChart } from './curves.ts';
@@ -119,7 +119,16 @@ function CompareCharts(props: ComparePanelProps) {
       lastKept = kept;
       props.onFilter(kept);
     };
-    const parallel = new ParallelChart(parallelHost, (key) => t(dimLabelKey(key)), emit);
+    // A hovered line's tooltip: the run's name and row id, then each axis' value (text only).
+    const describe = (run: RowState, ds: readonly Dimension[]) => {
+      // The name as it is now: the chart's runs are redrawn when results change, not names.
+      const name = rowName(source(run.id) ?? run, source);
+      return {
+        title: name === run.id ? t('compare.parallel.tipId', { id: run.id }) : t('compare.parallel.tip', { name, id: run.id }),
+        lines: ds.map((d) => `${t(dimLabelKey(d.key))}: ${tipValue(d.value(run))}`),
+      };
+    };
+    const parallel = new ParallelChart(parallelHost, (key) => t(dimLabelKey(key)), emit, describe);
     parallelChart = parallel;
     const measure = () => setWidth(Math.max(480, Math.floor(panel.clientWidth)));
     measure();
@@ -233,6 +242,9 @@ function CompareCharts(props: ComparePanelProps) {
             </p>
           )}
         </Show>
+        <Show when={runs().runs.length > 0}>
+          <p class="ss-compare-hint">{t('compare.parallel.hover')}</p>
+        </Show>
       </div>
     </div>
   );
@@ -243,4 +255,11 @@ function sameRows(a: ReadonlySet<string> | null, b: ReadonlySet<string> | null):
   if (a.size !== b.size) return false;
   for (const id of a) if (!b.has(id)) return false;
   return true;
+}
+
+/** A value in the parallel coordinates' tooltip: four significant digits, a dash when missing. */
+function tipValue(v: number): string {
+  if (!Number.isFinite(v)) return '—';
+  if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6)) return v.toExponential(2);
+  return String(Number(v.toPrecision(4)));
 }

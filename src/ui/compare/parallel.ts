@@ -1,7 +1,8 @@
 /**
  * Parallel coordinates over the finished runs, drawn on one canvas: an axis per numeric setting
  * and metric, a line per run, and a brush per axis (drag along it) that keeps the runs inside the
- * range; a click on an axis clears its brush. Drawn by hand rather than with a chart library:
+ * range; a click on an axis clears its brush. Hovering a line names its run and lists its values
+ * (parallel-hover.ts) and draws the line on top, darker and thicker. Drawn by hand rather than with a chart library:
  * uPlot has no parallel series, and ECharts' (with its brush component) would add a dependency
  * several times the size of everything else on the page for about two hundred lines of canvas
  * code, while the brush here must drive our own grid filter anyway. A redraw of 100 runs is a few
@@ -11,6 +12,7 @@
  */
 import type { RowState } from '../../engine/scheduler/sheet-engine.ts';
 import { type Brush, type Dimension, spansDecades, withinBrush } from './compare-data.ts';
+import { type DrawnLine, HoverTip, nearestLine } from './parallel-hover.ts';
 
 interface AxisScale {
   readonly lo: number;
@@ -44,19 +46,32 @@ export class ParallelChart {
   private frame = 0;
   /** Redraws so far (tests read it from `data-draws`). */
   private draws = 0;
+  /** The lines as last drawn, for finding the one under the pointer. */
+  private drawn: DrawnLine[] = [];
+  /** The run under the pointer (tests read it from `data-hovered`). */
+  private hovered: string | null = null;
+  private readonly tip: HoverTip;
 
+  /**
+   * `describe` gives a run's tooltip: its name and one text line per value (the labels and the
+   * formatting are the panel's, in the page's language).
+   */
   constructor(
     host: HTMLElement,
     private readonly label: (key: string) => string,
     private readonly onBrush: (brushes: ReadonlyMap<string, Brush>) => void,
+    private readonly describe: (run: RowState, dims: readonly Dimension[]) => { title: string; lines: string[] },
   ) {
+    host.classList.add('ss-parallel-host');
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'ss-parallel-canvas';
     this.canvas.dataset.testid = 'parallel-canvas';
     host.append(this.canvas);
+    this.tip = new HoverTip(host);
     this.canvas.addEventListener('pointerdown', this.down);
     this.canvas.addEventListener('pointermove', this.move);
     this.canvas.addEventListener('pointerup', this.up);
+    this.canvas.addEventListener('pointerleave', this.leave);
   }
 
   brushMap(): ReadonlyMap<string, Brush> {
@@ -75,6 +90,11 @@ export class ParallelChart {
       const hi = values.length ? Math.max(...values) : 1;
       return { lo, hi, log };
     });
+    // A hovered run that is gone (removed, or no longer finished) loses its tooltip.
+    if (this.hovered !== null && !runs.some((r) => r.id === this.hovered)) {
+      this.hovered = null;
+      this.tip.hide();
+    }
     let dropped = false;
     for (const key of [...this.brushes.keys()]) {
       if (!dims.some((d) => d.key === key)) { this.brushes.delete(key); dropped = true; }
@@ -92,6 +112,7 @@ export class ParallelChart {
 
   destroy(): void {
     if (this.frame !== 0) cancelAnimationFrame(this.frame);
+    this.tip.destroy();
     this.canvas.remove();
   }
 
@@ -150,9 +171,10 @@ export class ParallelChart {
     const colourAxis = this.dims.findIndex((d) => d.kind === 'metric');
     const kept = this.runs.filter((r) => this.inside(r));
     const out = this.runs.filter((r) => !this.inside(r));
+    this.drawn = [];
     ctx.lineWidth = 1;
     ctx.strokeStyle = 'rgba(140, 140, 140, 0.25)';
-    for (const r of out) this.line(ctx, r);
+    for (const r of out) this.drawn.push({ id: r.id, points: this.line(ctx, r) });
     // Hairlines (1 px) for the kept runs too: without a GPU chromium rasterizes the canvas on the
     // main thread at the end of the task, and Skia strokes a 1.5 px line as a polygon but a 1 px one
     // on its hairline path: 100 polylines across the panel 57-71 ms -> 5-8 (bench/README, bench:charts).
@@ -166,8 +188,16 @@ export class ParallelChart {
         if (dim.better === 'lower') q = 1 - q;
       }
       ctx.strokeStyle = `hsla(${28 + 180 * q}, 70%, ${55 - 20 * q}%, 0.85)`;
-      this.line(ctx, r);
+      this.drawn.push({ id: r.id, points: this.line(ctx, r) });
     }
+    // The hovered run on top of the others, dark and thick enough to follow across the axes.
+    const hovered = this.hovered === null ? undefined : this.runs.find((r) => r.id === this.hovered);
+    if (hovered) {
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = '#1f2328';
+      this.line(ctx, hovered);
+    }
+    c.dataset.hovered = hovered?.id ?? '';
     this.axes(ctx);
     c.dataset.kept = String(kept.length);
     c.dataset.runs = String(this.runs.length);
@@ -175,9 +205,11 @@ export class ParallelChart {
     c.dataset.brushes = JSON.stringify(Object.fromEntries(this.brushes));
   }
 
-  private line(ctx: CanvasRenderingContext2D, r: RowState): void {
+  /** Draw a run's line; returns its points, for finding it under the pointer. */
+  private line(ctx: CanvasRenderingContext2D, r: RowState): [number, number][] {
     ctx.beginPath();
     let pen = false;
+    const points: [number, number][] = [];
     this.dims.forEach((d, i) => {
       const v = d.value(r);
       if (!Number.isFinite(v) || (this.scales[i]!.log && v <= 0)) { pen = false; return; }
@@ -186,8 +218,10 @@ export class ParallelChart {
       if (pen) ctx.lineTo(x, y);
       else ctx.moveTo(x, y);
       pen = true;
+      points.push([x, y]);
     });
     ctx.stroke();
+    return points;
   }
 
   private axes(ctx: CanvasRenderingContext2D): void {
@@ -242,11 +276,16 @@ export class ParallelChart {
     if (best < 0) return;
     this.canvas.setPointerCapture?.(e.pointerId);
     this.drag = { axis: best, y0: p.y, y1: p.y };
+    this.setHover(null, null);
     e.preventDefault();
   };
 
   private readonly move = (e: PointerEvent) => {
-    if (!this.drag) return;
+    if (!this.drag) {
+      const p = this.point(e);
+      this.setHover(nearestLine(this.drawn, p.x, p.y), p);
+      return;
+    }
     this.drag.y1 = this.point(e).y;
     this.applyDrag(false);
   };
@@ -258,6 +297,24 @@ export class ParallelChart {
     this.drag = null;
     this.draw();
   };
+
+  private readonly leave = () => {
+    if (!this.drag) this.setHover(null, null);
+  };
+
+  /** Hover `id` (null: none) with the pointer at `p`: redraw when the line changes, move the tooltip. */
+  private setHover(id: string | null, p: { x: number; y: number } | null): void {
+    const changed = id !== this.hovered;
+    this.hovered = id;
+    const run = id === null ? undefined : this.runs.find((r) => r.id === id);
+    if (run && p) {
+      const { title, lines } = this.describe(run, this.dims);
+      this.tip.show(title, lines, p.x, p.y, this.width, HEIGHT);
+    } else {
+      this.tip.hide();
+    }
+    if (changed) this.draw();
+  }
 
   /**
    * While dragging, the brush and the highlighted lines follow the pointer once per frame; the
