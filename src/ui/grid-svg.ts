@@ -80,6 +80,11 @@ export function createSparkline(size: SparkSize): Sparkline {
  */
 export const NO_LINE = 'm0.5 0.5h0.01';
 
+/** How many points a line draws as they are in a box `width` px wide: two per pixel column; more are thinned to that. */
+function pointsDrawn(width: number): number {
+  return 2 * Math.max(1, width - 2);
+}
+
 /** Point the sparkline's lines at new data (one attribute per line). */
 export function drawSparkline(s: Sparkline, data: SparkData, size: SparkSize): void {
   const paths = sparklinePaths(data, size);
@@ -109,14 +114,40 @@ export function sparklinePaths(data: SparkData, size: SparkSize): SparkPaths {
   const n = Math.max(2, data.loss.length);
   const x = (i: number) => (i / (n - 1)) * (width - 2) + 1;
   const y = (v: number) => pad + (1 - (f(v) - lo) / (hi - lo)) * (height - 2 * pad);
+  // More points than two per pixel column (a 500-epoch run in 84 px): each pixel column keeps
+  // its lowest and highest point, in epoch order, so spikes still show and the path (built, parsed
+  // and stroked at every redraw while the row trains) is a third as long.
+  const columns = pointsDrawn(width);
   const path = (points: readonly number[]): string => {
     let d = '';
     let pen = false;
-    for (let i = 0; i < points.length; i++) {
-      const v = points[i]!;
-      if (!Number.isFinite(v)) { pen = false; continue; }
-      d += `${pen ? 'L' : 'M'}${x(i).toFixed(1)} ${y(v).toFixed(1)}`;
+    const put = (i: number) => {
+      d += `${pen ? 'L' : 'M'}${x(i).toFixed(1)} ${y(points[i]!).toFixed(1)}`;
       pen = true;
+    };
+    if (points.length <= columns) {
+      for (let i = 0; i < points.length; i++) {
+        if (Number.isFinite(points[i]!)) put(i);
+        else pen = false;
+      }
+    } else {
+      // low/high: indices of the current column's lowest and highest finite points (-1: none yet).
+      let column = -1, low = -1, high = -1;
+      const flush = () => {
+        if (low < 0) return;
+        put(Math.min(low, high));
+        if (high !== low) put(Math.max(low, high));
+        low = high = -1;
+      };
+      for (let i = 0; i < points.length; i++) {
+        const v = points[i]!;
+        const c = Math.min(width - 3, Math.floor((i / (n - 1)) * (width - 2)));
+        if (c !== column) { flush(); column = c; }
+        if (!Number.isFinite(v)) { flush(); pen = false; continue; }
+        if (low < 0 || v < points[low]!) low = i;
+        if (high < 0 || v > points[high]!) high = i;
+      }
+      flush();
     }
     if (points.length === 1 && d !== '') d += 'h2';
     return d;
