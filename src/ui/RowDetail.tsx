@@ -177,7 +177,7 @@ function Detail(props: { row: RowState; source: RowSource; curvesTick: Accessor<
           <h3 data-testid="detail-history-title">
             {running() ? epochs(lines().length, 'detail.live.one', 'detail.live.other') : epochs(lines().length, 'detail.history.one', 'detail.history.other')}
           </h3>
-          <HistoryTable lines={lines()} live={running()} best={shownResult()?.bestEpoch ?? null} ended={shownResult() != null} regression={regression()} />
+          <HistoryTable lines={lines()} live={running()} best={shownResult()?.bestEpoch ?? null} ended={shownResult() != null} epochsRun={shownResult()?.epochsRun} regression={regression()} />
         </div>
       </div>
     </>

@@ -102,10 +102,11 @@ const OVERSCAN = 20;
  * `data-epochs` on the table says how many lines there are in all.
  */
 /**
- * `ended`: the lines are a finished run's (with none, the run stopped inside its first epoch).
+ * `ended`: the lines are a finished run's (with none, the run stopped inside its first epoch, or,
+ * when it ran `epochsRun` epochs, a saved sheet too large kept its numbers but not its curves).
  * `regression`: no accuracy columns (a regression run has none: they were two empty columns).
  */
-export function HistoryTable(props: { lines: readonly HistoryLine[]; live: boolean; best: number | null; ended?: boolean; regression?: boolean }) {
+export function HistoryTable(props: { lines: readonly HistoryLine[]; live: boolean; best: number | null; ended?: boolean; epochsRun?: number; regression?: boolean }) {
   const [top, setTop] = createSignal(0);
   const first = createMemo(() => Math.min(props.lines.length, Math.max(0, Math.floor(top() / HISTORY_ROW_PX) - OVERSCAN)));
   const last = createMemo(() => Math.min(props.lines.length, Math.floor(top() / HISTORY_ROW_PX) + VISIBLE_ROWS + OVERSCAN));
@@ -145,7 +146,9 @@ export function HistoryTable(props: { lines: readonly HistoryLine[]; live: boole
         </tbody>
       </table>
       <Show when={props.lines.length === 0}>
-        <p class="ss-detail-note" data-testid="detail-no-epoch">{t(props.ended ? 'detail.noEpochEnded' : 'detail.noEpoch')}</p>
+        <p class="ss-detail-note" data-testid="detail-no-epoch">
+          {props.ended && (props.epochsRun ?? 0) > 0 ? t('detail.curvesNotKept', { n: props.epochsRun! }) : t(props.ended ? 'detail.noEpochEnded' : 'detail.noEpoch')}
+        </p>
       </Show>
     </div>
   );

@@ -50,6 +50,19 @@ describe('files, links and no data loss', () => {
     const reopened = await waitFor(page, (rows) => rows.length === trained.length && rows.every(settled), 'the saved sheet to open');
     expect(reopened.map((r) => [r.id, r.testAcc])).toEqual(trained.map((r) => [r.id, r.testAcc]));
     await expect.poll(() => page.getByTestId('sheet-message').textContent()).toContain('opened xor.sheet.json');
+    // A file too large to keep every curve (file/write.ts drops the oldest results' history first):
+    // its rows show their numbers without training, and the detail says the curves were not kept.
+    const bare = JSON.parse(text) as { results: Record<string, { epochsRun: number; history: Record<string, number[]> }> };
+    for (const r of Object.values(bare.results)) for (const k of Object.keys(r.history)) r.history[k] = [];
+    await page.getByTestId('file-input').setInputFiles({ name: 'bare.sheet.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bare)) });
+    await expect.poll(() => page.getByTestId('sheet-message').textContent()).toContain('opened bare.sheet.json');
+    const noCurves = await waitFor(page, (rows) => rows.length === trained.length && rows.every(settled), 'the sheet without curves to open');
+    expect(noCurves.map((r) => [r.id, r.testAcc])).toEqual(trained.map((r) => [r.id, r.testAcc]));
+    const first = trained[0]!;
+    await page.locator(`.ht_master td[data-row-id="${first.id}"][data-col="lr"]`).click();
+    const epochs = Object.values(bare.results)[0]!.epochsRun;
+    await expect.poll(() => page.getByTestId('detail-no-epoch').textContent()).toMatch(/^The curves of its \d+ epochs were not kept: the saved sheet had no room for them/);
+    expect(epochs).toBeGreaterThan(0);
   }, TIMEOUT);
 
   test('a hostile file is refused with a message and the open sheet stays as it was', async () => {

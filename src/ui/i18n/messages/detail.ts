@@ -19,6 +19,7 @@ const en = {
   'detail.history.other': 'History: {n} epochs',
   'detail.noEpoch': 'No epoch has finished yet.',
   'detail.noEpochEnded': 'The run ended before its first epoch finished.',
+  'detail.curvesNotKept': 'The curves of its {n} epochs were not kept: the saved sheet had no room for them. Its numbers were kept.',
   'detail.fact.noBest': '— (no epoch finished)',
 
   'detail.fact.backend': 'backend',
@@ -131,6 +132,7 @@ const ko: Record<keyof typeof en, string> = {
   'detail.history.other': '기록: {n} 에포크',
   'detail.noEpoch': '아직 끝난 에포크가 없습니다.',
   'detail.noEpochEnded': '첫 에포크가 끝나기 전에 실행이 멈췄습니다.',
+  'detail.curvesNotKept': '저장된 시트에 자리가 없어 {n} 에포크의 곡선은 저장되지 않았습니다. 수치는 그대로 저장되어 있습니다.',
   'detail.fact.noBest': '— (끝난 에포크 없음)',
 
   'detail.fact.backend': '백엔드',
