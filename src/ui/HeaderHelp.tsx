@@ -16,10 +16,12 @@ export const HELP_BUTTON_WIDTH = 16;
 
 const POPOVER_WIDTH = 360;
 
+/** The open popover's column and the "?" it hangs from, in page coordinates. */
 interface OpenHelp {
   readonly key: string;
   readonly left: number;
   readonly top: number;
+  readonly bottom: number;
 }
 
 const [open, setOpen] = createSignal<OpenHelp | null>(null);
@@ -27,12 +29,37 @@ const [open, setOpen] = createSignal<OpenHelp | null>(null);
 /**
  * Open the help of `key` under `anchor`, or close it when it is already open. Placed in page
  * coordinates, so it scrolls with the page (the grid scrolls the page, and a click on a "?" off
- * screen scrolls it into view first).
+ * screen scrolls it into view first); `place` keeps it inside the window once it is drawn.
  */
 export function toggleHeaderHelp(key: string, anchor: Element): void {
   const r = anchor.getBoundingClientRect();
-  const left = window.scrollX + Math.max(4, Math.min(r.left, window.innerWidth - POPOVER_WIDTH - 8));
-  setOpen((o) => (o?.key === key ? null : { key, left, top: window.scrollY + r.bottom + 4 }));
+  setOpen((o) => (o?.key === key ? null : { key, left: window.scrollX + r.left, top: window.scrollY + r.top, bottom: window.scrollY + r.bottom }));
+}
+
+/** Room kept between the popover and the window's edges. */
+const MARGIN = 8;
+
+/**
+ * Put the drawn popover under its "?" (above it when there is no room below), inside the part of
+ * the window the page is shown in: documentElement.clientWidth leaves out a classic scrollbar,
+ * which window.innerWidth counts, so a popover at the right edge ended under the scrollbar.
+ */
+function place(box: HTMLElement, o: OpenHelp): void {
+  const view = document.documentElement;
+  const [vw, vh, sx, sy] = [view.clientWidth, view.clientHeight, window.scrollX, window.scrollY];
+  const width = Math.max(160, Math.min(POPOVER_WIDTH, vw - 2 * MARGIN));
+  box.style.width = `${width}px`;
+  const left = Math.max(sx + MARGIN, Math.min(o.left, sx + vw - width - MARGIN));
+  box.style.left = `${left}px`;
+  box.style.maxHeight = '';
+  const height = box.offsetHeight;
+  const roomBelow = sy + vh - MARGIN - (o.bottom + 4);
+  const roomAbove = o.top - 4 - (sy + MARGIN);
+  // Below when it fits, else above when it fits there, else on the roomier side, scrolling inside.
+  const side = height <= roomBelow ? 'below' : height <= roomAbove || roomAbove > roomBelow ? 'above' : 'below';
+  const room = Math.max(80, side === 'below' ? roomBelow : roomAbove);
+  if (height > room) box.style.maxHeight = `${room}px`;
+  box.style.top = `${side === 'below' ? o.bottom + 4 : o.top - 4 - Math.min(height, room)}px`;
 }
 
 export function closeHeaderHelp(): void {
@@ -90,9 +117,10 @@ export function HeaderHelp() {
           <Show when={help()}>
             {(h) => (
               <aside
-                ref={box} class="ss-help-popover" role="dialog" data-testid="header-help" data-col={o.key}
+                ref={(el) => { box = el; queueMicrotask(() => place(el, o)); }}
+                class="ss-help-popover" role="dialog" data-testid="header-help" data-col={o.key}
                 aria-label={t('help.dialog', { label: labelOf(o.key) })}
-                style={{ left: `${o.left}px`, top: `${o.top}px`, width: `${POPOVER_WIDTH}px` }}
+                style={{ left: `${o.left}px`, top: `${o.bottom + 4}px`, width: `${POPOVER_WIDTH}px` }}
               >
                 <div class="ss-help-title">
                   <strong>{labelOf(o.key)}</strong>

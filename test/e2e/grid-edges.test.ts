@@ -7,7 +7,10 @@
 import { type Browser, type Page, chromium } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, startDevServer } from '../helpers/browser.ts';
+import { mkdirSync } from 'node:fs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, PROJECT_ROOT, startDevServer } from '../helpers/browser.ts';
+
+const OUT = `${PROJECT_ROOT}/test-results`;
 
 /** Three 5-epoch XOR rows. */
 const SHEET = '?sheet=e2e-sweeps';
@@ -20,6 +23,7 @@ let url: string;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
   ({ server, url } = await startDevServer());
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, ignoreDefaultArgs: ['--hide-scrollbars'] });
   page = await browser.newPage({ viewport: { width: 1000, height: 600 } });
@@ -89,6 +93,45 @@ describe('the grid at the window\'s edges', () => {
     await page.keyboard.press('ArrowLeft');
     expect(await current()).toBe('toy-b/layers');
     await expect.poll(async () => (await masterCell('toy-b', 'layers').boundingBox())!.x, POLL).toBeGreaterThanOrEqual(edge - 1);
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('the header help opened at the right edge stays whole inside the window, off the scrollbar', async () => {
+    await page.keyboard.press('Escape');
+    // The page is taller than the window: a classic vertical scrollbar takes the window's right edge.
+    const view = () => page.evaluate(() => ({ inner: window.innerWidth, client: document.documentElement.clientWidth, height: document.documentElement.clientHeight }));
+    const v = await view();
+    expect(v.client).toBeLessThan(v.inner);
+    // The last column's "?" at the right edge of the window.
+    await page.evaluate(() => window.scrollTo(document.documentElement.scrollWidth, 0));
+    const button = page.locator('.ht_clone_top th[data-col="backend"] .ss-help-button');
+    await expect.poll(async () => (await button.boundingBox())!.x, POLL).toBeGreaterThan(v.client - 60);
+    await button.click();
+    const help = page.getByTestId('header-help');
+    await expect.poll(() => help.getAttribute('data-col'), POLL).toBe('backend');
+    const inside = async () => {
+      const b = (await help.boundingBox())!;
+      return b.x >= 0 && b.x + b.width <= v.client && b.y >= 0 && b.y + b.height <= v.height;
+    };
+    await expect.poll(inside, POLL).toBe(true);
+    await page.screenshot({ path: `${OUT}/grid-edges-help-right.png` });
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+    // A "?" near the bottom of the window: the popover opens above it rather than below the fold.
+    await page.setViewportSize({ width: 1000, height: 260 });
+    // At the top of the page, the header row is near the bottom of a 260 px window.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const lr = page.locator('.ht_clone_top th[data-col="lr"] .ss-help-button');
+    await expect.poll(async () => (await lr.boundingBox())?.y ?? 0, POLL).toBeGreaterThan(130);
+    await lr.click();
+    await expect.poll(() => help.getAttribute('data-col'), POLL).toBe('lr');
+    const small = await view();
+    await expect.poll(async () => {
+      const b = (await help.boundingBox())!;
+      return b.y >= 0 && b.y + b.height <= small.height && b.x + b.width <= small.client;
+    }, POLL).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 1000, height: 600 });
     expect(pageErrors).toEqual([]);
   });
 });
