@@ -67,6 +67,36 @@ describe('cycles through derived cells', () => {
     expect([s.show('r2', 'a'), s.show('r2', 'e')]).toEqual(['(none)', '1']);
   });
 
+  it('a row\'s derived cells may come from another row\'s sources (a sweep\'s runs from the sweep\'s row)', () => {
+    // Rows p, p/1, p/2: the runs' r comes from p's a and b, as a sweep's children's results do.
+    const rowIds = ['p', 'p/1', 'p/2', 'q'];
+    const graph = new FormulaCells({
+      columns: () => ['a', 'b', 'c', 'r'],
+      rowIds: () => rowIds,
+      plainValue: (_row, column): FormulaValue => (column === 'r' ? 0.5 : 2),
+      derived: {
+        columns: ['r'], sources: new Set(['a', 'b']),
+        sourceRow: (row) => (row.startsWith('p/') ? 'p' : row),
+        fedRows: (row) => (row === 'p' ? ['p', 'p/1', 'p/2'] : row.startsWith('p/') ? [] : [row]),
+      },
+    });
+    graph.define('p', 'b', '=D3 * 2');
+    graph.define('q', 'a', '=D2 * 2');
+    graph.update(graph.all());
+    expect((graph.value('p', 'b') as { message: string }).message).toBe('circular reference: B1 → D3 (r of row 3\'s run) → B1');
+    // q reads a run of p, whose settings do not read q: no cycle.
+    expect(graph.value('q', 'a')).toBe(1);
+    // p's b now reads q's r, and q's a reads a run of p: a cycle through both rows.
+    graph.define('p', 'b', '=D4');
+    graph.update([{ row: 'p', column: 'b' }]);
+    expect((graph.value('p', 'b') as { message: string }).message).toBe('circular reference: B1 → D4 (r of row 4\'s run) → A4 → D2 (r of row 2\'s run) → B1');
+    expect(formatValue(graph.value('q', 'a')!)).toBe('#CYCLE!');
+    // q's a typed: p's b reads q's r (0.5), and q computes nothing.
+    graph.define('q', 'a', null);
+    graph.update([{ row: 'q', column: 'a' }]);
+    expect(graph.value('p', 'b')).toBe(0.5);
+  });
+
   const N = 10_000;
   it.each([
     ['an aggregate of the column', '=MAX(r) / 10'],
