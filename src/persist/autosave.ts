@@ -15,7 +15,7 @@ import { type SheetParts, sheetPartsSteps } from '../engine/file/write-parts.ts'
 import { type Steps, drain } from '../engine/file/steps.ts';
 import { FILE_LIMITS, type SheetDocument } from '../engine/file/types.ts';
 import type { SheetEngine } from '../engine/scheduler/sheet-engine.ts';
-import { type PersistStore, type StoreError, type StoreResult, type Transaction, failure } from './idb.ts';
+import { type PersistStore, type SaveLimit, type StoreError, type StoreResult, type Transaction, failure } from './idb.ts';
 import { chunkKey, saveSheetChunks, setCurrentSheetId } from './sheets.ts';
 import { runSliced } from './slices.ts';
 
@@ -277,7 +277,7 @@ class AutosaveRun implements Autosave {
         this.lastBuildMs = sliced.busyMs;
       }
     } catch (e) {
-      this.report('build', `the sheet could not be prepared for saving: ${e instanceof Error ? e.message : String(e)}`);
+      this.opts.onError?.({ kind: 'store-error', op: 'build', quota: false, message: `the sheet could not be prepared for saving: ${e instanceof Error ? e.message : String(e)}` });
       return;
     }
     if (built === null || job.dropped) return;
@@ -318,23 +318,27 @@ class AutosaveRun implements Autosave {
   /** Saved anyway, but a sheet past the file caps would be refused when recovered: say so now. */
   private checkLimits(doc: SheetDocument, bytes: number): void {
     const rows = doc.rows.length;
-    if (rows > FILE_LIMITS.maxRows) this.report('put sheets', `the sheet has ${rows} rows; a saved sheet opens with at most ${FILE_LIMITS.maxRows}, so remove some rows`);
-    else if (bytes > FILE_LIMITS.maxBytes) this.report('put sheets', `the sheet is ${bytes} bytes; a saved sheet opens up to ${FILE_LIMITS.maxBytes}`);
-    else {
+    if (rows > FILE_LIMITS.maxRows) {
+      this.report({ what: 'rows', rows, max: FILE_LIMITS.maxRows }, `the sheet has ${rows} rows; a saved sheet opens with at most ${FILE_LIMITS.maxRows}, so remove some rows`);
+    } else if (bytes > FILE_LIMITS.maxBytes) {
+      this.report({ what: 'bytes', bytes, max: FILE_LIMITS.maxBytes }, `the sheet is ${bytes} bytes; a saved sheet opens up to ${FILE_LIMITS.maxBytes}`);
+    } else {
       // The writer drops the oldest results the rows show when they do not fit (file/write.ts).
       // Asked of the document, not of the rows now: a run that finished while it was built is not one left out.
       const left = resultsLeftOut(doc);
       const bare = curvesLeftOut(doc);
       if (left > 0) {
-        this.report('put sheets', `${left} results did not fit in the saved sheet (at most ${FILE_LIMITS.maxResults} results and ${FILE_LIMITS.maxBytes} bytes): their rows train again when it is opened; export CSV to keep their numbers`);
+        this.report({ what: 'results', left, maxResults: FILE_LIMITS.maxResults, maxBytes: FILE_LIMITS.maxBytes },
+          `${left} results did not fit in the saved sheet (at most ${FILE_LIMITS.maxResults} results and ${FILE_LIMITS.maxBytes} bytes): their rows train again when it is opened; export CSV to keep their numbers`);
       } else if (bare > 0) {
-        this.report('put sheets', `the learning curves of the ${bare} oldest results did not fit in the saved sheet (at most ${FILE_LIMITS.maxBytes} bytes): their numbers are kept, their curves are not`);
+        this.report({ what: 'curves', left: bare, maxBytes: FILE_LIMITS.maxBytes },
+          `the learning curves of the ${bare} oldest results did not fit in the saved sheet (at most ${FILE_LIMITS.maxBytes} bytes): their numbers are kept, their curves are not`);
       }
     }
   }
 
-  private report(op: string, message: string): void {
-    this.opts.onError?.({ kind: 'store-error', op, message, quota: false });
+  private report(limit: SaveLimit, message: string): void {
+    this.opts.onError?.({ kind: 'store-error', op: 'put sheets', message, quota: false, limit });
   }
 }
 

@@ -32,7 +32,19 @@ export interface StoreError {
   readonly message: string;
   /** The browser refused to store more (QuotaExceededError). */
   readonly quota: boolean;
+  /** Saved, but past a cap of the sheet file: what, with its numbers, for the page to say in its language. */
+  readonly limit?: SaveLimit;
 }
+
+/**
+ * A saved sheet past a file cap: with too many rows or bytes the reader would refuse it when it
+ * is recovered; past the results' caps the writer left the oldest results (or their curves) out.
+ */
+export type SaveLimit =
+  | { readonly what: 'rows'; readonly rows: number; readonly max: number }
+  | { readonly what: 'bytes'; readonly bytes: number; readonly max: number }
+  | { readonly what: 'results'; readonly left: number; readonly maxResults: number; readonly maxBytes: number }
+  | { readonly what: 'curves'; readonly left: number; readonly maxBytes: number };
 
 export type StoreResult<T> = Result<T, StoreError>;
 

@@ -11,6 +11,7 @@ import { locale, t } from './i18n/index.ts';
 import { fileErrorText } from './engine-text.ts';
 import { linkOrRefusal } from '../engine/file/link.ts';
 import { FILE_LIMITS, type SheetDocument, fromLink, readSheet, writeSheet } from '../engine/sheet-file.ts';
+import type { SaveLimit } from '../persist/idb.ts';
 
 /** Read a file a person chose or dropped; its size is checked before a byte is read. */
 export async function readSheetBlob(file: Blob & { name?: string }): Promise<Result<SheetDocument, string>> {
@@ -63,6 +64,18 @@ export function downloadText(text: string, filename: string, type: string): void
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** What the autosave says of a saved sheet past a file cap, in the page's language (persist/autosave.ts checkLimits). */
+export function saveLimitText(limit: SaveLimit): string {
+  const mb = (bytes: number) => (bytes / 1e6).toFixed(1).replace(/\.0$/, '');
+  const count = (n: number) => n.toLocaleString(locale() === 'ko' ? 'ko-KR' : 'en-US');
+  switch (limit.what) {
+    case 'rows': return t('msg.limit.rows', { rows: count(limit.rows), max: count(limit.max) });
+    case 'bytes': return t('msg.limit.bytes', { mb: mb(limit.bytes), max: mb(limit.max) });
+    case 'results': return t('msg.limit.results', { n: count(limit.left), maxResults: count(limit.maxResults), maxMb: mb(limit.maxBytes) });
+    case 'curves': return t('msg.limit.curves', { n: count(limit.left), maxMb: mb(limit.maxBytes) });
+  }
 }
 
 export function saveSheet(doc: SheetDocument): void {

@@ -13,7 +13,7 @@ import { App, LoadError, type WorkersControl } from './App.tsx';
 import { createBrowserPool, maxPoolSize, rememberPoolSize, workersStarted } from '../workers/browser-pool.ts';
 import { locale, t } from './i18n/index.ts';
 import { fileErrorText } from './engine-text.ts';
-import { exportCsv, linkFor, readCsvBlob, readSheetBlob, saveSheet, sheetFromHash } from './file-actions.ts';
+import { exportCsv, linkFor, readCsvBlob, readSheetBlob, saveLimitText, saveSheet, sheetFromHash } from './file-actions.ts';
 import { HeaderHelp } from './HeaderHelp.tsx';
 import { SheetMenu } from './SheetMenu.tsx';
 import { type Session, openCache, openSession } from './session.ts';
@@ -64,7 +64,10 @@ async function start(fixture: LoadedSheet, mount: HTMLElement): Promise<void> {
   const [message, setMessage] = createSignal<Message>(null);
   const store = await openStore({ onClosed: (text) => setMessage({ kind: 'error', text }) });
   if (store.warning) setMessage({ kind: 'info', text: store.warning });
-  const onError = (e: StoreError) => setMessage({ kind: 'error', text: t('msg.cannotSave', { message: e.message }) });
+  // A sheet saved past a file cap is said in the page's language; a curve left out is a notice, not an error.
+  const onError = (e: StoreError) => setMessage(e.limit
+    ? { kind: e.limit.what === 'curves' ? 'info' : 'error', text: saveLimitText(e.limit) }
+    : { kind: 'error', text: t('msg.cannotSave', { message: e.message }) });
   // Said after an error already shown (a damaged link), not instead of it.
   const onShared = () => setMessage((m) => ({ kind: 'error', text: m?.kind === 'error' ? `${m.text} ${t('msg.openElsewhere')}` : t('msg.openElsewhere') }));
   const cache = await openCache(store, onError);

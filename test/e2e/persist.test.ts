@@ -220,6 +220,35 @@ describe('persistence logic in Node (memory store)', () => {
     engine.dispose();
   });
 
+  test('a sheet whose curves do not fit is saved with its numbers, and the autosave says which cap and how many', async () => {
+    // 300 finished rows of 500 epochs: ~7 MB of curves, past the 5 MB a sheet file may hold.
+    const store = new ProbeStore('curves');
+    const rows = Array.from({ length: 300 }, (_, i) => ({ id: `r${i}`, cells: { name: `run ${i}`, dataset: 'circle', layers: 'dense(4, relu)', epochs: '500', seed: String(i + 1) } }));
+    const base = { ...emptyDocument(), title: 'curves', rows };
+    const runner = new ScriptedRunner(300);
+    const engine = new SheetEngine(rows, runner, { schedule: (f) => f() });
+    await settle();
+    const epoch = (i: number) => ({ loss: 1 / (1 + i), acc: 0.5 + i / 1000, valLoss: NaN, valAcc: NaN, lr: 0.01 });
+    for (const call of [...runner.calls]) call.finish({ testAcc: 0.8, history: Array.from({ length: 500 }, (_, i) => epoch(i)) });
+    await settle();
+    const errors: StoreError[] = [];
+    const saver = startAutosave(engine, { sheetId: 'curves', base, store, delayMs: 5, onError: (e) => errors.push(e) });
+    await saver.flush();
+    const limit = errors.find((e) => e.limit)?.limit;
+    expect(limit?.what).toBe('curves');
+    const left = limit?.what === 'curves' ? limit.left : 0;
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThan(300);
+    // Every result is in the saved copy; as many as the message says have no curve.
+    const saved = await recoverSheet(store, 'curves');
+    const results = Object.values(saved?.results ?? {});
+    expect(results).toHaveLength(300);
+    expect(results.filter((r) => r.history.loss.length === 0)).toHaveLength(left);
+    expect(results.every((r) => r.testAcc === 0.8)).toBe(true);
+    await saver.stop();
+    engine.dispose();
+  });
+
   test('the result cache keeps the newest results up to its limit, and skips unchanged ones', async () => {
     const store = new MemoryStore(null);
     const runner = new ScriptedRunner(5);
