@@ -417,6 +417,18 @@ describe('grid charts and comparing runs in chromium', () => {
     await expect.poll(() => page().locator('.ht_clone_top th[data-col="curve"] .colHeader').textContent()).toBe('곡선');
     await expect(cell('c-10', 'status').getAttribute('title')).resolves.toMatch(/^에포크 \d+에서 발산했습니다\. 가능한 원인: /);
     expect(await screenshot('[data-testid="compare"]', 'compare-ko')).toBeGreaterThan(1000);
+    // The parallel coordinates' tooltip too.
+    const canvas = page().getByTestId('parallel-canvas');
+    await canvas.scrollIntoViewIfNeeded();
+    const lr = (JSON.parse((await canvas.getAttribute('data-axes'))!) as { key: string; x: number; bottom: number }[]).find((a) => a.key === 'lr')!;
+    const box = (await canvas.boundingBox())!;
+    await page().mouse.move(box.x + lr.x + 2, box.y + lr.bottom - 1);
+    const tip = page().getByTestId('parallel-tip');
+    await tip.waitFor({ state: 'visible' });
+    const lines = await tip.evaluate((el) => [...el.children].map((c) => c.textContent));
+    expect(lines[0]).toBe('circle lr 0.003 (행 c-0.003)');
+    expect(lines).toContain('학습률: 0.003');
+    await page().mouse.move(box.x + box.width / 2, box.y + box.height + 40);
     await page().getByTestId('language').selectOption('en');
     await expect.poll(() => page().locator('[data-testid="compare"] h2').textContent()).toBe('▾ Compare runs');
     await expect.poll(xLabel).toBe('epoch');
