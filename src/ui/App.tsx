@@ -5,7 +5,9 @@ import type { RowCells } from '../engine/spec.ts';
 import { createEngineTicks } from './engine-signal.ts';
 import { StateCounts } from './state-counts.ts';
 import { type FormulaDraft, FormulaColumnForm, nextFormulaKey } from './FormulaColumnForm.tsx';
-import { Grid } from './Grid.tsx';
+import { Grid, type TextCut } from './Grid.tsx';
+import { columnName } from './engine-text.ts';
+import { FILE_LIMITS } from '../engine/sheet-file.ts';
 import { rowsWillMove } from './grid-undo.ts';
 import { ComparePanel } from './compare/ComparePanel.tsx';
 import { type MessageKey, locale, t } from './i18n/index.ts';
@@ -21,7 +23,11 @@ export interface WorkersControl {
   readonly set: (n: number) => void;
 }
 
-export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: WorkersControl; onVisibleRows?: (ids: readonly string[]) => void }) {
+export function App(props: {
+  sheet: LoadedSheet; engine: SheetEngine; workers: WorkersControl; onVisibleRows?: (ids: readonly string[]) => void;
+  /** A notice for the page's message line (text cut at a cell's cap). */
+  onNotice?: (text: string) => void;
+}) {
   const counts = new StateCounts(props.engine);
   onCleanup(props.engine.subscribe((changed) => counts.update(changed)));
   // The toolbar's counts and the row detail's text, tables and boundary in one frame; the curves
@@ -126,7 +132,7 @@ export function App(props: { sheet: LoadedSheet; engine: SheetEngine; workers: W
         {(d) => <FormulaColumnForm draft={d} onSave={saveFormulaColumn} onRemove={removeFormulaColumn} onClose={() => setDraft(null)} />}
       </Show>
       <Grid engine={props.engine} onSelectRow={setSelected} onEditFormulaColumn={editFormulaColumn} onVisibleRows={props.onVisibleRows} columnsVersion={columnsVersion}
-        onSelectRows={setCompared} rowFilter={rowFilter} />
+        onSelectRows={setCompared} rowFilter={rowFilter} onTextCut={(cut) => props.onNotice?.(textCutNotice(cut))} />
       <RowDetail engine={props.engine} rowId={selected} tick={tick} curvesTick={compareTick} />
       <ComparePanel engine={props.engine} tick={compareTick} selected={compared} onFilter={setRowFilter} />
       <footer class="ss-footer">{t('app.footer')}</footer>
@@ -154,4 +160,11 @@ function summarize(counts: StateCounts): string {
     });
   const total = t(counts.total === 1 ? 'summary.rows.one' : 'summary.rows.many', { n: counts.total });
   return `${total}${parts.length ? `: ${parts.join(', ')}` : ''}`;
+}
+
+/** What the page says when typed or pasted text was cut at a cell's cap, naming the (first) cell as shown. */
+function textCutNotice(cut: readonly TextCut[]): string {
+  const first = cut[0]!;
+  const vars = { row: first.row, column: columnName(first.column, locale()), max: FILE_LIMITS.maxCellLength.toLocaleString(locale() === 'ko' ? 'ko-KR' : 'en-US'), n: cut.length };
+  return t(cut.length === 1 ? 'grid.cut.one' : 'grid.cut.many', vars);
 }

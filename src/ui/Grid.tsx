@@ -29,6 +29,7 @@ import type { HiddenColumns } from 'handsontable/plugins';
 import { BASE_SETTINGS } from './grid-setup.ts';
 import { type Accessor, createEffect, createSignal, on, onCleanup, onMount } from 'solid-js';
 import type { CellEdit, RowState, SheetEngine } from '../engine/scheduler/sheet-engine.ts';
+import { FILE_LIMITS } from '../engine/sheet-file.ts';
 import {
   type GridColumn, type GridRow, columnLabel, columnSettings, decorateHeader, gridColumns, gridRow, isInputKey,
 } from './grid-columns.ts';
@@ -62,6 +63,15 @@ export interface GridProps {
   onSelectRows?: (ids: readonly string[]) => void;
   /** When set, only these rows are shown (the comparison's brushes); null shows every row. */
   rowFilter?: Accessor<ReadonlySet<string> | null>;
+  /** Text typed or pasted past the cap of a cell was cut (the engine keeps the first maxCellLength characters). */
+  onTextCut?: (cut: readonly TextCut[]) => void;
+}
+
+/** A cell whose new text was longer than a cell holds: its grid row (1-based, as shown), column and typed length. */
+export interface TextCut {
+  readonly row: number;
+  readonly column: string;
+  readonly length: number;
 }
 
 export function Grid(props: GridProps) {
@@ -77,6 +87,7 @@ export function Grid(props: GridProps) {
       editFormulaColumn: (key) => props.onEditFormulaColumn?.(key),
       visibleRows: (ids) => props.onVisibleRows?.(ids),
       sheetUse: setUse,
+      textCut: (cut) => props.onTextCut?.(cut),
     }, choices());
     sync = s;
     createEffect(on(() => props.columnsVersion?.(), () => s.refresh(), { defer: true }));
@@ -105,6 +116,7 @@ interface GridCallbacks {
   editFormulaColumn(key: string): void;
   visibleRows(ids: readonly string[]): void;
   sheetUse(use: SheetUse): void;
+  textCut(cut: readonly TextCut[]): void;
 }
 
 class GridSync implements PassGrid {
@@ -249,6 +261,7 @@ class GridSync implements PassGrid {
   private onGridChange(changes: Handsontable.CellChange[] | null, source: string): void {
     if (!changes || OWN_SOURCES.has(source)) return;
     const edits: CellEdit[] = [];
+    const cut: TextCut[] = [];
     for (const [visualRow, prop, before, after] of changes) {
       if (!isInputKey(prop)) continue;
       const id = this.idAt(visualRow);
@@ -258,8 +271,11 @@ class GridSync implements PassGrid {
       const text = after === null || after === undefined ? '' : String(after);
       const old = before === null || before === undefined ? '' : String(before);
       if (text !== old) edits.push({ row: id, column: prop, text });
+      // The engine keeps what a sheet file can hold; cut silently, the rest of a pasted note was lost.
+      if (text !== old && text.length > FILE_LIMITS.maxCellLength) cut.push({ row: visualRow + 1, column: prop, length: text.length });
     }
     if (edits.length > 0) this.engine.edit(edits);
+    if (cut.length > 0) this.on.textCut(cut);
   }
 
   /** The active cell's row (a range selects the row its highlight sits in); headers select nothing. Then every selected row. */

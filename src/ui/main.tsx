@@ -184,7 +184,7 @@ async function start(fixture: LoadedSheet, mount: HTMLElement): Promise<void> {
         {(s) => {
           // Made once per session: a prop expression is read again on every access.
           const workers = workersOf(s);
-          return <App sheet={sheetOf(s)} engine={s.engine} workers={workers} onVisibleRows={(ids) => { visible = ids; }} />;
+          return <App sheet={sheetOf(s)} engine={s.engine} workers={workers} onVisibleRows={(ids) => { visible = ids; }} onNotice={(text) => setMessage({ kind: 'info', text })} />;
         }}
       </Show>
     </>

@@ -446,6 +446,26 @@ describe('Sweepsheet in chromium', () => {
     expect((await snapshot()).every((r) => SETTLED.has(r.state))).toBe(true);
   });
 
+  test('a pasted note longer than a cell holds is cut, and the page says so', async () => {
+    const id = ids[1]!;
+    await cell(id, 'notes').click();
+    // 2,600 characters: a page of notes; a cell (and a sheet file) holds 2,000.
+    const long = `start ${'lorem ipsum '.repeat(216)}end`;
+    await app.page.evaluate((text) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', text);
+      document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, long);
+    await app.page.waitForFunction((id) => window.__sweepsheet!.rows().find((r) => r.id === id)!.cells.notes?.startsWith('start lorem'), id);
+    const kept = await app.page.evaluate((id) => window.__sweepsheet!.rows().find((r) => r.id === id)!.cells.notes!, id);
+    expect(kept).toBe(long.slice(0, 2000));
+    // Named by the number the grid shows at the row's left (rows may be sorted).
+    const row = await app.page.evaluate((id) => document.querySelector(`.ht_master td[data-row-id="${id}"]`)!.closest('tr')!.querySelector('th')!.textContent!.trim(), id);
+    expect(row).toMatch(/^\d+$/);
+    await expect.poll(() => app.page.getByTestId('sheet-message').textContent())
+      .toBe(`the text typed into notes of row ${row} was cut to its first 2,000 characters: a cell holds at most 2,000`);
+  });
+
   test('the Iris sheet trains in the browser from the prepared data file', async () => {
     const page = await app.context.newPage();
     const errors: string[] = [];

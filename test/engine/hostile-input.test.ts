@@ -59,6 +59,21 @@ describe('text longer than a file may hold', () => {
     expect(back.ok && back.value.rows.map((r) => r.cells.notes)).toEqual([a!.cells.notes, b!.cells.notes]);
   });
 
+  it('a long formula typed into a cell computes what the cell keeps, as a sheet opened from it does', async () => {
+    // The formula graph was given the typed text while the cell kept the cut one: a formula whose
+    // closing part fell past the cap computed live, and gave #ERROR! once the sheet was reopened.
+    const formula = `=1${'+0'.repeat(FILE_LIMITS.maxCellLength)}`;
+    const engine = new SheetEngine([{ id: 'a', cells: cells() }], new ScriptedRunner(1), { runMode: 'manual' });
+    engine.edit([{ row: 'a', column: 'notes', text: `${formula}+1` }]);
+    await settle();
+    const kept = engine.row('a')!.cells.notes!;
+    expect(kept).toHaveLength(FILE_LIMITS.maxCellLength);
+    const fresh = new SheetEngine([{ id: 'a', cells: engine.row('a')!.cells }], new ScriptedRunner(1), { runMode: 'manual' });
+    expect(engine.row('a')!.formulas.notes).toEqual(fresh.row('a')!.formulas.notes);
+    engine.dispose();
+    fresh.dispose();
+  });
+
   it('rows given to the engine directly are cut the same way', () => {
     const engine = new SheetEngine([{ id: 'a', cells: cells({ notes: long }) }], new ScriptedRunner(1), { runMode: 'manual' });
     expect(engine.row('a')!.cells.notes).toHaveLength(FILE_LIMITS.maxCellLength);

@@ -180,7 +180,8 @@ export class SheetEngine {
     const changed = new Set<string>();
     // The typed text lands first, so formulas read the new values...
     for (const [id, cells] of touched) this.table.set({ ...this.table.get(id)!, cells });
-    for (const e of edits) if (touched.has(e.row)) this.formulas.cellEdited(e.row, e.column, e.text);
+    // The text the cell kept (cut at the cap), as a sheet opened from it would read it.
+    for (const e of edits) if (touched.has(e.row)) this.formulas.cellEdited(e.row, e.column, cutText(e.text, FILE_LIMITS.maxCellLength));
     // ...then each edited row takes its new spec, and formulas downstream recompute.
     for (const id of touched.keys()) {
       const row = this.table.get(id)!;

@@ -32,6 +32,8 @@ const en = {
   'grid.spread.title.other': 'mean ± sd over {n} finished runs',
   'grid.seconds.title': '{value} seconds',
   'grid.stale.title': 'from an earlier setting of this row; kept until the new run finishes',
+  'grid.cut.one': 'the text typed into {column} of row {row} was cut to its first {max} characters: a cell holds at most {max}',
+  'grid.cut.many': '{n} cells were cut to their first {max} characters (the first: {column} of row {row}): a cell holds at most {max}',
 } as const;
 
 const ko: Record<keyof typeof en, string> = {
@@ -67,6 +69,8 @@ const ko: Record<keyof typeof en, string> = {
   'grid.spread.title.other': '끝난 실행 {n}개의 평균 ± 표준편차',
   'grid.seconds.title': '{value}초',
   'grid.stale.title': '이 행의 이전 설정에서 나온 값입니다. 새 실행이 끝날 때까지 그대로 둡니다',
+  'grid.cut.one': '{row}행 {column}에 입력한 텍스트는 앞의 {max}자만 남기고 잘랐습니다. 셀 하나에는 최대 {max}자까지 들어갑니다',
+  'grid.cut.many': '셀 {n}개의 텍스트를 앞의 {max}자만 남기고 잘랐습니다(첫 셀: {row}행 {column}). 셀 하나에는 최대 {max}자까지 들어갑니다',
 };
 
 export const grid = { en, ko };
