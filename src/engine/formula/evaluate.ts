@@ -19,6 +19,7 @@
  */
 import type { BinaryOp, FormulaAst } from './parser.ts';
 import { type AggregateSpec, lookupFunction, finite, power } from './functions.ts';
+import { ColumnRanges } from './column-ranges.ts';
 import { type CellRef, columnLetters, formatCellRef, unknownColumnMessage, knownColumns } from './references.ts';
 import {
   type FormulaError, type FormulaValue, type PlainValue,
@@ -58,7 +59,9 @@ export class Evaluator {
    * With `remember`, an aggregate whose arguments do not depend on the row (`=SUM(test_acc)`,
    * `=MAX($B$1:$B$500)`) is computed once and its value reused in every row, until forget() or
    * changed() says what it read may differ: a formula column `=test_acc - MAX(test_acc)` over
-   * 10,000 rows read 10,000 cells in each of them (1e8 reads, seconds on every result).
+   * 10,000 rows read 10,000 cells in each of them (1e8 reads, seconds on every result). And
+   * aggregates over ranges that differ from formula to formula (`=MAX($U$1:U7)` filled down) share
+   * one read of each column they cover (column-ranges.ts), with the same results.
    */
   constructor(ctx: SheetContext, opts: { readonly remember?: boolean } = {}) {
     this.evaluation = new Evaluation(ctx, opts.remember === true);
@@ -75,9 +78,12 @@ export class Evaluator {
     this.evaluation.forget();
   }
 
-  /** Drop the remembered aggregates that read `column`: a value in it changed. */
-  changed(column: string): void {
-    this.evaluation.changed(column);
+  /**
+   * Drop the remembered aggregates that read `column`: a value in it changed, in row position
+   * `row` if given (what was read of the rows above it still holds), else anywhere.
+   */
+  changed(column: string, row?: number): void {
+    this.evaluation.changed(column, row);
   }
 }
 
@@ -91,19 +97,36 @@ class Evaluation {
   row = 0;
   /** Aggregates computed once for every row (see Evaluator), with the columns they read. */
   private readonly remembered = new Map<FormulaAst, { readonly value: FormulaValue; readonly columns: readonly string[] }>();
+  /**
+   * Remembered aggregates by the columns they read (some may be forgotten already): a pass over
+   * 10,000 cell formulas each remembering its own range told changed() of each value it set, and
+   * looking over every remembered aggregate each time cost more than the formulas.
+   */
+  private readonly rememberedBy = new Map<string, FormulaAst[]>();
   /** Per aggregate node: the columns it reads when its arguments are references and constants, else null. */
   private readonly rowFree = new WeakMap<FormulaAst, readonly string[] | null>();
 
+  /** Shared reads of the columns ranges cover; only when remembering (the caller says when values change). */
+  private readonly ranges: ColumnRanges | null;
+
   constructor(private readonly ctx: SheetContext, private readonly remember = false) {
     this.known = knownColumns(ctx.columns);
+    this.ranges = remember ? new ColumnRanges(ctx) : null;
   }
 
   forget(): void {
     this.remembered.clear();
+    this.rememberedBy.clear();
+    this.ranges?.forget();
   }
 
-  changed(column: string): void {
-    for (const [node, r] of this.remembered) if (r.columns.includes(column)) this.remembered.delete(node);
+  changed(column: string, row?: number): void {
+    const nodes = this.rememberedBy.get(column);
+    if (nodes) {
+      for (const node of nodes) this.remembered.delete(node);
+      this.rememberedBy.delete(column);
+    }
+    this.ranges?.changed(column, row);
   }
 
   /** The columns `node` (an aggregate call) reads when none of its arguments depends on the row, else null. */
@@ -170,6 +193,11 @@ class Evaluation {
         if (hit) return hit.value;
         const value = this.call(node.name, node.args);
         this.remembered.set(node, { value, columns });
+        for (const c of columns) {
+          const list = this.rememberedBy.get(c);
+          if (list) list.push(node);
+          else this.rememberedBy.set(c, [node]);
+        }
         return value;
       }
     }
@@ -215,6 +243,8 @@ class Evaluation {
         return fn.apply(values);
       }
       case 'aggregate': {
+        const fast = this.ranges?.aggregate(fn, args);
+        if (fast !== undefined) return fast;
         const numbers = this.gather(fn, args);
         return isFormulaError(numbers) ? numbers : fn.fold(numbers);
       }

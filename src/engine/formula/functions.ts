@@ -67,10 +67,31 @@ export function finite(x: number, what: string | (() => string)): FormulaValue {
 
 const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
 
+/*
+ * How each aggregate ends, from what its numbers add up to: shared by the folds below and the
+ * range path (column-ranges.ts), which adds the same numbers in the same order without gathering
+ * them into an array, so that both give the same bits.
+ */
+
+/** SUM of numbers whose left-to-right sum (from 0) is `s`. */
+export const sumResult = (s: number): FormulaValue => finite(s, 'SUM');
+
+/** AVERAGE of `n` numbers whose left-to-right sum (from 0) is `s`. */
+export const averageResult = (s: number, n: number): FormulaValue =>
+  n ? finite(s / n, 'AVERAGE') : formulaError('#DIV/0!', 'AVERAGE of no numbers');
+
+/** STDEV's error when it has fewer than 2 numbers, else undefined. */
+export const stdevTooFew = (n: number): FormulaValue | undefined =>
+  n < 2 ? formulaError('#DIV/0!', `STDEV needs at least 2 numbers, got ${n}`) : undefined;
+
+/** STDEV of `n` numbers whose squared distances to their mean add up (left to right, from 0) to `q`. */
+export const stdevResult = (q: number, n: number): FormulaValue => finite(Math.sqrt(q / (n - 1)), 'STDEV');
+
 function stdev(xs: readonly number[]): FormulaValue {
-  if (xs.length < 2) return formulaError('#DIV/0!', `STDEV needs at least 2 numbers, got ${xs.length}`);
+  const few = stdevTooFew(xs.length);
+  if (few) return few;
   const mean = sum(xs) / xs.length;
-  return finite(Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1)), 'STDEV');
+  return stdevResult(xs.reduce((s, x) => s + (x - mean) ** 2, 0), xs.length);
 }
 
 /** x to the power y, with the spreadsheet errors: 0 to a negative power is #DIV/0!. */
@@ -113,9 +134,8 @@ const TABLE: readonly FunctionSpec[] = [
     help: 'then when the condition is TRUE, else otherwise (FALSE when else is left out).' },
   aggregate('MIN', 'MIN(values…)', 'The smallest number (0 when there are none).', (xs) => (xs.length ? xs.reduce((m, x) => Math.min(m, x)) : 0)),
   aggregate('MAX', 'MAX(values…)', 'The largest number (0 when there are none).', (xs) => (xs.length ? xs.reduce((m, x) => Math.max(m, x)) : 0)),
-  aggregate('SUM', 'SUM(values…)', 'The sum of the numbers.', (xs) => finite(sum(xs), 'SUM')),
-  aggregate('AVERAGE', 'AVERAGE(values…)', 'The mean of the numbers; #DIV/0! when there are none.', (xs) =>
-    xs.length ? finite(sum(xs) / xs.length, 'AVERAGE') : formulaError('#DIV/0!', 'AVERAGE of no numbers')),
+  aggregate('SUM', 'SUM(values…)', 'The sum of the numbers.', (xs) => sumResult(sum(xs))),
+  aggregate('AVERAGE', 'AVERAGE(values…)', 'The mean of the numbers; #DIV/0! when there are none.', (xs) => averageResult(sum(xs), xs.length)),
   aggregate('STDEV', 'STDEV(values…)', 'The sample standard deviation; needs at least 2 numbers.', stdev),
   aggregate('COUNT', 'COUNT(values…)', 'How many numbers there are; text, empty cells and errors are not counted.', (xs) => xs.length, true),
   { kind: 'scalar', name: 'ROUND', minArgs: 1, maxArgs: 2, signature: 'ROUND(x, digits)',

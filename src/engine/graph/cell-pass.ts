@@ -54,7 +54,7 @@ export function cellPass(
       // Else every pass over =MAX(test_acc) / 10 in 10,000 rows re-placed every row.
       if (sameValue(value, current(g, key))) continue;
       assign(g, key, value);
-      evaluator.changed(columnOf(key));
+      evaluator.changed(columnOf(key), g.rowIndex.get(rowOf(key)));
       markDirty(key);
       out.push({ row: rowOf(key), column: columnOf(key), value });
     }
@@ -68,7 +68,7 @@ export function cellPass(
     if (dirty.has(key) || !sameValue(value, current(g, key))) {
       assign(g, key, value);
       // An aggregate remembered over this cell's column is read again by the cells after it.
-      evaluator.changed(columnOf(key));
+      evaluator.changed(columnOf(key), g.rowIndex.get(rowOf(key)));
       markDirty(key);
       out.push({ row: rowOf(key), column: columnOf(key), value });
     }
