@@ -39,11 +39,21 @@ export interface LossCurve extends SparkData {
 
 /** A row's loss sparkline: the epochs its curves show (compare-data.ts), keyed by run and length. */
 export function lossCurve(row: RowState): LossCurve {
+  // Asked for at every render of the row's curve cell (every scroll step re-renders the rows on
+  // screen), where it copied two arrays of every epoch only for the cache key to say "unchanged".
+  // A row object's curve changes only as its live epochs grow (they are appended in place).
+  const live = showsLive(row) ? row.live.length : -1;
+  const memo = curveMemo.get(row);
+  if (memo && memo.live === live) return memo.curve;
   const epochs = shownEpochs(row);
   const val = epochs.map((e) => e.valLoss);
   const key = showsLive(row) ? `live:${row.version}:${epochs.length}` : `done:${row.result?.jobId ?? ''}:${epochs.length}`;
-  return { loss: epochs.map((e) => e.loss), val: val.some(Number.isFinite) ? val : null, key };
+  const curve = { loss: epochs.map((e) => e.loss), val: val.some(Number.isFinite) ? val : null, key };
+  curveMemo.set(row, { live, curve });
+  return curve;
 }
+
+const curveMemo = new WeakMap<RowState, { live: number; curve: LossCurve }>();
 
 /** The boundary to show: the live one while training, else the finished run's. */
 export function rowBoundary(row: RowState): Boundary | null {

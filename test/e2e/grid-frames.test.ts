@@ -52,7 +52,13 @@ describe('the grid frame by frame', () => {
       return row?.status.state === 'done' && row.resultKey !== null && row.cells.batch_size === '4' && (row.cells.layers ?? '').startsWith('dense(128');
     }, undefined, { timeout: 60_000, polling: 100 });
     // Each frame, read toy-a's cells against the engine's row.
-    await page().evaluate(() => {
+    // The page imports by URL (Vite serves TypeScript); a plain script, so vitest's transform of import() stays out of it.
+    await page().addScriptTag({ content: 'window.__imp = (u) => import(u);' });
+    await page().evaluate(async () => {
+      const imp = (window as unknown as { __imp: (url: string) => Promise<unknown> }).__imp;
+      // The sparkline's path as the grid draws it for a row's finished run (pure: grid-svg.ts, grid-charts.ts).
+      const svg = await imp('/src/ui/grid-svg.ts') as typeof import('../../src/ui/grid-svg.ts');
+      const curves = await imp('/src/ui/grid-charts.ts') as typeof import('../../src/ui/grid-charts.ts');
       const log = { progress: [] as FrameLog['progress'], doneAt: -1, shownAt: -1, frame: 0 };
       (window as unknown as { __frames: FrameLog }).__frames = log;
       const td = (col: string) => document.querySelector<HTMLElement>(`.ht_master td[data-row-id="toy-a"][data-col="${col}"]`);
@@ -79,8 +85,8 @@ describe('the grid frame by frame', () => {
           const acc = td('test_acc')?.textContent ?? '';
           const shown = status?.dataset.state === 'done' && acc === row.result!.testAcc.toFixed(4)
             && td('train_loss')?.textContent !== ''
-            // The sparkline (drawn a few frames after the numbers at most) has every epoch of the run.
-            && (td('curve')?.querySelector('svg path[data-line="loss"]')?.getAttribute('d')?.match(/[ML]/g)?.length ?? 0) === row.result!.epochsRun;
+            // The sparkline (drawn a few frames after the numbers at most) is the finished run's whole curve.
+            && td('curve')?.querySelector('svg path[data-line="loss"]')?.getAttribute('d') === svg.sparklinePaths(curves.lossCurve(row), { width: 84, height: 20 }).loss;
           if (shown && log.shownAt < 0) log.shownAt = log.frame;
         }
         if (log.shownAt < 0) requestAnimationFrame(tick);
