@@ -111,8 +111,11 @@ describe('the grid frame by frame', () => {
     expect(log.progress.some((p) => /epoch \d{3}\/500/.test(p.text))).toBe(true);
     expect(log.progress.some((p) => p.value !== '')).toBe(true);
     // While runs stream in, the grid draws at most every STREAM_GAP_MS (50 ms, 3 frames): the pass
-    // that sees the run done may wait that long, then the numbers and within 3 frames the charts.
-    expect(log.shownAt - log.doneAt).toBeLessThanOrEqual(7);
+    // that sees the run done may wait that long, then the numbers and within 3 frames the charts:
+    // 7 frames on an idle machine. The gap is a timer, which a loaded machine (CI runs the unit
+    // tests beside this file) fires late while frames go on (8 seen): 12 frames, 0.2 s, still
+    // tells a bounded delay from a chart that waits for the next engine change.
+    expect(log.shownAt - log.doneAt).toBeLessThanOrEqual(12);
   });
 
   test('status, chart and result cells are not clipped; input cells are', async () => {
