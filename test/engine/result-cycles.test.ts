@@ -309,3 +309,55 @@ describe('a setting that reads a result leading back to it', () => {
     }), { numRuns: 120 });
   });
 });
+
+describe('a row whose placing changes what its own formulas read', () => {
+  it('is held invalid, saying so, instead of flipping for ever; edits elsewhere start nothing; its own edit frees it', async () => {
+    // Row s sweeps over two rates and its epochs read row 2's status: while s sweeps, row 2 is its
+    // own first run (a cycle: s invalid, its runs gone), then row 2 is t again (no cycle: s
+    // sweeps)... Every later update used to redo 8 rounds and restart s's runs (review-20).
+    const runner = new ScriptedRunner(4);
+    const engine = new SheetEngine([
+      { id: 's', cells: cells({ lr: '0.01, 0.1', epochs: `=IF(${at('status', 2)} = "done", 50, 10)` }) },
+      { id: 't', cells: cells({ seed: '7' }) },
+    ], runner);
+    await settle();
+    const s = engine.row('s')!;
+    expect(s.status.state).toBe('invalid');
+    expect(statusText(s.status)).toMatch(/^invalid — epochs: its value does not settle: placing this row changes what its formula reads/);
+    const started = runner.calls.length;
+    for (let k = 0; k < 3; k++) {
+      engine.edit([{ row: 't', column: 'notes', text: `note ${k}` }]);
+      await settle();
+    }
+    expect(runner.calls.length).toBe(started);
+    expect(runner.calls.some((c) => c.signal.aborted)).toBe(false);
+    expect(engine.rows().map((r) => r.id)).toEqual(['s', 't']);
+    // An edit of s's own cells tries again: with a constant, it sweeps and its two runs train.
+    engine.edit([{ row: 's', column: 'epochs', text: '10' }]);
+    await settle();
+    expect(engine.row('s')!.sweep?.children).toHaveLength(2);
+    expect(runner.started().filter((id) => id.startsWith('s/'))).toHaveLength(2);
+    engine.dispose();
+  });
+});
+
+describe('a sweep row\'s typed cells in formulas', () => {
+  it('read as typed, as a plain row\'s: the same cells give the same value whatever was typed first', async () => {
+    // Row 1's seed reads row 1's lr by A1. Typed after the lr list, the row was a sweep and its lr
+    // read as empty (0): seed 0, valid. Typed before, or opened from a file, #VALUE! (review-20).
+    const [lr, F] = ['0.1, 0.2', `=${at('lr', 1)} * 2`];
+    const live = new SheetEngine([{ id: 'a', cells: cells() }], new ScriptedRunner(4));
+    live.edit([{ row: 'a', column: 'lr', text: lr }]);
+    await settle();
+    live.edit([{ row: 'a', column: 'seed', text: F }]);
+    await settle();
+    const fresh = new SheetEngine([{ id: 'a', cells: cells({ lr, seed: F }) }], new ScriptedRunner(4));
+    await settle();
+    for (const e of [live, fresh]) {
+      expect((e.row('a')!.formulas.seed as { code?: string }).code).toBe('#VALUE!');
+      expect(e.row('a')!.status.state).toBe('invalid');
+    }
+    live.dispose();
+    fresh.dispose();
+  });
+});

@@ -5,6 +5,7 @@
  * runs in progress. A name or note edit changes no spec, so it runs nothing.
  */
 import { expandRow } from '../grammar/sweep.ts';
+import type { CellError } from '../errors.ts';
 import { type ParsedRow, type RowCells, parseRow } from '../spec.ts';
 import { effectiveCells } from './cell-values.ts';
 import { type RowInit, type RowState, type RunMode, finishedStatus, pendingStatus, sweepStatus } from './row-state.ts';
@@ -31,14 +32,16 @@ export interface Placing extends SheetParts {
  * a result saved with it in a file). Returns the rows that changed: the row and any children
  * added, kept or removed.
  */
-export function placeRow(at: Placing, id: string, cells: RowCells, prev: RowState | null, saved?: RowInit['saved']): Set<string> {
+export function placeRow(at: Placing, id: string, cells: RowCells, prev: RowState | null, saved?: RowInit['saved'], forced?: readonly CellError[]): Set<string> {
   const { table, formulas } = at;
   const changed = new Set<string>([id]);
   const effective = effectiveCells(cells, (column) => formulas.value(id, column));
-  const expansion = effective.errors.length > 0 ? { ok: false as const, error: effective.errors } : expandRow(effective.cells);
+  // `forced`: placed as invalid with these errors whatever its cells say (a row held by the engine).
+  const errors = forced ?? effective.errors;
+  const expansion = errors.length > 0 ? { ok: false as const, error: [...errors] } : expandRow(effective.cells);
   const oldChildren = prev?.sweep?.children ?? [];
   const sweeps = expansion.ok && expansion.value !== null;
-  // A sweep's row reads differently in formulas (its inputs empty, its metrics its children's mean).
+  // A sweep's row reads differently in formulas (its metrics are its children's mean, its status 'sweep').
   if (sweeps !== (table.get(id)?.sweep != null)) formulas.inputsChanged(id);
   if (expansion.ok && expansion.value !== null) {
     placeSweep(at, id, cells, prev, expansion.value, changed);

@@ -11,7 +11,10 @@
  * sweep's children), run-lifecycle.ts (queue, runs in flight, result cache) and sheet-formulas.ts
  * (the formula graph over the rows and its recompute).
  */
+import { INPUT_COLUMNS } from '../columns.ts';
+import { cellError } from '../errors.ts';
 import { FILE_LIMITS } from '../file/types.ts';
+import { isFormulaText } from '../formula/index.ts';
 import { cutText } from '../text-cut.ts';
 import type { TrainResult } from '../job.ts';
 import type { RowCells } from '../spec.ts';
@@ -22,6 +25,13 @@ import { RowTable } from './row-table.ts';
 import type { Runner } from './runner.ts';
 import { SheetFormulas } from './sheet-formulas.ts';
 
+
+/**
+ * Why a held row is invalid: its formulas' values and its placing kept changing each other (a
+ * sweep's runs move the rows below it, so an A1 reference can read one of its own runs only while
+ * it sweeps).
+ */
+const UNSETTLED_MESSAGE = 'its value does not settle: placing this row changes what its formula reads (a sweep\'s runs move the rows an A1 reference points at), and that changes the row again';
 export { type CellEdit, type FormulaColumn, type RowInit, type RowState, type RunMode, type RunStatus, isStale, statusText } from './row-state.ts';
 export type { ResultCache } from './run-lifecycle.ts';
 
@@ -46,6 +56,8 @@ export class SheetEngine {
   private readonly pendingEdits: CellEdit[] = [];
   private flushScheduled = false;
   private editSeq = 0;
+  /** Rows whose formulas did not settle (see SheetFormulas.recompute): left invalid until their cells are edited. */
+  private readonly held = new Set<string>();
   private readonly schedule: (flush: () => void) => void;
   private readonly runs: Runs;
   private readonly formulas: SheetFormulas;
@@ -180,6 +192,7 @@ export class SheetEngine {
     const changed = new Set<string>();
     // The typed text lands first, so formulas read the new values...
     for (const [id, cells] of touched) this.table.set({ ...this.table.get(id)!, cells });
+    for (const id of touched.keys()) this.held.delete(id);
     // The text the cell kept (cut at the cap), as a sheet opened from it would read it.
     for (const e of edits) if (touched.has(e.row)) this.formulas.cellEdited(e.row, e.column, cutText(e.text, FILE_LIMITS.maxCellLength));
     // ...then each edited row takes its new spec, and formulas downstream recompute.
@@ -218,7 +231,10 @@ export class SheetEngine {
     const row = this.table.get(id);
     if (!row || row.parent !== null) return;
     const gone = [id, ...(row.sweep?.children ?? [])];
-    for (const g of gone) dropRow(this.parts, g);
+    for (const g of gone) {
+      dropRow(this.parts, g);
+      this.held.delete(g);
+    }
     this.table.order = this.table.order.filter((x) => !gone.includes(x));
     const changed = new Set(gone);
     this.recompute(changed, ++this.editSeq);
@@ -307,7 +323,14 @@ export class SheetEngine {
    */
   private recompute(changed: Set<string>, seq: number, placeable: (id: string) => boolean = () => true): void {
     this.formulas.recompute(changed, (row) => {
-      if (placeable(row.id)) for (const c of this.place(row.id, row.cells, row, seq)) changed.add(c);
+      if (placeable(row.id) && !this.held.has(row.id)) for (const c of this.place(row.id, row.cells, row, seq)) changed.add(c);
+    }, (row) => {
+      // Still changing after the settling rounds: invalid, saying why, until its own cells are edited.
+      if (!placeable(row.id) || this.held.has(row.id)) return;
+      this.held.add(row.id);
+      const column = INPUT_COLUMNS.find((c) => isFormulaText(row.cells[c.key] ?? ''))?.key ?? 'name';
+      const error = cellError(column, UNSETTLED_MESSAGE, 'a formula whose value does not depend on how this row is placed');
+      for (const c of placeRow({ ...this.parts, mode: this.mode, seq }, row.id, row.cells, row, undefined, [error])) changed.add(c);
     });
   }
 

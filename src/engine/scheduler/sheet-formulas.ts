@@ -16,6 +16,11 @@ import type { RowTable } from './row-table.ts';
 const SPEC_KEYS: ReadonlySet<string> = new Set(INPUT_COLUMNS.filter((c) => c.spec).map((c) => c.key));
 
 /** The formula side of one sheet, over its RowTable. */
+/** Rounds of placing rows whose input formulas changed, before the rows still changing are held (recompute). */
+const SETTLE_ROUNDS = 8;
+/** Rounds in all, held rows' included. */
+const MAX_ROUNDS = 16;
+
 export class SheetFormulas {
   private cols: FormulaColumn[];
   /** Column keys in grid order, made once per set of columns (see columnKeys). */
@@ -34,8 +39,11 @@ export class SheetFormulas {
       plainValue: (row, column) => {
         const r = table.read(row);
         if (r === undefined) return null;
-        // A sweep's metrics read as the mean over its finished children, as its row shows them.
-        return r.sweep ? sweepValue(r.sweep.children.map((c) => table.get(c)!), column) : plainReader(column)(r);
+        // A sweep's metrics read as the mean over its finished children, as its row shows them;
+        // its typed cells read as typed, as a plain row's do: read as empty, a sweep reading its
+        // own list (=F1 * 2 in row 1) computed with 0, valid, while the same cells not yet
+        // expanded gave #VALUE! (two answers by history, review-20).
+        return r.sweep && !isInputColumn(column) ? sweepValue(r.sweep.children.map((c) => table.get(c)!), column) : plainReader(column)(r);
       },
       // A row's results (and status) come from training the spec its settings make: a setting
       // reading a result that leads back to it is a cycle (#CYCLE!), not a wait for ever.
@@ -158,11 +166,17 @@ export class SheetFormulas {
    * Bring formulas up to date with what changed (edits, results, rows added or removed), adding
    * the ids of rows given new formula values to `changed`. A formula in an input cell can feed a
    * spec: each top-level row whose input formulas changed value goes to `replace`, which may
-   * change more (or, while rows are not placed yet, do nothing). Rounds are bounded; a formula chain that keeps
-   * changing specs stops after a few.
+   * change more (or, while rows are not placed yet, do nothing).
+   *
+   * Placing a row can change what its own formulas read: a sweep's runs move every row below it,
+   * so an A1 reference can point at one of its own runs (a cycle) only while it sweeps, and the
+   * row flips between sweeping and invalid for ever (review-20). Rows still being re-placed after
+   * SETTLE_ROUNDS go to `hold` instead, which places them once for good (the engine makes them
+   * invalid, saying why, until their cells are edited); past MAX_ROUNDS what is left is given up,
+   * so that no later update inherits the work and repeats it.
    */
-  recompute(changed: Set<string>, replace: (row: RowState) => void): void {
-    for (let round = 0; round < 8; round++) {
+  recompute(changed: Set<string>, replace: (row: RowState) => void, hold: (row: RowState) => void = replace): void {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
       if (this.structureChanged) {
         this.graph.relink();
         this.structureChanged = false;
@@ -178,13 +192,23 @@ export class SheetFormulas {
       if (seeds.length === 0 && !this.graph.hasPending()) return;
       const updated = this.graph.changes(seeds);
       applyFormulaValues(updated, this.table, changed);
-      // Only formulas in input cells feed a spec: formula columns' passes skip this loop.
-      for (const id of rowsChangedIn(updated, isInputColumn)) {
+      // Only formulas in spec cells change what a row trains: formula columns and notes or name
+      // formulas (whose values the row carries in its formulas) place nothing. A notes formula over
+      // a range of results re-placed its row at each new value, and the row's new object changed
+      // the range again: 8 rounds at every update, then held (review-20).
+      for (const id of rowsChangedIn(updated, (key) => SPEC_KEYS.has(key))) {
         const row = this.table.get(id);
         if (!row || row.parent !== null) continue;
-        replace(row);
+        if (round < SETTLE_ROUNDS) replace(row);
+        else hold(row);
       }
     }
+    // Given up: nothing left for the next update to start from.
+    this.seeds.length = 0;
+    this.resultsChanged.clear();
+    if (this.structureChanged) this.graph.relink();
+    this.structureChanged = false;
+    if (this.graph.hasPending()) applyFormulaValues(this.graph.changes([]), this.table, changed);
   }
 
   /**
