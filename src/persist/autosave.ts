@@ -91,6 +91,8 @@ class AutosaveRun implements Autosave {
   private stored: string | null = null;
   private dirty = true;
   private failed = false;
+  /** The last file cap reported (its SaveLimit as JSON), null while under every cap. */
+  private lastLimit: string | null = null;
   private stopped = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private inFlight: Promise<void> | null = null;
@@ -317,29 +319,43 @@ class AutosaveRun implements Autosave {
 
   /** Saved anyway, but a sheet past the file caps would be refused when recovered: say so now. */
   private checkLimits(doc: SheetDocument, bytes: number): void {
-    const rows = doc.rows.length;
-    if (rows > FILE_LIMITS.maxRows) {
-      this.report({ what: 'rows', rows, max: FILE_LIMITS.maxRows }, `the sheet has ${rows} rows; a saved sheet opens with at most ${FILE_LIMITS.maxRows}, so remove some rows`);
-    } else if (bytes > FILE_LIMITS.maxBytes) {
-      this.report({ what: 'bytes', bytes, max: FILE_LIMITS.maxBytes }, `the sheet is ${bytes} bytes; a saved sheet opens up to ${FILE_LIMITS.maxBytes}`);
-    } else {
-      // The writer drops the oldest results the rows show when they do not fit (file/write.ts).
-      // Asked of the document, not of the rows now: a run that finished while it was built is not one left out.
-      const left = resultsLeftOut(doc);
-      const bare = curvesLeftOut(doc);
-      if (left > 0) {
-        this.report({ what: 'results', left, maxResults: FILE_LIMITS.maxResults, maxBytes: FILE_LIMITS.maxBytes },
-          `${left} results did not fit in the saved sheet (at most ${FILE_LIMITS.maxResults} results and ${FILE_LIMITS.maxBytes} bytes): their rows train again when it is opened; export CSV to keep their numbers`);
-      } else if (bare > 0) {
-        this.report({ what: 'curves', left: bare, maxBytes: FILE_LIMITS.maxBytes },
-          `the learning curves of the ${bare} oldest results did not fit in the saved sheet (at most ${FILE_LIMITS.maxBytes} bytes): their numbers are kept, their curves are not`);
-      }
-    }
+    const found = limitOf(doc, bytes);
+    // Once per cap and count: a large sheet is saved at every edit and every result, and the same
+    // notice each time kept coming back after it was read (review-20). Back under every cap, the
+    // next one passed is news again.
+    const key = found === null ? null : JSON.stringify(found.limit);
+    if (key === this.lastLimit) return;
+    this.lastLimit = key;
+    if (found) this.opts.onError?.({ kind: 'store-error', op: 'put sheets', message: found.message, quota: false, limit: found.limit });
   }
+}
 
-  private report(limit: SaveLimit, message: string): void {
-    this.opts.onError?.({ kind: 'store-error', op: 'put sheets', message, quota: false, limit });
+/** The cap a saved sheet passed, if any, with its English sentence. */
+function limitOf(doc: SheetDocument, bytes: number): { limit: SaveLimit; message: string } | null {
+  const rows = doc.rows.length;
+  if (rows > FILE_LIMITS.maxRows) {
+    return { limit: { what: 'rows', rows, max: FILE_LIMITS.maxRows }, message: `the sheet has ${rows} rows; a saved sheet opens with at most ${FILE_LIMITS.maxRows}, so remove some rows` };
   }
+  if (bytes > FILE_LIMITS.maxBytes) {
+    return { limit: { what: 'bytes', bytes, max: FILE_LIMITS.maxBytes }, message: `the sheet is ${bytes} bytes; a saved sheet opens up to ${FILE_LIMITS.maxBytes}` };
+  }
+  // The writer drops the oldest results the rows show when they do not fit (file/write.ts).
+  // Asked of the document, not of the rows now: a run that finished while it was built is not one left out.
+  const left = resultsLeftOut(doc);
+  if (left > 0) {
+    return {
+      limit: { what: 'results', left, maxResults: FILE_LIMITS.maxResults, maxBytes: FILE_LIMITS.maxBytes },
+      message: `${left} results did not fit in the saved sheet (at most ${FILE_LIMITS.maxResults} results and ${FILE_LIMITS.maxBytes} bytes): their rows train again when it is opened; export CSV to keep their numbers`,
+    };
+  }
+  const bare = curvesLeftOut(doc);
+  if (bare > 0) {
+    return {
+      limit: { what: 'curves', left: bare, maxBytes: FILE_LIMITS.maxBytes },
+      message: `the learning curves of the ${bare} oldest results did not fit in the saved sheet (at most ${FILE_LIMITS.maxBytes} bytes): their numbers are kept, their curves are not`,
+    };
+  }
+  return null;
 }
 
 function seen(r: { cells: object; result: object | null; resultKey: string | null }): Seen {

@@ -68,7 +68,8 @@ export function downloadText(text: string, filename: string, type: string): void
 
 /** What the autosave says of a saved sheet past a file cap, in the page's language (persist/autosave.ts checkLimits). */
 export function saveLimitText(limit: SaveLimit): string {
-  const mb = (bytes: number) => (bytes / 1e6).toFixed(1).replace(/\.0$/, '');
+  // Two decimals near the cap: 5,040,000 bytes read '5 MB' beside a cap of 5 MB (review-20).
+  const mb = (bytes: number) => (bytes / 1e6).toFixed(Math.abs(bytes - FILE_LIMITS.maxBytes) < 0.1e6 ? 2 : 1).replace(/\.0+$/, '');
   const count = (n: number) => n.toLocaleString(locale() === 'ko' ? 'ko-KR' : 'en-US');
   switch (limit.what) {
     case 'rows': return t('msg.limit.rows', { rows: count(limit.rows), max: count(limit.max) });

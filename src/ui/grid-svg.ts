@@ -139,11 +139,15 @@ export function sparklinePaths(data: SparkData, size: SparkSize): SparkPaths {
         if (high !== low) put(Math.max(low, high));
         low = high = -1;
       };
+      // The first and the last epoch are drawn where they are whatever their column's extremes (the
+      // line ends on the last loss, which the row's numbers show).
+      const last = points.length - 1;
       for (let i = 0; i < points.length; i++) {
         const v = points[i]!;
         const c = Math.min(width - 3, Math.floor((i / (n - 1)) * (width - 2)));
         if (c !== column) { flush(); column = c; }
         if (!Number.isFinite(v)) { flush(); pen = false; continue; }
+        if (i === 0 || i === last) { flush(); put(i); continue; }
         if (low < 0 || v < points[low]!) low = i;
         if (high < 0 || v > points[high]!) high = i;
       }

@@ -65,9 +65,11 @@ async function start(fixture: LoadedSheet, mount: HTMLElement): Promise<void> {
   const store = await openStore({ onClosed: (text) => setMessage({ kind: 'error', text }) });
   if (store.warning) setMessage({ kind: 'info', text: store.warning });
   // A sheet saved past a file cap is said in the page's language; a curve left out is a notice, not an error.
-  const onError = (e: StoreError) => setMessage(e.limit
-    ? { kind: e.limit.what === 'curves' ? 'info' : 'error', text: saveLimitText(e.limit) }
-    : { kind: 'error', text: t('msg.cannotSave', { message: e.message }) });
+  // (A notice leaves an error on the line in place: it is the one to read first.)
+  const onError = (e: StoreError) => {
+    if (e.limit?.what === 'curves') setMessage((m) => (m?.kind === 'error' ? m : { kind: 'info', text: saveLimitText(e.limit!) }));
+    else setMessage({ kind: 'error', text: e.limit ? saveLimitText(e.limit) : t('msg.cannotSave', { message: e.message }) });
+  };
   // Said after an error already shown (a damaged link), not instead of it.
   const onShared = () => setMessage((m) => ({ kind: 'error', text: m?.kind === 'error' ? `${m.text} ${t('msg.openElsewhere')}` : t('msg.openElsewhere') }));
   const cache = await openCache(store, onError);

@@ -245,6 +245,11 @@ describe('persistence logic in Node (memory store)', () => {
     expect(results).toHaveLength(300);
     expect(results.filter((r) => r.history.loss.length === 0)).toHaveLength(left);
     expect(results.every((r) => r.testAcc === 0.8)).toBe(true);
+    // Said once: the next save, for a note, passes the same cap with the same count and says nothing.
+    engine.edit([{ row: 'r0', column: 'notes', text: 'a note' }]);
+    await saver.flush();
+    expect((await recoverSheet(store, 'curves'))?.rows[0]?.cells.notes).toBe('a note');
+    expect(errors.filter((e) => e.limit)).toHaveLength(1);
     await saver.stop();
     engine.dispose();
   });

@@ -17,6 +17,8 @@ describe('save limit messages', () => {
     expect(saveLimitText({ what: 'results', left: 7, maxResults: 10_000, maxBytes: 5_000_000 })).toBe('7 results did not fit in the saved sheet (at most 10,000 results and 5 MB): their rows train again when it is opened; export CSV to keep their numbers');
     expect(saveLimitText({ what: 'rows', rows: 10_001, max: 10_000 })).toContain('the sheet has 10,001 rows and a saved sheet opens with at most 10,000');
     expect(saveLimitText({ what: 'bytes', bytes: 5_432_100, max: 5_000_000 })).toContain('the sheet is 5.4 MB and a saved sheet opens up to 5 MB');
+    // Near the cap, two decimals: not '5 MB ... up to 5 MB'.
+    expect(saveLimitText({ what: 'bytes', bytes: 5_040_000, max: 5_000_000 })).toContain('the sheet is 5.04 MB and a saved sheet opens up to 5 MB');
   });
 
   it('says each cap in Korean', () => {

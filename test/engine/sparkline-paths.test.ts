@@ -14,6 +14,16 @@ function points(d: string): [string, number, number][] {
 }
 
 describe('sparkline paths', () => {
+  it('ends a thinned line on the last epoch even when it is neither its column\'s lowest nor highest', () => {
+    // review-20: the line ended on the last column's extreme, not on the loss the row shows.
+    const loss = Array.from({ length: 500 }, (_, i) => 0.12 + (i % 2 === 0 ? 0.02 : -0.02) + (i === 499 ? 0.005 : 0));
+    const pts = points(sparklinePaths({ loss, val: null }, size).loss);
+    const [lo, hi] = [Math.min(...loss), Math.max(...loss)];
+    const y = (v: number) => Number((2 + (1 - (v - lo) / (hi - lo)) * (size.height - 4)).toFixed(1));
+    expect(pts.at(-1)).toEqual(['L', 83, y(loss[499]!)]);
+    expect(pts[0]).toEqual(['M', 1, y(loss[0]!)]);
+  });
+
   it('draws a short run point by point', () => {
     const loss = [1, 0.8, 0.6, 0.5, 0.45];
     const d = sparklinePaths({ loss, val: null }, size).loss;
@@ -28,7 +38,8 @@ describe('sparkline paths', () => {
     const loss = Array.from({ length: 500 }, (_, i) => 0.5 + 0.5 / (1 + i / 20) + (spikes.has(i) ? 0.6 : 0));
     const d = sparklinePaths({ loss, val: null }, size).loss;
     const pts = points(d);
-    expect(pts.length).toBeLessThanOrEqual(2 * (size.width - 2));
+    // Two per column, and the first and last epoch where they are.
+    expect(pts.length).toBeLessThanOrEqual(2 * (size.width - 2) + 2);
     expect(pts.length).toBeGreaterThan(size.width - 2);
     expect(d.split('M').length - 1).toBe(1);
     // Where each epoch would be drawn, as sparklinePaths scales it (pad 2 px, one decimal).
@@ -68,7 +79,7 @@ describe('sparkline paths', () => {
     const loss = Array.from({ length: 300 }, (_, i) => 1 / (1 + i / 30));
     const val = Array.from({ length: 300 }, (_, i) => 1.1 / (1 + i / 40));
     const paths = sparklinePaths({ loss, val }, size);
-    expect(points(paths.val).length).toBeLessThanOrEqual(2 * (size.width - 2));
+    expect(points(paths.val).length).toBeLessThanOrEqual(2 * (size.width - 2) + 2);
     expect(points(paths.val).at(-1)![1]).toBe(points(paths.loss).at(-1)![1]);
   });
 });

@@ -351,20 +351,23 @@ function* pruneSteps(doc: SheetDocument, keep: ReadonlySet<string>): Steps<Sheet
   // Still too large: the curves of the oldest results go next, their numbers stay. A 500-epoch
   // curve is ~20 kB, its metrics ~0.5 kB: dropping whole results first (as before) lost the
   // grid's numbers of hundreds of rows, which retrained when the file was opened (review-19).
-  let curvesDropped = 0;
+  const madeBare: string[] = [];
   if (total > FILE_LIMITS.maxBytes) {
     const curved = yield* sortedSteps(Object.keys(results).filter((k) => results[k]!.history.loss.length > 0), (k) => age(results[k]!, k), byAge.curved);
-    for (const k of curved) {
+    for (let i = 0; i < curved.length; i++) {
+      const k = curved[i]!;
       if (total <= FILE_LIMITS.maxBytes) break;
+      // Each bare result is printed once (it is remembered): a first save of thousands takes slices.
+      if (i % STEP === STEP - 1) yield;
       const bare = withoutCurves(results[k]!);
       results[k] = bare;
       const size = resultEntry(k, bare).bytes + 2;
       total -= sizes.get(k)! - size;
       sizes.set(k, size);
-      curvesDropped++;
+      madeBare.push(k);
     }
   }
-  if (count <= FILE_LIMITS.maxResults && total <= FILE_LIMITS.maxBytes) return noted({ ...doc, results }, 0, curvesDropped);
+  if (count <= FILE_LIMITS.maxResults && total <= FILE_LIMITS.maxBytes) return noted({ ...doc, results }, 0, madeBare.length);
   // Still over with only the results rows show (thousands of sweep runs): a file the reader
   // refuses would lose the whole sheet, so the oldest of those results go too and their rows
   // train again when it is opened. The autosave says how many (persist/autosave.ts).
@@ -377,16 +380,26 @@ function* pruneSteps(doc: SheetDocument, keep: ReadonlySet<string>): Steps<Sheet
   }
   // A row may not name a stale result the file does not hold (the reader refuses it).
   const rows = doc.rows.map((r) => (r.staleResult !== undefined && !Object.hasOwn(results, r.staleResult) ? { id: r.id, cells: r.cells } : r));
-  return noted({ ...doc, rows, results }, shown.filter((k) => !Object.hasOwn(results, k)).length, curvesDropped);
+  // Counted among those kept: a result dropped whole after losing its curves counts as dropped.
+  const bareKept = madeBare.filter((k) => Object.hasOwn(results, k)).length;
+  return noted({ ...doc, rows, results }, shown.filter((k) => !Object.hasOwn(results, k)).length, bareKept);
 }
 
 const NO_CURVES: SavedResult['history'] = { loss: [], acc: [], valLoss: [], valAcc: [], lr: [] };
 
 /** A saved result with neither its curves nor its insights: its numbers only. */
 function withoutCurves(r: SavedResult): SavedResult {
-  const { insights: _dropped, ...rest } = r;
-  return { ...rest, history: NO_CURVES };
+  let bare = bareFor.get(r);
+  if (!bare) {
+    const { insights: _dropped, ...rest } = r;
+    bare = { ...rest, history: NO_CURVES };
+    bareFor.set(r, bare);
+  }
+  return bare;
 }
+
+/** A saved result without its curves, made once: the same object prints once (as leanFor). */
+const bareFor = new WeakMap<SavedResult, SavedResult>();
 
 /** Per document pruneResults made: what of the results rows show it had to leave out. */
 const leftOut = new WeakMap<SheetDocument, { results: number; curves: number }>();
