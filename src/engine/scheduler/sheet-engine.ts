@@ -25,13 +25,13 @@ import { RowTable } from './row-table.ts';
 import type { Runner } from './runner.ts';
 import { SheetFormulas } from './sheet-formulas.ts';
 
-
 /**
  * Why a held row is invalid: its formulas' values and its placing kept changing each other (a
  * sweep's runs move the rows below it, so an A1 reference can read one of its own runs only while
  * it sweeps).
  */
 const UNSETTLED_MESSAGE = 'its value does not settle: placing this row changes what its formula reads (a sweep\'s runs move the rows an A1 reference points at), and that changes the row again';
+
 export { type CellEdit, type FormulaColumn, type RowInit, type RowState, type RunMode, type RunStatus, isStale, statusText } from './row-state.ts';
 export type { ResultCache } from './run-lifecycle.ts';
 

@@ -15,12 +15,12 @@ import type { RowTable } from './row-table.ts';
 /** The input columns that make the spec (not name, notes): what a row's results come from. */
 const SPEC_KEYS: ReadonlySet<string> = new Set(INPUT_COLUMNS.filter((c) => c.spec).map((c) => c.key));
 
-/** The formula side of one sheet, over its RowTable. */
-/** Rounds of placing rows whose input formulas changed, before the rows still changing are held (recompute). */
+/** Rounds of placing rows whose spec formulas changed, before the rows still changing are held (recompute). */
 const SETTLE_ROUNDS = 8;
 /** Rounds in all, held rows' included. */
 const MAX_ROUNDS = 16;
 
+/** The formula side of one sheet, over its RowTable. */
 export class SheetFormulas {
   private cols: FormulaColumn[];
   /** Column keys in grid order, made once per set of columns (see columnKeys). */
@@ -165,7 +165,7 @@ export class SheetFormulas {
   /**
    * Bring formulas up to date with what changed (edits, results, rows added or removed), adding
    * the ids of rows given new formula values to `changed`. A formula in an input cell can feed a
-   * spec: each top-level row whose input formulas changed value goes to `replace`, which may
+   * spec: each top-level row whose spec formulas changed value goes to `replace`, which may
    * change more (or, while rows are not placed yet, do nothing).
    *
    * Placing a row can change what its own formulas read: a sweep's runs move every row below it,
