@@ -339,6 +339,20 @@ describe('a row whose placing changes what its own formulas read', () => {
     expect(runner.started().filter((id) => id.startsWith('s/'))).toHaveLength(2);
     engine.dispose();
   });
+
+  it('a sweep whose setting formula gives a bad value says what is wrong with it, and is not held', async () => {
+    // review-20, a first version of the hold: the row's formulas were recomputed with every relink
+    // (its runs dropped, the rows moved) and, the same value each round, it was held as unsettled.
+    const engine = new SheetEngine([{ id: 'a', cells: cells({ lr: '0.1, 0.2', seed: '=0.5 * 1' }) }], new ScriptedRunner(4));
+    await settle();
+    const rows = engine.rows().map((r) => statusText(r.status)).join('\n');
+    expect(rows).not.toContain('does not settle');
+    expect(rows).toMatch(/seed: /);
+    engine.edit([{ row: 'a', column: 'seed', text: '=2 * 1' }]);
+    await settle();
+    expect(engine.row('a')!.sweep?.children).toHaveLength(2);
+    engine.dispose();
+  });
 });
 
 describe('a sweep row\'s typed cells in formulas', () => {

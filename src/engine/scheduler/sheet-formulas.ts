@@ -6,7 +6,7 @@
  */
 import { COLUMNS, INPUT_COLUMNS } from '../columns.ts';
 import { type CellRef, FormulaCells } from '../graph/formula-cells.ts';
-import { type FormulaValue, isFormulaText } from '../formula/index.ts';
+import { type FormulaValue, isFormulaError, isFormulaText } from '../formula/index.ts';
 import { RESULT_KEYS, isInputColumn, plainReader, sweepValue } from './cell-values.ts';
 import { applyFormulaValues, rowsChangedIn } from './formula-bridge.ts';
 import type { FormulaColumn, RowState } from './row-state.ts';
@@ -14,6 +14,19 @@ import type { RowTable } from './row-table.ts';
 
 /** The input columns that make the spec (not name, notes): what a row's results come from. */
 const SPEC_KEYS: ReadonlySet<string> = new Set(INPUT_COLUMNS.filter((c) => c.spec).map((c) => c.key));
+
+const isSpecKey = (key: string) => SPEC_KEYS.has(key);
+
+/** Whether two rows' spec formulas have the same values (errors: the same code and message). */
+function sameSpecValues(a: Readonly<Record<string, FormulaValue>>, b: Readonly<Record<string, FormulaValue>>): boolean {
+  for (const key of SPEC_KEYS) {
+    const [x, y] = [a[key], b[key]];
+    if (Object.is(x, y)) continue;
+    if (x !== undefined && y !== undefined && isFormulaError(x) && isFormulaError(y) && x.code === y.code && x.message === y.message) continue;
+    return false;
+  }
+  return true;
+}
 
 /** Rounds of placing rows whose spec formulas changed, before the rows still changing are held (recompute). */
 const SETTLE_ROUNDS = 8;
@@ -191,16 +204,23 @@ export class SheetFormulas {
       this.resultsChanged.clear();
       if (seeds.length === 0 && !this.graph.hasPending()) return;
       const updated = this.graph.changes(seeds);
-      applyFormulaValues(updated, this.table, changed);
       // Only formulas in spec cells change what a row trains: formula columns and notes or name
       // formulas (whose values the row carries in its formulas) place nothing. A notes formula over
       // a range of results re-placed its row at each new value, and the row's new object changed
-      // the range again: 8 rounds at every update, then held (review-20).
-      for (const id of rowsChangedIn(updated, (key) => SPEC_KEYS.has(key))) {
+      // the range again: 8 rounds at every update, then held (review-20). Held only for a new
+      // value: a relink recomputes every formula, and a sweep's row with a bad setting (its runs
+      // dropped, the rows moved, the same value again) was re-placed each round, then held.
+      const before = new Map<string, RowState>();
+      for (const id of rowsChangedIn(updated, isSpecKey)) {
         const row = this.table.get(id);
-        if (!row || row.parent !== null) continue;
+        if (row && row.parent === null) before.set(id, row);
+      }
+      applyFormulaValues(updated, this.table, changed);
+      for (const [id, old] of before) {
+        const row = this.table.get(id);
+        if (!row) continue;
         if (round < SETTLE_ROUNDS) replace(row);
-        else hold(row);
+        else if (!sameSpecValues(old.formulas, row.formulas)) hold(row);
       }
     }
     // Given up: nothing left for the next update to start from.
