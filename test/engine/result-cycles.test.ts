@@ -276,7 +276,6 @@ describe('a setting that reads a result leading back to it', () => {
       const runner = new ScriptedRunner(2);
       const live = new SheetEngine([{ id: 'a', cells: cells() }, { id: 'b', cells: cells({ seed: '2' }) }, { id: 'c', cells: cells({ seed: '3' }) }], runner, { cache, formulaColumns: columns });
       await settle();
-      const finished = new Set<number>();
       for (const s of steps) {
         const top = live.rows().filter((r) => r.parent === null);
         if (s.kind === 'edit') {
@@ -289,12 +288,7 @@ describe('a setting that reads a result leading back to it', () => {
           const row = top[s.row % top.length];
           if (row && top.length > 1) live.removeRow(row.id);
         } else {
-          const open = runner.calls.map((_, i) => i).filter((i) => !finished.has(i));
-          const i = open[s.call % Math.max(1, open.length)];
-          if (i !== undefined) {
-            finished.add(i);
-            runner.calls[i]!.finish({ testAcc: s.acc / 100, trainAcc: s.acc / 100 });
-          }
+          runner.finishOpen(s.call, { testAcc: s.acc / 100, trainAcc: s.acc / 100 });
         }
         await settle();
       }

@@ -64,7 +64,6 @@ describe('row formula values: incremental equals a fresh sheet (property)', () =
           cache, formulaColumns: [{ key: 'alpha', label: 'alpha', formula: t1 }, { key: 'beta', label: 'beta', formula: t2 }],
         });
         await settle();
-        const finished = new Set<number>();
         for (const s of steps) {
           const top = live.rows().filter((r) => r.parent === null);
           if (s.kind === 'edit') {
@@ -78,12 +77,7 @@ describe('row formula values: incremental equals a fresh sheet (property)', () =
             const row = top[s.row % top.length];
             if (row && top.length > 1) live.removeRow(row.id);
           } else {
-            const open = runner.calls.map((_, i) => i).filter((i) => !finished.has(i));
-            const i = open[s.call % Math.max(1, open.length)];
-            if (i !== undefined) {
-              finished.add(i);
-              runner.calls[i]!.finish({ testAcc: s.acc / 100, trainAcc: Math.min(1, s.acc / 100 + 0.05) });
-            }
+            runner.finishOpen(s.call, { testAcc: s.acc / 100, trainAcc: Math.min(1, s.acc / 100 + 0.05) });
           }
           await settle();
         }

@@ -56,7 +56,6 @@ describe('range aggregates over results: incremental equals a fresh sheet, to th
           cache, formulaColumns: [{ key: 'spread', label: 'spread', formula: `=MAX($${P}$1:$${AB}$12) - MIN($${P}$1:$${AB}$12)` }],
         });
         await settle();
-        const finished = new Set<number>();
         for (const s of steps) {
           const top = live.rows().filter((r) => r.parent === null);
           if (s.kind === 'formula' || s.kind === 'edit') {
@@ -67,12 +66,7 @@ describe('range aggregates over results: incremental equals a fresh sheet, to th
             const row = top[s.row % top.length];
             if (row && top.length > 1) live.removeRow(row.id);
           } else {
-            const open = runner.calls.map((_, i) => i).filter((i) => !finished.has(i));
-            const i = open[s.call % Math.max(1, open.length)];
-            if (i !== undefined) {
-              finished.add(i);
-              runner.calls[i]!.finish({ testAcc: s.acc / 100 + 0.1 / 3, trainAcc: Math.min(1, s.acc / 100 + 0.05), trainLoss: s.loss, testLoss: s.loss / 3 });
-            }
+            runner.finishOpen(s.call, { testAcc: s.acc / 100 + 0.1 / 3, trainAcc: Math.min(1, s.acc / 100 + 0.05), trainLoss: s.loss, testLoss: s.loss / 3 });
           }
           await settle();
         }

@@ -38,6 +38,20 @@ export class ScriptedRunner implements Runner {
     return this.calls.map((c) => c.job.id.split('@')[0]!);
   }
 
+  /**
+   * Finish the `n`th (modulo their count) of the calls this method has not finished yet, if any:
+   * how the property tests pick which run lands next.
+   */
+  finishOpen(n: number, metrics?: Partial<TrainResult>): void {
+    const open = this.calls.filter((c) => !this.finishedByOpen.has(c));
+    const call = open[n % Math.max(1, open.length)];
+    if (!call) return;
+    this.finishedByOpen.add(call);
+    call.finish(metrics);
+  }
+
+  private readonly finishedByOpen = new Set<ScriptedCall>();
+
   last(row: string): ScriptedCall {
     const c = [...this.calls].reverse().find((x) => x.job.id.startsWith(`${row}@`));
     if (!c) throw new Error(`no job for ${row}`);
