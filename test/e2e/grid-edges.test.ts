@@ -59,15 +59,20 @@ describe('the grid at the window\'s edges', () => {
   });
 
   test('a double-click on a cell half under the frozen name column edits that cell', async () => {
-    // Scroll so that toy-b's lr is 60 % under the name column (twice: the frozen column's edge
-    // moves once the page scrolls, as the page's margin goes out of view).
-    for (let i = 0; i < 2; i++) {
+    // Scroll so that toy-b's lr is 60 % under the name column. The frozen column's edge moves once
+    // the page scrolls (the page's margin goes out of view) and the column is pinned again only
+    // after the scroll event, some frames later: measure after two frames, and scroll again until
+    // the cell sits where it should.
+    const frames = () => page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+    const halfUnder = async () => {
+      await frames();
       const lr = (await masterCell('toy-b', 'lr').boundingBox())!;
       const edge = await frozenRight();
+      if (lr.x < edge - lr.width * 0.5 && lr.x + lr.width > edge + 20) return true;
       await page.evaluate((dx) => window.scrollBy(dx, 0), lr.x - edge + lr.width * 0.6);
-      // The frozen column is pinned again after the scroll event: wait until it is back in its place.
-      await expect.poll(frozenRight, POLL).toBeGreaterThan(0);
-    }
+      return false;
+    };
+    await expect.poll(halfUnder, POLL).toBe(true);
     const box = (await masterCell('toy-b', 'lr').boundingBox())!;
     const edge = await frozenRight();
     expect(box.x).toBeLessThan(edge - box.width * 0.5);
