@@ -26,7 +26,7 @@ export type CellErrorCode =
   | 'not-a-choice' | 'not-a-number' | 'not-whole' | 'out-of-range'
   | 'bad-layers' | 'bad-dataset' | 'bad-reduce-lr'
   | 'too-many-sample-epochs' | 'too-much-compute' | 'model-does-not-fit'
-  | 'bad-sweep' | 'sweep-too-large';
+  | 'bad-sweep' | 'sweep-too-large' | 'unsettled';
 
 export function cellError(column: string, message: string, expected: string, code?: CellErrorCode, params?: Readonly<Record<string, string>>): CellError {
   return code === undefined ? { kind: 'cell-error', column, message, expected } : { kind: 'cell-error', column, message, expected, code, params: params ?? {} };

@@ -263,7 +263,7 @@ export function cellErrorExpected(e: CellError, l: Locale): string {
   const col = inputColumn(e.column);
   if (e.code && PARSE_CODES.has(e.code) && col) return columnExpected(col, l);
   if (e.code === 'bad-sweep' && col) return engineText('eng.expect.bad-sweep', { expected: columnExpected(col, l) }, l);
-  if (e.code === 'too-many-sample-epochs' || e.code === 'too-much-compute' || e.code === 'model-does-not-fit' || e.code === 'sweep-too-large') {
+  if (e.code === 'too-many-sample-epochs' || e.code === 'too-much-compute' || e.code === 'model-does-not-fit' || e.code === 'sweep-too-large' || e.code === 'unsettled') {
     return engineText(`eng.expect.${e.code}`, e.params ?? {}, l);
   }
   if (FORMULA_VALUE.test(e.message)) return engineText('eng.expect.formula-value', {}, l);
@@ -296,6 +296,7 @@ export function statusTextIn(s: RunStatus, l: Locale): string {
         s.running ? engineText('eng.status.sweepRunning', { n: s.running }, l) : '',
         s.diverged ? engineText('eng.status.sweepDiverged', { n: s.diverged }, l) : '',
         s.failed ? engineText('eng.status.sweepFailed', { n: s.failed }, l) : '',
+        s.invalid ? engineText('eng.status.sweepInvalid', { n: s.invalid }, l) : '',
       ].filter(Boolean).join(', ');
       return engineText(extra ? 'eng.status.sweepExtra' : 'eng.status.sweep', { done: s.done, total: s.total, extra }, l);
     }

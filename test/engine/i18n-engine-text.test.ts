@@ -4,10 +4,12 @@
  * engine wrote it, Korean must be Korean and keep the values the English sentence carried.
  */
 import { describe, expect, it } from 'vitest';
+import { COLUMNS } from '../../src/engine/columns.ts';
 import { type CellError, type CellErrorCode, cellError, describeCellError } from '../../src/engine/errors.ts';
 import { expandRow } from '../../src/engine/grammar/sweep.ts';
 import { effectiveCells } from '../../src/engine/scheduler/cell-values.ts';
 import { type RunStatus, statusText } from '../../src/engine/scheduler/row-state.ts';
+import { SheetEngine } from '../../src/engine/scheduler/sheet-engine.ts';
 import { readSheet } from '../../src/engine/file/read.ts';
 import { fromCsv } from '../../src/engine/file/csv.ts';
 import { FILE_LIMITS } from '../../src/engine/file/types.ts';
@@ -17,6 +19,7 @@ import { parseRow } from '../../src/engine/spec.ts';
 import { chooseBackend } from '../../src/workers/backend-choice.ts';
 import { parseLayers } from '../../src/engine/grammar/layers.ts';
 import { engine } from '../../src/ui/i18n/messages/engine.ts';
+import { ScriptedRunner } from '../helpers/scripted-runner.ts';
 import {
   backendReasonText, cellErrorMessage, cellErrorText, codedMessage, divergedCauseText, failureText, fileErrorText,
   formulaMessageText, layerNameText, statusTextIn, stoppedEarlyText,
@@ -51,7 +54,24 @@ const BY_CODE: Record<CellErrorCode, [() => CellError, string]> = {
   'model-does-not-fit': [() => rowError({ layers: 'conv2d(8, 3)' }), 'conv2d'],
   'bad-sweep': [() => sweepError({ lr: '0.1, , 0.2' }), ''],
   'sweep-too-large': [() => sweepError({ lr: 'linspace(0.01, 0.1, 20)', seed: '1..20' }), '400'],
+  'unsettled': [heldError, 'A1'],
 };
+
+/**
+ * A sweep whose epochs read row 2's status: while it sweeps, row 2 is its own first run. The
+ * engine holds it invalid as soon as it is built (result-cycles.test.ts follows it further).
+ */
+function heldError(): CellError {
+  const status = `${String.fromCharCode(65 + COLUMNS.findIndex((c) => c.key === 'status'))}2`;
+  const engine = new SheetEngine([
+    { id: 's', cells: { ...good, lr: '0.01, 0.1', epochs: `=IF(${status} = "done", 50, 10)` } },
+    { id: 't', cells: { ...good, seed: '7' } },
+  ], new ScriptedRunner(1));
+  const s = engine.row('s')!.status;
+  engine.dispose();
+  if (s.state !== 'invalid') throw new Error(`expected the sweep to be held invalid, found ${s.state}`);
+  return s.errors[0]!;
+}
 
 describe('cell errors in English and Korean', () => {
   it.each(Object.entries(BY_CODE))('%s: the engine codes it; English is the engine’s, Korean keeps the values', (code, [make, value]) => {
@@ -123,8 +143,8 @@ describe('statuses, causes and failures', () => {
     { state: 'done' },
     { state: 'diverged', epoch: 3, message: 'the loss became NaN — the learning rate (5) is probably too high' },
     { state: 'failed', message: 'the worker crashed (out of memory)' },
-    { state: 'sweep', total: 6, done: 2, running: 2, failed: 1, diverged: 1 },
-    { state: 'sweep', total: 6, done: 6, running: 0, failed: 0, diverged: 0 },
+    { state: 'sweep', total: 7, done: 2, running: 2, failed: 1, invalid: 1, diverged: 1 },
+    { state: 'sweep', total: 6, done: 6, running: 0, failed: 0, invalid: 0, diverged: 0 },
   ];
 
   it.each(statuses.map((s) => [s.state, s] as const))('%s: English is statusText, Korean is Korean', (_, s) => {
@@ -136,8 +156,8 @@ describe('statuses, causes and failures', () => {
     expect(statusTextIn({ state: 'stale' }, 'ko')).toBe('오래됨 — 실행하면 갱신됩니다');
     expect(statusTextIn({ state: 'running', fraction: 0.4, epoch: 4, epochs: 10 }, 'ko')).toBe('학습 중 40% (에포크 4/10)');
     expect(statusTextIn(statuses[5]!, 'ko')).toBe('에포크 3에서 발산 — 손실이 NaN(으)로 튀었습니다 — 학습률(5)이 너무 높은 것 같습니다');
-    expect(statusTextIn(statuses[7]!, 'ko')).toBe('스윕: 2/6 완료 (2개 학습 중, 1개 발산, 1개 실패)');
-    expect(statusText(statuses[7]!)).toBe('sweep: 2/6 done (2 running, 1 diverged, 1 failed)');
+    expect(statusTextIn(statuses[7]!, 'ko')).toBe('스윕: 2/7 완료 (2개 학습 중, 1개 발산, 1개 실패, 1개 잘못된 입력)');
+    expect(statusText(statuses[7]!)).toBe('sweep: 2/7 done (2 running, 1 diverged, 1 failed, 1 invalid)');
   });
 
   // The sentences of train/fit.ts, with the values a run puts in them.

@@ -83,6 +83,19 @@ describe('sweeps in the sheet engine', () => {
     expect(statusText(engine.row('g')!.status)).toBe('sweep: 3/4 done (1 running, 1 diverged)');
   });
 
+  it('a run whose own spec is refused counts as invalid, not failed', async () => {
+    // 80 epochs of all of mnist is over the sample-epoch cap; 10 is not: only that run is refused.
+    const runner = new ScriptedRunner(8);
+    const engine = new SheetEngine([{ id: 'g', cells: { ...base, dataset: 'mnist', layers: 'dense(8, relu)', epochs: '10, 80' } }], runner);
+    await settle();
+    expect(engine.row('g/2')!.status.state).toBe('invalid');
+    expect(runner.started()).toEqual(['g/1']);
+    expect(statusText(engine.row('g')!.status)).toBe('sweep: 0/2 done (1 running, 1 invalid)');
+    runner.last('g/1').fail('training failed: out of memory');
+    await settle();
+    expect(statusText(engine.row('g')!.status)).toBe('sweep: 0/2 done (1 failed, 1 invalid)');
+  });
+
   it('re-editing the sweep keeps children whose spec did not change — even a run in progress', async () => {
     const runner = new ScriptedRunner(8);
     const engine = new SheetEngine([{ id: 'g', cells: { ...base, seed: '1..3' } }], runner);

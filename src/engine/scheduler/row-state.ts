@@ -19,9 +19,11 @@ export type RunStatus =
   | { readonly state: 'failed'; readonly message: string }
   /**
    * A row whose cells sweep: it trains nothing itself; its children do. `done` counts finished
-   * runs, diverged ones included; `diverged` says how many of them diverged.
+   * runs, diverged ones included; `diverged` says how many of them diverged; `invalid` counts runs
+   * whose own spec was refused (a value that breaks a cap only beside another), apart from those
+   * that failed while training.
    */
-  | { readonly state: 'sweep'; readonly total: number; readonly done: number; readonly running: number; readonly failed: number; readonly diverged: number };
+  | { readonly state: 'sweep'; readonly total: number; readonly done: number; readonly running: number; readonly failed: number; readonly invalid: number; readonly diverged: number };
 
 export interface RowState {
   readonly id: string;
@@ -98,7 +100,7 @@ export function statusText(s: RunStatus): string {
     case 'diverged': return `diverged at epoch ${s.epoch} — ${s.message}`;
     case 'failed': return `failed — ${s.message}`;
     case 'sweep': {
-      const extra = [s.running ? `${s.running} running` : '', s.diverged ? `${s.diverged} diverged` : '', s.failed ? `${s.failed} failed` : ''].filter(Boolean).join(', ');
+      const extra = [s.running ? `${s.running} running` : '', s.diverged ? `${s.diverged} diverged` : '', s.failed ? `${s.failed} failed` : '', s.invalid ? `${s.invalid} invalid` : ''].filter(Boolean).join(', ');
       return `sweep: ${s.done}/${s.total} done${extra ? ` (${extra})` : ''}`;
     }
   }
@@ -114,14 +116,15 @@ export function pendingStatus(parsed: ParsedRow): RunStatus {
 
 /** A sweep's status from its children's. */
 export function sweepStatus(children: readonly RowState[]): RunStatus {
-  let done = 0, running = 0, failed = 0, diverged = 0;
+  let done = 0, running = 0, failed = 0, invalid = 0, diverged = 0;
   for (const c of children) {
     const s = c.status.state;
     if (s === 'done' || s === 'diverged') done++;
     else if (s === 'running') running++;
-    else if (s === 'failed' || s === 'invalid') failed++;
+    else if (s === 'failed') failed++;
+    else if (s === 'invalid') invalid++;
     // Counted apart too: "5/5 done" hid that one of the five blew up.
     if (s === 'diverged') diverged++;
   }
-  return { state: 'sweep', total: children.length, done, running, failed, diverged };
+  return { state: 'sweep', total: children.length, done, running, failed, invalid, diverged };
 }

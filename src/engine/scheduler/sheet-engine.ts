@@ -30,6 +30,7 @@ import { SheetFormulas } from './sheet-formulas.ts';
  * sweep's runs move the rows below it, so an A1 reference can read one of its own runs only while
  * it sweeps).
  */
+const UNSETTLED_EXPECTED = 'a formula whose value does not depend on how this row is placed';
 const UNSETTLED_MESSAGE = 'its value does not settle: placing this row changes what its formula reads (a sweep\'s runs move the rows an A1 reference points at), and that changes the row again';
 
 export { type CellEdit, type FormulaColumn, type RowInit, type RowState, type RunMode, type RunStatus, isStale, statusText } from './row-state.ts';
@@ -329,7 +330,7 @@ export class SheetEngine {
       if (!placeable(row.id) || this.held.has(row.id)) return;
       this.held.add(row.id);
       const column = INPUT_COLUMNS.find((c) => isFormulaText(row.cells[c.key] ?? ''))?.key ?? 'name';
-      const error = cellError(column, UNSETTLED_MESSAGE, 'a formula whose value does not depend on how this row is placed');
+      const error = cellError(column, UNSETTLED_MESSAGE, UNSETTLED_EXPECTED, 'unsettled');
       for (const c of placeRow({ ...this.parts, mode: this.mode, seq }, row.id, row.cells, row, undefined, [error])) changed.add(c);
     });
   }

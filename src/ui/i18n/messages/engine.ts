@@ -23,6 +23,7 @@ const en = {
   'eng.cell.model-does-not-fit': '{detail}',
   'eng.cell.bad-sweep': '{detail}',
   'eng.cell.sweep-too-large': 'the sweep makes {total} runs; at most {max} per row',
+  'eng.cell.unsettled': 'its value does not settle: placing this row changes what its formula reads (a sweep\'s runs move the rows an A1 reference points at), and that changes the row again',
   // Not coded by the engine (scheduler/cell-values.ts): recognised by its sentence.
   'eng.cell.formula-value': 'the formula gives {code}: {message}',
 
@@ -42,6 +43,7 @@ const en = {
   'eng.expect.bad-sweep': 'a single value, or a list of {expected}',
   'eng.expect.sweep-too-large': 'fewer values, or split the sweep over several rows',
   'eng.expect.formula-value': 'a formula whose value fits the column',
+  'eng.expect.unsettled': 'a formula whose value does not depend on how this row is placed',
 
   // Details inside a cell error: the layers grammar, the model's shape, the dataset, a sweep list.
   'eng.layers.unknownLayer': 'unknown layer "{name}"; known layers are {list}',
@@ -85,6 +87,7 @@ const en = {
   'eng.status.sweepRunning': '{n} running',
   'eng.status.sweepDiverged': '{n} diverged',
   'eng.status.sweepFailed': '{n} failed',
+  'eng.status.sweepInvalid': '{n} invalid',
 
   // Why a run diverged or stopped (train/fit.ts).
   'eng.diverged.became': 'the loss became {loss} — the learning rate ({lr}) is probably too high',
@@ -218,6 +221,7 @@ const ko: Record<keyof typeof en, string> = {
   'eng.cell.model-does-not-fit': '{detail}',
   'eng.cell.bad-sweep': '{detail}',
   'eng.cell.sweep-too-large': '이 스윕은 실행 {total}개를 만듭니다. 한 행에 최대 {max}개입니다',
+  'eng.cell.unsettled': '값이 정해지지 않습니다: 이 행을 배치하면 수식이 읽는 값이 바뀌고(스윕의 실행들이 A1 참조가 가리키는 행을 옮깁니다), 그것이 다시 이 행을 바꿉니다',
   'eng.cell.formula-value': '수식의 값이 {code}입니다: {message}',
 
   'eng.expect.text': '아무 텍스트',
@@ -235,6 +239,7 @@ const ko: Record<keyof typeof en, string> = {
   'eng.expect.bad-sweep': '값 하나, 또는 다음 값들의 목록: {expected}',
   'eng.expect.sweep-too-large': '값을 줄이거나, 스윕을 여러 행으로 나누세요',
   'eng.expect.formula-value': '이 열에 맞는 값을 내는 수식',
+  'eng.expect.unsettled': '이 행의 배치에 따라 값이 달라지지 않는 수식',
 
   'eng.layers.unknownLayer': '알 수 없는 층 "{name}". 쓸 수 있는 층: {list}',
   'eng.layers.expectedName': '여기에는 층 이름이 와야 합니다 (있는 것: {found})',
@@ -276,6 +281,7 @@ const ko: Record<keyof typeof en, string> = {
   'eng.status.sweepRunning': '{n}개 학습 중',
   'eng.status.sweepDiverged': '{n}개 발산',
   'eng.status.sweepFailed': '{n}개 실패',
+  'eng.status.sweepInvalid': '{n}개 잘못된 입력',
 
   'eng.diverged.became': '손실이 {loss}(으)로 튀었습니다 — 학습률({lr})이 너무 높은 것 같습니다',
   'eng.diverged.aboveChance': '손실({loss})이 무작위로 찍을 때({chance})보다 훨씬 높게 머물렀습니다 — 학습률({lr})이 너무 높은 것 같습니다',
