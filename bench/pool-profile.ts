@@ -9,6 +9,11 @@
  *   npx tsx bench/pool-profile.ts [--size=2] [--jobs=256] [--warm=24] [--concurrency=2] [--top=30]
  *   [--focus=functionName]   only samples inside that function, by function
  *   [--no-samples]           the trace events alone (the sampler's own cost inflates them: ~2x here)
+ *   [--threads=regex]        the threads whose trace events are summed (default CrRendererMain|DedicatedWorker;
+ *                            ThreadPoolForeground is where V8 compiles and collects in the background)
+ *   [--cats=a,b]             more trace categories, e.g. disabled-by-default-v8.compile,disabled-by-default-v8.turbofan
+ *                            (V8.OptimizeConcurrentPrepare then names the function TurboFan compiles)
+ *   [--events=regex]         print each event whose name matches, with its CPU time and arguments
  */
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, startDevServer } from '../test/helpers/browser.ts';
@@ -76,7 +81,7 @@ try {
   const cdp = await page.context().newCDPSession(page);
   let r: { seconds: number } | null = null;
   const events = await recordTrace(cdp, async () => { r = (await call('grid', grid(JOBS), CONC)) as { seconds: number }; },
-    [...(process.argv.includes('--no-samples') ? [] : ['disabled-by-default-v8.cpu_profiler']), 'v8', 'v8.gc', 'toplevel', 'disabled-by-default-devtools.timeline']);
+    [...(process.argv.includes('--no-samples') ? [] : ['disabled-by-default-v8.cpu_profiler']), 'v8', 'v8.gc', 'toplevel', 'disabled-by-default-devtools.timeline', ...(arg('cats')?.split(',') ?? [])]);
   const names = new Map<string, string>();
   for (const e of events) if (e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, (e as unknown as { args: { name: string } }).args.name);
   const load = (await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -93,11 +98,15 @@ try {
     console.log(perJob(profileSummary(p, TOP, focus)));
   }
   // Trace events per thread kind: what the profiler cannot name (clone, message dispatch, GC).
+  if (arg('events')) {
+    const re = new RegExp(arg('events')!);
+    for (const e of events) if (re.test(e.name)) console.log(`  event ${e.name} ${((e.tdur ?? e.dur ?? 0) / 1000).toFixed(2)} ms ${JSON.stringify((e as unknown as { args?: unknown }).args ?? {}).slice(0, 300)}`);
+  }
   const sums = new Map<string, Map<string, number>>();
   for (const e of events) {
     if (e.ph !== 'X') continue;
     const kind = (names.get(`${e.pid}:${e.tid}`) ?? '?').replace(/\d+$/, '');
-    if (!/CrRendererMain|DedicatedWorker/.test(kind)) continue;
+    if (!new RegExp(arg('threads') ?? 'CrRendererMain|DedicatedWorker').test(kind)) continue;
     const m = sums.get(kind) ?? new Map<string, number>();
     m.set(e.name, (m.get(e.name) ?? 0) + (e.tdur ?? e.dur ?? 0) / 1000);
     sums.set(kind, m);

@@ -46,7 +46,13 @@ export class EpochMeans {
   private readonly totals: number[];
 
   constructor(keys: number) {
-    this.totals = new Array<number>(keys).fill(0);
+    // Doubles from the start (NaN first, then 0), and means() copies them: the caller's optimized
+    // code then always sees one array map. `new Array(n).fill(0)` began as small integers and
+    // map() chose its result's kind by the values, so fitJob's TurboFan code (~50 ms to compile)
+    // met a new map now and then, deopted and was compiled again.
+    this.totals = [];
+    for (let k = 0; k < keys; k++) this.totals.push(NaN);
+    this.totals.fill(0);
   }
 
   add(values: ArrayLike<number>, size: number): void {
@@ -57,6 +63,8 @@ export class EpochMeans {
   /** The means so far; NaN before the first batch. */
   means(): number[] {
     const inv = f32(1 / this.seen);
-    return this.totals.map((t) => (this.seen === 0 ? NaN : f32(inv * t)));
+    const out = this.totals.slice();
+    for (let k = 0; k < out.length; k++) out[k] = this.seen === 0 ? NaN : f32(inv * out[k]!);
+    return out;
   }
 }
