@@ -6,7 +6,7 @@
  * grid's header hook; the popover is one Solid component on the page, opened through a signal.
  * Everything is text (textContent), never markup.
  */
-import { Show, createSignal, onCleanup, onMount } from 'solid-js';
+import { Show, createEffect, createSignal, on, onCleanup, onMount } from 'solid-js';
 import { locale, t, tIn } from './i18n/index.ts';
 import { gridColumnHelp, isViewColumn } from './view-help.ts';
 import './HeaderHelp.css';
@@ -117,7 +117,15 @@ export function HeaderHelp() {
           <Show when={help()}>
             {(h) => (
               <aside
-                ref={(el) => { box = el; queueMicrotask(() => place(el, o)); }}
+                ref={(el) => {
+                  box = el;
+                  // Placed again when the window changes size, or the language its text (and height).
+                  const again = () => place(el, o);
+                  queueMicrotask(again);
+                  window.addEventListener('resize', again);
+                  onCleanup(() => window.removeEventListener('resize', again));
+                  createEffect(on(locale, () => queueMicrotask(again), { defer: true }));
+                }}
                 class="ss-help-popover" role="dialog" data-testid="header-help" data-col={o.key}
                 aria-label={t('help.dialog', { label: labelOf(o.key) })}
                 style={{ left: `${o.left}px`, top: `${o.bottom + 4}px`, width: `${POPOVER_WIDTH}px` }}

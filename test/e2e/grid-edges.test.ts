@@ -120,6 +120,14 @@ describe('the grid at the window\'s edges', () => {
     };
     await expect.poll(inside, POLL).toBe(true);
     await page.screenshot({ path: `${OUT}/grid-edges-help-right.png` });
+    // The window narrows while it is open: it is placed again, still whole inside.
+    await page.setViewportSize({ width: 700, height: 600 });
+    const narrow = await view();
+    await expect.poll(async () => {
+      const b = (await help.boundingBox())!;
+      return b.x >= 0 && b.x + b.width <= narrow.client;
+    }, POLL).toBe(true);
+    await page.setViewportSize({ width: 1000, height: 600 });
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'detached' });
     // A "?" near the bottom of the window: the popover opens above it rather than below the fold.

@@ -313,7 +313,9 @@ export class ParallelChart {
     } else {
       this.tip.hide();
     }
-    if (changed) this.draw();
+    // Redrawn once per frame, as the brush is: a pointer swept across thousands of lines changes
+    // the hovered one at every pointermove, and each redraw draws every line.
+    if (changed) this.drawSoon();
   }
 
   /**
@@ -335,12 +337,16 @@ export class ParallelChart {
       this.onBrush(this.brushes);
       return;
     }
-    if (this.frame === 0) {
-      this.frame = requestAnimationFrame(() => {
-        this.frame = 0;
-        this.draw();
-      });
-    }
+    this.drawSoon();
+  }
+
+  /** Draw at the next frame, once however often it is asked for before then. */
+  private drawSoon(): void {
+    if (this.frame !== 0) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.draw();
+    });
   }
 }
 
