@@ -1,7 +1,7 @@
 /**
  * Scrolling the grid, in chromium: what one wheel step and one jump cost the main thread.
  *
- *   npm run bench:grid-scroll [-- --rows 100] [--step 100] [--training]
+ *   npm run bench:grid-scroll [-- --rows 100] [--step 100] [--training] [--profile]
  *
  * Opens a sheet of toy rows (the page's own file input), waits until every run has finished
  * (`--training`: measures while they train), then scrolls the page over the grid with the mouse
@@ -15,12 +15,14 @@
 import { startApp } from '../test/helpers/browser.ts';
 import { type TraceEvent, mainThreadEvents, recordTrace, taskCpu } from './lib/trace.ts';
 import { machine, machineLine } from './lib/report.ts';
+import { type CpuProfile, profileSummary } from './lib/cpu-profile.ts';
 
 const args = process.argv.slice(2);
 const value = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) || fallback : fallback);
 const ROWS = value('--rows', 100);
 const STEP = value('--step', 100);
 const TRAINING = args.includes('--training');
+const PROFILE = args.includes('--profile');
 
 function sheet(): string {
   const rows = Array.from({ length: ROWS }, (_, i) => ({
@@ -76,14 +78,15 @@ try {
   const box = await app.page.locator('.ht_master').boundingBox();
   await app.page.mouse.move((box?.x ?? 0) + 600, 500);
   const cdp = await app.context.newCDPSession(app.page);
-  const wheel = await recordTrace(cdp, async () => {
+  const wheelSteps = async () => {
     for (const dy of [STEP, -STEP]) {
       for (let i = 0; i < 10; i++) {
         await app.page.mouse.wheel(0, dy);
         await app.page.waitForTimeout(150);
       }
     }
-  });
+  };
+  const wheel = await recordTrace(cdp, wheelSteps);
   report('wheel, 10 steps down and 10 up', mainThreadEvents(wheel));
   const jump = await recordTrace(cdp, async () => {
     for (const to of ['bottom', 'top', 'bottom', 'top']) {
@@ -92,6 +95,15 @@ try {
     }
   });
   report('jumps to the bottom and back to the top, twice', mainThreadEvents(jump));
+  if (PROFILE) {
+    // The same wheel steps again under V8's sampling profiler: which functions the steps' script is.
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+    await wheelSteps();
+    const { profile } = await cdp.send('Profiler.stop') as unknown as { profile: CpuProfile };
+    console.log(`\nwheel steps again, sampled (ms over all 20 steps):\n${profileSummary(profile, 30)}`);
+  }
 } finally {
   await app.close();
 }
