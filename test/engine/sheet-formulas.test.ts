@@ -70,6 +70,34 @@ describe('formulas in the sheet engine', () => {
     expect(runner.started()).toEqual(['b']);
   });
 
+  it('a cycle is named from its first cell in sheet order, however it came about', async () => {
+    // Typed edit by edit, the pass found this cycle from the formula column's cell; opened fresh,
+    // from lr's: "H1 → F1 → H1" against "F1 → H1 → F1" (review-20).
+    const [lr, ep] = [letter('lr'), letter('epochs')];
+    const cycle = { lr: `=${ep}1 / 100`, epochs: `=${lr}1 * 100` };
+    const live = new SheetEngine([{ id: 'a', cells: cells() }], new ScriptedRunner(4));
+    await settle();
+    live.edit([{ row: 'a', column: 'epochs', text: cycle.epochs }]);
+    await settle();
+    live.edit([{ row: 'a', column: 'lr', text: cycle.lr }]);
+    await settle();
+    const live2 = new SheetEngine([{ id: 'a', cells: cells() }], new ScriptedRunner(4));
+    await settle();
+    live2.edit([{ row: 'a', column: 'lr', text: cycle.lr }]);
+    await settle();
+    live2.edit([{ row: 'a', column: 'epochs', text: cycle.epochs }]);
+    await settle();
+    const fresh = new SheetEngine([{ id: 'a', cells: cells(cycle) }], new ScriptedRunner(4));
+    await settle();
+    const message = (e: SheetEngine, key: string) => (e.row('a')!.formulas[key] as { message: string }).message;
+    for (const key of ['lr', 'epochs']) {
+      expect(message(fresh, key)).toBe(`circular reference: ${lr}1 → ${ep}1 → ${lr}1`);
+      expect(message(live, key)).toBe(message(fresh, key));
+      expect(message(live2, key)).toBe(message(fresh, key));
+    }
+    for (const e of [live, live2, fresh]) e.dispose();
+  });
+
   it('a row added above changes what an A1 reference reads: the row reading it is re-placed and trains', async () => {
     // Found by the property in sheet-formula-rows (CI, seed 1060678533): the added row's own
     // formulas were computed before it was placed, and that pass updated row a's lr without
