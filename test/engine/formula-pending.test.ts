@@ -131,55 +131,6 @@ describe('a formula waiting on a result', () => {
     expect(runner.last('b').job.spec.seed).toBe(5);
   });
 
-  it('a chain of settings each reading the next row\'s result waits link by link, and trains in turn', async () => {
-    // c's seed reads b's test_acc, b's reads a's: before a finishes, b waits, and c waits on b (it
-    // said "no result (invalid or failed)": b was invalid, though only waiting).
-    const acc = (n: number) => `${columnLetters(SHEET_COLUMN_KEYS.indexOf('test_acc'))}${n}`;
-    const runner = new ScriptedRunner(4);
-    const engine = new SheetEngine([
-      { id: 'a', cells: cells() },
-      { id: 'b', cells: cells({ seed: `=IF(${acc(1)} > 0, 5, 7)` }) },
-      { id: 'c', cells: cells({ seed: `=IF(${acc(2)} > 0, 6, 8)` }) },
-    ], runner);
-    await settle();
-    const waiting = 'invalid — seed: the formula gives #N/A: it reads a result that is not there yet (expected a formula whose value fits the column)';
-    expect(statusText(engine.row('b')!.status)).toBe(waiting);
-    expect(statusText(engine.row('c')!.status)).toBe(waiting);
-    runner.last('a').finish({ testAcc: 0.8 });
-    await settle();
-    expect(runner.started()).toEqual(['a', 'b']);
-    expect(statusText(engine.row('c')!.status)).toBe(waiting);
-    runner.last('b').finish({ testAcc: 0.7 });
-    await settle();
-    expect(runner.started()).toEqual(['a', 'b', 'c']);
-    expect(runner.last('c').job.spec.seed).toBe(6);
-  });
-
-  it('a chain whose first run fails says "no result" down the chain instead of waiting for ever', async () => {
-    const acc = (n: number) => `${columnLetters(SHEET_COLUMN_KEYS.indexOf('test_acc'))}${n}`;
-    const runner = new ScriptedRunner(4);
-    const engine = new SheetEngine([
-      { id: 'a', cells: cells() },
-      { id: 'b', cells: cells({ seed: `=IF(${acc(1)} > 0, 5, 7)` }) },
-      { id: 'c', cells: cells({ seed: `=IF(${acc(2)} > 0, 6, 8)` }) },
-    ], runner);
-    await settle();
-    runner.last('a').fail('out of memory');
-    await settle();
-    const none = 'invalid — seed: the formula gives #N/A: it reads a row that has no result (invalid or failed) (expected a formula whose value fits the column)';
-    expect(statusText(engine.row('b')!.status)).toBe(none);
-    expect(statusText(engine.row('c')!.status)).toBe(none);
-    // a trains again (a new seed): the chain waits again, then trains.
-    engine.edit([{ row: 'a', column: 'seed', text: '3' }]);
-    await settle();
-    expect(statusText(engine.row('c')!.status)).toContain('not there yet');
-    runner.last('a').finish({ testAcc: 0.8 });
-    await settle();
-    runner.last('b').finish({ testAcc: 0.7 });
-    await settle();
-    expect(runner.started()).toEqual(['a', 'a', 'b', 'c']);
-  });
-
   it('an aggregate with every row still waiting waits too; COUNT says 0', async () => {
     const runner = new ScriptedRunner(4);
     const engine = new SheetEngine([{ id: 'a', cells: cells() }, { id: 'b', cells: cells({ lr: '0.1' }) }], runner, {

@@ -55,22 +55,10 @@ function resultReader(column: string): (row: RowState) => FormulaValue {
   };
 }
 
-/**
- * Whether the row is on its way to a result it has not got: queued, running, stale (to run), or
- * invalid only because its settings wait on a result that is itself on its way (a chain of rows
- * each reading the next one's result trains in turn; each link waits, none says "no result").
- */
+/** Whether the row is on its way to a result it has not got: queued, running, or stale (to run). */
 function willRun(row: RowState): boolean {
-  const s = row.status;
-  return s.state === 'queued' || s.state === 'running' || s.state === 'stale' || waitsForResult(s);
-}
-
-/** The cell error of a setting whose formula waits on a result (effectiveCells). */
-const WAITING_MESSAGE = `the formula gives ${PENDING.code}: ${PENDING.message}`;
-
-/** Whether a status is invalid only because settings wait on results on their way. */
-export function waitsForResult(s: RowState['status']): boolean {
-  return s.state === 'invalid' && s.errors.length > 0 && s.errors.every((e) => e.message === WAITING_MESSAGE);
+  const s = row.status.state;
+  return s === 'queued' || s === 'running' || s === 'stale';
 }
 
 function textReader(column: string): (row: RowState) => FormulaValue {
@@ -103,7 +91,7 @@ export function effectiveCells(cells: RowCells, valueOf: (column: string) => For
       continue;
     }
     if (isFormulaError(v)) {
-      if (col.spec) errors.push(cellError(col.key, v === PENDING ? WAITING_MESSAGE : `the formula gives ${v.code}: ${v.message}`, 'a formula whose value fits the column'));
+      if (col.spec) errors.push(cellError(col.key, `the formula gives ${v.code}: ${v.message}`, 'a formula whose value fits the column'));
       else out[col.key] = v.code;
       continue;
     }

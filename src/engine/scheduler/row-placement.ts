@@ -7,7 +7,7 @@
 import { expandRow } from '../grammar/sweep.ts';
 import type { CellError } from '../errors.ts';
 import { type ParsedRow, type RowCells, parseRow } from '../spec.ts';
-import { effectiveCells, waitsForResult } from './cell-values.ts';
+import { effectiveCells } from './cell-values.ts';
 import { type RowInit, type RowState, type RunMode, finishedStatus, pendingStatus, sweepStatus } from './row-state.ts';
 import type { RowTable } from './row-table.ts';
 import type { Runs } from './run-lifecycle.ts';
@@ -119,10 +119,7 @@ function placePlain(
   const { table, runs, formulas } = at;
   if (prev && keyOf(parsed) === keyOf(prev.parsed) && parsed.ok === prev.parsed.ok) {
     // A name or note edit: the run and its result stay.
-    const status = parsed.ok ? prev.status : pendingStatus(parsed);
-    table.set({ ...prev, cells: { ...cells }, parsed, status });
-    // Still invalid, but waiting on a result or not any more: formulas reading its result wait or say "no result".
-    if (waitsForResult(status) !== waitsForResult(prev.status)) formulas.resultChanged(id);
+    table.set({ ...prev, cells: { ...cells }, parsed, status: parsed.ok ? prev.status : pendingStatus(parsed) });
     return;
   }
   runs.withdraw(id);
