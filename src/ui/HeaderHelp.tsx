@@ -32,8 +32,21 @@ const [open, setOpen] = createSignal<OpenHelp | null>(null);
  * screen scrolls it into view first); `place` keeps it inside the window once it is drawn.
  */
 export function toggleHeaderHelp(key: string, anchor: Element): void {
+  setOpen((o) => (o?.key === key ? null : anchoredAt(key, anchor)));
+}
+
+function anchoredAt(key: string, anchor: Element): OpenHelp {
   const r = anchor.getBoundingClientRect();
-  setOpen((o) => (o?.key === key ? null : { key, left: window.scrollX + r.left, top: window.scrollY + r.top, bottom: window.scrollY + r.bottom }));
+  return { key, left: window.scrollX + r.left, top: window.scrollY + r.top, bottom: window.scrollY + r.bottom };
+}
+
+/**
+ * Where the column's "?" is now: after a resize the toolbar may wrap and move the header, and
+ * Handsontable may have drawn the header again (a new button); `o` when it is not drawn.
+ */
+function anchorNow(o: OpenHelp): OpenHelp {
+  const button = document.querySelector(`.ht_clone_top th[data-col="${CSS.escape(o.key)}"] .ss-help-button`);
+  return button ? anchoredAt(o.key, button) : o;
 }
 
 /** Room kept between the popover and the window's edges. */
@@ -120,7 +133,7 @@ export function HeaderHelp() {
                 ref={(el) => {
                   box = el;
                   // Placed again when the window changes size, or the language its text (and height).
-                  const again = () => place(el, o);
+                  const again = () => place(el, anchorNow(o));
                   queueMicrotask(again);
                   window.addEventListener('resize', again);
                   onCleanup(() => window.removeEventListener('resize', again));

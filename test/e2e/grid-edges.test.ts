@@ -120,13 +120,17 @@ describe('the grid at the window\'s edges', () => {
     };
     await expect.poll(inside, POLL).toBe(true);
     await page.screenshot({ path: `${OUT}/grid-edges-help-right.png` });
-    // The window narrows while it is open: it is placed again, still whole inside.
+    // The window narrows while it is open: the toolbar wraps and the header moves down. The popover
+    // is placed again from where its "?" is now: whole inside, below the "?", not over the header.
+    const headerBefore = (await button.boundingBox())!;
     await page.setViewportSize({ width: 700, height: 600 });
     const narrow = await view();
+    await expect.poll(async () => (await button.boundingBox())?.y ?? 0, POLL).toBeGreaterThan(headerBefore.y + 20);
     await expect.poll(async () => {
       const b = (await help.boundingBox())!;
-      return b.x >= 0 && b.x + b.width <= narrow.client;
-    }, POLL).toBe(true);
+      const q = (await button.boundingBox())!;
+      return { inside: b.x >= 0 && b.x + b.width <= narrow.client, below: b.y >= q.y + q.height };
+    }, POLL).toEqual({ inside: true, below: true });
     await page.setViewportSize({ width: 1000, height: 600 });
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'detached' });

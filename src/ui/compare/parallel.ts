@@ -154,6 +154,11 @@ export class ParallelChart {
   }
 
   draw(): void {
+    // Drawn now: a frame asked for before (drawSoon) would draw the same again.
+    if (this.frame !== 0) {
+      cancelAnimationFrame(this.frame);
+      this.frame = 0;
+    }
     const dpr = Math.min(2, globalThis.devicePixelRatio || 1);
     const c = this.canvas;
     if (c.width !== Math.round(this.width * dpr)) c.width = Math.round(this.width * dpr);
