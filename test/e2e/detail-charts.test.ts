@@ -45,6 +45,9 @@ async function retrain(id: string, seed: string, col = 'seed'): Promise<void> {
   await app.page.keyboard.press('ControlOrMeta+A');
   await app.page.keyboard.type(seed);
   await app.page.keyboard.press('Tab');
+  // The edit reached the row (a failure here names the edit, not a later wait for a run).
+  await app.page.waitForFunction(([rowId, column, text]) => window.__sweepsheet!.rows().find((x) => x.id === rowId)?.cells[column] === text,
+    [id, col, seed] as const, { timeout: 10_000 });
 }
 
 /** Until the row holds `cells` and shows its current spec's result in `state`. */
@@ -279,10 +282,10 @@ describe('row detail: curves, boundary, confusion matrix, gallery', () => {
     await waitSettled('mnist-small');
     await select('mnist-small');
     await detail().getByTestId('detail-confusion').waitFor();
-    // Retrain for longer while its detail is shown: no insights while it trains. (40 epochs of 1k
-    // images, about a second here: its 4-epoch run could end between two polls on a fast machine,
-    // before its live view was drawn, and this step timed out waiting for it.)
-    await retrain('mnist-small', '40', 'epochs');
+    // Retrain for longer while its detail is shown: no insights while it trains. (150 epochs of 1k
+    // images, a few seconds here: its 4-epoch run could end between two polls on a fast machine,
+    // before its live view was drawn, and so could a 40-epoch run with tests running beside it.)
+    await retrain('mnist-small', '150', 'epochs');
     await app.page.waitForFunction(() => window.__sweepsheet!.rows().find((x) => x.id === 'mnist-small')!.status.state === 'running', undefined, { timeout: FINISH_TIMEOUT, polling: 20 });
     await app.page.waitForFunction(() => document.querySelector('[data-testid="detail-history"]')?.getAttribute('data-live') === 'yes');
     await expect(detail().getByTestId('detail-confusion').count()).resolves.toBe(0);
