@@ -68,11 +68,12 @@ describe('the grid at the window\'s edges', () => {
       await frames();
       const lr = (await masterCell('toy-b', 'lr').boundingBox())!;
       const edge = await frozenRight();
-      if (lr.x < edge - lr.width * 0.5 && lr.x + lr.width > edge + 20) return true;
-      await page.evaluate((dx) => window.scrollBy(dx, 0), lr.x - edge + lr.width * 0.6);
-      return false;
+      // What was measured, so that a timeout says where the cell was.
+      const at = { halfUnder: lr.x < edge - lr.width * 0.5 && lr.x + lr.width > edge + 20, x: lr.x, width: lr.width, edge };
+      if (!at.halfUnder) await page.evaluate((dx) => window.scrollBy(dx, 0), lr.x - edge + lr.width * 0.6);
+      return at;
     };
-    await expect.poll(halfUnder, POLL).toBe(true);
+    await expect.poll(halfUnder, POLL).toMatchObject({ halfUnder: true });
     const box = (await masterCell('toy-b', 'lr').boundingBox())!;
     const edge = await frozenRight();
     expect(box.x).toBeLessThan(edge - box.width * 0.5);

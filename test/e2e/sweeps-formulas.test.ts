@@ -42,7 +42,7 @@ async function settled(): Promise<void> {
   await page().waitForFunction(() => {
     const all = window.__sweepsheet?.rows() ?? [];
     return all.length > 0 && all.every((r) => ['done', 'diverged', 'invalid'].includes(r.status.state) ||
-      (r.status.state === 'sweep' && r.status.done + r.status.failed === r.status.total));
+      (r.status.state === 'sweep' && r.status.done + r.status.failed + r.status.invalid === r.status.total));
   }, undefined, { timeout: SETTLE_TIMEOUT, polling: 100 });
   await page().waitForFunction(() => window.__sweepsheet!.rows().every((r) =>
     document.querySelector(`.ht_master td[data-row-id="${r.id}"][data-col="status"]`)?.getAttribute('data-state') === r.status.state));
