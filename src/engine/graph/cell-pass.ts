@@ -8,11 +8,11 @@
  * their row's settings: a setting that reads a result leading back to it is a cycle like any
  * other. They are never computed; the host reports their changes.
  */
-import { type Evaluator, type FormulaValue, formatCellRef, formulaError, isFormulaError } from '../formula/index.ts';
+import { type Evaluator, type FormulaValue, formulaError, isFormulaError } from '../formula/index.ts';
 import {
   type CellRef, type ColumnNode, type FormulaUpdate, type Graph, type RangeDep, type RowSet, columnOf, forRangesAt, id, isFormula, rowOf, sameValue,
 } from './nodes.ts';
-import { cycleMessages } from './cycle-path.ts';
+import { cycleMessages, plainCyclePath } from './cycle-path.ts';
 import { topologicalOrder } from './order.ts';
 import { RangeVertices } from './range-order.ts';
 
@@ -46,8 +46,7 @@ export function cellPass(
   for (const cycle of cycles) {
     // A cycle through a result: each cell names a path through itself and the runs (cycle-path.ts).
     const messages = cycle.some((k) => derived.has(k)) ? cycleMessages(g, cycle, inputs, joins, derived) : null;
-    const loop = messages ? [] : fromFirst(g, cycle);
-    const path = messages ? '' : [...loop, loop[0]!].map((k) => label(g, k)).join(' → ');
+    const path = messages ? '' : plainCyclePath(g, cycle);
     for (const key of cycle) {
       if (derived.has(key)) continue;
       const value = formulaError('#CYCLE!', `circular reference: ${messages?.get(key) ?? path}`);
@@ -378,23 +377,3 @@ function cellInputs(
   return { cells: out, ranges: node.ranges };
 }
 
-
-/**
- * A cycle's cells from its first in sheet order (row, then column), the order kept: the pass finds
- * a cycle from wherever its search entered it, so a sheet typed edit by edit and the same sheet
- * opened fresh named one cycle from different cells.
- */
-function fromFirst(g: Graph, cycle: readonly string[]): string[] {
-  const columns = g.host.columns();
-  const at = (k: string) => (g.rowIndex.get(rowOf(k)) ?? 0) * (columns.length + 1) + columns.indexOf(columnOf(k));
-  let first = 0;
-  for (let i = 1; i < cycle.length; i++) if (at(cycle[i]!) < at(cycle[first]!)) first = i;
-  return [...cycle.slice(first), ...cycle.slice(0, first)];
-}
-/** A cell as a cycle's message names it: its A1 address, or column and row number past the grid. */
-function label(g: Graph, key: string): string {
-  const row = g.rowIndex.get(rowOf(key)) ?? 0;
-  const column = columnOf(key);
-  const col = g.host.columns().indexOf(column);
-  return col < 0 ? `${column}${row + 1}` : formatCellRef({ row, column: col, absColumn: false, absRow: false });
-}

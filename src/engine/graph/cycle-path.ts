@@ -33,8 +33,8 @@ export function cycleMessages(
   g: Graph, cycle: readonly string[], inputs: Inputs, joins: (key: string) => boolean, derived: ReadonlySet<string>,
 ): Map<string, string> {
   const members = new Set(cycle);
-  const columns = g.host.columns();
-  const at = new Map(cycle.map((k) => [k, (g.rowIndex.get(rowOf(k)) ?? 0) * (columns.length + 1) + columns.indexOf(columnOf(k))]));
+  const position = sheetPosition(g);
+  const at = new Map(cycle.map((k) => [k, position(k)]));
   // In sheet order, so which cells get a loop of their own does not depend on how the pass found them.
   const cells = cycle.filter((k) => !derived.has(k)).sort((a, b) => at.get(a)! - at.get(b)!);
   const name = (loop: readonly string[]) => {
@@ -185,6 +185,27 @@ function walksThrough(hub: string, members: ReadonlySet<string>, inputs: Inputs,
     if (headDone && tailDone) return [...head, ...tail.slice(1)];
     return [...head, GAP, ...tail];
   };
+}
+
+/**
+ * The path of a cycle of cells the person wrote (no result on it), from its first cell in sheet
+ * order, the order kept: the pass finds a cycle from wherever its search entered it, so a sheet
+ * typed edit by edit and the same sheet opened fresh named one cycle from different cells.
+ */
+export function plainCyclePath(g: Graph, cycle: readonly string[]): string {
+  const position = sheetPosition(g);
+  let first = 0;
+  for (let i = 1; i < cycle.length; i++) if (position(cycle[i]!) < position(cycle[first]!)) first = i;
+  const loop = [...cycle.slice(first), ...cycle.slice(0, first), cycle[first]!];
+  return loop.map((k) => label(g, k, NONE)).join(' → ');
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** A cell's place in sheet order: by row, then by column. */
+function sheetPosition(g: Graph): (key: string) => number {
+  const columns = g.host.columns();
+  return (k) => (g.rowIndex.get(rowOf(k)) ?? 0) * (columns.length + 1) + columns.indexOf(columnOf(k));
 }
 
 /** A cell as the message names it: its A1 address; a derived one also says whose run it comes from. */

@@ -30,8 +30,8 @@ import { SheetFormulas } from './sheet-formulas.ts';
  * sweep's runs move the rows below it, so an A1 reference can read one of its own runs only while
  * it sweeps).
  */
-const UNSETTLED_EXPECTED = 'a formula whose value does not depend on how this row is placed';
 const UNSETTLED_MESSAGE = 'its value does not settle: placing this row changes what its formula reads (a sweep\'s runs move the rows an A1 reference points at), and that changes the row again';
+const UNSETTLED_EXPECTED = 'a formula whose value does not depend on how this row is placed';
 
 export { type CellEdit, type FormulaColumn, type RowInit, type RowState, type RunMode, type RunStatus, isStale, statusText } from './row-state.ts';
 export type { ResultCache } from './run-lifecycle.ts';
