@@ -26,7 +26,7 @@ let done: (() => void) | null = null;
 let messages = 0;
 port1.on('message', (m: JobMessage) => {
   messages++;
-  unpackProgress(m.progress);
+  if ('progress' in m) unpackProgress(m.progress);
   if ('result' in m) unpackResult(m.result);
   if ('result' in m || 'error' in m) done?.();
 });

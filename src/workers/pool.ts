@@ -199,7 +199,7 @@ export class WorkerPool implements Runner {
     // A job the pool gave up on (hung, crashed) says nothing more to anyone.
     if (!job || m.jobId !== job.jobId) return;
     job.beat = Date.now();
-    if (m.progress.length > 0) {
+    if ('progress' in m) {
       // A throwing progress handler must not lose the job's end (through Comlink, its error went
       // back to the worker, which ignored it); say so and go on.
       try {

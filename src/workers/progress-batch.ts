@@ -12,7 +12,7 @@ export const PROGRESS_BATCH_MS = 100;
 
 /**
  * How long a job's first update may wait to find out whether the job ends first: if it does, the
- * update rides with the end, and the page reads one message for the job instead of two. With two
+ * end (whose result has every epoch) replaces it, and the page reads one message for the job instead of two. With two
  * workers on two cores every ms of the page's is taken from a worker; a small job's separate
  * first message (with its live boundary) was about a third of what the page spent per job
  * (issue 7). A person sees no difference: such a run ends before a frame or two would have shown
@@ -25,7 +25,7 @@ export interface ProgressBatcher {
   push(p: TrainProgress): void;
   /** Send whatever is queued (at the end of a job). */
   flush(): void;
-  /** Take whatever is queued without sending it, to ride along with the job's end message. */
+  /** Take whatever is queued without sending it (at a job's end, whose result has every epoch: protocol.ts). */
   drain(): TrainProgress[];
 }
 

@@ -35,13 +35,16 @@ export interface WireError {
 
 /**
  * Worker → page on the job port, for one job in this order: progress batches (oldest first, at
- * most one every PROGRESS_BATCH_MS, src/workers/progress-batch.ts), then one end message that
- * carries the last queued progress and the result or the error. Boundaries travel packed (wire.ts).
+ * most one every PROGRESS_BATCH_MS, src/workers/progress-batch.ts), then one end message with the
+ * result or the error. Progress still queued at the end is not sent: the result's history has
+ * every epoch. So the records a job's progress brought are the first epochs of that history, in
+ * order; a job that ends within its first update's hold sends only its end. Boundaries travel
+ * packed (wire.ts).
  */
 export type JobMessage =
   | { readonly jobId: string; readonly progress: readonly WireProgress[] }
-  | { readonly jobId: string; readonly progress: readonly WireProgress[]; readonly result: WireResult }
-  | { readonly jobId: string; readonly progress: readonly WireProgress[]; readonly error: WireError };
+  | { readonly jobId: string; readonly result: WireResult }
+  | { readonly jobId: string; readonly error: WireError };
 
 export interface TrainerApi {
   /**

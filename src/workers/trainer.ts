@@ -124,8 +124,13 @@ export function createTrainer(env: TrainerEnv): TrainerApi {
     port.onmessage = (ev: MessageEvent<JobRequest>) => {
       const jobId = ev.data.job.id;
       const progress = progressBatcher((batch) => port.postMessage({ jobId, progress: packProgress(batch) } satisfies JobMessage));
-      // The last progress rides with the end: one message fewer per job, and it cannot trail the result.
-      const end = (m: { result: WireResult } | { error: WireError }) => port.postMessage({ jobId, progress: packProgress(progress.drain()), ...m } satisfies JobMessage);
+      // Progress not yet sent is dropped: the result's history holds every epoch, and the page
+      // would only have replaced it at once (a failed or cancelled run's live records are cleared
+      // too). A small job's whole life is then one message each way (issue 7).
+      const end = (m: { result: WireResult } | { error: WireError }) => {
+        progress.drain();
+        port.postMessage({ jobId, ...m } satisfies JobMessage);
+      };
       trainWith(ev.data.job, progress).then(
         (result) => {
           try {

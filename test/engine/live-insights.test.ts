@@ -26,8 +26,10 @@ const inProcess: Runner = {
 
 describe('live records and boundary in the sheet engine', () => {
   it('a running 2-D row shows its epoch records and boundary; the result takes over', async () => {
+    // Large enough (over fit.ts' HELD_JOB_MACS) that a live boundary comes with epoch 1, not only
+    // once the job has run SMALL_JOB_LIVE_BOUNDARY_MS.
     const engine = new SheetEngine([{ id: 'c', cells: {
-      dataset: 'circle', noise: '0.1', layers: 'dense(8, tanh)', optimizer: 'adam', lr: '0.03', batch_size: '16', epochs: '12', seed: '2', val_split: '0.2',
+      dataset: 'circle', noise: '0.1', layers: 'dense(64, tanh) dense(64, tanh)', optimizer: 'adam', lr: '0.03', batch_size: '16', epochs: '60', seed: '2', val_split: '0.2',
     } }], inProcess);
     // What each running state held when it was reported: its array, and a copy of its records then.
     const seen: { live: readonly EpochRecord[]; records: EpochRecord[]; shown: readonly EpochRecord[] }[] = [];

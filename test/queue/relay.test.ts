@@ -106,7 +106,9 @@ describe('the queue relay', () => {
   it('runs a valid job on a worker and streams its progress and result back', async () => {
     const ev = await openEvents();
     try {
-      const spec = specOf({ seed: '21', epochs: '2' });
+      // Long enough (about a second) to send progress before its end: a job that ends within its
+      // first update's hold sends only its result, whose history has every epoch.
+      const spec = specOf({ seed: '21', epochs: '500', batch_size: '2' });
       const res = await post('/api/queue/jobs', { session: ev.session, id: 'r1@1', spec });
       expect(res.status).toBe(202);
       const deadline = Date.now() + 120_000;
@@ -119,7 +121,7 @@ describe('the queue relay', () => {
       const r = result!.data.r as { jobId: string; testAcc: number; valLoss: number; epochsRun: number };
       expect(result!.data.id).toBe('r1@1');
       expect(r.jobId).toBe('r1@1');
-      expect(r.epochsRun).toBe(2);
+      expect(r.epochsRun).toBe(500);
       expect(r.testAcc).toBeGreaterThan(0.5);
       expect(Number.isNaN(r.valLoss)).toBe(true);
       expect(ev.events.filter((e) => e.event === 'progress').length).toBeGreaterThan(0);

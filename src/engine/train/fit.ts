@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, Boundary, EpochRecord, TrainJob, TrainProgress, TrainResult } from '../job.ts';
 import { batchOf, evaluateView } from './batches.ts';
-import { BoundaryThrottle, boundaryExtent, computeBoundary, evaluateTest, hasBoundary } from './insights.ts';
+import { BoundaryThrottle, SMALL_JOB_LIVE_BOUNDARY_MS, boundaryExtent, computeBoundary, evaluateTest, hasBoundary } from './insights.ts';
 import { buildModel, makeOptimizer, setLearningRate } from './model.ts';
 import { aboveSince, farAboveChance } from './divergence.ts';
 import { Plateau } from './plateau.ts';
@@ -91,7 +91,6 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
   const plateau = new Plateau(spec);
   // The live boundary shares one extent with the final one, so the picture does not jump.
   const extent = hasBoundary(data) ? boundaryExtent(data) : null;
-  const throttle = new BoundaryThrottle(started);
   // Keep-best: tfjs' step keeps copies of the model's weights, the fused step one array of its own.
   let best: tf.Tensor[] | null = null;
   let bestParams: Float32Array | null = null;
@@ -110,7 +109,9 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
     if (dense.ok) fused = dense.trainer;
     else stock = stockModel(spec, data, hooks.backend);
     options.onStep?.(dense.ok ? 'fused' : 'stock', dense.ok ? 'dense layers on wasm' : dense.reason);
-    let firstSent = views.train.idx.length * spec.epochs * (dense.ok ? dense.params : Infinity) <= HELD_JOB_MACS;
+    const small = views.train.idx.length * spec.epochs * (dense.ok ? dense.params : Infinity) <= HELD_JOB_MACS;
+    let firstSent = small; // a small job's first update may be held (progress-batch.ts); a larger one's goes at once
+    const throttle = new BoundaryThrottle(started, undefined, undefined, small ? SMALL_JOB_LIVE_BOUNDARY_MS : 0);
     const progress = (p: TrainProgress) => {
       hooks.onProgress(p);
       if (!firstSent) {

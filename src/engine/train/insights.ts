@@ -139,16 +139,25 @@ export async function computeInsights(model: tf.LayersModel, data: LoadedData, t
 }
 
 /**
+ * How long a small job (fit.ts' HELD_JOB_MACS) trains before it draws a live boundary. Most such
+ * jobs end sooner, and their end brings the final boundary in the same message as the first
+ * update would have gone (progress-batch.ts' first hold, 20 ms): a live one drawn before then was
+ * never seen, and cost a 2 ms job ~6 % of its time (issue 7).
+ */
+export const SMALL_JOB_LIVE_BOUNDARY_MS = 25;
+
+/**
  * When to send a boundary during training: at most `share` of the time trained so far goes to
- * drawing it, and never more often than every `minMs`; the first epoch always gets one.
+ * drawing it, and never more often than every `minMs`; the first epoch that ends `firstAfterMs`
+ * or more after the start always gets one (0: the first epoch).
  */
 export class BoundaryThrottle {
   private spent = 0;
   private last = -Infinity;
-  constructor(private readonly started: number, private readonly share = 0.08, private readonly minMs = 100) {}
+  constructor(private readonly started: number, private readonly share = 0.08, private readonly minMs = 100, private readonly firstAfterMs = 0) {}
 
   due(now: number): boolean {
-    return now - this.last >= this.minMs && this.spent <= this.share * (now - this.started);
+    return now - this.started >= this.firstAfterMs && now - this.last >= this.minMs && this.spent <= this.share * (now - this.started);
   }
 
   /** Record one boundary that took from `t0` to `t1`. */

@@ -4,7 +4,7 @@ import type { Boundary, TrainProgress, TrainResult } from '../../../src/engine/j
 import { parseRow } from '../../../src/engine/spec.ts';
 import { fitJob } from '../../../src/engine/train/fit.ts';
 import { evaluateView } from '../../../src/engine/train/batches.ts';
-import { BOUNDARY_SIZE, BoundaryThrottle, MAX_SAMPLES, boundaryGrid, evaluateTest } from '../../../src/engine/train/insights.ts';
+import { BOUNDARY_SIZE, BoundaryThrottle, MAX_SAMPLES, SMALL_JOB_LIVE_BOUNDARY_MS, boundaryGrid, evaluateTest } from '../../../src/engine/train/insights.ts';
 import { buildModel } from '../../../src/engine/train/model.ts';
 import { runViews } from '../../../src/engine/train/views.ts';
 import { loadData } from '../../../src/engine/train/load.ts';
@@ -65,13 +65,21 @@ describe('insights from real training (tfjs, wasm)', () => {
     // The disc (class 1) is in the middle, the ring (class 0) around it.
     expect(b.predicted[cellOf(b, 0, 0)]).toBe(1);
     expect(b.predicted[cellOf(b, b.extent[0], b.extent[3])]).toBe(0);
-    // Every epoch end carries its record; some carry a boundary of the same extent.
+    // Every epoch end carries its record. This job is small: it draws a live boundary only if it
+    // is still training SMALL_JOB_LIVE_BOUNDARY_MS in, and then of the final one's extent.
     const ends = progress.filter((p) => p.record !== undefined);
     expect(ends.map((p) => p.record)).toEqual(r.history);
+    for (const p of progress) if (p.boundary) expect(p.boundary.extent).toEqual(b.extent);
+  });
+
+  it('a job larger than a small one draws its first live boundary at epoch 1, of the final extent', async () => {
+    const progress: TrainProgress[] = [];
+    // ~4,400 weights x 60 epochs x the training points: well over fit.ts' HELD_JOB_MACS.
+    const { r } = await train({ dataset: 'circle', layers: 'dense(64, relu) dense(64, relu)', epochs: '60' }, progress);
     const live = progress.filter((p) => p.boundary !== undefined);
     expect(live.length).toBeGreaterThanOrEqual(1);
     expect(live[0]!.epoch).toBe(1);
-    for (const p of live) expect(p.boundary!.extent).toEqual(b.extent);
+    for (const p of live) expect(p.boundary!.extent).toEqual(r.insights!.boundary!.extent);
   });
 
   it('xor: confusion counts sum to the test size and match the test accuracy; samples are wrong first', async () => {
@@ -159,5 +167,14 @@ describe('boundary grid and throttle', () => {
     expect(t.due(50)).toBe(false); // too soon
     expect(t.due(150)).toBe(false); // 20 > 10% of 150
     expect(t.due(200)).toBe(true);
+  });
+
+  it('a small job\'s throttle draws its first boundary only once the job has run firstAfterMs', () => {
+    const t = new BoundaryThrottle(1000, 0.08, 100, SMALL_JOB_LIVE_BOUNDARY_MS);
+    expect(t.due(1000 + SMALL_JOB_LIVE_BOUNDARY_MS - 1)).toBe(false);
+    expect(t.due(1000 + SMALL_JOB_LIVE_BOUNDARY_MS)).toBe(true);
+    t.took(1000 + SMALL_JOB_LIVE_BOUNDARY_MS, 1000 + SMALL_JOB_LIVE_BOUNDARY_MS + 1);
+    expect(t.due(1000 + SMALL_JOB_LIVE_BOUNDARY_MS + 50)).toBe(false); // the interval still holds
+    expect(t.due(1000 + SMALL_JOB_LIVE_BOUNDARY_MS + 101)).toBe(true);
   });
 });
