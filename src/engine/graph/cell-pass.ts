@@ -6,7 +6,8 @@
  *
  * Derived cells (a row's results, nodes.ts DerivedCells) are vertices of the ordering too, reading
  * their row's settings: a setting that reads a result leading back to it is a cycle like any
- * other. They are never computed; the host reports their changes.
+ * other. They are never computed: the host reads them from its settings' values as they are, and
+ * a setting whose value changed marks its row's derived cells changed for the cells after it.
  */
 import { type Evaluator, type FormulaValue, formulaError, isFormulaError } from '../formula/index.ts';
 import {
@@ -27,7 +28,10 @@ export function cellPass(
   const all = g.host.rowIds();
   const seeds: string[] = [...forcedCells, ...plain.map((c) => id(c.row, c.column))];
   for (const [column, set] of forced) for (const row of set === 'all' ? all : set) seeds.push(id(row, column));
-  const { affected, derived } = downstream(g, seeds);
+  const d = g.host.derived;
+  // The derived columns some formula reads: the others lead nowhere, and count as changed for no one.
+  const readDerived = d ? derivedColumnsRead(g, d.columns) : [];
+  const { affected, derived } = downstream(g, seeds, readDerived);
   const dirty = new Set<string>();
   const dirtyColumns = new Set<string>();
   // Ranges covering a dirty cell: what a formula reading a range checks, rather than each cell.
@@ -41,6 +45,23 @@ export function cellPass(
     if (g.rangesByColumn.has(column)) forRangesAt(g, column, g.rowIndex.get(rowOf(key)), addDirtyRange, used);
   };
   for (const key of seeds) markDirty(key);
+  // A setting that got its value changes its rows' results as the host reads them from now on
+  // (nodes.ts DerivedCells): they count as changed, so their readers, ordered after them, compute.
+  const changedCell = (key: string) => {
+    const column = columnOf(key);
+    evaluator.changed(column, g.rowIndex.get(rowOf(key)));
+    markDirty(key);
+    if (!d?.sources.has(column)) return;
+    d.sourceChanged?.(rowOf(key));
+    if (readDerived.length === 0) return;
+    for (const row of d.fedRows(rowOf(key))) {
+      const at = g.rowIndex.get(row);
+      for (const c of readDerived) {
+        evaluator.changed(c, at);
+        markDirty(id(row, c));
+      }
+    }
+  };
   const out: FormulaUpdate[] = [];
   const { sequence, cycles, inputs, joins } = orderAffected(g, affected, derived);
   for (const cycle of cycles) {
@@ -54,8 +75,7 @@ export function cellPass(
       // Else every pass over =MAX(test_acc) / 10 in 10,000 rows re-placed every row.
       if (sameValue(value, current(g, key))) continue;
       assign(g, key, value);
-      evaluator.changed(columnOf(key), g.rowIndex.get(rowOf(key)));
-      markDirty(key);
+      changedCell(key);
       out.push({ row: rowOf(key), column: columnOf(key), value });
     }
   }
@@ -68,8 +88,7 @@ export function cellPass(
     if (dirty.has(key) || !sameValue(value, current(g, key))) {
       assign(g, key, value);
       // An aggregate remembered over this cell's column is read again by the cells after it.
-      evaluator.changed(columnOf(key), g.rowIndex.get(rowOf(key)));
-      markDirty(key);
+      changedCell(key);
       out.push({ row: rowOf(key), column: columnOf(key), value });
     }
   }
@@ -194,7 +213,7 @@ function wasCycle(g: Graph, key: string): boolean {
  * the derived cells passed through: a cell in a source column leads to the derived cells of the
  * rows it feeds, those any formula reads (see derivedReaders).
  */
-function downstream(g: Graph, seeds: readonly string[]): { affected: Set<string>; derived: Set<string> } {
+function downstream(g: Graph, seeds: readonly string[], readDerived: readonly string[]): { affected: Set<string>; derived: Set<string> } {
   const out = new Set<string>();
   const stack = [...seeds];
   const columnsSeen = new Set<string>();
@@ -214,7 +233,6 @@ function downstream(g: Graph, seeds: readonly string[]): { affected: Set<string>
     for (const row of g.host.rowIds()) stack.push(id(row, column));
   };
   const d = g.host.derived;
-  const readDerived = d ? derivedColumnsRead(g, d.columns) : [];
   const derived = readDerived.length > 0 ? new DerivedReaders(g, (k) => stack.push(k)) : null;
   while (stack.length > 0) {
     const key = stack.pop()!;

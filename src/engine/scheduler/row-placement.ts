@@ -6,6 +6,8 @@
  */
 import { expandRow } from '../grammar/sweep.ts';
 import type { CellError } from '../errors.ts';
+import type { FormulaValue } from '../formula/index.ts';
+import type { TrainResult } from '../job.ts';
 import { type ParsedRow, type RowCells, parseRow } from '../spec.ts';
 import { effectiveCells } from './cell-values.ts';
 import { type RowInit, type RowState, type RunMode, finishedStatus, pendingStatus, sweepStatus } from './row-state.ts';
@@ -143,6 +145,36 @@ function placePlain(
   if (!parsed.ok) return;
   if (at.mode === 'auto') runs.enqueue(id, at.seq);
   else table.set({ ...base, status: { state: 'stale' } });
+}
+
+/**
+ * Plain top-level row `row` as placing it with the formula values `valueOf` gives would show it
+ * to formulas (its parsed spec, status and result), without placing it: what placeRow and
+ * placePlain decide, read-only. `row` itself when placing keeps what formulas read of it (the same
+ * spec key), and when its cells turn into a sweep (read as it is until placed: placeSweep tells
+ * its readers). The formula graph reads a row through this during a pass, so a setting reading
+ * the result of a row whose own settings changed earlier in the same pass reads what that row is
+ * about to become: a wave along a chain of rows resolves in one pass, not one pass per link.
+ */
+export function placedView(
+  row: RowState, valueOf: (column: string) => FormulaValue | undefined, known: (key: string) => TrainResult | undefined, mode: RunMode,
+): RowState {
+  const effective = effectiveCells(row.cells, valueOf);
+  if (effective.errors.length > 0) return invalidView(row, effective.errors);
+  const expansion = expandRow(effective.cells);
+  if (!expansion.ok) return invalidView(row, expansion.error);
+  if (expansion.value !== null) return row;
+  const parsed = parseRow(effective.cells);
+  if (!parsed.ok) return invalidView(row, parsed.errors);
+  if (row.parsed.ok && row.parsed.key === parsed.key) return row;
+  const result = known(parsed.key);
+  if (result) return { ...row, parsed, status: finishedStatus(result), result, resultKey: parsed.key };
+  return { ...row, parsed, status: mode === 'auto' ? { state: 'queued' } : { state: 'stale' } };
+}
+
+function invalidView(row: RowState, errors: readonly CellError[]): RowState {
+  const parsed: ParsedRow = { ok: false, errors: [...errors] };
+  return { ...row, parsed, status: pendingStatus(parsed) };
 }
 
 /** Take a row out of the sheet: its run, its formulas, its object. Its place in the order is the caller's. */

@@ -84,7 +84,7 @@ export class SheetEngine {
         this.refreshSweep(table.get(id)?.parent ?? null);
       },
     }, runner, opts.cache ?? new Map<string, TrainResult>());
-    this.formulas = new SheetFormulas(table, opts.formulaColumns ?? []);
+    this.formulas = new SheetFormulas(table, opts.formulaColumns ?? [], { known: (key) => this.runs.known(key), mode: () => this.mode });
     this.parts = { table, runs: this.runs, formulas: this.formulas };
     this.mode = opts.runMode ?? 'auto';
     // Typed text first, so formulas can read it; then formulas; then each row's spec.

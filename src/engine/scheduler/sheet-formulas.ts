@@ -5,17 +5,20 @@
  * values into the rows, one new row object per changed row.
  */
 import { COLUMNS, INPUT_COLUMNS } from '../columns.ts';
-import { type CellRef, FormulaCells } from '../graph/formula-cells.ts';
+import { type CellRef, type FormulaChanges, FormulaCells } from '../graph/formula-cells.ts';
 import { type FormulaValue, isFormulaError, isFormulaText } from '../formula/index.ts';
 import { RESULT_KEYS, isInputColumn, plainReader, sweepValue } from './cell-values.ts';
 import { applyFormulaValues, rowsChangedIn } from './formula-bridge.ts';
-import type { FormulaColumn, RowState } from './row-state.ts';
+import type { TrainResult } from '../job.ts';
+import { placedView } from './row-placement.ts';
+import type { FormulaColumn, RowState, RunMode } from './row-state.ts';
 import type { RowTable } from './row-table.ts';
 
 /** The input columns that make the spec (not name, notes): what a row's results come from. */
 const SPEC_KEYS: ReadonlySet<string> = new Set(INPUT_COLUMNS.filter((c) => c.spec).map((c) => c.key));
 
 const isSpecKey = (key: string) => SPEC_KEYS.has(key);
+const RESULT_KEY_SET: ReadonlySet<string> = new Set(RESULT_KEYS);
 
 /** Whether two rows' spec formulas have the same values (errors: the same code and message). */
 function sameSpecValues(a: Readonly<Record<string, FormulaValue>>, b: Readonly<Record<string, FormulaValue>>): boolean {
@@ -28,10 +31,25 @@ function sameSpecValues(a: Readonly<Record<string, FormulaValue>>, b: Readonly<R
   return true;
 }
 
+/** What placing a row would take from the engine: known results, and whether a new spec queues (see placedView). */
+export interface PlacingView {
+  known(key: string): TrainResult | undefined;
+  mode(): RunMode;
+}
+
+/** A row as its placing would show it, kept while the row object is the same and its settings do not change (viewOf). */
+interface View {
+  readonly row: RowState;
+  readonly view: RowState;
+}
+
 /** Rounds of placing rows whose spec formulas changed, before the rows still changing are held (recompute). */
 const SETTLE_ROUNDS = 8;
 /** Rounds in all, held rows' included. */
 const MAX_ROUNDS = 16;
+
+/** Without an engine: nothing is known, new specs queue. */
+const NOT_PLACING: PlacingView = { known: () => undefined, mode: () => 'auto' };
 
 /** The formula side of one sheet, over its RowTable. */
 export class SheetFormulas {
@@ -44,7 +62,10 @@ export class SheetFormulas {
   private readonly resultsChanged = new Set<string>();
   private structureChanged = false;
 
-  constructor(private readonly table: RowTable, columns: readonly FormulaColumn[]) {
+  /** Rows whose settings got their values in the current graph pass, and how their placing would show them (see viewOf). */
+  private readonly views = new Map<string, View | null>();
+
+  constructor(private readonly table: RowTable, columns: readonly FormulaColumn[], private readonly placing: PlacingView = NOT_PLACING) {
     this.cols = [...columns];
     this.graph = new FormulaCells({
       columns: () => this.columnKeys(),
@@ -56,7 +77,8 @@ export class SheetFormulas {
         // its typed cells read as typed, as a plain row's do: read as empty, a sweep reading its
         // own list (=F1 * 2 in row 1) computed with 0, valid, while the same cells not yet
         // expanded gave #VALUE! (two answers by history, review-20).
-        return r.sweep && !isInputColumn(column) ? sweepValue(r.sweep.children.map((c) => table.get(c)!), column) : plainReader(column)(r);
+        if (r.sweep && !isInputColumn(column)) return sweepValue(r.sweep.children.map((c) => table.get(c)!), column);
+        return plainReader(column)(r.parent === null && RESULT_KEY_SET.has(column) ? this.viewOf(r) : r);
       },
       // A row's results (and status) come from training the spec its settings make: a setting
       // reading a result that leads back to it is a cycle (#CYCLE!), not a wait for ever.
@@ -69,6 +91,7 @@ export class SheetFormulas {
           if (!r || r.parent !== null) return [];
           return r.sweep ? [row, ...r.sweep.children] : [row];
         },
+        sourceChanged: (row) => this.views.set(row, null),
       },
     });
   }
@@ -203,7 +226,7 @@ export class SheetFormulas {
       }
       this.resultsChanged.clear();
       if (seeds.length === 0 && !this.graph.hasPending()) return;
-      const updated = this.graph.changes(seeds);
+      const updated = this.pass(seeds);
       // Only formulas in spec cells change what a row trains: formula columns and notes or name
       // formulas (whose values the row carries in its formulas) place nothing. A notes formula over
       // a range of results re-placed its row at each new value, and the row's new object changed
@@ -228,7 +251,37 @@ export class SheetFormulas {
     this.resultsChanged.clear();
     if (this.structureChanged) this.graph.relink();
     this.structureChanged = false;
-    if (this.graph.hasPending()) applyFormulaValues(this.graph.changes([]), this.table, changed);
+    if (this.graph.hasPending()) applyFormulaValues(this.pass([]), this.table, changed);
+  }
+
+  /** One graph pass: rows are read as their placing would show them only once their settings have their values in it. */
+  private pass(seeds: readonly CellRef[]): FormulaChanges {
+    this.views.clear();
+    const out = this.graph.changes(seeds);
+    this.views.clear();
+    return out;
+  }
+
+  /**
+   * Top-level row `r` as formulas read its results and status during a pass: as placing it with
+   * its spec formulas' values now would make it (placedView), so that a setting reading the result
+   * of a row whose settings changed earlier in the same pass (the cell pass orders it after them,
+   * and counts the result as changed) reads what that row is about to be. A chain of rows, each
+   * reading the one before, took one recompute round per link, and rows past the eighth were held
+   * as unsettled (review-21 F1). Only once the row's settings have their values in this pass
+   * (the graph says so: sourceChanged): before, a setting may hold an old value or none (a
+   * formula just defined, which read as the column's default), and the row as it is is what its
+   * settings last made. A held row is read as held. One view per row and change of its settings:
+   * parsing a row is the costly part, and a range may read the same row more than once in a pass.
+   */
+  private viewOf(r: RowState): RowState {
+    if (!this.views.has(r.id)) return r;
+    if (r.status.state === 'invalid' && r.status.errors.some((e) => e.code === 'unsettled')) return r;
+    const seen = this.views.get(r.id);
+    if (seen && seen.row === r) return seen.view;
+    const view = placedView(r, (c) => this.graph.value(r.id, c), (key) => this.placing.known(key), this.placing.mode());
+    this.views.set(r.id, { row: r, view });
+    return view;
   }
 
   /**
