@@ -2,7 +2,9 @@
  * `npm run bench:latency`: how long from an edit of a row to the first progress update of its
  * re-run: SheetEngine.edit -> the engine's pass -> the runner (our WorkerPool) -> the worker ->
  * fitJob's first batch -> onProgress back on the main thread. The worker is warm (its dataset is
- * resident and its kernels compiled by the row's first run), as when a person edits a sheet.
+ * resident and its kernels compiled by the row's first run), as when a person edits a sheet. A
+ * run that ends within its first update's hold (the small toy row) sends only its result: then
+ * the time is to that.
  *
  *   npx tsx bench/latency.ts [--edits=8] [--only=node|browser]
  */

@@ -1,5 +1,5 @@
 /**
- * Time from an edit to the first progress of the row it re-runs: the same loop in Node (bench/latency.ts)
+ * Time from an edit to the first progress (or, for a run that ends first, the result) of the row it re-runs: the same loop in Node (bench/latency.ts)
  * and in the chromium bench page (bench/browser/main.ts). No Node or DOM APIs, so both can import it.
  */
 import type { TrainJob, TrainProgress, TrainResult } from '../../src/engine/job.ts';
@@ -8,7 +8,7 @@ import { SheetEngine } from '../../src/engine/scheduler/sheet-engine.ts';
 import type { RowCells } from '../../src/engine/spec.ts';
 import type { WorkerPool } from '../../src/workers/pool.ts';
 
-/** The runner the engine sees, noting when each job's first progress arrives. */
+/** The runner the engine sees, noting when each job's first progress (or its result) arrives. */
 class WatchingRunner implements Runner {
   readonly capacity: number;
   readonly firstProgress = new Map<string, number>();
@@ -16,13 +16,10 @@ class WatchingRunner implements Runner {
     this.capacity = inner.capacity;
   }
   run(job: TrainJob, opts: { signal: AbortSignal; onProgress: (p: TrainProgress) => void }): Promise<TrainResult> {
-    return this.inner.run(job, {
-      signal: opts.signal,
-      onProgress: (p) => {
-        if (!this.firstProgress.has(job.id)) this.firstProgress.set(job.id, performance.now());
-        opts.onProgress(p);
-      },
-    });
+    const seen = () => { if (!this.firstProgress.has(job.id)) this.firstProgress.set(job.id, performance.now()); };
+    // A small job that ends within its first update's hold sends only its result (protocol.ts):
+    // then that is the first the row shows of its new run.
+    return this.inner.run(job, { signal: opts.signal, onProgress: (p) => { seen(); opts.onProgress(p); } }).then((r) => { seen(); return r; });
   }
 }
 
