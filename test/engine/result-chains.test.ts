@@ -37,15 +37,17 @@ const WAITS = 'invalid — seed: the formula gives #N/A: it reads a result that 
 const NO_RESULT = 'invalid — seed: the formula gives #N/A: it reads a row that has no result (invalid or failed) (expected a formula whose value fits the column)';
 
 /**
- * What a row shows: its status (queued, running and stale alike: on its way) and its seed, the
- * formula's value when the cell holds one (a formula typed over keeps its last value in
- * row.formulas, which no view shows).
+ * What a row shows: its status (queued, running and stale alike: on its way; a sweep's without
+ * its running count) and its seed, the formula's value when the cell holds one (a formula typed
+ * over keeps its last value in row.formulas, which no view shows).
  */
 function shown(r: RowState): string {
   const s = r.status.state;
-  const status = s === 'queued' || s === 'running' || s === 'stale' ? 'on its way' : statusText(r.status);
+  // Which runs are running rather than queued depends on the runner's capacity and history.
+  const status = s === 'queued' || s === 'running' || s === 'stale' ? 'on its way' : r.status.state === 'sweep' ? statusText({ ...r.status, running: 0 }) : statusText(r.status);
   const seed = isFormulaText(r.cells.seed ?? '') ? formatValue(r.formulas.seed as FormulaValue) : `${r.cells.seed} (typed)`;
-  return `${r.id}: ${status} | seed=${seed}`;
+  // A sweep's runs by their row: a run made again gets a new id.
+  return `${r.parent === null ? r.id : `${r.parent}'s run`}: ${status} | seed=${seed}`;
 }
 
 class Chain {
@@ -79,7 +81,8 @@ class Chain {
 
   /** The sheet equals a fresh one from the same cells and results, and no row is held. */
   async expectFresh(label: string): Promise<void> {
-    const fresh = new SheetEngine(this.engine.rows().map((r) => ({ id: r.id, cells: r.cells })), new ScriptedRunner(4), { cache: this.cache });
+    const top = this.engine.rows().filter((r) => r.parent === null);
+    const fresh = new SheetEngine(top.map((r) => ({ id: r.id, cells: r.cells })), new ScriptedRunner(4), { cache: this.cache });
     await settle();
     const mine = this.rows();
     expect(mine, label).toEqual(fresh.rows().map(shown));
@@ -225,9 +228,42 @@ describe('a chain of rows, each setting reading the result of the row before', (
     });
   }
 
+  it('a chain of 12 sweeps, each reading the mean of the one before: retrained, then typed back, every run is known at once', async () => {
+    // Row k sweeps lr over two values, so the rows before row k+1 (k >= 1) are k top-level rows and
+    // 2(k-1) runs: the row before it is at 3k - 1.
+    const at = (k: number) => (k === 0 ? 1 : 3 * k - 1);
+    const rows = Array.from({ length: 12 }, (_, k) => ({
+      id: `r${k}`, cells: cells(k, k === 0 ? {} : { lr: '0.01, 0.02', seed: `=ROUND(${J}${at(k - 1)} * 1000)` }),
+    }));
+    const c = new Chain(rows);
+    const trainAll = async (label: string) => {
+      for (let round = 0; round < 100 && c.open().length > 0; round++) {
+        for (const call of c.open()) c.finish(call);
+        await settle();
+        await c.expectFresh(`${label}, round ${round}`);
+      }
+      const top = c.engine.rows().filter((r) => r.parent === null).slice(1);
+      expect(top.map((r) => statusText(r.status)), label).toEqual(top.map(() => 'sweep: 2/2 done'));
+    };
+    await settle();
+    await trainAll('first training');
+    await c.edit('r0', 'seed', '2');
+    await c.expectFresh('root edited');
+    await trainAll('with seed 2');
+    const runs = c.runner.calls.length;
+    // Each sweep's runs change spec: each one's result is in the cache. Each link was one more
+    // round (placing a sweep told its readers), and links past the eighth were held.
+    await c.edit('r0', 'seed', '1');
+    await c.expectFresh('typed back');
+    expect(c.runner.calls.length).toBe(runs);
+    const top = c.engine.rows().filter((r) => r.parent === null);
+    expect(top.map((r) => statusText(r.status))).toEqual(['done', ...top.slice(1).map(() => 'sweep: 2/2 done')]);
+    c.engine.dispose();
+  });
+
   it('incremental equals fresh while a 12-row chain is edited and trained in any order (property)', async () => {
     const step = fc.oneof(
-      fc.record({ kind: fc.constant('edit' as const), row: fc.constantFrom(0, 0, 3, 7), column: fc.constantFrom('seed', 'lr'), text: fc.constantFrom('1', '2', '0.05', 'oops', 'link') }),
+      fc.record({ kind: fc.constant('edit' as const), row: fc.constantFrom(0, 0, 3, 7), column: fc.constantFrom('seed', 'lr'), text: fc.constantFrom('1', '2', '0.05', 'oops', 'link', 'sweep') }),
       fc.record({ kind: fc.constant('finish' as const), call: fc.nat(20) }),
       fc.record({ kind: fc.constant('fail' as const), call: fc.nat(20) }),
     );
@@ -238,7 +274,9 @@ describe('a chain of rows, each setting reading the result of the row before', (
       for (const s of steps) {
         const open = c.open();
         if (s.kind === 'edit') {
-          const text = s.text === 'link' ? (s.row === 0 ? '1' : LINK(s.row)) : s.column === 'lr' ? (s.text === 'oops' ? 'oops' : '0.03') : s.text;
+          // A sweep moves the rows below it: the links after it read other rows (or past the end).
+          const text = s.text === 'link' ? (s.row === 0 ? '1' : LINK(s.row)) : s.text === 'sweep' ? (s.column === 'lr' ? '0.01, 0.02' : '1, 2')
+            : s.column === 'lr' ? (s.text === 'oops' ? 'oops' : '0.03') : s.text;
           await c.edit(`r${s.row}`, s.column, text);
         } else if (open.length > 0) {
           const call = open[s.call % open.length]!;

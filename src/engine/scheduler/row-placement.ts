@@ -147,29 +147,63 @@ function placePlain(
   else table.set({ ...base, status: { state: 'stale' } });
 }
 
+/** What placedView needs of the sheet: known results, the run mode, and a sweep's current runs. */
+export interface ViewContext {
+  known(key: string): TrainResult | undefined;
+  readonly mode: RunMode;
+  row(id: string): RowState | undefined;
+}
+
+/** A top-level row as formulas would read it once placed: a plain row, or a sweep's runs. */
+export type PlacedView = { readonly row: RowState; readonly runs?: undefined } | { readonly runs: readonly RowState[] };
+
 /**
- * Plain top-level row `row` as placing it with the formula values `valueOf` gives would show it
- * to formulas (its parsed spec, status and result), without placing it: what placeRow and
- * placePlain decide, read-only. `row` itself when placing keeps what formulas read of it (the same
- * spec key), and when its cells turn into a sweep (read as it is until placed: placeSweep tells
- * its readers). The formula graph reads a row through this during a pass, so a setting reading
- * the result of a row whose own settings changed earlier in the same pass reads what that row is
- * about to become: a wave along a chain of rows resolves in one pass, not one pass per link.
+ * Top-level row `row` as placing it with the formula values `valueOf` gives would show it to
+ * formulas, without placing it: what placeRow, placeSweep and placePlain decide, read-only. A
+ * plain row: its parsed spec, status and result (`row` itself when its spec key stays). A sweep:
+ * its runs, those whose spec stays as they are, the others new (a known result, else on their way).
+ * The formula graph reads a row through this during a pass, so a setting reading the result of a
+ * row whose own settings changed earlier in the same pass reads what that row is about to become:
+ * a wave along a chain of rows resolves in one pass, not one pass per link (review-21 F1).
  */
-export function placedView(
-  row: RowState, valueOf: (column: string) => FormulaValue | undefined, known: (key: string) => TrainResult | undefined, mode: RunMode,
-): RowState {
+export function placedView(row: RowState, valueOf: (column: string) => FormulaValue | undefined, at: ViewContext): PlacedView {
   const effective = effectiveCells(row.cells, valueOf);
-  if (effective.errors.length > 0) return invalidView(row, effective.errors);
+  // A sweep turning plain is placed with no `prev` (placeRow): no result, nothing kept.
+  const plain: RowState = row.sweep ? { ...row, sweep: null, result: null, resultKey: null } : row;
+  if (effective.errors.length > 0) return { row: invalidView(plain, effective.errors) };
   const expansion = expandRow(effective.cells);
-  if (!expansion.ok) return invalidView(row, expansion.error);
-  if (expansion.value !== null) return row;
+  if (!expansion.ok) return { row: invalidView(plain, expansion.error) };
+  if (expansion.value !== null) return { runs: sweepView(row, expansion.value.combos, at) };
   const parsed = parseRow(effective.cells);
-  if (!parsed.ok) return invalidView(row, parsed.errors);
-  if (row.parsed.ok && row.parsed.key === parsed.key) return row;
-  const result = known(parsed.key);
+  if (!parsed.ok) return { row: invalidView(plain, parsed.errors) };
+  if (plain === row && row.parsed.ok && row.parsed.key === parsed.key) return { row };
+  return { row: newSpecView(plain, parsed, at) };
+}
+
+/** A sweep's runs once placed (placeSweep): matched to its runs now by spec key. */
+function sweepView(row: RowState, combos: readonly RowCells[], at: ViewContext): RowState[] {
+  const byKey = new Map<string, RowState>();
+  for (const id of row.sweep?.children ?? []) {
+    const c = at.row(id);
+    if (c?.parsed.ok && !byKey.has(c.parsed.key)) byKey.set(c.parsed.key, c);
+  }
+  return combos.map((combo) => {
+    const parsed = parseRow(combo);
+    const kept = parsed.ok ? byKey.get(parsed.key) : undefined;
+    if (kept && parsed.ok) {
+      byKey.delete(parsed.key);
+      return kept;
+    }
+    const fresh: RowState = { ...row, parsed, result: null, resultKey: null, parent: row.id, sweep: null, status: pendingStatus(parsed) };
+    return parsed.ok ? newSpecView(fresh, parsed, at) : fresh;
+  });
+}
+
+/** A row given a spec key it did not have (placePlain): a known result, else on its way. */
+function newSpecView(row: RowState, parsed: ParsedRow & { ok: true }, at: ViewContext): RowState {
+  const result = at.known(parsed.key);
   if (result) return { ...row, parsed, status: finishedStatus(result), result, resultKey: parsed.key };
-  return { ...row, parsed, status: mode === 'auto' ? { state: 'queued' } : { state: 'stale' } };
+  return { ...row, parsed, status: at.mode === 'auto' ? { state: 'queued' } : { state: 'stale' } };
 }
 
 function invalidView(row: RowState, errors: readonly CellError[]): RowState {

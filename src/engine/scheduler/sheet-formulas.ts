@@ -10,7 +10,7 @@ import { type FormulaValue, isFormulaError, isFormulaText } from '../formula/ind
 import { RESULT_KEYS, isInputColumn, plainReader, sweepValue } from './cell-values.ts';
 import { applyFormulaValues, rowsChangedIn } from './formula-bridge.ts';
 import type { TrainResult } from '../job.ts';
-import { placedView } from './row-placement.ts';
+import { type PlacedView, placedView } from './row-placement.ts';
 import type { FormulaColumn, RowState, RunMode } from './row-state.ts';
 import type { RowTable } from './row-table.ts';
 
@@ -40,7 +40,7 @@ export interface PlacingView {
 /** A row as its placing would show it, kept while the row object is the same and its settings do not change (viewOf). */
 interface View {
   readonly row: RowState;
-  readonly view: RowState;
+  readonly view: PlacedView;
 }
 
 /** Rounds of placing rows whose spec formulas changed, before the rows still changing are held (recompute). */
@@ -77,8 +77,10 @@ export class SheetFormulas {
         // its typed cells read as typed, as a plain row's do: read as empty, a sweep reading its
         // own list (=F1 * 2 in row 1) computed with 0, valid, while the same cells not yet
         // expanded gave #VALUE! (two answers by history, review-20).
+        const placed = r.parent === null && RESULT_KEY_SET.has(column) ? this.viewOf(r) : null;
+        if (placed) return placed.runs ? sweepValue(placed.runs, column) : plainReader(column)(placed.row);
         if (r.sweep && !isInputColumn(column)) return sweepValue(r.sweep.children.map((c) => table.get(c)!), column);
-        return plainReader(column)(r.parent === null && RESULT_KEY_SET.has(column) ? this.viewOf(r) : r);
+        return plainReader(column)(r);
       },
       // A row's results (and status) come from training the spec its settings make: a setting
       // reading a result that leads back to it is a cycle (#CYCLE!), not a wait for ever.
@@ -271,15 +273,17 @@ export class SheetFormulas {
    * as unsettled (review-21 F1). Only once the row's settings have their values in this pass
    * (the graph says so: sourceChanged): before, a setting may hold an old value or none (a
    * formula just defined, which read as the column's default), and the row as it is is what its
-   * settings last made. A held row is read as held. One view per row and change of its settings:
-   * parsing a row is the costly part, and a range may read the same row more than once in a pass.
+   * settings last made. A held row is read as held. Null: read the row as it is. One view per row
+   * and change of its settings: parsing a row is the costly part, and a range may read the same row
+   * more than once in a pass.
    */
-  private viewOf(r: RowState): RowState {
-    if (!this.views.has(r.id)) return r;
-    if (r.status.state === 'invalid' && r.status.errors.some((e) => e.code === 'unsettled')) return r;
+  private viewOf(r: RowState): PlacedView | null {
+    if (!this.views.has(r.id)) return null;
+    if (r.status.state === 'invalid' && r.status.errors.some((e) => e.code === 'unsettled')) return null;
     const seen = this.views.get(r.id);
     if (seen && seen.row === r) return seen.view;
-    const view = placedView(r, (c) => this.graph.value(r.id, c), (key) => this.placing.known(key), this.placing.mode());
+    const { table, placing } = this;
+    const view = placedView(r, (c) => this.graph.value(r.id, c), { known: (key) => placing.known(key), mode: placing.mode(), row: (id) => table.get(id) });
     this.views.set(r.id, { row: r, view });
     return view;
   }
