@@ -14,9 +14,9 @@ const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`
 const N = Number(arg('n') ?? 2000), ROUNDS = Number(arg('rounds') ?? 4), BUSY = Number(arg('busy') ?? 0);
 
 const small = { jobId: 'r1', progress: [] };
-/** About a small job's end message: one progress record, a short history, a 40x40 boundary. */
+/** About a small job's end message (protocol.ts): a short history, a 40x40 boundary. */
 const jobEnd = {
-  jobId: 'r1', progress: [{ epoch: 10, fraction: 1, record: { epoch: 10, loss: 0.3, accuracy: 0.9, lr: 0.01 } }],
+  jobId: 'r1',
   result: {
     testLoss: 0.3, testAccuracy: 0.88, seconds: 0.01,
     history: Array.from({ length: 10 }, (_, i) => ({ epoch: i + 1, loss: 0.3, accuracy: 0.9, lr: 0.01 })),

@@ -54,8 +54,9 @@ try {
   const load = async () => (await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`old = ${OLD} (${oldRev}), new = the working tree; ${ROUNDS} rounds of ${JOBS} jobs (${process.env.SMALL_EPOCHS ?? 10} epochs) on a 1- and a 2-worker pool of each; load ${await load()}`);
   const time = async (t: Tree, c: number): Promise<Timed> => {
+    await call('stage', grid(JOBS));
     const before = snapshot(procs);
-    const r = await call('grid', `${t}${c}`, grid(JOBS));
+    const r = await call('grid', `${t}${c}`, null);
     return { seconds: r.seconds, jobs: JOBS, cpu: splitChromium(delta(before, snapshot(procs))) };
   };
   for (let i = 0; i < ROUNDS; i++) {

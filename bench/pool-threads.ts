@@ -52,8 +52,9 @@ try {
   const pids = descendants().filter((p) => threadsOf(p).some((t) => t.tid === p && t.name.startsWith('chrom')));
   const kinds = new Map(pids.map((p) => [p, kind(p)]));
   const load = (await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ');
+  await call('stage', grid(JOBS));
   const before = snapshot(pids);
-  const r = (await call('grid', grid(JOBS))) as { seconds: number; jobSeconds: number[] };
+  const r = (await call('grid', null)) as { seconds: number; jobSeconds: number[] };
   const d = delta(before, snapshot(pids));
   const by = new Map<string, { s: number; n: number }>();
   for (const t of d) {
@@ -73,7 +74,8 @@ try {
     const cdp: CDPSession = await page.context().newCDPSession(page);
     const cats = ['v8', 'v8.gc', 'disabled-by-default-v8.gc', 'v8.compile', 'disabled-by-default-v8.compile', 'v8.wasm', 'disabled-by-default-v8.wasm.detailed', 'v8.execute', 'toplevel', 'disabled-by-default-devtools.timeline'];
     let tr: { seconds: number } | null = null;
-    const events = await recordTrace(cdp, async () => { tr = (await call('grid', grid(JOBS))) as { seconds: number }; }, cats);
+    await call('stage', grid(JOBS));
+    const events = await recordTrace(cdp, async () => { tr = (await call('grid', null)) as { seconds: number }; }, cats);
     const names = new Map<string, string>();
     for (const e of events) if (e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, (e as unknown as { args: { name: string } }).args.name);
     // Per thread kind, per event name: CPU ms (tdur, falling back to dur) of events that are not

@@ -38,9 +38,11 @@ function timedRun(pool: WorkerPool, job: TrainJob): Promise<TimedResult> {
   const t0 = performance.now();
   let first = NaN;
   const onProgress = () => { if (Number.isNaN(first)) first = performance.now() - t0; };
-  return pool.run(job, { signal: new AbortController().signal, onProgress }).then((result) => ({
-    result, wallSeconds: (performance.now() - t0) / 1000, firstProgressMs: first,
-  }));
+  // A small job that ends within its first update's hold sends only its end: then that is its first update.
+  return pool.run(job, { signal: new AbortController().signal, onProgress }).then((result) => {
+    onProgress();
+    return { result, wallSeconds: (performance.now() - t0) / 1000, firstProgressMs: first };
+  });
 }
 
 let kept: WorkerPool | null = null;

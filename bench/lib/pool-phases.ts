@@ -118,8 +118,9 @@ export async function chromiumSession(page: BenchBrowser, size: number, jobs: nu
   const procs = () => descendants().filter((p) => threadsOf(p).some((t) => t.tid === p && t.name.startsWith('chrom')));
   const timed = async (): Promise<Phase> => {
     const pids = procs();
+    await page.call('stage', grid(jobs));
     const before = snapshot(pids);
-    const r = await page.call('grid', grid(jobs));
+    const r = await page.call('grid', null);
     const cpu = splitChromium(delta(before, snapshot(pids)));
     return { seconds: r.seconds, jobs, jobSeconds: r.jobSeconds.reduce((a, b) => a + b, 0) / jobs, cpu };
   };

@@ -2,8 +2,9 @@
  * The worker side of progress: messages go out in batches, at most one every `minMs`, so that a
  * small job (ten epochs in a quarter of a second) costs the page a handful of messages instead of
  * one per epoch; the pool unpacks each batch into the per-epoch calls the engine expects. Nothing
- * is dropped but a fraction-only update that a later one in the same batch supersedes: every
- * epoch's record and every boundary arrives, in order.
+ * sent is dropped but a fraction-only update that a later one in the same batch supersedes: the
+ * records and boundaries arrive in order. What is still queued when a job ends on the job port
+ * stays behind (the result has every epoch: protocol.ts); TrainerApi.train flushes it instead.
  */
 import type { TrainProgress } from '../engine/job.ts';
 
@@ -23,7 +24,7 @@ export const FIRST_HOLD_MS = 20;
 export interface ProgressBatcher {
   /** Queue one update; sends at once if the last batch went out `minMs` ago or more, except a job's first, held up to `holdMs` (see progressBatcher). */
   push(p: TrainProgress): void;
-  /** Send whatever is queued (at the end of a job). */
+  /** Send whatever is queued (fitJob's flushProgress, and the end of a TrainerApi.train job). */
   flush(): void;
   /** Take whatever is queued without sending it (at a job's end, whose result has every epoch: protocol.ts). */
   drain(): TrainProgress[];

@@ -54,7 +54,8 @@ export interface TrainerApi {
   ready(jobPort?: MessagePort): Promise<WorkerInfo>;
   /**
    * Train one job directly (tests, benches; the pool uses the job port): progress arrives through
-   * the callback (Comlink-proxied across a worker) in batches, oldest first.
+   * the callback (Comlink-proxied across a worker) in batches, oldest first, every queued update
+   * included (unlike the job port, whose end drops what is still queued).
    */
   train(job: TrainJob, onProgress: (batch: readonly TrainProgress[]) => void): Promise<TrainResult>;
   /** Ask the job to stop at the next batch; it then ends with a cancellation error. */

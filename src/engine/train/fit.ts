@@ -110,14 +110,19 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
     else stock = stockModel(spec, data, hooks.backend);
     options.onStep?.(dense.ok ? 'fused' : 'stock', dense.ok ? 'dense layers on wasm' : dense.reason);
     const small = views.train.idx.length * spec.epochs * (dense.ok ? dense.params : Infinity) <= HELD_JOB_MACS;
-    let firstSent = small; // a small job's first update may be held (progress-batch.ts); a larger one's goes at once
+    // A small job's first update may be held (progress-batch.ts); a larger one's goes at once. A
+    // small job's first live boundary goes at once too: it is drawn only once the job has outlived
+    // that hold, and waiting for the next batch (PROGRESS_BATCH_MS) would show it ~100 ms late, or
+    // never for a job ending before then (review-22 F1).
+    let firstSent = small;
+    let boundarySent = !small;
     const throttle = new BoundaryThrottle(started, undefined, undefined, small ? SMALL_JOB_LIVE_BOUNDARY_MS : 0);
     const progress = (p: TrainProgress) => {
       hooks.onProgress(p);
-      if (!firstSent) {
-        firstSent = true;
-        hooks.flushProgress?.();
-      }
+      const flush = !firstSent || (p.boundary !== undefined && !boundarySent);
+      firstSent = true;
+      if (p.boundary) boundarySent = true;
+      if (flush) hooks.flushProgress?.();
     };
     let stop = false;
     const idxBuf = new Int32Array(spec.batchSize);
@@ -199,7 +204,8 @@ export async function fitJob(job: TrainJob, data: LoadedData, hooks: FitHooks, o
       if (diverged || verdict.stop) stop = true;
       let boundary: Boundary | undefined;
       const t0 = performance.now();
-      if (extent && !stop && throttle.due(t0)) {
+      // The last epoch's would be replaced at once by the final boundary, in the same message.
+      if (extent && !stop && epoch < spec.epochs && throttle.due(t0)) {
         boundary = fused ? denseBoundary(fused, data, extent) : await computeBoundary(stock!.model, data, undefined, extent);
         throttle.took(t0, performance.now());
       }

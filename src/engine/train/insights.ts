@@ -139,10 +139,11 @@ export async function computeInsights(model: tf.LayersModel, data: LoadedData, t
 }
 
 /**
- * How long a small job (fit.ts' HELD_JOB_MACS) trains before it draws a live boundary. Most such
- * jobs end sooner, and their end brings the final boundary in the same message as the first
- * update would have gone (progress-batch.ts' first hold, 20 ms): a live one drawn before then was
- * never seen, and cost a 2 ms job ~6 % of its time (issue 7).
+ * How long a small job (fit.ts' HELD_JOB_MACS) runs (from fitJob's start) before it draws a live
+ * boundary. Most such jobs end sooner, and their end brings the final boundary in the same message
+ * as the first update would have gone (progress-batch.ts' first hold, 20 ms): a live one drawn
+ * before then was never seen, and cost a 2 ms job ~6 % of its time (issue 7). fit.ts sends the
+ * first one it draws at once.
  */
 export const SMALL_JOB_LIVE_BOUNDARY_MS = 25;
 

@@ -72,6 +72,26 @@ describe('insights from real training (tfjs, wasm)', () => {
     for (const p of progress) if (p.boundary) expect(p.boundary.extent).toEqual(b.extent);
   });
 
+  it('a small job that outlives SMALL_JOB_LIVE_BOUNDARY_MS sends its first live boundary at once, and none at its last epoch', async () => {
+    // 80,000 steps of batch 1: well past 25 ms on any machine, yet under fit.ts' HELD_JOB_MACS.
+    const p = parseRow(row({ layers: 'dense(8, relu)', batch_size: '1', epochs: '500' }));
+    if (!p.ok) throw new Error(JSON.stringify(p.errors));
+    const data = await loadData(p.spec.dataset, p.spec.seed, loadDatasetFile);
+    const events: string[] = [];
+    const r = await fitJob({ id: 'job', spec: p.spec }, data, {
+      onProgress: (pr) => events.push(pr.boundary ? `boundary ${pr.epoch}` : 'update'),
+      flushProgress: () => events.push('flush'),
+      cancelled: () => false, yieldToEvents: async () => {}, backend: 'wasm', backendReason: 'test',
+    });
+    expect(r.epochsRun).toBe(500);
+    const first = events.findIndex((e) => e.startsWith('boundary'));
+    expect(first, events.slice(0, 5).join(', ')).toBeGreaterThan(0); // not with the first update: drawn 25 ms in
+    expect(events[first + 1]).toBe('flush');
+    // A small job's first update is held (no flush after it); the boundary's is the only flush.
+    expect(events.filter((e) => e === 'flush')).toHaveLength(1);
+    expect(events).not.toContain('boundary 500');
+  });
+
   it('a job larger than a small one draws its first live boundary at epoch 1, of the final extent', async () => {
     const progress: TrainProgress[] = [];
     // ~4,400 weights x 60 epochs x the training points: well over fit.ts' HELD_JOB_MACS.
