@@ -6,8 +6,8 @@
  *
  * Derived cells (a row's results, nodes.ts DerivedCells) are vertices of the ordering too, reading
  * their row's settings: a setting that reads a result leading back to it is a cycle like any
- * other. They are never computed: the host reads them from its settings' values as they are, and
- * a setting whose value changed marks its row's derived cells changed for the cells after it.
+ * other. They are never computed: once the pass reaches one whose row's settings got a value in
+ * it, the host reads it from them, and it counts as changed for the cells after it.
  */
 import { type Evaluator, type FormulaValue, formulaError, isFormulaError } from '../formula/index.ts';
 import {
@@ -28,10 +28,8 @@ export function cellPass(
   const all = g.host.rowIds();
   const seeds: string[] = [...forcedCells, ...plain.map((c) => id(c.row, c.column))];
   for (const [column, set] of forced) for (const row of set === 'all' ? all : set) seeds.push(id(row, column));
+  const { affected, derived } = downstream(g, seeds);
   const d = g.host.derived;
-  // The derived columns some formula reads: the others lead nowhere, and count as changed for no one.
-  const readDerived = d ? derivedColumnsRead(g, d.columns) : [];
-  const { affected, derived } = downstream(g, seeds, readDerived);
   const dirty = new Set<string>();
   const dirtyColumns = new Set<string>();
   // Ranges covering a dirty cell: what a formula reading a range checks, rather than each cell.
@@ -45,22 +43,27 @@ export function cellPass(
     if (g.rangesByColumn.has(column)) forRangesAt(g, column, g.rowIndex.get(rowOf(key)), addDirtyRange, used);
   };
   for (const key of seeds) markDirty(key);
-  // A setting that got its value changes its rows' results as the host reads them from now on
-  // (nodes.ts DerivedCells): they count as changed, so their readers, ordered after them, compute.
+  // Rows whose settings (source cells) got a value in this pass, and those the host was told of.
+  const sourcesChanged = new Set<string>();
+  const told = new Set<string>();
   const changedCell = (key: string) => {
     const column = columnOf(key);
+    // An aggregate remembered over this cell's column is read again by the cells after it.
     evaluator.changed(column, g.rowIndex.get(rowOf(key)));
     markDirty(key);
-    if (!d?.sources.has(column)) return;
-    d.sourceChanged?.(rowOf(key));
-    if (readDerived.length === 0) return;
-    for (const row of d.fedRows(rowOf(key))) {
-      const at = g.rowIndex.get(row);
-      for (const c of readDerived) {
-        evaluator.changed(c, at);
-        markDirty(id(row, c));
-      }
+    if (d?.sources.has(column)) sourcesChanged.add(rowOf(key));
+  };
+  // A derived cell is ordered after its row's settings: once they all have their value, the host
+  // reads it from them (nodes.ts DerivedCells), so it counts as changed for the cells after it.
+  const derivedReached = (key: string) => {
+    const from = d!.sourceRow(rowOf(key));
+    if (!sourcesChanged.has(from)) return;
+    if (!told.has(from)) {
+      told.add(from);
+      d!.sourceChanged?.(from);
     }
+    evaluator.changed(columnOf(key), g.rowIndex.get(rowOf(key)));
+    markDirty(key);
   };
   const out: FormulaUpdate[] = [];
   const { sequence, cycles, inputs, joins } = orderAffected(g, affected, derived);
@@ -78,8 +81,14 @@ export function cellPass(
       changedCell(key);
       out.push({ row: rowOf(key), column: columnOf(key), value });
     }
+    // Its settings hold #CYCLE! now: the cells after the cycle read its results as such.
+    for (const key of cycle) if (derived.has(key)) derivedReached(key);
   }
   for (const key of sequence) {
+    if (derived.has(key)) {
+      derivedReached(key);
+      continue;
+    }
     // A cell left #CYCLE! by a cycle that is gone computes again: a cycle through a result is
     // broken by an edit it reads only through a run, which marks nothing it reads as changed.
     if (!dirty.has(key) && !inputsChanged(g, key, dirty, dirtyColumns, dirtyRanges) && !wasCycle(g, key)) continue;
@@ -87,7 +96,6 @@ export function cellPass(
     // A value that did not change stops the propagation here.
     if (dirty.has(key) || !sameValue(value, current(g, key))) {
       assign(g, key, value);
-      // An aggregate remembered over this cell's column is read again by the cells after it.
       changedCell(key);
       out.push({ row: rowOf(key), column: columnOf(key), value });
     }
@@ -95,7 +103,7 @@ export function cellPass(
   return out;
 }
 
-/** The ordering of a pass: cells in order, cycles (derived cells kept, join vertices left out), and its edges for naming paths. */
+/** The ordering of a pass: cells and derived cells in order, cycles (derived cells kept, join vertices left out), and its edges for naming paths. */
 interface PassOrder {
   readonly sequence: readonly string[];
   readonly cycles: readonly (readonly string[])[];
@@ -111,7 +119,8 @@ interface PassOrder {
  * A derived column read whole (`=MAX(test_acc)`) is one vertex over its derived cells, for the
  * same reason. These vertices keep what reaches what among cells, so the cycles are the same;
  * they are left out of the answer. Derived cells are ordered (each reads its row's formulas in
- * source columns) but left out of the sequence: nothing computes them.
+ * source columns) and kept in the sequence, where nothing computes them: reaching one says its
+ * row's settings have their values for this pass.
  */
 function orderAffected(g: Graph, affected: ReadonlySet<string>, derived: ReadonlySet<string>): PassOrder {
   const fixedFormulas = new Map<ColumnNode, string[]>();
@@ -152,7 +161,7 @@ function orderAffected(g: Graph, affected: ReadonlySet<string>, derived: Readonl
   const { sequence, cycles } = topologicalOrder(keys, read, plain ? undefined : joins);
   if (plain) return { sequence, cycles, inputs: read, joins };
   return {
-    sequence: sequence.filter((k) => !joins(k) && !derived.has(k)),
+    sequence: sequence.filter((k) => !joins(k)),
     cycles: cycles.map((c) => c.filter((k) => !joins(k))).filter((c) => c.some((k) => !derived.has(k))),
     inputs: read,
     joins,
@@ -213,7 +222,7 @@ function wasCycle(g: Graph, key: string): boolean {
  * the derived cells passed through: a cell in a source column leads to the derived cells of the
  * rows it feeds, those any formula reads (see derivedReaders).
  */
-function downstream(g: Graph, seeds: readonly string[], readDerived: readonly string[]): { affected: Set<string>; derived: Set<string> } {
+function downstream(g: Graph, seeds: readonly string[]): { affected: Set<string>; derived: Set<string> } {
   const out = new Set<string>();
   const stack = [...seeds];
   const columnsSeen = new Set<string>();
@@ -233,6 +242,7 @@ function downstream(g: Graph, seeds: readonly string[], readDerived: readonly st
     for (const row of g.host.rowIds()) stack.push(id(row, column));
   };
   const d = g.host.derived;
+  const readDerived = d ? derivedColumnsRead(g, d.columns) : [];
   const derived = readDerived.length > 0 ? new DerivedReaders(g, (k) => stack.push(k)) : null;
   while (stack.length > 0) {
     const key = stack.pop()!;

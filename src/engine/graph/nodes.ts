@@ -55,11 +55,12 @@ export interface FormulaHost {
  *   a: lr (=K2 / 10) ──> b: test_acc (K2) ··run··> b: lr (=K1 / 10) ──> a: test_acc (K1) ··run··> a: lr
  *
  * The graph only orders and finds cycles through these edges; it never computes a derived cell.
- * When a source cell gets its value in a pass, the cell pass tells the host (sourceChanged) and
- * counts the row's derived cells as changed, so their readers, ordered after them, compute: the
- * host may read them from the source cells' new values (a row's results as placing the row with
- * them would show them), and a chain of rows, each setting reading the result of the row before,
- * resolves in one pass. The host still says when a derived cell changed otherwise (a run finished).
+ * When a pass reaches a derived cell (ordered after its row's source cells) and a source cell of
+ * its row got a value in the pass, it tells the host (sourceChanged) and counts the cell as
+ * changed, so its readers, ordered after it, compute: the host may read it from the source cells'
+ * new values (a row's results as placing the row with them would show them), and a chain of rows,
+ * each setting reading the result of the row before, resolves in one pass. The host still says
+ * when a derived cell changed otherwise (a run finished).
  */
 export interface DerivedCells {
   /** Columns whose cells are derived (results). */
@@ -71,10 +72,11 @@ export interface DerivedCells {
   /** The rows whose derived cells this row's source cells make (itself and a sweep's runs; none for a sweep's run). */
   fedRows(row: string): readonly string[];
   /**
-   * Told during a pass, before the cells ordered after it compute, that a source cell of `row`
-   * has its value for this pass (a new one, or one computed again): from here on in the pass the
-   * host may read the row's derived cells from its source cells. Before it, a source cell may
-   * still hold an old value, or none (a formula just defined), which the row was not made from.
+   * Told during a pass, before the cells ordered after them compute, that `row`'s source cells
+   * have their values for this pass, one of them a new one (or one computed again): from here on
+   * in the pass the host may read the row's derived cells from its source cells. Before it, a
+   * source cell may still hold an old value, or none (a formula just defined), which the row was
+   * not made from. A row whose derived cells no formula on a path back to a source reads is not told.
    */
   sourceChanged?(row: string): void;
 }
