@@ -73,12 +73,13 @@ export class SheetFormulas {
       plainValue: (row, column) => {
         const r = table.read(row);
         if (r === undefined) return null;
+        // Results and status of a row whose settings changed earlier in this pass: as its placing will make them.
+        const placed = r.parent === null && RESULT_KEY_SET.has(column) ? this.viewOf(r) : null;
+        if (placed) return placed.runs ? sweepValue(placed.runs, column) : plainReader(column)(placed.row);
         // A sweep's metrics read as the mean over its finished children, as its row shows them;
         // its typed cells read as typed, as a plain row's do: read as empty, a sweep reading its
         // own list (=F1 * 2 in row 1) computed with 0, valid, while the same cells not yet
         // expanded gave #VALUE! (two answers by history, review-20).
-        const placed = r.parent === null && RESULT_KEY_SET.has(column) ? this.viewOf(r) : null;
-        if (placed) return placed.runs ? sweepValue(placed.runs, column) : plainReader(column)(placed.row);
         if (r.sweep && !isInputColumn(column)) return sweepValue(r.sweep.children.map((c) => table.get(c)!), column);
         return plainReader(column)(r);
       },
@@ -274,8 +275,8 @@ export class SheetFormulas {
    * (the graph says so: sourceChanged): before, a setting may hold an old value or none (a
    * formula just defined, which read as the column's default), and the row as it is is what its
    * settings last made. A held row is read as held. Null: read the row as it is. One view per row
-   * and change of its settings: parsing a row is the costly part, and a range may read the same row
-   * more than once in a pass.
+   * a pass (made again if the row is placed meanwhile): parsing a row is the costly part, and a
+   * range may read the same row more than once in a pass.
    */
   private viewOf(r: RowState): PlacedView | null {
     if (!this.views.has(r.id)) return null;
