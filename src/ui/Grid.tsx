@@ -23,6 +23,8 @@
  * - Colour scales of the metric columns are kept row by row (grid-tracking.ts), not per cell render.
  * - Editors are placed only when they open (grid-editors.ts); the rows on screen are read after
  *   the frame (grid-visible.ts).
+ * - Handsontable renders the rows on screen and ROWS_AHEAD more in the direction of the scroll
+ *   (grid-band.ts): most wheel steps then render nothing.
  */
 import Handsontable from 'handsontable/base';
 import type { HiddenColumns } from 'handsontable/plugins';
@@ -43,6 +45,7 @@ import { type SortConfig, applyGroupedSort, sortConfigOf, sortingOf } from './gr
 import { dropMenuHasRules } from './grid-css.ts';
 import { FramePass, type PassGrid } from './grid-pass.ts';
 import { clickScrollHooks } from './grid-click-scroll.ts';
+import { rowBandSettings } from './grid-band.ts';
 import { type CellPart, GridTracking, cellPart } from './grid-tracking.ts';
 import { VisibleRows } from './grid-visible.ts';
 import { rankTooltips } from './renderers.ts';
@@ -149,6 +152,8 @@ class GridSync implements PassGrid {
     this.visible = new VisibleRows(host, (ids) => {
       this.engine.setVisible(ids);
       this.on.visibleRows(ids);
+      // Rendered rows far from the window wait to be redrawn until it comes near (grid-pass.ts).
+      this.pass.shown(ids);
     });
     const rows = engine.rows();
     this.setIds(rows.map((r) => r.id));
@@ -197,6 +202,7 @@ class GridSync implements PassGrid {
       ...clickScrollHooks(() => this.hot),
       afterRender: () => this.visible.schedule(),
       afterScrollVertically: () => this.visible.schedule(),
+      ...rowBandSettings(() => this.hot),
     });
     this.filterMap = this.hot.rowIndexMapper.createAndRegisterIndexMap('ss-row-filter', 'hiding', false);
     rankTooltips(host);

@@ -16,6 +16,7 @@ import type { RowState, SheetEngine } from '../engine/scheduler/sheet-engine.ts'
 import { timed } from './compare/timings.ts';
 import type { GridRow } from './grid-columns.ts';
 import { type CellsLeft, type PatchBudget, type PatchColumn, cellsAt, patchCells, renderedRows } from './grid-patch.ts';
+import { FarRows } from './grid-far-rows.ts';
 import type { CellPart, GridTracking } from './grid-tracking.ts';
 import { repaintScale } from './renderers.ts';
 import { SCALED_COLUMNS } from './row-values.ts';
@@ -133,6 +134,8 @@ export class FramePass {
   private releaseQueued = false;
   /** Cells a frame's budget left for the next frame (PATCH_SCRIPT_MS, PATCH_CELLS_PER_FRAME). */
   private left: CellsLeft = new Map();
+  /** Cells of rendered rows far from the window, waiting (grid-far-rows.ts). */
+  private readonly far = new FarRows(() => this.requestFrame());
   /** This frame's budget for redrawing cells, shared by what an earlier frame left, the pass and the charts. */
   private budget: PatchBudget = { until: 0, cells: PATCH_CELLS_PER_FRAME, drawn: 0, left: this.left };
 
@@ -141,8 +144,25 @@ export class FramePass {
   /** Rows changed: redraw them at the next frame, or STREAM_GAP_MS after the last while runs stream in. */
   add(ids: Iterable<string>): void {
     for (const id of ids) this.pending.add(id);
+    this.far.changed();
     this.passDue = true;
     this.requestSpaced();
+  }
+
+  /**
+   * The rows on screen changed (grid-visible.ts reports them after a scroll or render): the waiting
+   * cells are redrawn at the next frame, those of rows still far from the window wait again.
+   */
+  shown(ids: readonly string[]): void {
+    const rows = ids.flatMap((id) => this.grid.visualRowOf(id) ?? []);
+    const waiting = this.far.shown(rows);
+    if (waiting === null) return;
+    for (const [id, keys] of waiting) {
+      const left = this.left.get(id);
+      if (left) for (const k of keys) left.add(k);
+      else this.left.set(id, keys);
+    }
+    this.requestFrame();
   }
 
   /** A person's edit: run a pass at the next frame even if no row changed (formula columns were edited). */
@@ -157,6 +177,7 @@ export class FramePass {
     this.frame = 0;
     clearTimeout(this.gapTimer);
     this.gapTimer = undefined;
+    this.far.destroy();
   }
 
   private streaming(now: number): boolean {
@@ -206,8 +227,10 @@ export class FramePass {
       fresh = timed('grid-pass', () => this.run());
     }
     // Handsontable drew every cell again: nothing is left to redraw.
-    if (fresh === 'rendered') this.left.clear();
-    else if (earlier.size > 0 || fresh !== null) timed('grid-patch', () => this.patchMerged(earlier, fresh));
+    if (fresh === 'rendered') {
+      this.left.clear();
+      this.far.clear();
+    } else if (earlier.size > 0 || fresh !== null) timed('grid-patch', () => this.patchMerged(earlier, fresh));
     // Charts left by an earlier pass: after this frame's pass, when it left room (another run
     // finishing makes a busy frame), and at the latest CHARTS_MAX_WAIT frames on.
     if (charts.size > 0) {
@@ -219,6 +242,7 @@ export class FramePass {
         for (const id of charts) this.chartsLater.add(id);
       }
     }
+    if (this.far.size > 0) this.drawFarRows(start, earlier.size > 0 || fresh !== null || charts.size > 0);
     if (cellCount(this.left) > STREAM_BACKLOG_CELLS) this.requestFrame();
     else if (this.chartsLater.size > 0 || this.left.size > 0) this.requestSpaced();
     if (this.scalesRow === null) return;
@@ -235,6 +259,22 @@ export class FramePass {
     const ids = new Set(earlier.keys());
     if (fresh) for (const id of fresh.ids) ids.add(id);
     this.patch(ids, (id, key) => earlier.get(id)?.has(key) === true || (fresh !== null && fresh.ids.has(id) && fresh.wanted(id, key)));
+  }
+
+  /**
+   * Redraw the waiting cells of rows far from the window, within the frame's budget, once no row
+   * has changed for QUIET_MS and this frame had no other cells to draw (`busy`); a frame follows
+   * until none wait.
+   */
+  private drawFarRows(start: number, busy: boolean): void {
+    if (!this.far.quiet(start)) return;
+    const waiting = busy || this.grid.hot.isDestroyed ? null : this.far.take();
+    if (waiting !== null) {
+      // Cells the budget does not reach wait on.
+      const budget: PatchBudget = { until: this.budget.until, cells: this.budget.cells, drawn: 0, left: this.far.waitAgain() };
+      timed('grid-patch-far', () => this.patch(waiting.keys(), (id, key) => waiting.get(id)?.has(key) === true, budget, false));
+    }
+    if (this.far.size > 0) this.requestFrame();
   }
 
   /** The chart cells of these rows (a pass in between may have drawn them already: they come out unchanged). */
@@ -325,17 +365,19 @@ export class FramePass {
    * Redraw the cells `wanted` of rows `ids` within the frame's budget, every row's status cell
    * before any row's other cells: a re-queue of 40 rows shows them all queued at once, where rows
    * first would have shown the last rows' state half a second later. What does not fit is left
-   * for the next frame.
+   * for the next frame (in `budget.left`). With `wait`, cells of rows far from the window wait
+   * (grid-far-rows.ts).
    */
-  private patch(ids: Iterable<string>, wanted: (id: string, key: string) => boolean): void {
+  private patch(ids: Iterable<string>, wanted: (id: string, key: string) => boolean, budget = this.budget, wait = true): void {
     const { grid } = this;
     if (grid.hot.isDestroyed) return;
     const rows = [...ids];
     const rowOf = (id: string) => grid.visualRowOf(id);
     const columns = grid.patchColumns();
     const isStatus = (c: PatchColumn) => grid.partOf(c.key) === 'status';
-    patchCells(grid.hot, rows, rowOf, columns.filter(isStatus), wanted, this.budget);
-    patchCells(grid.hot, rows, rowOf, columns.filter((c) => !isStatus(c)), wanted, this.budget);
+    const offscreen = wait ? this.far.offscreen() : undefined;
+    patchCells(grid.hot, rows, rowOf, columns.filter(isStatus), wanted, budget, offscreen);
+    patchCells(grid.hot, rows, rowOf, columns.filter((c) => !isStatus(c)), wanted, budget, offscreen);
   }
 
   /** Write the changed rows' values into the grid; what to redraw ('rendered': Handsontable drew every cell). */

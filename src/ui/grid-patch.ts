@@ -128,8 +128,21 @@ export interface PatchBudget {
 }
 
 /**
+ * Rendered rows far from the window, whose cells wait in `later` (the grid renders rows well
+ * ahead of the scroll, grid-band.ts; grid-pass.ts redraws them once the window comes near or the
+ * updates stop).
+ */
+export interface Offscreen {
+  /** Whether a visual row is on screen or near it. */
+  near(visualRow: number): boolean;
+  readonly later: CellsLeft;
+}
+
+/**
  * Redraw the rendered cells of rows `ids` for which `wanted` says yes (all when it is absent);
  * returns how many cells changed. `rowOf` gives a row's visual index (null: not in the grid).
+ *
+ * With `offscreen`, the cells of rows not near the window are put in `offscreen.later` instead.
  *
  * With `budget`, the redraw stops once performance.now() passes `budget.until` or `budget.cells`
  * cells are drawn (after one cell at least) and puts every cell it did not reach in
@@ -139,7 +152,7 @@ export interface PatchBudget {
  */
 export function patchCells(
   hot: Handsontable.Core, ids: Iterable<string>, rowOf: (id: string) => number | null, columns: readonly PatchColumn[],
-  wanted?: (id: string, key: string) => boolean, budget?: PatchBudget,
+  wanted?: (id: string, key: string) => boolean, budget?: PatchBudget, offscreen?: Offscreen,
 ): number {
   const frozen = Number(hot.getSettings().fixedColumnsStart ?? 0);
   // While a big sheet trains, hundreds of rows change per frame and a few dozen are on screen.
@@ -149,8 +162,15 @@ export function patchCells(
   for (const id of ids) {
     const visualRow = rowOf(id);
     if (visualRow === null || (rendered && (visualRow < rendered.first || visualRow > rendered.last))) continue;
+    const later = offscreen && !offscreen.near(visualRow) ? offscreen.later : null;
     for (const { key, visualColumn } of columns) {
       if (wanted && !wanted(id, key)) continue;
+      if (later) {
+        let keys = later.get(id);
+        if (!keys) later.set(id, keys = new Set());
+        keys.add(key);
+        continue;
+      }
       if (budget && drawn > 0 && (budget.drawn + drawn >= budget.cells || performance.now() > budget.until)) {
         let keys = budget.left.get(id);
         if (!keys) budget.left.set(id, keys = new Set());
