@@ -13,11 +13,12 @@ export const PROGRESS_BATCH_MS = 100;
 
 /**
  * How long a job's first update may wait to find out whether the job ends first: if it does, the
- * end (whose result has every epoch) replaces it, and the page reads one message for the job instead of two. With two
- * workers on two cores every ms of the page's is taken from a worker; a small job's separate
- * first message (with its live boundary) was about a third of what the page spent per job
- * (issue 7). A person sees no difference: such a run ends before a frame or two would have shown
- * it running; a longer one shows its second update that it runs on, and its first goes out then.
+ * end (whose result has every epoch) replaces it, and the page reads one message for the job
+ * instead of two. With two workers on two cores every ms of the page's is taken from a worker; a
+ * small job's separate first message (with its live boundary) was about a third of what the page
+ * spent per job (issue 7). A person sees no difference: such a run ends before a frame or two
+ * would have shown it running; a longer one shows its second update that it runs on, and its
+ * first goes out then.
  */
 export const FIRST_HOLD_MS = 20;
 
