@@ -7,7 +7,8 @@
  * Derived cells (a row's results, nodes.ts DerivedCells) are vertices of the ordering too, reading
  * their row's settings: a setting that reads a result leading back to it is a cycle like any
  * other. They are never computed: once the pass reaches one whose row's settings got a value in
- * it, the host reads it from them, and it counts as changed for the cells after it.
+ * it, and from which a setting can be reached, the host reads it from them, and it counts as
+ * changed for the cells after it.
  */
 import { type Evaluator, type FormulaValue, formulaError, isFormulaError } from '../formula/index.ts';
 import {
@@ -53,9 +54,16 @@ export function cellPass(
     markDirty(key);
     if (d?.sources.has(column)) sourcesChanged.add(rowOf(key));
   };
+  const out: FormulaUpdate[] = [];
+  const { sequence, cycles, inputs, joins } = orderAffected(g, affected, derived);
   // A derived cell is ordered after its row's settings: once they all have their value, the host
   // reads it from them (nodes.ts DerivedCells), so it counts as changed for the cells after it.
+  // Only one on a path to a source cell: a reader leading nowhere (a note, a name formula) gains
+  // nothing from reading it early, since the host tells it after placing anyway (review-23 F3: a
+  // view made per row for notes alone cost ~25% of a 10,000-row edit).
+  const leading = d && derived.size > 0 ? derivedLeadingToSources(affected, derived, inputs, d.sources) : null;
   const derivedReached = (key: string) => {
+    if (sourcesChanged.size === 0 || !leading!.has(key)) return;
     const from = d!.sourceRow(rowOf(key));
     if (!sourcesChanged.has(from)) return;
     if (!told.has(from)) {
@@ -65,8 +73,6 @@ export function cellPass(
     evaluator.changed(columnOf(key), g.rowIndex.get(rowOf(key)));
     markDirty(key);
   };
-  const out: FormulaUpdate[] = [];
-  const { sequence, cycles, inputs, joins } = orderAffected(g, affected, derived);
   for (const cycle of cycles) {
     // A cycle through a result: each cell names a path through itself and the runs (cycle-path.ts).
     const messages = cycle.some((k) => derived.has(k)) ? cycleMessages(g, cycle, inputs, joins, derived) : null;
@@ -100,6 +106,27 @@ export function cellPass(
       out.push({ row: rowOf(key), column: columnOf(key), value });
     }
   }
+  return out;
+}
+
+/**
+ * The derived cells of a pass from which some source cell in it can be reached (through what the
+ * affected cells read): the cells whose readers may change a row's settings in this pass.
+ */
+function derivedLeadingToSources(
+  affected: ReadonlySet<string>, derived: ReadonlySet<string>, inputs: (key: string) => readonly string[], sources: ReadonlySet<string>,
+): Set<string> {
+  const seen = new Set<string>();
+  const stack: string[] = [];
+  for (const k of affected) if (sources.has(columnOf(k))) stack.push(k);
+  while (stack.length > 0) {
+    const k = stack.pop()!;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    for (const i of inputs(k)) if (!seen.has(i)) stack.push(i);
+  }
+  const out = new Set<string>();
+  for (const k of derived) if (seen.has(k)) out.add(k);
   return out;
 }
 

@@ -55,12 +55,17 @@ export interface FormulaHost {
  *   a: lr (=K2 / 10) ──> b: test_acc (K2) ··run··> b: lr (=K1 / 10) ──> a: test_acc (K1) ··run··> a: lr
  *
  * The graph only orders and finds cycles through these edges; it never computes a derived cell.
- * When a pass reaches a derived cell (ordered after its row's source cells) and a source cell of
- * its row got a value in the pass, it tells the host (sourceChanged) and counts the cell as
- * changed, so its readers, ordered after it, compute: the host may read it from the source cells'
- * new values (a row's results as placing the row with them would show them), and a chain of rows,
- * each setting reading the result of the row before, resolves in one pass. The host still says
- * when a derived cell changed otherwise (a run finished).
+ * When a pass reaches a derived cell (ordered after its row's source cells), a source cell of its
+ * row got a value in the pass, and a source cell can be reached from it in the pass (through what
+ * the pass's cells read), it tells the host (sourceChanged) and counts the cell as changed, so its
+ * readers, ordered after it, compute: the host may read it from the source cells' new values (a
+ * row's results as placing the row with them would show them), and a chain of rows, each setting
+ * reading the result of the row before, resolves in one pass. A derived cell only readers leading
+ * nowhere read (a note) is left as it is: the host says when it changes, after placing. The host
+ * also says when a derived cell changed otherwise (a run finished). One exception to "after its
+ * row's source cells": a derived cell on a cycle is reached when the cycle is given #CYCLE!,
+ * before the rest of the pass, where another source cell of its row may still compute; harmless,
+ * since a setting holding #CYCLE! makes the row invalid whatever the others hold.
  */
 export interface DerivedCells {
   /** Columns whose cells are derived (results). */
