@@ -147,11 +147,14 @@ function placePlain(
   else table.set({ ...base, status: { state: 'stale' } });
 }
 
-/** What placedView needs of the sheet: known results, the run mode, and a sweep's current runs. */
-export interface ViewContext {
+/**
+ * What placing a row takes from the engine besides the rows themselves: the results known by spec
+ * key, and the run mode a new spec meets (queued in 'auto', stale in 'manual'). placedView reads
+ * the same, so the prediction and the placing cannot be handed different ones.
+ */
+export interface PlacingView {
   known(key: string): TrainResult | undefined;
-  readonly mode: RunMode;
-  row(id: string): RowState | undefined;
+  mode(): RunMode;
 }
 
 /** A top-level row as formulas would read it once placed: a plain row, or a sweep's runs. */
@@ -166,14 +169,16 @@ export type PlacedView = { readonly row: RowState; readonly runs?: undefined } |
  * row whose own settings changed earlier in the same pass reads what that row is about to become:
  * a wave along a chain of rows resolves in one pass, not one pass per link (review-21 F1).
  */
-export function placedView(row: RowState, valueOf: (column: string) => FormulaValue | undefined, at: ViewContext): PlacedView {
+export function placedView(
+  row: RowState, valueOf: (column: string) => FormulaValue | undefined, at: PlacingView, table: Pick<RowTable, 'get'>,
+): PlacedView {
   const effective = effectiveCells(row.cells, valueOf);
   // A sweep turning plain is placed with no `prev` (placeRow): no result, nothing kept.
   const plain: RowState = row.sweep ? { ...row, sweep: null, result: null, resultKey: null } : row;
   if (effective.errors.length > 0) return { row: invalidView(plain, effective.errors) };
   const expansion = expandRow(effective.cells);
   if (!expansion.ok) return { row: invalidView(plain, expansion.error) };
-  if (expansion.value !== null) return { runs: sweepView(row, expansion.value.combos, at) };
+  if (expansion.value !== null) return { runs: sweepView(row, expansion.value.combos, at, table) };
   const parsed = parseRow(effective.cells);
   if (!parsed.ok) return { row: invalidView(plain, parsed.errors) };
   if (plain === row && row.parsed.ok && row.parsed.key === parsed.key) return { row };
@@ -181,10 +186,10 @@ export function placedView(row: RowState, valueOf: (column: string) => FormulaVa
 }
 
 /** A sweep's runs once placed (placeSweep): matched to its runs now by spec key. */
-function sweepView(row: RowState, combos: readonly RowCells[], at: ViewContext): RowState[] {
+function sweepView(row: RowState, combos: readonly RowCells[], at: PlacingView, table: Pick<RowTable, 'get'>): RowState[] {
   const byKey = new Map<string, RowState>();
   for (const id of row.sweep?.children ?? []) {
-    const c = at.row(id);
+    const c = table.get(id);
     if (c?.parsed.ok && !byKey.has(c.parsed.key)) byKey.set(c.parsed.key, c);
   }
   return combos.map((combo) => {
@@ -200,10 +205,10 @@ function sweepView(row: RowState, combos: readonly RowCells[], at: ViewContext):
 }
 
 /** A row given a spec key it did not have (placePlain): a known result, else on its way. */
-function newSpecView(row: RowState, parsed: ParsedRow & { ok: true }, at: ViewContext): RowState {
+function newSpecView(row: RowState, parsed: ParsedRow & { ok: true }, at: PlacingView): RowState {
   const result = at.known(parsed.key);
   if (result) return { ...row, parsed, status: finishedStatus(result), result, resultKey: parsed.key };
-  return { ...row, parsed, status: at.mode === 'auto' ? { state: 'queued' } : { state: 'stale' } };
+  return { ...row, parsed, status: at.mode() === 'auto' ? { state: 'queued' } : { state: 'stale' } };
 }
 
 function invalidView(row: RowState, errors: readonly CellError[]): RowState {

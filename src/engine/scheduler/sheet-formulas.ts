@@ -9,9 +9,8 @@ import { type CellRef, type FormulaChanges, FormulaCells } from '../graph/formul
 import { type FormulaValue, isFormulaError, isFormulaText } from '../formula/index.ts';
 import { RESULT_KEYS, isInputColumn, plainReader, sweepValue } from './cell-values.ts';
 import { applyFormulaValues, rowsChangedIn } from './formula-bridge.ts';
-import type { TrainResult } from '../job.ts';
-import { type PlacedView, placedView } from './row-placement.ts';
-import type { FormulaColumn, RowState, RunMode } from './row-state.ts';
+import { type PlacedView, type PlacingView, placedView } from './row-placement.ts';
+import type { FormulaColumn, RowState } from './row-state.ts';
 import type { RowTable } from './row-table.ts';
 
 /** The input columns that make the spec (not name, notes): what a row's results come from. */
@@ -31,25 +30,16 @@ function sameSpecValues(a: Readonly<Record<string, FormulaValue>>, b: Readonly<R
   return true;
 }
 
-/** What placing a row would take from the engine: known results, and whether a new spec queues (see placedView). */
-export interface PlacingView {
-  known(key: string): TrainResult | undefined;
-  mode(): RunMode;
-}
-
-/** A row as its placing would show it, kept while the row object is the same and its settings do not change (viewOf). */
+/** A row as its placing would show it (null: read as it is), kept while the row object is the same (viewOf). */
 interface View {
   readonly row: RowState;
-  readonly view: PlacedView;
+  readonly view: PlacedView | null;
 }
 
 /** Rounds of placing rows whose spec formulas changed, before the rows still changing are held (recompute). */
 const SETTLE_ROUNDS = 8;
 /** Rounds in all, held rows' included. */
 const MAX_ROUNDS = 16;
-
-/** Without an engine: nothing is known, new specs queue. */
-const NOT_PLACING: PlacingView = { known: () => undefined, mode: () => 'auto' };
 
 /** The formula side of one sheet, over its RowTable. */
 export class SheetFormulas {
@@ -65,7 +55,11 @@ export class SheetFormulas {
   /** Rows whose settings got their values in the current graph pass, and how their placing would show them (see viewOf). */
   private readonly views = new Map<string, View | null>();
 
-  constructor(private readonly table: RowTable, columns: readonly FormulaColumn[], private readonly placing: PlacingView = NOT_PLACING) {
+  /**
+   * `placing`: what placing a row takes from the engine (known results, the run mode), which a
+   * pass reads too, to read a row as its placing will make it (viewOf).
+   */
+  constructor(private readonly table: RowTable, columns: readonly FormulaColumn[], private readonly placing: PlacingView) {
     this.cols = [...columns];
     this.graph = new FormulaCells({
       columns: () => this.columnKeys(),
@@ -280,11 +274,10 @@ export class SheetFormulas {
    */
   private viewOf(r: RowState): PlacedView | null {
     if (!this.views.has(r.id)) return null;
-    if (r.status.state === 'invalid' && r.status.errors.some((e) => e.code === 'unsettled')) return null;
     const seen = this.views.get(r.id);
     if (seen && seen.row === r) return seen.view;
-    const { table, placing } = this;
-    const view = placedView(r, (c) => this.graph.value(r.id, c), { known: (key) => placing.known(key), mode: placing.mode(), row: (id) => table.get(id) });
+    const held = r.status.state === 'invalid' && r.status.errors.some((e) => e.code === 'unsettled');
+    const view = held ? null : placedView(r, (c) => this.graph.value(r.id, c), this.placing, this.table);
     this.views.set(r.id, { row: r, view });
     return view;
   }
