@@ -63,6 +63,30 @@ describe('a setting that reads a result leading back to it', () => {
     expect(runner.last('a').job.spec.learningRate).toBeCloseTo(0.08, 12);
   });
 
+  it('two rows reading each other\'s status: both #CYCLE! naming the path through the statuses; breaking it, a reads b\'s status as b runs, then as done', async () => {
+    const { runner, engine, row } = await sheet([
+      { id: 'a', cells: cells({ lr: `=IF(${at('status', 2)} = "done", 0.01, 0.1)` }) },
+      { id: 'b', cells: cells({ seed: `=IF(${at('status', 1)} = "running", 2, 3)` }) },
+      { id: 'c', cells: cells({ seed: '3' }) },
+    ]);
+    const status = (n: number) => `${at('status', n)} (status of row ${n}'s run)`;
+    const [lr1, seed2] = [at('lr', 1), at('seed', 2)];
+    invalidBecause(row('a'), 'lr', `${lr1} → ${status(2)} → ${seed2} → ${status(1)} → ${lr1}`);
+    invalidBecause(row('b'), 'seed', `${seed2} → ${status(1)} → ${lr1} → ${status(2)} → ${seed2}`);
+    expect(runner.started()).toEqual(['c']);
+    // b's seed typed: b queues, and a, reading b's status (queued, then running: not done), trains with 0.1.
+    engine.edit([{ row: 'b', column: 'seed', text: '4' }]);
+    await settle();
+    expect(runner.started()).toEqual(['c', 'a', 'b']);
+    expect(runner.last('a').job.spec.learningRate).toBeCloseTo(0.1, 12);
+    expect(row('a').formulas.lr).toBe(0.1);
+    // b done: a trains again with 0.01.
+    runner.last('b').finish({ testAcc: 0.6 });
+    await settle();
+    expect(runner.started()).toEqual(['c', 'a', 'b', 'a']);
+    expect(runner.last('a').job.spec.learningRate).toBeCloseTo(0.01, 12);
+  });
+
   it.each([
     ['by name', '=test_acc / 10'],
     ['by A1 reference', `=${K}1 / 10`],
