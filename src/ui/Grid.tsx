@@ -406,10 +406,11 @@ class GridSync implements PassGrid {
     return columnSettings(next, this.lookup, this.source, this.tracking.view);
   }
 
-  /** Keep a chosen sort while results arrive, but never move rows under an open editor. */
-  resort(): void {
-    if (this.hot.getActiveEditor()?.isOpened()) return;
+  /** Keep a chosen sort while results arrive, but never move rows under an open editor (then false). */
+  resort(): boolean {
+    if (this.hot.getActiveEditor()?.isOpened()) return false;
     this.sortGrouped(sortConfigOf(this.hot));
+    return true;
   }
 
   /** The sort plugin's sort, replaced by ours (grid-sort.ts); false so the plugin does not sort. */

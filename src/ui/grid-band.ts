@@ -62,11 +62,12 @@ export function rowBandSettings(hot: () => Handsontable.Core | undefined): Parti
   return {
     viewportRowRenderingOffset: behind,
     afterViewportRowCalculatorOverride: (calc: RowBand) => {
-      const offset = calc.scrollOffset;
-      if (typeof offset === 'number') {
-        if (lastOffset !== null && offset !== lastOffset) direction = offset > lastOffset ? 1 : -1;
-        lastOffset = offset;
-      }
+      // scrollOffset is Walkontable's own field (18.1 sets it before this hook), not the hook's
+      // documented {startRow, endRow}: should an update drop it, the page's scroll tells the
+      // direction as well (the grid scrolls with the page), rather than "down" for good (review-24 F7).
+      const offset = typeof calc.scrollOffset === 'number' ? calc.scrollOffset : window.scrollY;
+      if (lastOffset !== null && offset !== lastOffset) direction = offset > lastOffset ? 1 : -1;
+      lastOffset = offset;
       const grid = hot();
       if (!grid || calc.startRow === null || calc.endRow === null || ahead <= behind) return;
       // What does not fit past the sheet's first or last row goes to the other side: the band keeps

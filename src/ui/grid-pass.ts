@@ -37,8 +37,8 @@ export interface PassGrid {
   sortedKeys(): ReadonlySet<string>;
   /** Show and hide column groups as the sheet's use changed; true when any column did. */
   syncHiddenColumns(): boolean;
-  /** Sort again (the grid is sorted by a column whose value changed). */
-  resort(): void;
+  /** Sort again (the grid is sorted by a column whose value changed); false when it did not (an editor is open). */
+  resort(): boolean;
   /** A row's visual index, or null when it is hidden or gone. */
   visualRowOf(id: string): number | null;
   /** Every column's key and visual index. */
@@ -132,6 +132,8 @@ export class FramePass {
   private chartsWaited = 0;
   private held = false;
   private releaseQueued = false;
+  /** The grid's sort waits for an open editor to close (run()). */
+  private resortDue = false;
   /** Cells a frame's budget left for the next frame (PATCH_SCRIPT_MS, PATCH_CELLS_PER_FRAME). */
   private left: CellsLeft = new Map();
   /** Cells of rendered rows far from the window, waiting (grid-far-rows.ts). */
@@ -245,6 +247,10 @@ export class FramePass {
     if (this.far.size > 0) this.drawFarRows(start, earlier.size > 0 || fresh !== null || charts.size > 0);
     if (cellCount(this.left) > STREAM_BACKLOG_CELLS) this.requestFrame();
     else if (this.chartsLater.size > 0 || this.left.size > 0) this.requestSpaced();
+    if (this.resortDue) {
+      this.passDue = true;
+      this.requestSpaced();
+    }
     if (this.scalesRow === null) return;
     if (this.scalesWait) this.scalesWait = false;
     else timed('grid-repaint-scales', () => this.repaintSomeScales(start, SCALES_RESTYLES_PER_FRAME - this.budget.drawn));
@@ -411,10 +417,13 @@ export class FramePass {
       }
     }
     const hiddenChanged = timed('grid-hidden-columns', () => grid.syncHiddenColumns());
-    // Both render every cell, those left by the budget included.
-    if (sortedChanged) {
-      grid.resort();
-      return 'rendered';
+    // Both render every cell, those left by the budget included. A sort waits while an editor is
+    // open (rows must not move under it): then the cells are patched where they are, and the
+    // sort is tried again at each spaced frame until it happens (review-24 F1: counted as
+    // rendered, those cells, the ones left and the far rows' were dropped and stayed stale).
+    if (sortedChanged || this.resortDue) {
+      this.resortDue = !grid.resort();
+      if (!this.resortDue) return 'rendered';
     }
     // Columns shown or hidden move every cell.
     if (hiddenChanged) {
