@@ -12,12 +12,10 @@ import { applyFormulaValues, rowsChangedIn } from './formula-bridge.ts';
 import { type PlacedView, type PlacingView, placedView } from './row-placement.ts';
 import type { FormulaColumn, RowState } from './row-state.ts';
 import type { RowTable } from './row-table.ts';
-import { SettleWatch } from './settle-watch.ts';
 
 /** The input columns that make the spec (not name, notes): what a row's results come from. */
 const SPEC_KEYS: ReadonlySet<string> = new Set(INPUT_COLUMNS.filter((c) => c.spec).map((c) => c.key));
 
-const SPEC_KEY_LIST: readonly string[] = [...SPEC_KEYS];
 const isSpecKey = (key: string) => SPEC_KEYS.has(key);
 const RESULT_KEY_SET: ReadonlySet<string> = new Set(RESULT_KEYS);
 
@@ -38,14 +36,9 @@ interface View {
   readonly view: PlacedView | null;
 }
 
-/**
- * Rounds of placing rows whose spec formulas changed, before the rows still changing are held
- * (recompute), plus one per row seen changing after the first round (up to MAX_WAVE_ROUNDS).
- * Rows whose values come back to a state they had are held at once (settle-watch.ts).
- */
+/** Rounds of placing rows whose spec formulas changed, before the rows still changing are held (recompute). */
 const SETTLE_ROUNDS = 8;
-const MAX_WAVE_ROUNDS = 512;
-/** Rounds in all, held rows' included, with no row changing after the first. */
+/** Rounds in all, held rows' included. */
 const MAX_ROUNDS = 16;
 
 /** The formula side of one sheet, over its RowTable. */
@@ -218,21 +211,13 @@ export class SheetFormulas {
    *
    * Placing a row can change what its own formulas read: a sweep's runs move every row below it,
    * so an A1 reference can point at one of its own runs (a cycle) only while it sweeps, and the
-   * row flips between sweeping and invalid for ever (review-20). Rows whose values change in a
-   * round that brings the sheet's spec values back to a state they had in this recompute (a
-   * loop: settle-watch.ts) go to `hold` instead, which places them once for good (the engine
-   * makes them invalid, saying why, until their cells are edited). A wave along a chain of sweeps
-   * read by A1 references is no loop, though it takes a round per link: the rounds allowed grow
-   * with the rows seen changing (review-23 F1: links past the 16th were held). Rows still changing
-   * past them are held too, and past MAX_ROUNDS - SETTLE_ROUNDS more what is left is given up, so
-   * that no later update inherits the work and repeats it.
+   * row flips between sweeping and invalid for ever (review-20). Rows still being re-placed after
+   * SETTLE_ROUNDS go to `hold` instead, which places them once for good (the engine makes them
+   * invalid, saying why, until their cells are edited); past MAX_ROUNDS what is left is given up,
+   * so that no later update inherits the work and repeats it.
    */
   recompute(changed: Set<string>, replace: (row: RowState) => void, hold: (row: RowState) => void = replace): void {
-    const watch = new SettleWatch(SPEC_KEY_LIST);
-    for (let round = 0; ; round++) {
-      // A wave along a chain of sweeps takes a round per link: the rounds grow with the rows changing.
-      const settle = SETTLE_ROUNDS + Math.min(watch.rows, MAX_WAVE_ROUNDS);
-      if (round >= settle + MAX_ROUNDS - SETTLE_ROUNDS) break;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
       if (this.structureChanged) {
         this.graph.relink();
         this.structureChanged = false;
@@ -259,26 +244,11 @@ export class SheetFormulas {
         if (row && row.parent === null) before.set(id, row);
       }
       applyFormulaValues(updated, this.table, changed);
-      // From the second round: the first is the edit's own wave, which repeats no state, and
-      // re-places every row it changed (10,000 rows reading one edited cell, say).
-      const moved = new Set<string>();
-      if (round > 0) {
-        for (const [id, old] of before) {
-          const row = this.table.get(id);
-          if (!row || sameSpecValues(old.formulas, row.formulas)) continue;
-          moved.add(id);
-          watch.change(id, old.formulas, row.formulas);
-        }
-      }
-      // The rows' values came back to a state of this recompute: they would go round for ever.
-      const loops = round > 0 && moved.size > 0 && watch.repeats();
-      for (const [id] of before) {
+      for (const [id, old] of before) {
         const row = this.table.get(id);
         if (!row) continue;
-        if (!moved.has(id)) {
-          if (round < settle) replace(row);
-        } else if (loops || round >= settle) hold(row);
-        else replace(row);
+        if (round < SETTLE_ROUNDS) replace(row);
+        else if (!sameSpecValues(old.formulas, row.formulas)) hold(row);
       }
     }
     // Given up: nothing left for the next update to start from.
