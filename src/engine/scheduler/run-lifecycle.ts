@@ -31,8 +31,6 @@ export interface RunHost {
   resultChanged(id: string): void;
   /** A run ended with a result or a failure: bring formulas up to date and tell listeners. */
   settled(id: string): void;
-  /** These queued rows started running: formulas reading their status read 'running' now. */
-  started(ids: readonly string[]): void;
 }
 
 /** A sheet's runs: one per row at most, started through the runner while it has room. */
@@ -96,17 +94,11 @@ export class Runs {
   /** Start queued rows while the runner has room: latest edit first, then sheet order. */
   pump(): void {
     if (this.disposed) return;
-    for (;;) {
-      const started: string[] = [];
-      while (this.running.size < this.runner.capacity) {
-        const id = nextQueued(this.view);
-        if (id === null) break;
-        this.queue.delete(id);
-        if (this.start(id)) started.push(id);
-      }
-      if (started.length === 0 || this.disposed) break;
-      // A status read by a formula changed (review-23 P1); its recompute may queue rows (or cancel these).
-      this.host.started(started);
+    while (this.running.size < this.runner.capacity) {
+      const id = nextQueued(this.view);
+      if (id === null) break;
+      this.queue.delete(id);
+      this.start(id);
     }
     this.checkIdle();
   }
@@ -132,11 +124,10 @@ export class Runs {
     this.checkIdle();
   }
 
-  /** Start a queued row's run; false when it has no spec to train. */
-  private start(id: string): boolean {
+  private start(id: string): void {
     const { host } = this;
     const row = host.row(id)!;
-    if (!row.parsed.ok) return false;
+    if (!row.parsed.ok) return;
     const { version } = row;
     const abort = new AbortController();
     this.running.set(id, { version, abort });
@@ -183,27 +174,14 @@ export class Runs {
         this.finish(id, version);
       },
     );
-    return true;
   }
 
-  /**
-   * Identical specs run once: rows that waited on the same key take the result, those queued and
-   * those stale in manual mode alike (a stale twin kept waiting for "run stale", which trained the
-   * spec again, while a sheet opened fresh showed it done from the cache: review-23 P2).
-   */
+  /** Identical specs run once: rows that waited on the same key take the result. */
   private settleTwins(key: string, result: TrainResult): void {
     const { host } = this;
-    const twins: string[] = [];
     for (const [id] of this.queue) {
       const r = host.row(id)!;
-      if (r.parsed.ok && r.parsed.key === key) twins.push(id);
-    }
-    for (const id of host.order()) {
-      const r = host.row(id);
-      if (r?.status.state === 'stale' && r.parsed.ok && r.parsed.key === key) twins.push(id);
-    }
-    for (const id of twins) {
-      const r = host.row(id)!;
+      if (!r.parsed.ok || r.parsed.key !== key) continue;
       this.queue.delete(id);
       host.set({ ...r, status: finishedStatus(result), result, resultKey: key, live: [], liveBoundary: null });
       host.resultChanged(id);

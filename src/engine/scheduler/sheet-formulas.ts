@@ -190,14 +190,6 @@ export class SheetFormulas {
     this.resultsChanged.add(id);
   }
 
-  /**
-   * A row's status changed with its result as formulas read it unchanged (a run started, "run
-   * stale" queued it, a rerun): formulas reading its status recompute.
-   */
-  statusChanged(id: string): void {
-    this.seeds.push({ row: id, column: 'status' });
-  }
-
   /** Rows were added, removed or moved: positions are read again at the next recompute. */
   rowsMoved(): void {
     this.structureChanged = true;
