@@ -52,9 +52,7 @@ export class FarRows {
    * redraw; those of rows still far from the window come back through offscreen().
    */
   shown(visualRows: readonly number[]): CellsLeft | null {
-    const first = Math.min(...visualRows);
-    const last = Math.max(...visualRows);
-    this.near = visualRows.length === 0 ? null : { first: first - NEAR_ROWS, last: last + NEAR_ROWS };
+    this.near = visualRows.length === 0 ? null : { first: Math.min(...visualRows) - NEAR_ROWS, last: Math.max(...visualRows) + NEAR_ROWS };
     return this.take();
   }
 

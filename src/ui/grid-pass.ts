@@ -15,7 +15,7 @@ import type Handsontable from 'handsontable/base';
 import type { RowState, SheetEngine } from '../engine/scheduler/sheet-engine.ts';
 import { timed } from './compare/timings.ts';
 import type { GridRow } from './grid-columns.ts';
-import { type CellsLeft, type PatchBudget, type PatchColumn, cellsAt, patchCells, renderedRows } from './grid-patch.ts';
+import { type CellsLeft, type PatchBudget, type PatchColumn, cellsAt, leaveCell, patchCells, renderedRows } from './grid-patch.ts';
 import { FarRows } from './grid-far-rows.ts';
 import type { CellPart, GridTracking } from './grid-tracking.ts';
 import { repaintScale } from './renderers.ts';
@@ -159,11 +159,7 @@ export class FramePass {
     const rows = ids.flatMap((id) => this.grid.visualRowOf(id) ?? []);
     const waiting = this.far.shown(rows);
     if (waiting === null) return;
-    for (const [id, keys] of waiting) {
-      const left = this.left.get(id);
-      if (left) for (const k of keys) left.add(k);
-      else this.left.set(id, keys);
-    }
+    for (const [id, keys] of waiting) for (const key of keys) leaveCell(this.left, id, key);
     this.requestFrame();
   }
 

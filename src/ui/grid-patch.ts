@@ -127,6 +127,13 @@ export interface PatchBudget {
   readonly left: CellsLeft;
 }
 
+/** Put a row's cell among those left for later. */
+export function leaveCell(left: CellsLeft, id: string, key: string): void {
+  const keys = left.get(id);
+  if (keys) keys.add(key);
+  else left.set(id, new Set([key]));
+}
+
 /**
  * Rendered rows far from the window, whose cells wait in `later` (the grid renders rows well
  * ahead of the scroll, grid-band.ts; grid-pass.ts redraws them once the window comes near or the
@@ -166,15 +173,11 @@ export function patchCells(
     for (const { key, visualColumn } of columns) {
       if (wanted && !wanted(id, key)) continue;
       if (later) {
-        let keys = later.get(id);
-        if (!keys) later.set(id, keys = new Set());
-        keys.add(key);
+        leaveCell(later, id, key);
         continue;
       }
       if (budget && drawn > 0 && (budget.drawn + drawn >= budget.cells || performance.now() > budget.until)) {
-        let keys = budget.left.get(id);
-        if (!keys) budget.left.set(id, keys = new Set());
-        keys.add(key);
+        leaveCell(budget.left, id, key);
         continue;
       }
       const cells = cellsAt(hot, visualRow, visualColumn, frozen);
