@@ -53,6 +53,14 @@ import { rankTooltips } from './renderers.ts';
 /** Sources of afterChange that are our own bulk writes, not a person's edit. */
 const OWN_SOURCES = new Set(['loadData', 'updateData', 'sweepsheet']);
 
+/** The grid on the page (one at a time: a sheet switch replaces it). */
+let mounted: GridSync | null = null;
+
+/** Whether the grid's cells show the engine's rows as they are now (for tests: main.tsx's window.__sweepsheet). */
+export function gridDrawnUpToDate(): boolean {
+  return mounted?.drawnUpToDate() ?? false;
+}
+
 export interface GridProps {
   engine: SheetEngine;
   onSelectRow?: (id: string) => void;
@@ -93,12 +101,16 @@ export function Grid(props: GridProps) {
       textCut: (cut) => props.onTextCut?.(cut),
     }, choices());
     sync = s;
+    mounted = s;
     createEffect(on(() => props.columnsVersion?.(), () => s.refresh(), { defer: true }));
     createEffect(on(() => props.rowFilter?.() ?? null, (filter) => s.setFilter(filter)));
     // Headers and tooltips of our own columns follow the language.
     createEffect(on(locale, () => s.refresh(), { defer: true }));
     createEffect(on(locale, (l) => s.setLanguage(l), { defer: true }));
-    onCleanup(() => s.destroy());
+    onCleanup(() => {
+      if (mounted === s) mounted = null;
+      s.destroy();
+    });
   });
   const choose = (next: GroupChoices) => {
     setChoices(next);
@@ -225,6 +237,10 @@ class GridSync implements PassGrid {
   /** Handsontable's own texts (menus, dialogs, aria labels) follow the page's language. */
   setLanguage(l: Locale): void {
     this.hot.updateSettings({ language: gridLanguage(l) });
+  }
+
+  drawnUpToDate(): boolean {
+    return !this.hot.isDestroyed && this.pass.drawnUpToDate();
   }
 
   /** Redraw at the next frame even if no row changed (formula columns were edited). */

@@ -170,6 +170,16 @@ export class FramePass {
     this.requestFrame();
   }
 
+  /**
+   * Whether every cell shows the engine's rows as they are now: nothing pending, left, waiting or
+   * held, and no frame or timer due. Tests wait for this: the engine's state changes at once, the
+   * grid's cells at a later frame (a frame's budget draws every status cell before the rest).
+   */
+  drawnUpToDate(): boolean {
+    return !this.passDue && this.pending.size === 0 && this.frame === 0 && this.gapTimer === undefined && this.left.size === 0
+      && this.chartsLater.size === 0 && this.far.size === 0 && this.scalesRow === null && !this.resortDue && !this.held;
+  }
+
   destroy(): void {
     if (this.frame !== 0) cancelAnimationFrame(this.frame);
     this.frame = 0;

@@ -10,6 +10,7 @@ import { FORMAT, FORMAT_VERSION, type SheetDocument } from '../engine/sheet-file
 import { currentSheetId, listRecent, recoverSheet } from '../persist/autosave.ts';
 import { type StoreError, openStore } from '../persist/idb.ts';
 import { App, LoadError, type WorkersControl } from './App.tsx';
+import { gridDrawnUpToDate } from './Grid.tsx';
 import { createBrowserPool, maxPoolSize, rememberPoolSize, workersStarted } from '../workers/browser-pool.ts';
 import { locale, t } from './i18n/index.ts';
 import { fileErrorText } from './engine-text.ts';
@@ -41,6 +42,12 @@ declare global {
        * here that a poll can miss: a toy row queues, trains and ends within a few ms.
        */
       readonly subscribe: (fn: (changed: ReadonlySet<string>) => void) => () => void;
+      /**
+       * Whether the grid's cells show the engine's rows as they are now. The engine's state changes
+       * at once, the cells at a later frame (status cells first): a test that waits for rows to
+       * finish waits for this too before it reads cells.
+       */
+      readonly gridDrawn: () => boolean;
     };
   }
 }
@@ -91,7 +98,7 @@ async function start(fixture: LoadedSheet, mount: HTMLElement): Promise<void> {
   window.__sweepsheet = {
     rows: () => session().engine.rows(), visible: () => visible, formulaColumns: () => session().engine.formulaColumns(),
     runMode: () => session().engine.runMode(), sheetId: () => session().id, workersStarted,
-    subscribe: (fn) => session().engine.subscribe(fn),
+    subscribe: (fn) => session().engine.subscribe(fn), gridDrawn: gridDrawnUpToDate,
   };
 
   /** Open another sheet; the current one stays until the new one is ready. */

@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type AppHarness, PROJECT_ROOT, startApp } from '../helpers/browser.ts';
+import { type AppHarness, PROJECT_ROOT, gridCaughtUp, startApp } from '../helpers/browser.ts';
 
 const OUT = `${PROJECT_ROOT}/test-output`;
 const FINISH_TIMEOUT = 240_000;
@@ -50,11 +50,8 @@ async function waitUntilSettled(timeout = FINISH_TIMEOUT): Promise<void> {
     undefined,
     { timeout, polling: 100 },
   );
-  // The grid redraws once per frame: let it catch up with the engine.
-  await app.page.waitForFunction(() => {
-    const rows = window.__sweepsheet!.rows();
-    return rows.every((r) => document.querySelector(`.ht_master td[data-row-id="${r.id}"][data-col="status"]`)?.getAttribute('data-state') === r.status.state);
-  });
+  // The grid redraws at later frames: let it catch up with the engine.
+  await gridCaughtUp(app.page);
 }
 
 async function testAccTexts(): Promise<Map<string, string>> {

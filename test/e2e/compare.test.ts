@@ -10,7 +10,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type AppHarness, PROJECT_ROOT, startApp, typeIntoCell } from '../helpers/browser.ts';
+import { type AppHarness, gridCaughtUp, PROJECT_ROOT, startApp, typeIntoCell } from '../helpers/browser.ts';
 
 const OUT = `${PROJECT_ROOT}/test-results`;
 const IDS = ['c-0.003', 'c-0.03', 'c-0.3', 'c-3', 'c-10', 'xor'];
@@ -194,8 +194,7 @@ describe('grid charts and comparing runs in chromium', () => {
       const rows = window.__sweepsheet?.rows() ?? [];
       return rows.length === 6 && rows.every((r) => r.status.state === 'done' || r.status.state === 'diverged');
     }, undefined, { timeout: TRAIN_TIMEOUT, polling: 200 });
-    await page().waitForFunction(() => window.__sweepsheet!.rows().every((r) =>
-      document.querySelector(`.ht_master td[data-row-id="${r.id}"][data-col="status"]`)?.getAttribute('data-state') === r.status.state));
+    await gridCaughtUp(page());
     const states = await page().evaluate(() => Object.fromEntries(window.__sweepsheet!.rows().map((r) => [r.id, r.status.state])));
     expect(Object.keys(states)).toEqual(IDS);
     expect(states['c-10']).toBe('diverged');

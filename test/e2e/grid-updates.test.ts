@@ -5,7 +5,7 @@
  * were not redrawn), and the column groups follow the rows' settings as they are typed.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type AppHarness, startApp, typeIntoCell } from '../helpers/browser.ts';
+import { type AppHarness, gridCaughtUp, startApp, typeIntoCell } from '../helpers/browser.ts';
 
 let app: AppHarness;
 
@@ -27,8 +27,7 @@ async function settled(): Promise<void> {
     const all = window.__sweepsheet?.rows() ?? [];
     return all.length === 3 && all.every((r) => r.status.state === 'done');
   }, undefined, { timeout: 90_000, polling: 100 });
-  await page().waitForFunction(() => window.__sweepsheet!.rows().every((r) =>
-    document.querySelector(`.ht_master td[data-row-id="${r.id}"][data-col="status"]`)?.getAttribute('data-state') === r.status.state));
+  await gridCaughtUp(page());
 }
 
 const typeInto = (id: string, col: string, text: string) => typeIntoCell(page(), id, col, text);

@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fillSeries } from '../../src/ui/fill-series.ts';
-import { type AppHarness, PROJECT_ROOT, startApp, typeIntoCell } from '../helpers/browser.ts';
+import { type AppHarness, gridCaughtUp, PROJECT_ROOT, startApp, typeIntoCell } from '../helpers/browser.ts';
 
 const OUT = `${PROJECT_ROOT}/test-output`;
 const SETTLE_TIMEOUT = 90_000;
@@ -44,8 +44,7 @@ async function settled(): Promise<void> {
     return all.length > 0 && all.every((r) => ['done', 'diverged', 'invalid'].includes(r.status.state) ||
       (r.status.state === 'sweep' && r.status.done + r.status.failed + r.status.invalid === r.status.total));
   }, undefined, { timeout: SETTLE_TIMEOUT, polling: 100 });
-  await page().waitForFunction(() => window.__sweepsheet!.rows().every((r) =>
-    document.querySelector(`.ht_master td[data-row-id="${r.id}"][data-col="status"]`)?.getAttribute('data-state') === r.status.state));
+  await gridCaughtUp(page());
 }
 
 /** Visual order of the grid: one engine row id per table row. */

@@ -108,3 +108,13 @@ export async function typeIntoCell(page: Page, id: string, col: string, text: st
   await page.keyboard.type(text);
   await page.keyboard.press('Enter');
 }
+
+/**
+ * Wait until the grid's cells show the engine's rows as they are now. The engine's state changes
+ * at once and the grid draws it at a later frame, every status cell before other cells when a
+ * frame's budget runs out: a status cell reading "done" does not mean its row's numbers are drawn.
+ */
+export async function gridCaughtUp(page: Page): Promise<void> {
+  await page.waitForFunction(() => window.__sweepsheet!.gridDrawn() && window.__sweepsheet!.rows().every((r) =>
+    document.querySelector(`.ht_master td[data-row-id="${r.id}"][data-col="status"]`)?.getAttribute('data-state') === r.status.state));
+}
