@@ -201,13 +201,13 @@ class GridSync implements PassGrid {
       },
       beforeChange: (changes, source) => this.addRowsFromChanges(changes, source),
       beforeChangeRender: (changes, source) => {
-        if (!OWN_SOURCES.has(source)) this.pass.hold(changes, (visualRow, prop) => isInputKey(prop) && this.idAt(visualRow) !== undefined);
+        if (!OWN_SOURCES.has(source)) this.pass.renderHold.hold(changes, (visualRow, prop) => isInputKey(prop) && this.idAt(visualRow) !== undefined);
       },
       afterChange: (changes, source) => {
         try {
           this.onGridChange(changes, source);
         } finally {
-          this.pass.release();
+          this.pass.renderHold.release();
         }
       },
       afterSelectionEnd: () => this.onSelection(),

@@ -5,15 +5,19 @@
  * of every one of them while 100 rows trained made the grid's frames 2-3x the redraw work
  * (bench:charts --view grid). So the cells of rendered rows more than NEAR_ROWS rows from the
  * rows on screen wait, and are redrawn (grid-pass.ts):
- * - at the frame after the window comes near them (the rows on screen are reported after each
- *   scroll and render: shown()); a row a wheel step brings in shows values a frame or two old
- *   meanwhile, never older;
+ * - once the window comes near them (the rows on screen are reported after each scroll and
+ *   render: shown()), from the next frame on, within each frame's budget for redraws (24-36
+ *   cells; with more than 72 left, frames follow at once instead of 50 ms apart: grid-pass.ts).
+ *   A jump that brings many waiting rows near can take a few frames to catch up; those rows show
+ *   the values of their last redraw meanwhile;
  * - once no row has changed for QUIET_MS, in frames with nothing else to draw: a training row's
  *   many updates then cost one redraw, and the wait is empty before a person scrolls there (drawn
  *   only as the window came near, they cost the first wheel steps after training 16-30 ms of CPU
  *   each, where a step costs ~10).
- * 15 rows keep live what Handsontable rendered past a 900 px window before the band (~13 rows) and
- * four wheel steps either way.
+ *
+ * NEAR_ROWS is about four wheel steps (a step is 100 px, three to four rows): the rows the next
+ * few steps bring in are drawn already, and each step's report moves the near rows along well
+ * before the window reaches the rows still waiting.
  */
 import type { CellsLeft, Offscreen } from './grid-patch.ts';
 
@@ -56,34 +60,40 @@ export class FarRows {
     return this.take();
   }
 
-  /** Whether no row changed for QUIET_MS; if not, a frame is requested for when they will have. */
+  /** Whether no row changed for QUIET_MS (at `now`, performance.now()). */
   quiet(now: number): boolean {
-    const quietFor = now - this.lastChange;
-    if (quietFor >= QUIET_MS) return true;
+    return now - this.lastChange >= QUIET_MS;
+  }
+
+  /** Wake the grid's pass (a frame) once no row has changed for QUIET_MS; a later call moves the wake-up. */
+  wakeWhenQuiet(now: number): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.wake();
-    }, QUIET_MS - quietFor);
-    return false;
+    }, Math.max(0, QUIET_MS - (now - this.lastChange)));
   }
 
-  /** Hand over every waiting cell (null: none); cells put back go in `waitAgain()`. */
-  take(): CellsLeft | null {
-    if (this.waiting.size === 0) return null;
-    const all = this.waiting;
-    this.waiting = new Map();
-    return all;
-  }
-
-  /** Where cells taken but not drawn (a frame's budget ran out) wait again. */
-  waitAgain(): CellsLeft {
-    return this.waiting;
+  /**
+   * Hand every waiting cell to `draw` (not called when none wait); the cells it puts in `putBack`
+   * (those a frame's budget did not reach) wait again.
+   */
+  drain(draw: (cells: CellsLeft, putBack: CellsLeft) => void): void {
+    const cells = this.take();
+    if (cells !== null) draw(cells, this.waiting);
   }
 
   /** Handsontable drew every rendered cell again. */
   clear(): void {
     this.waiting.clear();
+  }
+
+  /** Every waiting cell, taken out of the wait (null: none). */
+  private take(): CellsLeft | null {
+    if (this.waiting.size === 0) return null;
+    const all = this.waiting;
+    this.waiting = new Map();
+    return all;
   }
 
   destroy(): void {

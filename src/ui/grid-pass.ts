@@ -4,22 +4,18 @@
  * only the changed rows' values are written into the rows Handsontable holds and only their
  * cells that may look different are redrawn in place (grid-patch.ts): a progress update redraws
  * a row's status and curve, a finished run its results, and new colour scales repaint the metric
- * cells on screen. Nothing here walks every row of the sheet.
- *
- * The render hold: a person's edit of existing cells would make Handsontable re-render every cell
- * on screen (a thousand cells restyled for one typed value, hundreds of ms on a big sheet). That
- * render is held; the edited rows are redrawn in place at the next frame, when the engine reports
- * them. Edits that add grid rows render as usual.
+ * cells on screen (grid-scales-repaint.ts). Nothing here walks every row of the sheet.
+ * A person's edit of existing cells is drawn the same way: its render is held (grid-render-hold.ts).
  */
 import type Handsontable from 'handsontable/base';
 import type { RowState, SheetEngine } from '../engine/scheduler/sheet-engine.ts';
 import { timed } from './compare/timings.ts';
 import type { GridRow } from './grid-columns.ts';
-import { type CellsLeft, type PatchBudget, type PatchColumn, cellsAt, leaveCell, patchCells, renderedRows } from './grid-patch.ts';
+import { type CellsLeft, type PatchBudget, type PatchColumn, leaveCell, patchCells } from './grid-patch.ts';
 import { FarRows } from './grid-far-rows.ts';
+import { RenderHold } from './grid-render-hold.ts';
+import { ScalesRepaint } from './grid-scales-repaint.ts';
 import type { CellPart, GridTracking } from './grid-tracking.ts';
-import { repaintScale } from './renderers.ts';
-import { SCALED_COLUMNS } from './row-values.ts';
 
 /** What the pass needs from the grid adapter (Grid.tsx). */
 export interface PassGrid {
@@ -47,16 +43,6 @@ export interface PassGrid {
   partOf(key: string): CellPart | undefined;
 }
 
-/**
- * What a frame may spend on the colour scales' repaint (see repaintSomeScales): script time,
- * counted from the start of the frame's callback (the pass before it included), and cells given a
- * new colour, each a style recalculation (60-70 us under Handsontable's style sheet) and a repaint
- * of its row: 40 a frame cost 4.6 ms of style and 7.9 of paint.
- */
-const SCALES_SCRIPT_MS = 4;
-const SCALES_RESTYLES_PER_FRAME = 16;
-/** Frames the scales' repaint may wait for room while cell redraws fill the frames (runs finishing one after another). */
-const SCALES_MAX_WAIT = 2;
 /**
  * What a frame's cell redraws may spend (script from the start of the frame's callback): the
  * cells that do not fit are redrawn at the next frame, first. A run finishing redrew its status
@@ -103,6 +89,14 @@ interface FreshCells {
   wanted(id: string, key: string): boolean;
 }
 
+/** Where patch() puts the cells it does not draw now. */
+interface PatchWhere {
+  /** The budget whose `left` takes the cells it does not reach (the frame's own when absent). */
+  readonly budget?: PatchBudget;
+  /** Whether cells of rows far from the window wait (grid-far-rows.ts); true when absent. */
+  readonly farRowsWait?: boolean;
+}
+
 function cellCount(left: CellsLeft): number {
   let n = 0;
   for (const keys of left.values()) n += keys.size;
@@ -120,28 +114,30 @@ export class FramePass {
   private urgentUntil = 0;
   /** The timer that requests a frame held by STREAM_GAP_MS. */
   private gapTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The next visual row whose metric cells get the new colour scales; null: none to repaint. */
-  private scalesRow: number | null = null;
-  /** The scales moved in this frame's pass: their repaint starts at the next frame. */
-  private scalesWait = false;
-  /** Frames in a row whose cell redraws left the scales' repaint no room (at most SCALES_MAX_WAIT). */
-  private scalesWaited = 0;
+  /** The colour scales' repaint of the metric cells on screen, a few rows a frame. */
+  private readonly scales: ScalesRepaint;
   /** Rows whose charts are drawn at a later frame (their run finished in an earlier pass). */
   private chartsLater = new Set<string>();
   /** Frames the charts have waited for a frame with room. */
   private chartsWaited = 0;
-  private held = false;
-  private releaseQueued = false;
+  /** Handsontable's render of a person's edit, held (Grid.tsx calls its hold and release). */
+  readonly renderHold: RenderHold;
   /** The grid's sort waits for an open editor to close (run()). */
   private resortDue = false;
-  /** Cells a frame's budget left for the next frame (PATCH_SCRIPT_MS, PATCH_CELLS_PER_FRAME). */
+  /**
+   * Cells the next frame redraws first: those a frame's budget did not reach (PATCH_SCRIPT_MS,
+   * PATCH_CELLS_PER_FRAME), and the far rows' waiting cells once the window came near them (shown()).
+   */
   private left: CellsLeft = new Map();
   /** Cells of rendered rows far from the window, waiting (grid-far-rows.ts). */
   private readonly far = new FarRows(() => this.requestFrame());
   /** This frame's budget for redrawing cells, shared by what an earlier frame left, the pass and the charts. */
   private budget: PatchBudget = { until: 0, cells: PATCH_CELLS_PER_FRAME, drawn: 0, left: this.left };
 
-  constructor(private readonly grid: PassGrid) {}
+  constructor(private readonly grid: PassGrid) {
+    this.scales = new ScalesRepaint(grid);
+    this.renderHold = new RenderHold(grid, () => this.schedule());
+  }
 
   /** Rows changed: redraw them at the next frame, or STREAM_GAP_MS after the last while runs stream in. */
   add(ids: Iterable<string>): void {
@@ -177,7 +173,7 @@ export class FramePass {
    */
   drawnUpToDate(): boolean {
     return !this.passDue && this.pending.size === 0 && this.frame === 0 && this.gapTimer === undefined && this.left.size === 0
-      && this.chartsLater.size === 0 && this.far.size === 0 && this.scalesRow === null && !this.resortDue && !this.held;
+      && this.chartsLater.size === 0 && this.far.size === 0 && !this.scales.due && !this.resortDue && !this.renderHold.held;
   }
 
   destroy(): void {
@@ -257,10 +253,9 @@ export class FramePass {
       this.passDue = true;
       this.requestSpaced();
     }
-    if (this.scalesRow === null) return;
-    if (this.scalesWait) this.scalesWait = false;
-    else timed('grid-repaint-scales', () => this.repaintSomeScales(start, SCALES_RESTYLES_PER_FRAME - this.budget.drawn));
-    if (this.scalesRow !== null) this.requestSpaced();
+    if (!this.scales.due) return;
+    this.scales.step(start, this.budget.drawn);
+    if (this.scales.due) this.requestSpaced();
   }
 
   /**
@@ -279,12 +274,16 @@ export class FramePass {
    * until none wait.
    */
   private drawFarRows(start: number, busy: boolean): void {
-    if (!this.far.quiet(start)) return;
-    const waiting = busy || this.grid.hot.isDestroyed ? null : this.far.take();
-    if (waiting !== null) {
-      // Cells the budget does not reach wait on.
-      const budget: PatchBudget = { until: this.budget.until, cells: this.budget.cells, drawn: 0, left: this.far.waitAgain() };
-      timed('grid-patch-far', () => this.patch(waiting.keys(), (id, key) => waiting.get(id)?.has(key) === true, budget, false));
+    if (!this.far.quiet(start)) {
+      this.far.wakeWhenQuiet(start);
+      return;
+    }
+    if (!busy && !this.grid.hot.isDestroyed) {
+      this.far.drain((waiting, putBack) => {
+        // Cells the budget does not reach wait on.
+        const budget: PatchBudget = { until: this.budget.until, cells: this.budget.cells, drawn: 0, left: putBack };
+        timed('grid-patch-far', () => this.patch(waiting.keys(), (id, key) => waiting.get(id)?.has(key) === true, { budget, farRowsWait: false }));
+      });
     }
     if (this.far.size > 0) this.requestFrame();
   }
@@ -296,55 +295,6 @@ export class FramePass {
     this.patch(ids, (_id, key) => grid.partOf(key) === 'view');
   }
 
-  /**
-   * New colour scales repaint the metric cells on screen row by row, from the frame after the
-   * pass that moved them, within the frame's budget (SCALES_SCRIPT_MS, SCALES_RESTYLES_PER_FRAME)
-   * and at least one row a frame: the pass's own frame already holds the finished row's redraw,
-   * and a cell given a new colour is restyled (~180 metric cells on screen); all in one frame went
-   * past 16 ms (bench:charts --view grid --trace). Cells found through Handsontable, not a
-   * selector over the whole grid (1-2 ms a listing). Cells drawn meanwhile are already right and
-   * come out unchanged; scales that move again meanwhile start the walk over.
-   *
-   * `room` is what the frame's cell redraws left of the restyles (each redrawn cell counts as
-   * one): the frames still over 16 ms were those where carried-over cells, a pass and a scales'
-   * repaint landed together. With no room the repaint waits, at most SCALES_MAX_WAIT frames.
-   */
-  private repaintSomeScales(start: number, room: number): void {
-    if (room <= 0 && this.scalesWaited < SCALES_MAX_WAIT) {
-      this.scalesWaited++;
-      return;
-    }
-    // After waiting, half the restyles whatever the redraws took: one row per wait would crawl.
-    if (this.scalesWaited > 0) room = Math.max(room, SCALES_RESTYLES_PER_FRAME / 2);
-    this.scalesWaited = 0;
-    const { grid } = this;
-    const rows = grid.hot.isDestroyed ? null : renderedRows(grid.hot);
-    if (rows === null) {
-      this.scalesRow = null;
-      return;
-    }
-    const columns = grid.patchColumns().filter((c) => c.key in SCALED_COLUMNS);
-    let row = Math.max(this.scalesRow ?? rows.first, rows.first);
-    let restyled = 0;
-    do {
-      for (const { key, visualColumn } of columns) {
-        for (const td of cellsAt(grid.hot, row, visualColumn, 0)) {
-          const id = td.dataset.rowId;
-          if (id && repaintScale(td, key, grid.engine.row(id), grid.tracking.view)) restyled++;
-        }
-      }
-      row++;
-    } while (row <= rows.last && restyled < room && performance.now() - start < SCALES_SCRIPT_MS);
-    this.scalesRow = row > rows.last ? null : row;
-  }
-
-  /** beforeChangeRender of a person's edit: hold Handsontable's render when every change is to an existing row's input cell. */
-  hold(changes: readonly Handsontable.CellChange[], isRowInput: (visualRow: number, prop: Handsontable.CellValue) => boolean): void {
-    if (this.held || !changes.every(([visualRow, prop]) => isRowInput(visualRow, prop))) return;
-    this.grid.hot.suspendRender();
-    this.held = true;
-  }
-
   /** A person edited this row: its cells are all redrawn at the next frame (their render was held). */
   edited(id: string): void {
     this.grid.tracking.forgetDrawn(id);
@@ -353,43 +303,22 @@ export class FramePass {
   }
 
   /**
-   * afterChange: let Handsontable draw again, as a fast draw (selection and borders only): no cell
-   * changed that the next frame does not redraw. Released in a microtask, once the key handler
-   * has finished: Enter closes the editor (this afterChange) and then moves the selection, and
-   * each would draw the grid; this way they draw once.
-   */
-  release(): void {
-    if (!this.held || this.releaseQueued) return;
-    this.releaseQueued = true;
-    queueMicrotask(() => {
-      this.releaseQueued = false;
-      const { hot } = this.grid;
-      if (!this.held || hot.isDestroyed) return;
-      this.held = false;
-      (hot as unknown as { forceFullRender: boolean }).forceFullRender = false;
-      hot.resumeRender();
-      // The engine reports the edited rows asynchronously; an edit it ignored (same text) still gets its cells redrawn.
-      this.schedule();
-    });
-  }
-
-  /**
    * Redraw the cells `wanted` of rows `ids` within the frame's budget, every row's status cell
    * before any row's other cells: a re-queue of 40 rows shows them all queued at once, where rows
    * first would have shown the last rows' state half a second later. What does not fit is left
-   * for the next frame (in `budget.left`). With `wait`, cells of rows far from the window wait
-   * (grid-far-rows.ts).
+   * for the next frame (in `budget.left`); cells of rows far from the window wait, unless
+   * `farRowsWait` is false.
    */
-  private patch(ids: Iterable<string>, wanted: (id: string, key: string) => boolean, budget = this.budget, wait = true): void {
+  private patch(ids: Iterable<string>, wanted: (id: string, key: string) => boolean, { budget = this.budget, farRowsWait = true }: PatchWhere = {}): void {
     const { grid } = this;
     if (grid.hot.isDestroyed) return;
     const rows = [...ids];
     const rowOf = (id: string) => grid.visualRowOf(id);
     const columns = grid.patchColumns();
     const isStatus = (c: PatchColumn) => grid.partOf(c.key) === 'status';
-    const offscreen = wait ? this.far.offscreen() : undefined;
-    patchCells(grid.hot, rows, rowOf, columns.filter(isStatus), wanted, budget, offscreen);
-    patchCells(grid.hot, rows, rowOf, columns.filter((c) => !isStatus(c)), wanted, budget, offscreen);
+    const options = { wanted, budget, offscreen: farRowsWait ? this.far.offscreen() : undefined };
+    patchCells(grid.hot, rows, rowOf, columns.filter(isStatus), options);
+    patchCells(grid.hot, rows, rowOf, columns.filter((c) => !isStatus(c)), options);
   }
 
   /** Write the changed rows' values into the grid; what to redraw ('rendered': Handsontable drew every cell). */
@@ -442,10 +371,7 @@ export class FramePass {
     const later = new Set<string>();
     for (const [id, parts] of redraw) if (parts !== null && parts.has('result') && parts.has('view')) later.add(id);
     for (const id of later) this.chartsLater.add(id);
-    if (scalesMoved) {
-      this.scalesRow = -1;
-      this.scalesWait = true;
-    }
+    if (scalesMoved) this.scales.moved();
     if (redraw.size === 0) return null;
     return {
       ids: new Set(redraw.keys()),

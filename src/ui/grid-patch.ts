@@ -145,21 +145,28 @@ export interface Offscreen {
   readonly later: CellsLeft;
 }
 
+/** Which cells patchCells redraws now, and where the others go. */
+export interface PatchOptions {
+  /** Only the cells this says yes to (every cell of the rows when absent). */
+  readonly wanted?: (id: string, key: string) => boolean;
+  /**
+   * The redraw stops once performance.now() passes `budget.until` or `budget.cells` cells are drawn
+   * (after one cell at least) and puts every cell it did not reach in `budget.left`: the caller
+   * redraws them at the next frame, so a frame's DOM work (script, and the style, layout and paint
+   * it causes) is bounded however many rows changed at once.
+   */
+  readonly budget?: PatchBudget;
+  /** The cells of rows not near the window are put in `offscreen.later` instead. */
+  readonly offscreen?: Offscreen;
+}
+
 /**
- * Redraw the rendered cells of rows `ids` for which `wanted` says yes (all when it is absent);
- * returns how many cells changed. `rowOf` gives a row's visual index (null: not in the grid).
- *
- * With `offscreen`, the cells of rows not near the window are put in `offscreen.later` instead.
- *
- * With `budget`, the redraw stops once performance.now() passes `budget.until` or `budget.cells`
- * cells are drawn (after one cell at least) and puts every cell it did not reach in
- * `budget.left`: the caller redraws them at the
- * next frame, so a frame's DOM work (script, and the style, layout and paint it causes) is
- * bounded however many rows changed at once.
+ * Redraw the rendered cells of rows `ids` (those `options.wanted` says yes to); returns how many
+ * cells changed. `rowOf` gives a row's visual index (null: not in the grid).
  */
 export function patchCells(
   hot: Handsontable.Core, ids: Iterable<string>, rowOf: (id: string) => number | null, columns: readonly PatchColumn[],
-  wanted?: (id: string, key: string) => boolean, budget?: PatchBudget, offscreen?: Offscreen,
+  { wanted, budget, offscreen }: PatchOptions = {},
 ): number {
   const frozen = Number(hot.getSettings().fixedColumnsStart ?? 0);
   // While a big sheet trains, hundreds of rows change per frame and a few dozen are on screen.
