@@ -12,7 +12,7 @@ import { RESULT_KEYS, plainReader, sweepValue } from '../../src/engine/scheduler
 import { placedView } from '../../src/engine/scheduler/row-placement.ts';
 import { type RowState, type RunMode, SheetEngine, statusText } from '../../src/engine/scheduler/sheet-engine.ts';
 import { parseRow } from '../../src/engine/spec.ts';
-import { ScriptedRunner } from '../helpers/scripted-runner.ts';
+import { ScriptedRunner, settle } from '../helpers/scripted-runner.ts';
 
 const cells = (over: Record<string, string> = {}): Record<string, string> => ({
   dataset: 'circle', layers: 'dense(4, relu)', optimizer: 'adam', lr: '0.03', batch_size: '16', epochs: '5', seed: '1', ...over,
@@ -83,12 +83,53 @@ describe('placedView predicts what placing a row shows', () => {
     });
     const prev = engine.row('x')!;
     // As flush does: the typed text lands, then the row is placed from it.
-    const view = placedView({ ...prev, cells: after }, () => undefined, { known: (k) => cache.get(k), mode: () => engine.runMode() }, { get: (id) => engine.row(id) });
+    const view = placedView({ ...prev, cells: after }, () => undefined, {
+      known: (k) => cache.get(k), mode: () => engine.runMode(), parked: () => undefined, parkedChild: () => undefined,
+    }, { get: (id) => engine.row(id) });
     const edits = Object.keys({ ...prev.cells, ...after }).filter((c) => (prev.cells[c] ?? '') !== (after[c] ?? ''));
     engine.edit(edits.map((column) => ({ row: 'x', column, text: after[column] ?? '' })));
     const placed = engine.row('x')!;
     const actual = placed.sweep ? placed.sweep.children.map((c) => engine.row(c)!) : placed;
     expect(read(view.runs ?? view.row)).toEqual(read(actual));
+    engine.dispose();
+  });
+});
+
+/**
+ * A row this update withdrew from its run (or the queue) and now places again with the spec it had
+ * takes the run back (Runs.unpark). Typing `=5` over epochs 5 does that: flush places the row with
+ * the new formula not computed yet (epochs read as empty: 30), the recompute with 5. placedView,
+ * handed the row as it was (parked, parkedChild) and the row as the first placing left it, must
+ * show what the update ends with.
+ */
+describe('placedView of a row placed back on the spec it was running for', () => {
+  const five = cells();
+  const thirty = cells({ epochs: '30' });
+  it.each([
+    { name: 'plain', cells: five },
+    { name: 'sweep', cells: cells({ lr: '0.1, 0.3' }) },
+  ])('$name', async ({ cells: start }) => {
+    const engine = new SheetEngine([{ id: 'x', cells: start }], new ScriptedRunner(2), { schedule: (f) => f() });
+    await settle();
+    const prev = engine.row('x')!;
+    const runs = prev.sweep ? prev.sweep.children.map((c) => engine.row(c)!) : [prev];
+    expect(runs.map((r) => r.status.state)).toEqual(runs.map(() => 'running'));
+    // The row as the first placing leaves it: epochs 30, a new spec queued, its old runs gone.
+    const typed = { ...start, epochs: '=5' };
+    const mid: RowState = prev.sweep
+      ? { ...prev, cells: typed, sweep: { ...prev.sweep, children: [] } }
+      : { ...prev, cells: typed, parsed: parseRow(thirty), status: { state: 'queued' }, version: prev.version + 1 };
+    const view = placedView(mid, (c) => (c === 'epochs' ? 5 : undefined), {
+      known: () => undefined,
+      mode: () => engine.runMode(),
+      parked: (id, key) => (id === 'x' && !prev.sweep && key === keyOf(five) ? prev : undefined),
+      parkedChild: (parent, key, taken) => runs.find((r) => parent === 'x' && r.parent === 'x' && r.parsed.ok && r.parsed.key === key && !taken.has(r.id)),
+    }, { get: (id) => engine.row(id) });
+    engine.edit([{ row: 'x', column: 'epochs', text: '=5' }]);
+    const placed = engine.row('x')!;
+    const actual = placed.sweep ? placed.sweep.children.map((c) => engine.row(c)!) : placed;
+    expect(read(view.runs ?? view.row)).toEqual(read(actual));
+    expect(read(actual)).toEqual(read(prev.sweep ? runs : prev));
     engine.dispose();
   });
 });

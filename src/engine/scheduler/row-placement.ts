@@ -80,22 +80,25 @@ function placeSweep(
     const p = table.get(c)?.parsed;
     if (p?.ok && !byKey.has(p.key)) byKey.set(p.key, c);
   }
-  const children: string[] = [];
-  for (const combo of sweep.combos) {
-    const parsed = parseRow(combo);
+  // Each combination: an old run with its key (kept as it is), else a run dropped earlier in this
+  // update with its key (it comes back under its id: placePlain unparks it), else a new run. Ids
+  // coming back are placed before new runs take ids, so that no new run takes one.
+  const parsedAll = sweep.combos.map((combo) => parseRow(combo));
+  const found: (string | undefined)[] = [];
+  const back = new Set<string>();
+  for (const parsed of parsedAll) {
     const reuse = parsed.ok ? byKey.get(parsed.key) : undefined;
-    if (reuse !== undefined) {
-      byKey.delete(parsed.ok ? parsed.key : '');
-      const old = table.get(reuse)!;
-      table.set({ ...old, cells: combo });
-      children.push(reuse);
-      continue;
-    }
-    const cid = table.freshId(`${id}/${children.length + 1}`);
-    placePlain(at, cid, combo, parsed, null, id);
-    children.push(cid);
-    formulas.rowsMoved();
+    if (reuse !== undefined && parsed.ok) byKey.delete(parsed.key);
+    const parked = reuse === undefined && parsed.ok ? runs.parkedChild(id, parsed.key, back) : undefined;
+    if (parked) back.add(parked.id);
+    found.push(reuse ?? parked?.id);
   }
+  for (const [i, cid] of found.entries()) {
+    if (cid === undefined) continue;
+    if (back.has(cid)) placePlain(at, cid, sweep.combos[i]!, parsedAll[i]!, null, id);
+    else table.set({ ...table.get(cid)!, cells: sweep.combos[i]! });
+  }
+  const children = found.map((cid, i) => cid ?? placeNew(at, `${id}/${i + 1}`, sweep.combos[i]!, parsedAll[i]!, id));
   const keep = new Set(children);
   // Children in a new order move rows: the formula graph reads positions.
   if (children.length !== oldChildren.length || children.some((c, i) => c !== oldChildren[i])) formulas.rowsMoved();
@@ -114,6 +117,13 @@ function placeSweep(
   formulas.resultChanged(id);
 }
 
+/** A new run of sweep `parent` (an id like `wanted` if free): placed, its id returned. */
+function placeNew(at: Placing, wanted: string, combo: RowCells, parsed: ParsedRow, parent: string): string {
+  const cid = at.table.freshId(wanted);
+  placePlain(at, cid, combo, parsed, null, parent);
+  return cid;
+}
+
 /** Set a trainable row: keep its run when the spec did not change, else show a known result or queue it. */
 function placePlain(
   at: Placing, id: string, cells: RowCells, parsed: ParsedRow, prev: RowState | null, parent: string | null, saved?: RowInit['saved'],
@@ -125,6 +135,13 @@ function placePlain(
     return;
   }
   runs.withdraw(id);
+  const back = parsed.ok ? runs.unpark(id, parsed.key) : undefined;
+  if (back) {
+    // Back to the spec it was queued or running for earlier in this update: as it was then.
+    table.set(unparkedRow(back, cells, parsed, parent, table.get(id)));
+    formulas.resultChanged(id);
+    return;
+  }
   const known = saved && parsed.ok && saved.key === parsed.key ? saved.result : parsed.ok ? runs.known(parsed.key) : undefined;
   // Counted from the id's current object, not from `prev`: a sweep turning back into a plain row
   // has no plain `prev`, and restarting at 1 would hand out a job id (`r@1`) already used.
@@ -155,6 +172,10 @@ function placePlain(
 export interface PlacingView {
   known(key: string): TrainResult | undefined;
   mode(): RunMode;
+  /** Row `id` as it was when this update withdrew it from a run or the queue for spec `key` (Runs.parkedRow). */
+  parked(id: string, key: string): RowState | undefined;
+  /** A run of sweep `parent` this update dropped while queued or running for spec `key` (Runs.parkedChild). */
+  parkedChild(parent: string, key: string, taken: ReadonlySet<string>): RowState | undefined;
 }
 
 /** A top-level row as formulas would read it once placed: a plain row, or a sweep's runs. */
@@ -182,6 +203,8 @@ export function placedView(
   const parsed = parseRow(effective.cells);
   if (!parsed.ok) return { row: invalidView(plain, parsed.errors) };
   if (plain === row && row.parsed.ok && row.parsed.key === parsed.key) return { row };
+  const back = at.parked(row.id, parsed.key);
+  if (back) return { row: unparkedRow(back, row.cells, parsed, null, plain) };
   return { row: newSpecView(plain, parsed, at) };
 }
 
@@ -192,12 +215,18 @@ function sweepView(row: RowState, combos: readonly RowCells[], at: PlacingView, 
     const c = table.get(id);
     if (c?.parsed.ok && !byKey.has(c.parsed.key)) byKey.set(c.parsed.key, c);
   }
+  const unparked = new Set<string>();
   return combos.map((combo) => {
     const parsed = parseRow(combo);
     const kept = parsed.ok ? byKey.get(parsed.key) : undefined;
     if (kept && parsed.ok) {
       byKey.delete(parsed.key);
       return kept;
+    }
+    const back = parsed.ok ? at.parkedChild(row.id, parsed.key, unparked) : undefined;
+    if (back) {
+      unparked.add(back.id);
+      return unparkedRow(back, combo, parsed, row.id, undefined);
     }
     const fresh: RowState = { ...row, parsed, result: null, resultKey: null, parent: row.id, sweep: null, status: pendingStatus(parsed) };
     return parsed.ok ? newSpecView(fresh, parsed, at) : fresh;
@@ -209,6 +238,15 @@ function newSpecView(row: RowState, parsed: ParsedRow & { ok: true }, at: Placin
   const result = at.known(parsed.key);
   if (result) return { ...row, parsed, status: finishedStatus(result), result, resultKey: parsed.key };
   return { ...row, parsed, status: at.mode() === 'auto' ? { state: 'queued' } : { state: 'stale' } };
+}
+
+/**
+ * A row placed back on the spec it was queued or running for when this update withdrew it
+ * (`back`, Runs.unpark): its status, version, result and run as they were; its cells, spec and
+ * formula values as they are now.
+ */
+function unparkedRow(back: RowState, cells: RowCells, parsed: ParsedRow, parent: string | null, current: RowState | undefined): RowState {
+  return { ...back, cells: { ...cells }, parsed, parent, sweep: null, formulas: current?.formulas ?? {} };
 }
 
 function invalidView(row: RowState, errors: readonly CellError[]): RowState {

@@ -33,11 +33,33 @@ export interface RunHost {
   settled(id: string): void;
 }
 
+/** A run in flight: the row version it started for, and how to stop it. */
+interface Run {
+  readonly version: number;
+  readonly abort: AbortController;
+}
+
+/**
+ * A row taken out of the queue or off its run while one update places rows (withdraw): the row as
+ * it was, the spec key it was queued or running for, and its run or its place in the queue.
+ */
+interface Parked {
+  readonly key: string;
+  readonly row: RowState;
+  readonly run: Run | undefined;
+  readonly seq: number | undefined;
+}
+
 /** A sheet's runs: one per row at most, started through the runner while it has room. */
 export class Runs {
   /** Rows waiting to run, with the edit sequence that queued them (latest edit runs first). */
   private readonly queue = new Map<string, number>();
-  private readonly running = new Map<string, { version: number; abort: AbortController }>();
+  private readonly running = new Map<string, Run>();
+  /**
+   * Rows withdrawn during the current update, kept until it ends (dropParked): a row placed again
+   * with the same spec key before then takes its run back (unpark), as if never withdrawn.
+   */
+  private readonly parked = new Map<string, Parked>();
   /** Rows on screen: after the row just edited, they run before the rest. */
   private visible: ReadonlySet<string> = new Set();
   private idleWaiters: (() => void)[] = [];
@@ -76,14 +98,71 @@ export class Runs {
     this.queue.set(id, seq);
   }
 
-  /** Take a row out of the queue and cancel its run: its spec changed, or the row is gone. */
+  /**
+   * Take a row out of the queue and off its run: its spec changed, or the row is gone. The run is
+   * cancelled when the update ends (dropParked), unless the row is placed again with the spec key
+   * it had by then (unpark): an update whose rounds change a setting and change it back (a status
+   * read through IF, a formula just typed over a value) keeps the run, its status and its version
+   * (review-25 F1: a re-place cancelled the run, the restart changed a status, and so on for ever).
+   */
   withdraw(id: string): void {
     const run = this.running.get(id);
-    if (run) {
-      this.running.delete(id);
-      run.abort.abort();
-    }
+    const seq = this.queue.get(id);
+    this.running.delete(id);
     this.queue.delete(id);
+    if (!run && seq === undefined) return;
+    const row = this.host.row(id);
+    // The first withdrawal in an update is the one to go back to; a later one dropped a spec never started.
+    if (this.parked.has(id) || !row?.parsed.ok) run?.abort.abort();
+    else this.parked.set(id, { key: row.parsed.key, row, run, seq });
+  }
+
+  /** Take a row out of the queue and cancel its run now (a rerun, the sheet closing). */
+  cancel(id: string): void {
+    this.withdraw(id);
+    this.parked.get(id)?.run?.abort.abort();
+    this.parked.delete(id);
+  }
+
+  /**
+   * The row as it was before this update withdrew it, if it was queued or running for spec `key`:
+   * what placing it with `key` again shows (unpark). Read-only, for placedView.
+   */
+  parkedRow(id: string, key: string): RowState | undefined {
+    const p = this.parked.get(id);
+    return p && p.key === key ? p.row : undefined;
+  }
+
+  /**
+   * A run of sweep `parent` dropped in this update (its row gone, its id free and not in `taken`)
+   * that was queued or running for spec `key`, as it was then: a sweep placed again with that
+   * run's values gives it back under its old id (placeSweep; placedView's sweepView reads the same).
+   */
+  parkedChild(parent: string, key: string, taken: ReadonlySet<string>): RowState | undefined {
+    for (const [id, p] of this.parked) {
+      if (p.row.parent === parent && p.key === key && !taken.has(id) && this.host.row(id) === undefined) return p.row;
+    }
+    return undefined;
+  }
+
+  /**
+   * Give a row withdrawn in this update back its run or its place in the queue, if it was there for
+   * spec `key`; returns the row as it was then (its status, version, result), else undefined.
+   */
+  unpark(id: string, key: string): RowState | undefined {
+    const p = this.parked.get(id);
+    if (!p || p.key !== key) return undefined;
+    this.parked.delete(id);
+    if (p.run) this.running.set(id, p.run);
+    if (p.seq !== undefined) this.queue.set(id, p.seq);
+    return p.row;
+  }
+
+  /** The update ended: runs withdrawn in it and not taken back are cancelled. */
+  dropParked(): void {
+    if (this.parked.size === 0) return;
+    for (const p of this.parked.values()) p.run?.abort.abort();
+    this.parked.clear();
   }
 
   /** Tell the queue which rows are on screen: they run before rows scrolled out of view. */
@@ -94,6 +173,7 @@ export class Runs {
   /** Start queued rows while the runner has room: latest edit first, then sheet order. */
   pump(): void {
     if (this.disposed) return;
+    this.dropParked();
     while (this.running.size < this.runner.capacity) {
       const id = nextQueued(this.view);
       if (id === null) break;
@@ -119,7 +199,8 @@ export class Runs {
   /** Cancel every run and empty the queue; later results are dropped. */
   dispose(): void {
     this.disposed = true;
-    for (const id of [...this.running.keys()]) this.withdraw(id);
+    for (const id of [...this.running.keys()]) this.cancel(id);
+    this.dropParked();
     this.queue.clear();
     this.checkIdle();
   }

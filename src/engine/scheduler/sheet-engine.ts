@@ -84,7 +84,10 @@ export class SheetEngine {
         this.refreshSweep(table.get(id)?.parent ?? null);
       },
     }, runner, opts.cache ?? new Map<string, TrainResult>());
-    this.formulas = new SheetFormulas(table, opts.formulaColumns ?? [], { known: (key) => this.runs.known(key), mode: () => this.mode });
+    this.formulas = new SheetFormulas(table, opts.formulaColumns ?? [], {
+      known: (key) => this.runs.known(key), mode: () => this.mode, parked: (id, key) => this.runs.parkedRow(id, key),
+      parkedChild: (parent, key, taken) => this.runs.parkedChild(parent, key, taken),
+    });
     this.parts = { table, runs: this.runs, formulas: this.formulas };
     this.mode = opts.runMode ?? 'auto';
     // Typed text first, so formulas can read it; then formulas; then each row's spec.
@@ -293,7 +296,7 @@ export class SheetEngine {
     for (const t of targets) {
       const r = this.table.get(t)!;
       if (!r.parsed.ok) continue;
-      this.runs.withdraw(t);
+      this.runs.cancel(t);
       this.table.set({ ...r, version: r.version + 1, status: { state: 'queued' }, live: [], liveBoundary: null });
       this.runs.enqueue(t, seq);
     }
@@ -333,6 +336,8 @@ export class SheetEngine {
       const error = cellError(column, UNSETTLED_MESSAGE, UNSETTLED_EXPECTED, 'unsettled');
       for (const c of placeRow({ ...this.parts, mode: this.mode, seq }, row.id, row.cells, row, undefined, [error])) changed.add(c);
     });
+    // The update is placed: runs it withdrew and did not give back stop now.
+    this.runs.dropParked();
   }
 
   /** Recount a sweep's status from its children. */
