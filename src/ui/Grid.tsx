@@ -212,6 +212,8 @@ class GridSync implements PassGrid {
       },
       afterSelectionEnd: () => this.onSelection(),
       ...clickScrollHooks(() => this.hot),
+      // Every rendered cell drawn: none is left for the pass to draw again.
+      afterViewRender: () => this.pass.rendered(),
       afterRender: () => this.visible.schedule(),
       afterScrollVertically: () => this.visible.schedule(),
       ...rowBandSettings(() => this.hot),

@@ -14,6 +14,8 @@
  *   many updates then cost one redraw, and the wait is empty before a person scrolls there (drawn
  *   only as the window came near, they cost the first wheel steps after training 16-30 ms of CPU
  *   each, where a step costs ~10).
+ * Handsontable's own renders of every rendered cell (a sort, a filter, a step past the band) draw
+ * them from the newest values, and empty the wait (clear()).
  *
  * NEAR_ROWS is about four wheel steps (a step is 100 px, three to four rows): the rows the next
  * few steps bring in are drawn already, and each step's report moves the near rows along well

@@ -122,6 +122,8 @@ export class FramePass {
   private chartsWaited = 0;
   /** Handsontable's render of a person's edit, held (Grid.tsx calls its hold and release). */
   readonly renderHold: RenderHold;
+  /** Handsontable's renders of every rendered cell so far (rendered()). */
+  private renders = 0;
   /** The grid's sort waits for an open editor to close (run()). */
   private resortDue = false;
   /**
@@ -157,6 +159,21 @@ export class FramePass {
     if (waiting === null) return;
     for (const [id, keys] of waiting) for (const key of keys) leaveCell(this.left, id, key);
     this.requestFrame();
+  }
+
+  /**
+   * afterViewRender: Handsontable drew every rendered cell (its own full render: a sort, a filter,
+   * a column group, the language, a wheel step past the band; or one the pass asked for). It
+   * draws them from the rows it holds, where run() writes the new values before any cell is left
+   * for a later frame or put to wait: none of those needs drawing again (review-24 F2). The hook
+   * runs only after a draw that rendered the cells: not while the render is held (RenderHold:
+   * suspendRender), not for a draw that only moves the overlays and the selection (a wheel step
+   * inside the band), not while the grid is hidden. Rows run() has not taken yet stay pending.
+   */
+  rendered(): void {
+    this.renders++;
+    this.left.clear();
+    this.far.clear();
   }
 
   /** A person's edit: run a pass at the next frame even if no row changed (formula columns were edited). */
@@ -225,16 +242,17 @@ export class FramePass {
     this.budget = {
       until: start + (streaming ? STREAM_SCRIPT_MS : PATCH_SCRIPT_MS), cells: streaming ? STREAM_CELLS_PER_FRAME : PATCH_CELLS_PER_FRAME, drawn: 0, left: this.left,
     };
+    const renders = this.renders;
     let fresh: FreshCells | 'rendered' | null = null;
     if (this.passDue) {
       this.passDue = false;
       fresh = timed('grid-pass', () => this.run());
     }
-    // Handsontable drew every cell again: nothing is left to redraw.
-    if (fresh === 'rendered') {
-      this.left.clear();
-      this.far.clear();
-    } else if (earlier.size > 0 || fresh !== null) timed('grid-patch', () => this.patchMerged(earlier, fresh));
+    // A render in the pass drew the cells left earlier too (rendered()); if Handsontable did not
+    // render after all, they are drawn here.
+    if (this.renders !== renders) earlier.clear();
+    const own = fresh === 'rendered' ? null : fresh;
+    if (earlier.size > 0 || own !== null) timed('grid-patch', () => this.patchMerged(earlier, own));
     // Charts left by an earlier pass: after this frame's pass, when it left room (another run
     // finishing makes a busy frame), and at the latest CHARTS_MAX_WAIT frames on.
     if (charts.size > 0) {
@@ -321,7 +339,7 @@ export class FramePass {
     patchCells(grid.hot, rows, rowOf, columns.filter((c) => !isStatus(c)), options);
   }
 
-  /** Write the changed rows' values into the grid; what to redraw ('rendered': Handsontable drew every cell). */
+  /** Write the changed rows' values into the grid; what to redraw ('rendered': it had Handsontable draw every cell). */
   private run(): FreshCells | 'rendered' | null {
     const changed = [...this.pending];
     this.pending.clear();
