@@ -194,10 +194,12 @@ export const COLUMN_HELP: Readonly<Record<string, ColumnHelp>> = {
     en: {
       does: 'Where the row stands: queued, running (with progress), done, diverged (with the epoch and the likely cause), failed (with the reason), stale (edited, waiting for "run stale") or invalid input.',
       tryThis: 'Hover or select a row to read the whole message; a diverged row usually wants a smaller learning rate.',
+      wrong: 'A setting whose formula reads a status (=IF(O2="running", 2, 1)) changes when that run starts and again when it ends, so its row trains again each time.',
     },
     ko: {
       does: '행의 상태: 대기, 실행 중(진행률), 완료, 발산(에포크와 가능한 원인), 실패(이유), 오래됨(수정 후 "오래된 행 실행" 대기), 잘못된 입력.',
       tryThis: '행을 선택하면 전체 메시지를 볼 수 있습니다. 발산한 행은 대개 더 작은 학습률이 필요합니다.',
+      wrong: '상태를 읽는 설정 수식(=IF(O2="running", 2, 1))은 그 실행이 시작될 때와 끝날 때 값이 바뀌므로, 그 행은 그때마다 다시 학습합니다.',
     },
   },
   train_loss: {

@@ -31,6 +31,10 @@ export interface RunHost {
   resultChanged(id: string): void;
   /** A run ended with a result or a failure: bring formulas up to date and tell listeners. */
   settled(id: string): void;
+  /** These queued rows started running: formulas reading their status read 'running' now. */
+  started(ids: readonly string[]): void;
+  /** Call `fn` later, from a fresh task (never synchronously). */
+  later(fn: () => void): void;
 }
 
 /** A run in flight: the row version it started for, and how to stop it. */
@@ -64,6 +68,8 @@ export class Runs {
   private visible: ReadonlySet<string> = new Set();
   private idleWaiters: (() => void)[] = [];
   private disposed = false;
+  /** A pump is scheduled for rows a pump left queued (see pump). */
+  private pumpLater = false;
   /** The queue as the run order reads it; getters, since the sheet replaces its order array. */
   private readonly view: QueueView;
 
@@ -170,15 +176,35 @@ export class Runs {
     this.visible = new Set(ids);
   }
 
-  /** Start queued rows while the runner has room: latest edit first, then sheet order. */
+  /**
+   * Start queued rows while the runner has room: latest edit first, then sheet order. Each batch
+   * started is told to the host (formulas reading a status read 'running'), whose recompute may
+   * queue rows (a setting reading that status) or take runs back; then more start. A row this call
+   * started is not started again by it, so the call ends: a row queued again stays queued, and a
+   * later call (a run ending, an edit, or the one scheduled here while the runner has room) starts it.
+   */
   pump(): void {
     if (this.disposed) return;
     this.dropParked();
-    while (this.running.size < this.runner.capacity) {
-      const id = nextQueued(this.view);
-      if (id === null) break;
-      this.queue.delete(id);
-      this.start(id);
+    const startedNow = new Set<string>();
+    for (;;) {
+      const batch: string[] = [];
+      while (this.running.size < this.runner.capacity) {
+        const id = nextQueued(this.view, startedNow);
+        if (id === null) break;
+        this.queue.delete(id);
+        startedNow.add(id);
+        if (this.start(id)) batch.push(id);
+      }
+      if (batch.length === 0 || this.disposed) break;
+      this.host.started(batch);
+    }
+    if (this.running.size < this.runner.capacity && [...startedNow].some((id) => this.queue.has(id)) && !this.pumpLater) {
+      this.pumpLater = true;
+      this.host.later(() => {
+        this.pumpLater = false;
+        this.pump();
+      });
     }
     this.checkIdle();
   }
@@ -205,10 +231,11 @@ export class Runs {
     this.checkIdle();
   }
 
-  private start(id: string): void {
+  /** Start a queued row's run; false when it has no spec to train. */
+  private start(id: string): boolean {
     const { host } = this;
     const row = host.row(id)!;
-    if (!row.parsed.ok) return;
+    if (!row.parsed.ok) return false;
     const { version } = row;
     const abort = new AbortController();
     this.running.set(id, { version, abort });
@@ -255,6 +282,7 @@ export class Runs {
         this.finish(id, version);
       },
     );
+    return true;
   }
 
   /** Identical specs run once: rows that waited on the same key take the result. */

@@ -17,8 +17,11 @@ export interface QueueView {
   row(id: string): RowState | undefined;
 }
 
-/** The queued row to start next, or null when every queued row waits on a twin in flight. */
-export function nextQueued(v: QueueView): string | null {
+/**
+ * The queued row to start next, or null when every queued row waits on a twin in flight (or is in
+ * `skip`: rows the caller started already).
+ */
+export function nextQueued(v: QueueView, skip: ReadonlySet<string> = new Set()): string | null {
   const inFlight = new Set<string>();
   for (const id of v.running) {
     const p = v.row(id)?.parsed;
@@ -28,7 +31,7 @@ export function nextQueued(v: QueueView): string | null {
   let bestRank = -1;
   for (const id of v.order) {
     const seq = v.queue.get(id);
-    if (seq === undefined) continue;
+    if (seq === undefined || skip.has(id)) continue;
     const rank = seq * 2 + (v.visible.has(id) ? 1 : 0);
     if (rank <= bestRank) continue;
     const p = v.row(id)!.parsed;

@@ -83,6 +83,9 @@ export class SheetEngine {
         this.emit(changed);
         this.refreshSweep(table.get(id)?.parent ?? null);
       },
+      started: (ids) => this.statusesChanged(ids, ++this.editSeq),
+      // A macrotask, whatever `schedule` is: a pump that keeps queueing again must not starve the page.
+      later: (fn) => setTimeout(fn, 0),
     }, runner, opts.cache ?? new Map<string, TrainResult>());
     this.formulas = new SheetFormulas(table, opts.formulaColumns ?? [], {
       known: (key) => this.runs.known(key), mode: () => this.mode, parked: (id, key) => this.runs.parkedRow(id, key),
@@ -263,17 +266,19 @@ export class SheetEngine {
   runStale(ids?: Iterable<string>): void {
     const wanted = ids ? new Set(ids) : null;
     const seq = ++this.editSeq;
+    const queued: string[] = [];
     const changed = new Set<string>();
     for (const id of this.table.order) {
       const r = this.table.get(id)!;
       if (r.status.state !== 'stale' || (wanted && !wanted.has(id) && !(r.parent && wanted.has(r.parent)))) continue;
       this.table.set({ ...r, status: { state: 'queued' } });
       this.runs.enqueue(id, seq);
+      queued.push(id);
       changed.add(id);
       if (r.parent) changed.add(r.parent);
     }
     for (const id of changed) this.refreshSweep(id);
-    this.emit(changed);
+    this.statusesChanged(queued, seq, changed);
     this.runs.pump();
   }
 
@@ -293,16 +298,29 @@ export class SheetEngine {
     if (!row) return;
     const targets = row.sweep ? row.sweep.children : [id];
     const seq = ++this.editSeq;
+    const queued: string[] = [];
     for (const t of targets) {
       const r = this.table.get(t)!;
       if (!r.parsed.ok) continue;
       this.runs.cancel(t);
       this.table.set({ ...r, version: r.version + 1, status: { state: 'queued' }, live: [], liveBoundary: null });
       this.runs.enqueue(t, seq);
+      queued.push(t);
     }
-    this.emit(new Set([id, ...targets]));
     this.refreshSweep(row.parent ?? id);
+    this.statusesChanged(queued, seq, new Set([id, ...targets]));
     this.runs.pump();
+  }
+
+  /**
+   * Rows whose status changed outside placing (queued by "run stale" or a rerun, a run started):
+   * formulas reading their status recompute, as a sheet opened fresh reads it (review-23 P1), and
+   * listeners hear of `changed` and of any other row the recompute changed.
+   */
+  private statusesChanged(ids: readonly string[], seq: number, changed = new Set<string>()): void {
+    for (const id of ids) this.formulas.statusChanged(id);
+    this.recompute(changed, seq);
+    this.emit(changed);
   }
 
   /** Resolves when no row is queued or running. */

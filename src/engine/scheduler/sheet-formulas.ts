@@ -190,6 +190,14 @@ export class SheetFormulas {
     this.resultsChanged.add(id);
   }
 
+  /**
+   * A row's status changed and its results read the same (a run started, "run stale" or a rerun
+   * queued it: PENDING or its result either way): formulas reading its status recompute.
+   */
+  statusChanged(id: string): void {
+    this.seeds.push({ row: id, column: 'status' });
+  }
+
   /** Rows were added, removed or moved: positions are read again at the next recompute. */
   rowsMoved(): void {
     this.structureChanged = true;
