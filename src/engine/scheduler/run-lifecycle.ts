@@ -285,12 +285,24 @@ export class Runs {
     return true;
   }
 
-  /** Identical specs run once: rows that waited on the same key take the result. */
+  /**
+   * Identical specs run once: rows that waited on the same key take the result, those queued and
+   * those stale (manual mode) alike, as a sheet opened fresh shows them (from the cache). A stale
+   * twin kept waiting for "run stale", which trained the spec again (review-23 P2).
+   */
   private settleTwins(key: string, result: TrainResult): void {
     const { host } = this;
+    const twins = new Set<string>();
     for (const [id] of this.queue) {
       const r = host.row(id)!;
-      if (!r.parsed.ok || r.parsed.key !== key) continue;
+      if (r.parsed.ok && r.parsed.key === key) twins.add(id);
+    }
+    for (const id of host.order()) {
+      const r = host.row(id)!;
+      if (r.status.state === 'stale' && r.parsed.ok && r.parsed.key === key) twins.add(id);
+    }
+    for (const id of twins) {
+      const r = host.row(id)!;
       this.queue.delete(id);
       host.set({ ...r, status: finishedStatus(result), result, resultKey: key, live: [], liveBoundary: null });
       host.resultChanged(id);
