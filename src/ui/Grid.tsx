@@ -216,9 +216,12 @@ class GridSync implements PassGrid {
       afterViewRender: () => this.pass.rendered(),
       afterRender: () => this.visible.schedule(),
       afterScrollVertically: () => this.visible.schedule(),
-      ...rowBandSettings(() => this.hot),
+      ...rowBandSettings(),
     });
     this.filterMap = this.hot.rowIndexMapper.createAndRegisterIndexMap('ss-row-filter', 'hiding', false);
+    // Registering the map (it hides nothing) marks the next draw as a full render; the grid has just
+    // rendered these rows, and setFilter no longer renders them again for the same (no) filter.
+    (this.hot as unknown as { forceFullRender: boolean }).forceFullRender = false;
     rankTooltips(host);
     this.on.sheetUse(this.tracking.useChange(true)!);
     this.unsubscribe = engine.subscribe((changed) => this.pass.add(changed));
@@ -326,6 +329,8 @@ class GridSync implements PassGrid {
 
   /** Show only `filter`'s rows (null: every row). Grid rows without an engine row stay shown. */
   setFilter(filter: ReadonlySet<string> | null): void {
+    // The same filter (no filter, as the grid mounts) would only render the band a second time.
+    if (filter === this.filter) return;
     this.filter = filter;
     this.applyFilter();
     this.hot.render();

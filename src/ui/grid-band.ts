@@ -52,7 +52,7 @@ declare global {
 }
 
 /** Settings and the hook that render ROWS_AHEAD rows ahead of the scroll and ROWS_BEHIND behind it. */
-export function rowBandSettings(hot: () => Handsontable.Core | undefined): Partial<Handsontable.GridSettings> {
+export function rowBandSettings(): Partial<Handsontable.GridSettings> {
   const choice = typeof window === 'undefined' ? undefined : window.__sweepsheetRowBand;
   if (choice === 'handsontable') return {};
   const { ahead, behind } = choice ?? { ahead: ROWS_AHEAD, behind: ROWS_BEHIND };
@@ -61,18 +61,20 @@ export function rowBandSettings(hot: () => Handsontable.Core | undefined): Parti
   let direction = 1;
   return {
     viewportRowRenderingOffset: behind,
-    afterViewportRowCalculatorOverride: (calc: RowBand) => {
+    // Handsontable calls its hooks with the grid as `this`: the grid's first render, inside
+    // `new Handsontable(...)`, gets the band too (review-24 F5).
+    afterViewportRowCalculatorOverride(this: Handsontable.Core, calc: RowBand) {
       // scrollOffset is Walkontable's own field (18.1 sets it before this hook), not the hook's
       // documented {startRow, endRow}: should an update drop it, the page's scroll tells the
       // direction as well (the grid scrolls with the page), rather than "down" for good (review-24 F7).
       const offset = typeof calc.scrollOffset === 'number' ? calc.scrollOffset : window.scrollY;
       if (lastOffset !== null && offset !== lastOffset) direction = offset > lastOffset ? 1 : -1;
       lastOffset = offset;
-      const grid = hot();
-      if (!grid || calc.startRow === null || calc.endRow === null || ahead <= behind) return;
+      const mapper = (this as Handsontable.Core | undefined)?.rowIndexMapper;
+      if (!mapper || calc.startRow === null || calc.endRow === null || ahead <= behind) return;
       // What does not fit past the sheet's first or last row goes to the other side: the band keeps
       // its size (at the top, after scrolling up, the next step can only go down).
-      const last = grid.rowIndexMapper.getRenderableIndexesLength() - 1;
+      const last = mapper.getRenderableIndexesLength() - 1;
       const extra = ahead - behind;
       let start = calc.startRow;
       let end = calc.endRow;

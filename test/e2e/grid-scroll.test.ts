@@ -9,7 +9,8 @@
  *   Handsontable's render clears every cell's class), and rows are rendered ahead of the window;
  * - a run that finishes while its row is rendered far below the window shows its results there
  *   (its cells wait while rows change, then are redrawn: grid-far-rows.ts), and its values once
- *   the wheel brings it in.
+ *   the wheel brings it in;
+ * - the grid's very first render, as the sheet opens, renders rows ahead of the window too.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AppHarness, startApp } from '../helpers/browser.ts';
@@ -37,6 +38,19 @@ function sheet(): string {
 beforeAll(async () => {
   app = await startApp({ width: 1400, height: 700 });
   await app.page.goto(app.url);
+  // The rows the first render of this sheet's grid draws (the page opens with another sheet),
+  // seen before anything renders again: a mutation observer's callback runs right after the task
+  // that made the grid.
+  await app.page.evaluate(() => {
+    const w = window as unknown as { __firstBand?: { rendered: number; below: number } };
+    const observer = new MutationObserver(() => {
+      if (!document.querySelector('.ht_master td[data-row-id="r1"]')) return;
+      const trs = [...document.querySelectorAll('.ht_master tbody tr')];
+      w.__firstBand = { rendered: trs.length, below: trs.filter((tr) => tr.getBoundingClientRect().top >= window.innerHeight).length };
+      observer.disconnect();
+    });
+    observer.observe(document.body, { childList: true, subtree: true });
+  });
   await app.page.getByTestId('file-input').setInputFiles({ name: 'scroll.sheet.json', mimeType: 'application/json', buffer: Buffer.from(sheet()) });
   await app.page.waitForFunction((n) => window.__sweepsheet?.rows().length === n, ROWS, { timeout: 60_000 });
   const box = (await app.page.locator('.ht_master').boundingBox())!;
@@ -118,6 +132,13 @@ function rowBox(n: number): Promise<{ top: number; bottom: number; state: string
 }
 
 describe('scrolling a long sheet', () => {
+  test('the first render, as the sheet opens, renders rows ahead of the window', async () => {
+    const first = await page().evaluate(() => (window as unknown as { __firstBand?: { rendered: number; below: number } }).__firstBand);
+    expect(first, 'the grid rendered rows').toBeDefined();
+    // Handsontable's own band renders four rows past the window; ours ROWS_AHEAD (30).
+    expect(first!.below, `rows rendered below the window at the first render (of ${first!.rendered})`).toBeGreaterThanOrEqual(20);
+  });
+
   test('a run that finishes below the window shows its results there, and once the wheel brings it in', async () => {
     // Down until the slow row is rendered: the band reaches it before the window does.
     let box = await rowBox(SLOW);
