@@ -14,22 +14,31 @@
 import { describe, expect, it } from 'vitest';
 import { type RunMode, SheetEngine } from '../../src/engine/scheduler/sheet-engine.ts';
 import { ScriptedRunner, settle } from '../helpers/scripted-runner.ts';
+import { expectOpenRunsOwned, watchRuns } from './open-runs.ts';
 
 const cells = (over: Record<string, string> = {}) => ({
   dataset: 'circle', layers: 'dense(4, relu)', optimizer: 'adam', lr: '0.03', batch_size: '16', epochs: '5', seed: '1', ...over,
 });
 
 async function sheet(rows: { id: string; cells: Record<string, string> }[], capacity: number, runMode: RunMode = 'auto') {
-  const runner = new ScriptedRunner(capacity);
+  const runner = watchRuns(new ScriptedRunner(capacity));
   const engine = new SheetEngine(rows, runner, { runMode });
   await settle();
+  expectOpenRunsOwned(engine, runner, 'opened');
+  runners.set(engine, runner);
   return { runner, engine };
 }
 
-/** Type `text` into one cell and let the update and any start after it run. */
+const runners = new WeakMap<SheetEngine, ScriptedRunner>();
+
+/**
+ * Type `text` into one cell and let the update and any start after it run: then no run set aside
+ * while the update placed rows trains on (every open run is its row's, within capacity).
+ */
 async function type(engine: SheetEngine, row: string, column: string, text: string): Promise<void> {
   engine.edit([{ row, column, text }]);
   await settle();
+  expectOpenRunsOwned(engine, runners.get(engine)!, `typed ${text} into ${row}.${column}`);
 }
 
 describe('a row placed again with the spec it had', () => {

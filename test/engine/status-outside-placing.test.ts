@@ -17,8 +17,10 @@ import type { TrainResult } from '../../src/engine/job.ts';
 import { type RowInit, type RowState, type RunMode, SheetEngine, statusText } from '../../src/engine/scheduler/sheet-engine.ts';
 import { Runs } from '../../src/engine/scheduler/run-lifecycle.ts';
 import { type ScriptedCall, ScriptedRunner, settle } from '../helpers/scripted-runner.ts';
+import { expectOpenRunsOwned, watchRuns } from './open-runs.ts';
 
 const STATUS_OF_A = `=${columnLetters(SHEET_COLUMN_KEYS.indexOf('status'))}1`;
+const TEST_ACC = columnLetters(SHEET_COLUMN_KEYS.indexOf('test_acc'));
 const cells = (over: Record<string, string> = {}) => ({
   dataset: 'circle', layers: 'dense(4, relu)', optimizer: 'adam', lr: '0.03', batch_size: '16', epochs: '5', seed: '1', ...over,
 });
@@ -30,13 +32,23 @@ function shown(r: RowState): string {
 }
 
 class Sheet {
-  readonly cache = new Map<string, TrainResult>();
   readonly runner: ScriptedRunner;
   readonly engine: SheetEngine;
 
-  constructor(rows: RowInit[], mode: RunMode, readonly capacity: number) {
-    this.runner = new ScriptedRunner(capacity);
+  constructor(rows: RowInit[], mode: RunMode, readonly capacity: number, readonly cache = new Map<string, TrainResult>()) {
+    this.runner = watchRuns(new ScriptedRunner(capacity));
     this.engine = new SheetEngine(rows, this.runner, { cache: this.cache, runMode: mode });
+  }
+
+  /** The workers menu: the runner trains `capacity` jobs at once from now on. */
+  setCapacity(capacity: number): void {
+    (this.runner as { capacity: number }).capacity = capacity;
+    this.engine.capacityChanged();
+  }
+
+  /** Every open run is its row's current run, within capacity (no run set aside is left training). */
+  expectRunsOwned(label: string): void {
+    expectOpenRunsOwned(this.engine, this.runner, label);
   }
 
   rows(): string[] {
@@ -51,9 +63,10 @@ class Sheet {
   /** The sheet equals a fresh one opened from the same cells and results, in `mode`. */
   async expectFresh(label: string, mode: RunMode = this.engine.runMode()): Promise<void> {
     const top = this.engine.rows().filter((r) => r.parent === null);
-    const fresh = new SheetEngine(top.map((r) => ({ id: r.id, cells: r.cells })), new ScriptedRunner(this.capacity), { cache: this.cache, runMode: mode });
+    const fresh = new SheetEngine(top.map((r) => ({ id: r.id, cells: r.cells })), new ScriptedRunner(this.runner.capacity), { cache: this.cache, runMode: mode });
     await settle();
     expect(this.rows(), label).toEqual(fresh.rows().map(shown));
+    expect(this.engine.rows().map(exact), label).toEqual(fresh.rows().map(exact));
     fresh.dispose();
   }
 }
@@ -61,7 +74,7 @@ class Sheet {
 describe('a formula reading a row\'s status', () => {
   for (const capacity of [0, 1]) {
     const started = capacity > 0 ? 'running' : 'queued';
-    it(`reads it after "run stale", a run starting, auto mode and a rerun (runner capacity ${capacity})`, async () => {
+    it(`reads it after "run stale", a run starting and auto mode (runner capacity ${capacity})`, async () => {
       const s = new Sheet([{ id: 'a', cells: cells() }, { id: 'b', cells: cells({ seed: '2', notes: STATUS_OF_A }) }], 'manual', capacity);
       await settle();
       s.expectNotesRead('built');
@@ -71,12 +84,14 @@ describe('a formula reading a row\'s status', () => {
       await settle();
       expect(s.engine.row('a')!.status.state).toBe(started);
       s.expectNotesRead('a run stale');
+      s.expectRunsOwned('a run stale');
 
       // Everything queued: as a sheet opened fresh in auto mode shows it.
       s.engine.setRunMode('auto');
       await settle();
       s.expectNotesRead('auto mode');
       expect(s.engine.row('b')!.formulas.notes).toBe(started);
+      s.expectRunsOwned('auto mode');
       await s.expectFresh('auto mode');
 
       if (capacity > 0) {
@@ -85,13 +100,85 @@ describe('a formula reading a row\'s status', () => {
         for (const c of s.runner.calls.slice(1)) c.finish({ testAcc: 0.6 });
         await settle();
         expect(s.engine.row('b')!.formulas.notes).toBe('done');
+        s.expectRunsOwned('trained');
         await s.expectFresh('trained');
       }
+    });
+  }
+
+  // A rerun changes a status only while the runner has no room: with room, the run starts at once,
+  // and the start tells formulas whatever the rerun did (review-26 T1). So a is done (from a run
+  // of another sheet: the cache) and the runner has no room: capacity 0, or b training.
+  for (const capacity of [0, 1]) {
+    it(`reads 'queued' after a rerun of a done row while the runner has no room (runner capacity ${capacity})`, async () => {
+      const first = new Sheet([{ id: 'a', cells: cells() }], 'auto', 1);
+      await settle();
+      first.runner.last('a').finish({ testAcc: 0.7 });
+      await settle();
+      first.engine.dispose();
+
+      const s = new Sheet([{ id: 'a', cells: cells() }, { id: 'b', cells: cells({ seed: '2', notes: STATUS_OF_A }) }], 'auto', capacity, first.cache);
+      await settle();
+      expect(s.engine.row('a')!.status.state).toBe('done');
+      expect(s.engine.row('b')!.status.state).toBe(capacity > 0 ? 'running' : 'queued');
+      s.expectNotesRead('from the cache');
+      await s.expectFresh('from the cache');
 
       s.engine.rerun('a');
       await settle();
-      expect(s.engine.row('a')!.status.state).toBe(started);
+      expect(s.engine.row('a')!.status.state).toBe('queued');
+      expect(s.engine.row('b')!.formulas.notes).toBe('queued');
       s.expectNotesRead('a rerun');
+      s.expectRunsOwned('a rerun');
+
+      if (capacity > 0) {
+        s.runner.last('b').finish({ testAcc: 0.6 });
+        await settle();
+        expect(s.engine.row('b')!.formulas.notes).toBe('running');
+        s.runner.last('a').finish({ testAcc: 0.75 });
+        await settle();
+        expect(s.engine.row('b')!.formulas.notes).toBe('done');
+        s.expectRunsOwned('the rerun landed');
+        await s.expectFresh('the rerun landed');
+      }
+    });
+  }
+});
+
+describe('a rerun of a failed row', () => {
+  // A failed row has no result (NO_RESULT); rerun, it is on its way to one (PENDING): formulas
+  // reading its results read that, as a sheet opened fresh does, not only those reading its
+  // status (review-26 F1: c kept "reads a row that has no result" while a trained again).
+  //
+  //   a: test_acc ──> c: notes (=U1), seed (=IF(U1 > 0.5, 2, 1))
+  const U1 = `${TEST_ACC}1`;
+  for (const capacity of [0, 1]) {
+    it(`reaches formulas reading its results (runner capacity ${capacity} at the rerun)`, async () => {
+      const s = new Sheet([
+        { id: 'a', cells: cells() },
+        { id: 'c', cells: cells({ notes: `=${U1}`, seed: `=IF(${U1} > 0.5, 2, 1)` }) },
+      ], 'auto', 1);
+      await settle();
+      s.runner.last('a').fail('boom');
+      await settle();
+      expect(s.engine.row('a')!.status.state).toBe('failed');
+      expect(statusText(s.engine.row('c')!.status)).toContain('no result');
+
+      s.setCapacity(capacity);
+      s.engine.rerun('a');
+      await settle();
+      expect(s.engine.row('a')!.status.state).toBe(capacity > 0 ? 'running' : 'queued');
+      expect(statusText(s.engine.row('c')!.status)).toContain('not there yet');
+      s.expectRunsOwned('a rerun');
+      await s.expectFresh('a rerun');
+
+      s.setCapacity(1);
+      await settle();
+      s.runner.last('a').finish({ testAcc: 0.7 });
+      await settle();
+      expect(s.engine.row('c')!.formulas.seed).toBe(2);
+      s.expectRunsOwned('the rerun landed');
+      await s.expectFresh('the rerun landed');
     });
   }
 
@@ -135,7 +222,7 @@ describe('settings reading statuses through IF', () => {
   for (const capacity of [1, 2, 3]) {
     it(`start a few runs and settle, as a fresh sheet does (runner capacity ${capacity})`, async () => {
       const cache = new Map<string, TrainResult>();
-      const runner = new ScriptedRunner(capacity);
+      const runner = watchRuns(new ScriptedRunner(capacity));
       // A pump that never returns would hang the test: stop it with an error instead.
       const run = runner.run.bind(runner);
       runner.run = (job, o) => {
@@ -144,6 +231,7 @@ describe('settings reading statuses through IF', () => {
       };
       const engine = new SheetEngine(rows(), runner, { cache });
       await settle();
+      expectOpenRunsOwned(engine, runner, 'opened');
       const landed = new Set<ScriptedCall>();
       for (let i = 0; i < 40; i++) {
         const open = runner.calls.find((c) => !c.signal.aborted && !landed.has(c));
@@ -151,6 +239,7 @@ describe('settings reading statuses through IF', () => {
         landed.add(open);
         open.finish({ testAcc: 0.5 + open.job.spec.epochs / 100 });
         await settle();
+        expectOpenRunsOwned(engine, runner, `${open.job.id} landed`);
       }
       expect(runner.calls.filter((c) => !c.signal.aborted && !landed.has(c)), 'runs left open').toEqual([]);
       expect(runner.calls.length, runner.calls.map((c) => c.job.id).join(' ')).toBeLessThanOrEqual(8);

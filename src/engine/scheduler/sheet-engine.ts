@@ -308,6 +308,9 @@ export class SheetEngine {
       queued.push(t);
     }
     this.refreshSweep(row.parent ?? id);
+    // A failed row had no result (NO_RESULT) and is now on its way to one (PENDING): its results
+    // read differently too, not only its status (review-26 F1).
+    for (const t of queued) this.formulas.resultChanged(t);
     this.statusesChanged(queued, seq, new Set([id, ...targets]));
     this.runs.pump();
   }
@@ -344,18 +347,22 @@ export class SheetEngine {
    * changed value, those `placeable` allows (none while the rows are not placed yet).
    */
   private recompute(changed: Set<string>, seq: number, placeable: (id: string) => boolean = () => true): void {
-    this.formulas.recompute(changed, (row) => {
-      if (placeable(row.id) && !this.held.has(row.id)) for (const c of this.place(row.id, row.cells, row, seq)) changed.add(c);
-    }, (row) => {
-      // Still changing after the settling rounds: invalid, saying why, until its own cells are edited.
-      if (!placeable(row.id) || this.held.has(row.id)) return;
-      this.held.add(row.id);
-      const column = INPUT_COLUMNS.find((c) => isFormulaText(row.cells[c.key] ?? ''))?.key ?? 'name';
-      const error = cellError(column, UNSETTLED_MESSAGE, UNSETTLED_EXPECTED, 'unsettled');
-      for (const c of placeRow({ ...this.parts, mode: this.mode, seq }, row.id, row.cells, row, undefined, [error])) changed.add(c);
-    });
-    // The update is placed: runs it withdrew and did not give back stop now.
-    this.runs.dropParked();
+    try {
+      this.formulas.recompute(changed, (row) => {
+        if (placeable(row.id) && !this.held.has(row.id)) for (const c of this.place(row.id, row.cells, row, seq)) changed.add(c);
+      }, (row) => {
+        // Still changing after the settling rounds: invalid, saying why, until its own cells are edited.
+        if (!placeable(row.id) || this.held.has(row.id)) return;
+        this.held.add(row.id);
+        const column = INPUT_COLUMNS.find((c) => isFormulaText(row.cells[c.key] ?? ''))?.key ?? 'name';
+        const error = cellError(column, UNSETTLED_MESSAGE, UNSETTLED_EXPECTED, 'unsettled');
+        for (const c of placeRow({ ...this.parts, mode: this.mode, seq }, row.id, row.cells, row, undefined, [error])) changed.add(c);
+      });
+    } finally {
+      // The update is placed (or failed): runs it withdrew and did not give back stop now, so
+      // none trains on for a row that moved on, uncounted against the runner's capacity.
+      this.runs.dropParked();
+    }
   }
 
   /** Recount a sweep's status from its children. */

@@ -191,8 +191,10 @@ export class SheetFormulas {
   }
 
   /**
-   * A row's status changed and its results read the same (a run started, "run stale" or a rerun
-   * queued it: PENDING or its result either way): formulas reading its status recompute.
+   * A row's status changed: formulas reading its status recompute. Only its status: its results
+   * must read the same, as when a run starts or "run stale" queues a row (PENDING either way). A
+   * rerun that queues a failed row changes its results too (NO_RESULT to PENDING): it calls
+   * resultChanged as well.
    */
   statusChanged(id: string): void {
     this.seeds.push({ row: id, column: 'status' });
