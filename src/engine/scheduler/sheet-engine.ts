@@ -257,9 +257,34 @@ export class SheetEngine {
 
   /** Switch run mode; switching to auto starts every stale row. */
   setRunMode(mode: RunMode): void {
+    const was = this.mode;
     this.mode = mode;
     if (mode === 'auto') this.runStale();
+    else if (was === 'auto') this.holdQueued();
     this.emit(new Set(this.table.order));
+  }
+
+  /**
+   * Manual mode trains what "run stale" asks for and nothing else: rows still waiting in the queue
+   * when it is switched on wait as stale (as a sheet opened in manual mode shows them, and "run
+   * stale" counts them); runs already training finish. Before, they kept starting one after another,
+   * a grid search of a hundred rows going on after the person had switched it off.
+   */
+  private holdQueued(): void {
+    const held: string[] = [];
+    const changed = new Set<string>();
+    for (const id of this.table.order) {
+      const r = this.table.get(id)!;
+      if (r.status.state !== 'queued') continue;
+      this.runs.cancel(id);
+      this.table.set({ ...r, status: { state: 'stale' } });
+      held.push(id);
+      changed.add(id);
+      if (r.parent) changed.add(r.parent);
+    }
+    if (held.length === 0) return;
+    for (const id of changed) this.refreshSweep(id);
+    this.statusesChanged(held, ++this.editSeq, changed);
   }
 
   /** Queue every stale row (manual mode's "run stale"), or just the given ones. */
