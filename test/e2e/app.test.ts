@@ -170,7 +170,8 @@ describe('Sweepsheet in chromium', () => {
     const newLr = rows.find((r) => r.id === target)!.lr === '0.01' ? '0.02' : '0.01';
     await watchRows(target);
     await typeInto(target, 'lr', newLr);
-    await expect(cell(target, 'lr').textContent()).resolves.toBe(newLr);
+    // The edited row's cells are redrawn at the next frame (the grid holds the edit's render).
+    await expect.poll(() => cell(target, 'lr').textContent()).toBe(newLr);
     // The page's own watch, not a poll from here: a small row may train and finish before a round
     // trip from the test sees it queued or running.
     await app.page.waitForFunction(() => {

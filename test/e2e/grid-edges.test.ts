@@ -8,7 +8,7 @@ import { type Browser, type Page, chromium } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { mkdirSync } from 'node:fs';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, PROJECT_ROOT, startDevServer } from '../helpers/browser.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, PROJECT_ROOT, startDevServer, twoFrames } from '../helpers/browser.ts';
 
 const OUT = `${PROJECT_ROOT}/test-results`;
 
@@ -63,7 +63,7 @@ describe('the grid at the window\'s edges', () => {
     // the page scrolls (the page's margin goes out of view) and the column is pinned again only
     // after the scroll event, some frames later: measure after two frames, and scroll again until
     // the cell sits where it should.
-    const frames = () => page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+    const frames = () => twoFrames(page);
     const halfUnder = async () => {
       await frames();
       const lr = (await masterCell('toy-b', 'lr').boundingBox())!;

@@ -8,28 +8,17 @@
  * sort's order, beside the frozen names.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type AppHarness, startApp } from '../helpers/browser.ts';
+import { type AppHarness, openSheetFile, pointAtGrid, startApp, trainingSheetFile, twoFrames } from '../helpers/browser.ts';
 
 const ROWS = 120;
 
 let app: AppHarness;
 
-function sheet(): string {
-  // A few tenths of a second each: the 120 train for ten seconds or more on two workers.
-  const rows = Array.from({ length: ROWS }, (_, i) => ({
-    id: `r${i + 1}`,
-    cells: { name: `row ${i + 1}`, dataset: 'circle', layers: 'dense(8, relu)', optimizer: 'adam', lr: '0.03', batch_size: '4', epochs: '300', seed: String(1 + i) },
-  }));
-  return JSON.stringify({ format: 'sweepsheet', version: 1, title: 'full renders while training', description: '', rows });
-}
-
 beforeAll(async () => {
   app = await startApp({ width: 1400, height: 700 });
   await app.page.goto(app.url);
-  await app.page.getByTestId('file-input').setInputFiles({ name: 'renders.sheet.json', mimeType: 'application/json', buffer: Buffer.from(sheet()) });
-  await app.page.waitForFunction((n) => window.__sweepsheet?.rows().length === n, ROWS, { timeout: 60_000 });
-  const box = (await app.page.locator('.ht_master').boundingBox())!;
-  await app.page.mouse.move(box.x + 500, 400);
+  await openSheetFile(app.page, 'renders.sheet.json', trainingSheetFile('full renders while training', ROWS), ROWS);
+  await pointAtGrid(app.page);
 });
 
 afterAll(async () => {
@@ -37,7 +26,7 @@ afterAll(async () => {
 });
 
 const page = () => app.page;
-const frames = () => page().evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+const frames = () => twoFrames(page());
 const training = () => page().evaluate(() => window.__sweepsheet!.rows().filter((r) => r.status.state === 'running' || r.status.state === 'queued').length);
 
 async function wheel(steps: number, dy = 100): Promise<void> {

@@ -13,7 +13,7 @@
  * - the grid's very first render, as the sheet opens, renders rows ahead of the window too.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type AppHarness, startApp } from '../helpers/browser.ts';
+import { type AppHarness, openSheetFile, pointAtGrid, startApp, twoFrames } from '../helpers/browser.ts';
 import { SECONDS_LONG } from '../helpers/slow-cells.ts';
 
 const ROWS = 140;
@@ -51,10 +51,8 @@ beforeAll(async () => {
     });
     observer.observe(document.body, { childList: true, subtree: true });
   });
-  await app.page.getByTestId('file-input').setInputFiles({ name: 'scroll.sheet.json', mimeType: 'application/json', buffer: Buffer.from(sheet()) });
-  await app.page.waitForFunction((n) => window.__sweepsheet?.rows().length === n, ROWS, { timeout: 60_000 });
-  const box = (await app.page.locator('.ht_master').boundingBox())!;
-  await app.page.mouse.move(box.x + 500, 400);
+  await openSheetFile(app.page, 'scroll.sheet.json', sheet(), ROWS);
+  await pointAtGrid(app.page);
 });
 
 afterAll(async () => {
@@ -62,7 +60,7 @@ afterAll(async () => {
 });
 
 const page = () => app.page;
-const frames = () => page().evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+const frames = () => twoFrames(page());
 
 async function wheel(dy: number): Promise<void> {
   await page().mouse.wheel(0, dy);

@@ -6,27 +6,17 @@
  * scrolling too, since the grid renders rows ahead and a wheel step inside them renders nothing).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type AppHarness, startApp } from '../helpers/browser.ts';
+import { type AppHarness, openSheetFile, pointAtGrid, startApp, trainingSheetFile } from '../helpers/browser.ts';
 
 const ROWS = 60;
 const POLL = { timeout: 60_000 };
 
 let app: AppHarness;
 
-function sheet(): string {
-  // Rows of a few tenths of a second each: the 60 train for several seconds on two workers.
-  const rows = Array.from({ length: ROWS }, (_, i) => ({
-    id: `r${i + 1}`,
-    cells: { name: `row ${i + 1}`, dataset: 'circle', layers: 'dense(8, relu)', optimizer: 'adam', lr: '0.03', batch_size: '4', epochs: '300', seed: String(1 + i) },
-  }));
-  return JSON.stringify({ format: 'sweepsheet', version: 1, title: 'sorted while training', description: '', rows });
-}
-
 beforeAll(async () => {
   app = await startApp({ width: 1400, height: 700 });
   await app.page.goto(app.url);
-  await app.page.getByTestId('file-input').setInputFiles({ name: 'sorted.sheet.json', mimeType: 'application/json', buffer: Buffer.from(sheet()) });
-  await app.page.waitForFunction((n) => window.__sweepsheet?.rows().length === n, ROWS, { timeout: 60_000 });
+  await openSheetFile(app.page, 'sorted.sheet.json', trainingSheetFile('sorted while training', ROWS), ROWS);
 });
 
 afterAll(async () => {
@@ -83,8 +73,7 @@ describe('a grid sorted by test acc, with an editor open while rows train', () =
     await expect.poll(editorOpen, POLL).toBe(false);
     // Sorted again, every rendered row right; and the same after wheel steps down and back.
     await expect.poll(mismatches, POLL).toEqual([]);
-    const box = (await page().locator('.ht_master').boundingBox())!;
-    await page().mouse.move(box.x + 500, 400);
+    await pointAtGrid(page());
     for (const dy of [100, 100, 100, 100, -100, -100, -100, -100]) {
       await page().mouse.wheel(0, dy);
       await expect.poll(mismatches, POLL).toEqual([]);

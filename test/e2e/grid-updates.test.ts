@@ -55,6 +55,8 @@ describe('the grid redraws what changed', () => {
     await mark(['toy-a']);
     await typeInto('toy-a', 'seed', '7');
     await page().waitForFunction(() => document.querySelector('.ht_master td[data-row-id="toy-a"][data-col="status"]')?.getAttribute('data-state') === 'stale');
+    // Status cells are drawn first; the row's other cells may come a frame later.
+    await page().waitForFunction(() => window.__sweepsheet!.gridDrawn());
     await expect(cell('toy-a', 'seed').textContent()).resolves.toBe('7');
     await expect(cell('toy-a', 'test_acc').getAttribute('class')).resolves.toMatch(/\bss-stale\b/);
     await expect(marked('toy-b')).resolves.toBe(others / 2);

@@ -7,21 +7,12 @@
  *   a lands ──> nothing starts ──> run stale ──> b starts
  */
 import { describe, expect, it } from 'vitest';
-import { SHEET_COLUMN_KEYS, columnLetters } from '../../src/engine/formula/index.ts';
 import type { TrainResult } from '../../src/engine/job.ts';
-import { type RowInit, type RowState, SheetEngine, statusText } from '../../src/engine/scheduler/sheet-engine.ts';
+import { type RowInit, SheetEngine, statusText } from '../../src/engine/scheduler/sheet-engine.ts';
 import { ScriptedRunner, settle } from '../helpers/scripted-runner.ts';
+import { columnLetter, shownRow as shown, toyCells as cells } from './status-rows.ts';
 
-const STATUS = columnLetters(SHEET_COLUMN_KEYS.indexOf('status'));
-const cells = (over: Record<string, string> = {}) => ({
-  dataset: 'circle', layers: 'dense(4, relu)', optimizer: 'adam', lr: '0.03', batch_size: '16', epochs: '5', seed: '1', ...over,
-});
-
-/** A row as a person sees it: its status line (no progress) and its notes formula's value. */
-function shown(r: RowState): string {
-  const status = r.status.state === 'running' ? 'running' : statusText(r.status);
-  return `${r.id}: ${status} | notes=${String(r.formulas.notes ?? '')}`;
-}
+const STATUS = columnLetter('status');
 
 const ROWS: RowInit[] = [
   { id: 'a', cells: cells() },

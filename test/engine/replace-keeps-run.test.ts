@@ -15,10 +15,8 @@ import { describe, expect, it } from 'vitest';
 import { type RunMode, SheetEngine } from '../../src/engine/scheduler/sheet-engine.ts';
 import { ScriptedRunner, settle } from '../helpers/scripted-runner.ts';
 import { expectOpenRunsOwned, watchRuns } from './open-runs.ts';
+import { toyCells as cells } from './status-rows.ts';
 
-const cells = (over: Record<string, string> = {}) => ({
-  dataset: 'circle', layers: 'dense(4, relu)', optimizer: 'adam', lr: '0.03', batch_size: '16', epochs: '5', seed: '1', ...over,
-});
 
 async function sheet(rows: { id: string; cells: Record<string, string> }[], capacity: number, runMode: RunMode = 'auto') {
   const runner = watchRuns(new ScriptedRunner(capacity));

@@ -7,21 +7,12 @@
  *   a: spec S, run stale ──> a@1 lands ──> b: spec S, stale ──> done with a's result
  */
 import { describe, expect, it } from 'vitest';
-import { SHEET_COLUMN_KEYS, columnLetters } from '../../src/engine/formula/index.ts';
 import type { TrainResult } from '../../src/engine/job.ts';
-import { type RowInit, type RowState, type RunMode, SheetEngine, statusText } from '../../src/engine/scheduler/sheet-engine.ts';
+import { type RowInit, type RunMode, SheetEngine, statusText } from '../../src/engine/scheduler/sheet-engine.ts';
 import { ScriptedRunner, settle } from '../helpers/scripted-runner.ts';
+import { columnLetter, shownRow as shown, toyCells as cells } from './status-rows.ts';
 
-const STATUS_OF_A = `=${columnLetters(SHEET_COLUMN_KEYS.indexOf('status'))}1`;
-const cells = (over: Record<string, string> = {}) => ({
-  dataset: 'circle', layers: 'dense(4, relu)', optimizer: 'adam', lr: '0.03', batch_size: '16', epochs: '5', seed: '1', ...over,
-});
-
-/** What a row shows: its status line (without progress) and its notes formula's value. */
-function shown(r: RowState): string {
-  const status = r.status.state === 'running' ? 'running' : statusText(r.status);
-  return `${r.id}: ${status} | notes=${String(r.formulas.notes ?? '')}`;
-}
+const STATUS_OF_A = `=${columnLetter('status')}1`;
 
 class Sheet {
   readonly cache = new Map<string, TrainResult>();
@@ -82,7 +73,7 @@ describe('a stale row in manual mode', () => {
 describe('a setting reading a stale twin\'s result', () => {
   it('computes with it when the twin takes it, as a fresh sheet does', async () => {
     // c's seed reads b's test_acc: b takes a's result, so c gets its value without b training.
-    const J = columnLetters(SHEET_COLUMN_KEYS.indexOf('test_acc'));
+    const J = columnLetter('test_acc');
     const s = new Sheet([
       { id: 'a', cells: cells() }, { id: 'b', cells: cells() }, { id: 'c', cells: cells({ seed: `=ROUND(${J}2 * 100)` }) },
     ], 'manual', 4);

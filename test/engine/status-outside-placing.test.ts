@@ -12,24 +12,15 @@
  * sheet below must settle after a few starts, and equal a sheet opened fresh.
  */
 import { describe, expect, it } from 'vitest';
-import { SHEET_COLUMN_KEYS, columnLetters } from '../../src/engine/formula/index.ts';
 import type { TrainResult } from '../../src/engine/job.ts';
 import { type RowInit, type RowState, type RunMode, SheetEngine, statusText } from '../../src/engine/scheduler/sheet-engine.ts';
 import { Runs } from '../../src/engine/scheduler/run-lifecycle.ts';
 import { type ScriptedCall, ScriptedRunner, settle } from '../helpers/scripted-runner.ts';
 import { expectOpenRunsOwned, watchRuns } from './open-runs.ts';
+import { columnLetter, shownRow as shown, toyCells as cells } from './status-rows.ts';
 
-const STATUS_OF_A = `=${columnLetters(SHEET_COLUMN_KEYS.indexOf('status'))}1`;
-const TEST_ACC = columnLetters(SHEET_COLUMN_KEYS.indexOf('test_acc'));
-const cells = (over: Record<string, string> = {}) => ({
-  dataset: 'circle', layers: 'dense(4, relu)', optimizer: 'adam', lr: '0.03', batch_size: '16', epochs: '5', seed: '1', ...over,
-});
-
-/** What a row shows: its status line (without progress) and its notes formula's value. */
-function shown(r: RowState): string {
-  const status = r.status.state === 'running' ? 'running' : statusText(r.status);
-  return `${r.id}: ${status} | notes=${String(r.formulas.notes ?? '')}`;
-}
+const STATUS_OF_A = `=${columnLetter('status')}1`;
+const TEST_ACC = columnLetter('test_acc');
 
 class Sheet {
   readonly runner: ScriptedRunner;

@@ -118,3 +118,36 @@ export async function gridCaughtUp(page: Page): Promise<void> {
   await page.waitForFunction(() => window.__sweepsheet!.gridDrawn() && window.__sweepsheet!.rows().every((r) =>
     document.querySelector(`.ht_master td[data-row-id="${r.id}"][data-col="status"]`)?.getAttribute('data-state') === r.status.state));
 }
+
+/**
+ * A sheet file of `count` toy rows `r1`…`rN` (names "row N"): each trains a few tenths of a second
+ * (300 epochs of batch 4 on the circle), so that a grid of them is still training while a test
+ * sorts, scrolls or switches things. `over(i)` types over row i's cells.
+ */
+export function trainingSheetFile(title: string, count: number, over: (i: number) => Record<string, string> = () => ({})): string {
+  const rows = Array.from({ length: count }, (_, i) => ({
+    id: `r${i + 1}`,
+    cells: {
+      name: `row ${i + 1}`, dataset: 'circle', layers: 'dense(8, relu)', optimizer: 'adam', lr: '0.03', batch_size: '4', epochs: '300', seed: String(1 + i),
+      ...over(i),
+    },
+  }));
+  return JSON.stringify({ format: 'sweepsheet', version: 1, title, description: '', rows });
+}
+
+/** Open a sheet file through the page's own file input, as a person does, and wait for its `rows` rows. */
+export async function openSheetFile(page: Page, name: string, json: string, rows: number): Promise<void> {
+  await page.getByTestId('file-input').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(json) });
+  await page.waitForFunction((n) => window.__sweepsheet?.rows().length === n, rows, { timeout: 60_000 });
+}
+
+/** Put the mouse over the grid (wheel events then scroll the page over it). */
+export async function pointAtGrid(page: Page): Promise<void> {
+  const box = (await page.locator('.ht_master').boundingBox())!;
+  await page.mouse.move(box.x + 500, 400);
+}
+
+/** Resolve after the page has drawn two more frames. */
+export function twoFrames(page: Page): Promise<void> {
+  return page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+}
