@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type AppHarness, PROJECT_ROOT, gridCaughtUp, startApp } from '../helpers/browser.ts';
+import { type AppHarness, PROJECT_ROOT, gridCaughtUp, gridDrawn, startApp } from '../helpers/browser.ts';
 
 const OUT = `${PROJECT_ROOT}/test-output`;
 const FINISH_TIMEOUT = 240_000;
@@ -196,6 +196,7 @@ describe('Sweepsheet in chromium', () => {
     await typeInto(target, 'lr', 'abc');
     const status = cell(target, 'status');
     await app.page.waitForFunction((id) => document.querySelector(`.ht_master td[data-row-id="${id}"][data-col="status"]`)?.getAttribute('data-state') === 'invalid', target);
+    await gridDrawn(app.page);
     await expect(status.textContent()).resolves.toMatch(/^invalid — lr: "abc" is not a number \(expected /);
     await expect(cell(target, 'lr').getAttribute('class')).resolves.toMatch(/\bss-invalid\b/);
     await expect(cell(target, 'lr').getAttribute('title')).resolves.toMatch(/^lr: /);

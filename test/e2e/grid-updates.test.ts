@@ -5,7 +5,7 @@
  * were not redrawn), and the column groups follow the rows' settings as they are typed.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type AppHarness, gridCaughtUp, startApp, typeIntoCell } from '../helpers/browser.ts';
+import { type AppHarness, gridCaughtUp, gridDrawn, startApp, typeIntoCell } from '../helpers/browser.ts';
 
 let app: AppHarness;
 
@@ -56,7 +56,7 @@ describe('the grid redraws what changed', () => {
     await typeInto('toy-a', 'seed', '7');
     await page().waitForFunction(() => document.querySelector('.ht_master td[data-row-id="toy-a"][data-col="status"]')?.getAttribute('data-state') === 'stale');
     // Status cells are drawn first; the row's other cells may come a frame later.
-    await page().waitForFunction(() => window.__sweepsheet!.gridDrawn());
+    await gridDrawn(page());
     await expect(cell('toy-a', 'seed').textContent()).resolves.toBe('7');
     await expect(cell('toy-a', 'test_acc').getAttribute('class')).resolves.toMatch(/\bss-stale\b/);
     await expect(marked('toy-b')).resolves.toBe(others / 2);

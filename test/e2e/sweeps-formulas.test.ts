@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fillSeries } from '../../src/ui/fill-series.ts';
-import { type AppHarness, gridCaughtUp, PROJECT_ROOT, startApp, typeIntoCell } from '../helpers/browser.ts';
+import { type AppHarness, gridCaughtUp, gridDrawn, PROJECT_ROOT, startApp, typeIntoCell } from '../helpers/browser.ts';
 
 const OUT = `${PROJECT_ROOT}/test-output`;
 const SETTLE_TIMEOUT = 90_000;
@@ -235,6 +235,7 @@ describe('sweeps, formulas, run modes, fill and paste in chromium', () => {
     const seed = (await page().evaluate(() => window.__sweepsheet!.rows().find((r) => r.id === 'toy-b')!.cells.seed)) ?? '';
     await typeInto('toy-b', 'seed', '77');
     await page().waitForFunction(() => document.querySelector('.ht_master td[data-row-id="toy-b"][data-col="status"]')?.getAttribute('data-state') === 'stale');
+    await gridDrawn(page());
     await expect(page().evaluate(() => window.__sweepsheet!.rows().find((r) => r.id === 'toy-b')!.formulas.f1)).resolves.toBeNull();
     await expect(cell('toy-b', 'f1').textContent()).resolves.toBe('');
     await sortHeader.click();
@@ -285,10 +286,12 @@ describe('sweeps, formulas, run modes, fill and paste in chromium', () => {
     await typeInto('toy-c', 'seed', '9');
     await page().waitForFunction(() => window.__sweepsheet!.rows().find((r) => r.id === 'toy-c')!.status.state === 'stale');
     await page().waitForFunction(() => document.querySelector('.ht_master td[data-row-id="toy-c"][data-col="status"]')?.getAttribute('data-state') === 'stale');
+    await gridDrawn(page());
     await expect(cell('toy-c', 'status').textContent()).resolves.toBe('stale — run it to update');
     await expect(cell('toy-c', 'test_acc').textContent()).resolves.toBe(oldAcc);
     await expect(cell('toy-c', 'test_acc').getAttribute('class')).resolves.toMatch(/\bss-stale\b/);
-    await expect(runStale.textContent()).resolves.toBe('Run stale (1)');
+    // The toolbar follows the engine at its own frame (engine-signal.ts), not the grid's.
+    await expect.poll(() => runStale.textContent()).toBe('Run stale (1)');
     await expect(runStale.isEnabled()).resolves.toBe(true);
     await page().screenshot({ path: `${OUT}/manual-stale.png`, fullPage: true });
     // Save → Open: the stale row still shows its old numbers, dimmed, and trains nothing.
@@ -297,14 +300,15 @@ describe('sweeps, formulas, run modes, fill and paste in chromium', () => {
     await page().getByTestId('file-input').setInputFiles({ name: 'manual.sheet.json', mimeType: 'application/json', buffer: Buffer.from(saved) });
     await expect.poll(() => page().getByTestId('sheet-message').textContent()).toContain('opened manual.sheet.json');
     await page().waitForFunction(() => document.querySelector('.ht_master td[data-row-id="toy-c"][data-col="status"]')?.getAttribute('data-state') === 'stale');
+    await gridDrawn(page());
     await expect(page().evaluate(() => window.__sweepsheet!.runMode())).resolves.toBe('manual');
     await expect(cell('toy-c', 'test_acc').textContent()).resolves.toBe(oldAcc);
     await expect(cell('toy-c', 'test_acc').getAttribute('class')).resolves.toMatch(/\bss-stale\b/);
-    await expect(runStale.textContent()).resolves.toBe('Run stale (1)');
+    await expect.poll(() => runStale.textContent()).toBe('Run stale (1)');
     await runStale.click();
     await settled();
     await expect(cell('toy-c', 'test_acc').getAttribute('class')).resolves.not.toMatch(/\bss-stale\b/);
-    await expect(runStale.textContent()).resolves.toBe('Run stale (0)');
+    await expect.poll(() => runStale.textContent()).toBe('Run stale (0)');
     await page().getByTestId('auto-run').check();
     await expect(page().evaluate(() => window.__sweepsheet!.runMode())).resolves.toBe('auto');
   });

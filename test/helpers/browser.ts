@@ -151,3 +151,12 @@ export async function pointAtGrid(page: Page): Promise<void> {
 export function twoFrames(page: Page): Promise<void> {
   return page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
 }
+
+/**
+ * Wait until the grid's cells show the engine's rows as they are now (window.__sweepsheet.gridDrawn):
+ * after waiting for one cell (a status), before reading the row's other cells, which a frame's
+ * budget may draw a frame later.
+ */
+export async function gridDrawn(page: Page): Promise<void> {
+  await page.waitForFunction(() => window.__sweepsheet!.gridDrawn());
+}
