@@ -271,6 +271,7 @@ describe('Runs.pump', () => {
         }
       },
       later: (fn) => later.push(fn),
+      manual: () => false,
     }, runner, new Map());
     runs.enqueue('a', ++seq);
     runs.pump();

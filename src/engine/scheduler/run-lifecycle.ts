@@ -35,6 +35,8 @@ export interface RunHost {
   started(ids: readonly string[]): void;
   /** Call `fn` later, from a fresh task (never synchronously). */
   later(fn: () => void): void;
+  /** Whether rows wait as stale (manual mode): only then may a stale row take a twin's result. */
+  manual(): boolean;
 }
 
 /** A run in flight: the row version it started for, and how to stop it. */
@@ -297,9 +299,12 @@ export class Runs {
       const r = host.row(id)!;
       if (r.parsed.ok && r.parsed.key === key) twins.add(id);
     }
-    for (const id of host.order()) {
-      const r = host.row(id)!;
-      if (r.status.state === 'stale' && r.parsed.ok && r.parsed.key === key) twins.add(id);
+    // A walk over every row, at every result landing: only in manual mode, the one with stale rows.
+    if (host.manual()) {
+      for (const id of host.order()) {
+        const r = host.row(id)!;
+        if (r.status.state === 'stale' && r.parsed.ok && r.parsed.key === key) twins.add(id);
+      }
     }
     for (const id of twins) {
       const r = host.row(id)!;

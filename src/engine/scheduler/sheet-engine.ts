@@ -86,6 +86,7 @@ export class SheetEngine {
       started: (ids) => this.statusesChanged(ids, ++this.editSeq),
       // A macrotask, whatever `schedule` is: a pump that keeps queueing again must not starve the page.
       later: (fn) => setTimeout(fn, 0),
+      manual: () => this.mode === 'manual',
     }, runner, opts.cache ?? new Map<string, TrainResult>());
     this.formulas = new SheetFormulas(table, opts.formulaColumns ?? [], {
       known: (key) => this.runs.known(key), mode: () => this.mode, parked: (id, key) => this.runs.parkedRow(id, key),
